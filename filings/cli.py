@@ -1,0 +1,66 @@
+"""The ``filings`` command: a thin layer that turns arguments into library calls.
+
+The only module that imports typer. It catches :class:`FilingsError` once and prints
+one line per problem on stderr, exit code 1; ``--debug`` shows the traceback.
+"""
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from . import build as build_mod
+from .convert import DEFAULT_TIMEOUT, LibreOffice
+from .errors import FilingsError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Assemble Court of International Trade papers from a facts file.")
+
+FACTS = typer.Option(Path("facts.yaml"), "--facts", help="The matter's facts file.")
+DEBUG = typer.Option(False, "--debug", help="Show the traceback of an error.")
+
+
+def _progress(message: str) -> None:
+    typer.echo(f"· {message}", err=True)
+
+
+def _fail(error: FilingsError, debug: bool) -> None:
+    if debug:
+        traceback.print_exception(error, file=sys.stderr)
+    for problem in error.problems:
+        typer.echo(f"error: {problem}", err=True)
+    raise typer.Exit(1)
+
+
+@app.command()
+def build(facts: Path = FACTS,
+          out: Path = typer.Option(Path("build"), "--out", help="Where the papers and the packet go."),
+          only: Optional[str] = typer.Option(None, "--only", help="Build just this paper (e.g. complaint)."),
+          timeout: float = typer.Option(DEFAULT_TIMEOUT, "--timeout", help="Seconds LibreOffice may take."),
+          quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the summary line."),
+          debug: bool = DEBUG) -> None:
+    """Build every paper as DOCX and PDF, and the packet PDF."""
+    try:
+        result = build_mod.build(facts, out, only=only, converter=LibreOffice(timeout=timeout),
+                                 progress=(lambda _: None) if quiet else _progress)
+    except FilingsError as e:
+        _fail(e, debug)
+    typer.echo(result.summary())
+
+
+@app.command()
+def check(facts: Path = FACTS, debug: bool = DEBUG) -> None:
+    """Validate the facts and every template without converting anything."""
+    try:
+        papers = build_mod.check(facts)
+    except FilingsError as e:
+        _fail(e, debug)
+    typer.echo(f"ok: {facts} and {len(papers)} templates")
+
+
+def main() -> None:
+    """Entry point of the ``filings`` console script."""
+    app()

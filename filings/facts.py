@@ -1,0 +1,352 @@
+"""The facts of a matter: the schema, loading with line-numbered errors, cross-checks.
+
+``load_facts(path)`` returns a :class:`Facts` or raises :class:`FactsError` listing every
+problem in the file at once, each as ``facts.yaml:LINE: path.to.field: message``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import typing
+from pathlib import Path
+from typing import Annotated, Any, Iterator
+
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
+                      ValidationError)
+
+from .dates import LegalDate, parse_time
+from .errors import FactsError, Problem
+from .yamlsource import Loc, SourceMap, load_yaml
+
+
+def _day_only(value: LegalDate) -> LegalDate:
+    if not value.is_day:
+        raise ValueError(f"needs a full date (YYYY-MM-DD), not {value.iso()!r}")
+    return value
+
+
+AnyDate = Annotated[LegalDate, BeforeValidator(LegalDate.parse)]
+Day = Annotated[LegalDate, BeforeValidator(LegalDate.parse), AfterValidator(_day_only)]
+Time = Annotated[dt.time, BeforeValidator(parse_time)]
+Text = Annotated[str, Field(min_length=1)]
+Ref = Annotated[str, Field(min_length=1)]  # the id of an organization, person, program or exhibit
+
+
+class Model(BaseModel):
+    """Base of every facts model: unknown keys are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True,
+                              populate_by_name=True, coerce_numbers_to_str=True)
+
+
+class Organization(Model):
+    name: Text
+    short: str | None = None
+    kind: str = "corporation"
+    state: str | None = None
+    address: list[Text] = []
+    description: str | None = None
+    parent: str | None = None
+    public_owners: list[Text] = []
+    affiliates: list[Text] = []
+    publicly_held: bool = False
+    real_party_in_interest: bool = True
+    real_party: str | None = None  # who is, when the party is not the real party in interest
+    litigation_funders: list[Text] = []
+
+
+class Person(Model):
+    name: Text
+    title: str | None = None
+    organization: Ref | None = None
+    phone: str | None = None
+    email: str | None = None
+    address: list[Text] = []
+
+
+class Case(Model):
+    court_no: str | None = None
+    judge: str | None = None
+    jurisdiction: Text
+    plaintiffs: list[Ref] = Field(min_length=1)
+    defendants: list[Ref] = Field(min_length=1)
+    counsel: list[Ref] = Field(min_length=1)
+    filed: Day
+    nature: Text
+    related: list[Text] = []  # related actions, by caption and court number
+
+
+class Notice(Model):
+    """A Federal Register notice."""
+
+    volume: int
+    page: int
+    published: Day
+    effective: Day | None = None
+
+
+class Program(Model):
+    name: Text
+    short: str | None = None
+    authority: str | None = None
+    description: Text
+    notices: list[Notice] = []
+    participant_since: AnyDate | None = None
+
+
+class Event(Model):
+    id: Ref
+    date: AnyDate
+    effective: Day | None = None
+    until: Day | None = None
+    actor: Ref
+    program: Ref | None = None
+    exhibit: Ref | None = None
+    text: Text
+
+
+class Response(Model):
+    date: Day
+    by: Ref
+    text: Text
+
+
+class Request(Model):
+    id: Ref
+    date: Day
+    sender: Ref = Field(alias="from")
+    to: Ref
+    channel: Text
+    asked: Text
+    exhibit: Ref | None = None
+    response: Response | None = None
+
+
+class Claim(Model):
+    title: Text
+    allegations: list[Text] = Field(min_length=1)
+
+
+class Factors(Model):
+    success: list[Text] = Field(min_length=1)
+    harm: list[Text] = Field(min_length=1)
+    balance: list[Text] = Field(min_length=1)
+    public_interest: list[Text] = Field(min_length=1)
+
+
+class Consultation(Model):
+    date: Day
+    time: Time
+    channel: Text
+    participants: list[Ref] = Field(min_length=2)
+    outcome: Text
+
+
+class Motion(Model):
+    filed: Day
+    relief: list[Text] = Field(min_length=1)
+    factors: Factors
+    consultation: Consultation
+
+
+class Declaration(Model):
+    declarant: Ref
+    place: Text
+    signed: Day
+    statements: list[Text] = Field(min_length=1)
+
+
+class Service(Model):
+    date: Day
+    method: Text
+    served: list[Ref] = Field(min_length=1)
+
+
+class Exhibit(Model):
+    id: Ref
+    title: Text
+    date: AnyDate | None = None
+    description: str | None = None
+
+
+class Settings(Model):
+    """Court practice that the notes mark unverified: settings, never constants."""
+
+    answer_days: int = 60
+    bracket: str = "single"
+
+
+class Facts(Model):
+    """Everything the papers of one matter say."""
+
+    settings: Settings = Settings()
+    organizations: dict[Ref, Organization]
+    people: dict[Ref, Person]
+    case: Case
+    programs: dict[Ref, Program] = {}
+    events: list[Event] = []
+    requests: list[Request] = []
+    claims: list[Claim] = Field(min_length=1)
+    relief: list[Text] = Field(min_length=1)
+    motion: Motion | None = None
+    declaration: Declaration | None = None
+    service: Service
+    exhibits: list[Exhibit] = []
+
+
+class Matter:
+    """Loaded facts with where they came from: the file, its lines, its confidential marks."""
+
+    def __init__(self, facts: Facts, source: SourceMap):
+        self.facts = facts
+        self.source = source
+
+    @property
+    def path(self) -> Path:
+        return self.source.path
+
+    @property
+    def root(self) -> Path:
+        """The folder of the facts file: exhibits and other inputs are relative to it."""
+        return self.source.path.parent
+
+
+def load_facts(path: Path | str) -> Matter:
+    """Load and check a facts file; raise :class:`FactsError` with every problem in it."""
+    path = Path(path)
+    data, source = load_yaml(path)
+    if not isinstance(data, dict):
+        raise FactsError("the facts file must be a mapping of sections (organizations, people, case, ...)",
+                         path=path, line=1)
+    try:
+        facts = Facts.model_validate(data)
+    except ValidationError as e:
+        raise FactsError(problems=_schema_problems(e, source)) from None
+    problems = [Problem(f"{_dotted(loc)}: {msg}", path, source.line_of(loc))
+                for loc, msg in check_references(facts)]
+    if problems:
+        raise FactsError(problems=problems)
+    return Matter(facts, source)
+
+
+def _schema_problems(error: ValidationError, source: SourceMap) -> list[Problem]:
+    problems = []
+    for err in error.errors(include_url=False):
+        loc = _data_loc(err["loc"])
+        message = _message(err, loc)
+        problems.append(Problem(f"{_dotted(loc)}: {message}", source.path, source.line_of(loc)))
+    problems.sort(key=lambda p: p.line or 0)
+    return problems
+
+
+def _data_loc(loc: tuple) -> Loc:
+    """Drop pydantic's union and validator markers from an error location."""
+    return tuple(part for part in loc if not (isinstance(part, str) and ("[" in part or part.startswith("function-"))))
+
+
+def _message(err: dict, loc: Loc) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        hint = _did_you_mean(loc[-1], _fields_at(loc[:-1]))
+        return f"unknown key{hint}"
+    if kind == "missing":
+        return "required; add it"
+    message = err["msg"]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    if kind.endswith("_type") or kind.endswith("_parsing"):
+        message += f", got {err['input']!r}"
+    return message
+
+
+def _did_you_mean(word: object, choices: list[str]) -> str:
+    close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+def _fields_at(loc: Loc) -> list[str]:
+    """The field names the schema accepts at ``loc`` (used for did-you-mean)."""
+    model: Any = Facts
+    for part in loc:
+        model = _unwrap(model)
+        if isinstance(part, int) or typing.get_origin(model) is dict:
+            model = typing.get_args(model)[-1]
+        elif isinstance(model, type) and issubclass(model, BaseModel) and part in model.model_fields:
+            model = model.model_fields[part].annotation
+        else:
+            return []
+    model = _unwrap(model)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return [f.alias or name for name, f in model.model_fields.items()]
+    return []
+
+
+def _unwrap(tp: Any) -> Any:
+    """``list[X]``, ``X | None`` and ``Annotated[X, ...]`` → ``X``."""
+    while True:
+        origin = typing.get_origin(tp)
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if origin is list or origin is Annotated or (origin is not dict and len(args) == 1 and origin is not None):
+            tp = args[0]
+        else:
+            return tp
+
+
+def check_references(facts: Facts) -> list[tuple[Loc, str]]:
+    """Cross-field checks: every id names something, and dates come in a possible order."""
+    return list(_reference_problems(facts)) + list(_order_problems(facts)) + list(_duplicate_ids(facts))
+
+
+def _reference_problems(f: Facts) -> Iterator[tuple[Loc, str]]:
+    parties = {**f.organizations, **f.people}
+    kinds = {"party": parties, "person": f.people, "organization": f.organizations,
+             "program": f.programs, "exhibit": {e.id: e for e in f.exhibits}}
+    refs: list[tuple[Loc, str, str | None]] = []
+    refs += [(("case", field, i), "party", r) for field in ("plaintiffs", "defendants")
+             for i, r in enumerate(getattr(f.case, field))]
+    refs += [(("case", "counsel", i), "person", r) for i, r in enumerate(f.case.counsel)]
+    refs += [(("people", k, "organization"), "organization", p.organization) for k, p in f.people.items()]
+    for i, e in enumerate(f.events):
+        refs += [(("events", i, "actor"), "party", e.actor), (("events", i, "program"), "program", e.program),
+                 (("events", i, "exhibit"), "exhibit", e.exhibit)]
+    for i, r in enumerate(f.requests):
+        refs += [(("requests", i, "from"), "party", r.sender), (("requests", i, "to"), "party", r.to),
+                 (("requests", i, "exhibit"), "exhibit", r.exhibit)]
+        if r.response:
+            refs.append((("requests", i, "response", "by"), "party", r.response.by))
+    if f.motion:
+        refs += [(("motion", "consultation", "participants", i), "person", p)
+                 for i, p in enumerate(f.motion.consultation.participants)]
+    if f.declaration:
+        refs.append((("declaration", "declarant"), "person", f.declaration.declarant))
+    refs += [(("service", "served", i), "person", p) for i, p in enumerate(f.service.served)]
+    for loc, kind, ref in refs:
+        if ref is not None and ref not in kinds[kind]:
+            yield loc, f"no {kind} with id '{ref}'{_did_you_mean(ref, list(kinds[kind]))}"
+
+
+def _order_problems(f: Facts) -> Iterator[tuple[Loc, str]]:
+    for i, r in enumerate(f.requests):
+        if r.response and r.response.date < r.date:
+            yield (("requests", i, "response", "date"),
+                   f"the response ({r.response.date.iso()}) is dated before the request ({r.date.iso()})")
+    for i, e in enumerate(f.events):
+        for name in ("effective", "until"):
+            later = getattr(e, name)
+            if later and later < e.date:
+                yield ("events", i, name), f"{later.iso()} is before the event's date ({e.date.iso()})"
+
+
+def _duplicate_ids(f: Facts) -> Iterator[tuple[Loc, str]]:
+    for section in ("events", "requests", "exhibits"):
+        seen: set[str] = set()
+        for i, item in enumerate(getattr(f, section)):
+            if item.id in seen:
+                yield (section, i, "id"), f"id '{item.id}' is used twice in {section}; ids must be unique"
+            seen.add(item.id)
+    for key in f.people.keys() & f.organizations.keys():
+        yield ("people", key), f"'{key}' is both a person and an organization; ids must be unique"
+
+
+def _dotted(loc: Loc) -> str:
+    return ".".join(str(part) for part in loc)
