@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Install what filings needs from Debian/Ubuntu packages, only where it is missing:
+# LibreOffice Writer (headless DOCX -> PDF), Liberation fonts (metric twins of Times New
+# Roman), and Python's venv module. Safe to run again: it does nothing when all is there.
+set -euo pipefail
+
+need=()
+command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+fc-list 2>/dev/null | grep -qi "Liberation Serif" || need+=(fonts-liberation2)
+python3 -c "import venv, ensurepip" >/dev/null 2>&1 || need+=(python3-venv)
+
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "filings: installing ${need[*]} (Debian packages)" >&2
+if [ "$(id -u)" -eq 0 ]; then
+  sudo=""
+elif command -v sudo >/dev/null 2>&1; then
+  sudo="sudo"
+else
+  echo "filings: need root to install ${need[*]}; run: apt-get install ${need[*]}" >&2
+  exit 1
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "filings: no apt-get here; install LibreOffice Writer and the Liberation fonts by hand" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q >/dev/null
+$sudo apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
+echo "filings: installed ${need[*]}" >&2

@@ -1,0 +1,21 @@
+"""Certificate of service."""
+from templatekit import caption, control, para, signature_block
+
+FILE = "certificate-of-service.docx"
+
+
+def build(doc):
+    caption(doc, "CERTIFICATE OF SERVICE")
+    para(doc, "I certify that on {{ service.date }}, I caused the foregoing papers to be served "
+              "through {{ service.method }} on the following counsel of record:")
+    control(doc, "{%p for person in service.served %}")
+    para(doc, "{{ person.name }}{% if person.title %}, {{ person.title }}{% endif %}", "Signature")
+    para(doc, "{{ person.organization.name }}", "Signature")
+    control(doc, "{%p for line in person.address %}")
+    para(doc, "{{ line }}", "Signature")
+    control(doc, "{%p endfor %}")
+    para(doc, "{% if person.email %}{{ person.email }}{% endif %}", "Signature")
+    para(doc, "Counsel for Defendant{{ 's' if case.defendants|length > 1 }}", "Signature", italic=True)
+    para(doc, "", "Signature")
+    control(doc, "{%p endfor %}")
+    signature_block(doc, "service.date")

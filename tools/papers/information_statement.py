@@ -1,0 +1,38 @@
+"""Information Statement (CIT Form 5), filed with the summons and complaint (Rule 3)."""
+from templatekit import caption, control, para, runs
+
+FILE = "information-statement.docx"
+
+
+def _item(doc, label, value):
+    runs(doc, [(label + ": ", {"bold": True}), value], "Single")
+
+
+def build(doc):
+    caption(doc, "INFORMATION STATEMENT")
+    _item(doc, "Plaintiff{{ 's' if case.plaintiffs|length > 1 }}", "{{ case.plaintiffs|and_list }}")
+    _item(doc, "Defendant{{ 's' if case.defendants|length > 1 }}", "{{ case.defendants|and_list }}")
+    _item(doc, "Jurisdiction", "{{ case.statute }}")
+    _item(doc, "Nature of the action", "{{ case.nature }}.")
+    para(doc, "Administrative actions challenged:", "Single", bold=True)
+    control(doc, "{%p for e in events %}")
+    para(doc, "{{ e.date }}: {{ e.actor.short }} {{ e.text }}{% if e.program %} ({{ e.program.short }})"
+              "{% endif %}.", "Block Quote Single")
+    control(doc, "{%p endfor %}")
+    para(doc, "Related actions:", "Single", bold=True)
+    control(doc, "{%p for r in case.related %}")
+    para(doc, "{{ r }}", "Block Quote Single")
+    control(doc, "{%p endfor %}")
+    control(doc, "{%p if not case.related %}")
+    para(doc, "None.", "Block Quote Single")
+    control(doc, "{%p endif %}")
+    para(doc, "Attorney{{ 's' if case.counsel|length > 1 }} for Plaintiff:", "Single", bold=True)
+    control(doc, "{%p for c in case.counsel %}")
+    para(doc, "{{ c.name }}, {{ c.organization.name }}{% for line in c.address %}, {{ line }}"
+              "{% endfor %}{% if c.phone %}; Tel.: {{ c.phone }}{% endif %}"
+              "{% if c.email %}; {{ c.email }}{% endif %}", "Block Quote Single")
+    control(doc, "{%p endfor %}")
+    para(doc, "Dated: {{ case.filed }}", "Single")
+    para(doc, "/s/ {{ signer.name }}", "Signature")
+    para(doc, "{{ signer.name }}", "Signature")
+    para(doc, "Counsel for Plaintiff", "Signature", italic=True)

@@ -1,0 +1,31 @@
+"""Summons in an action under 28 U.S.C. § 1581(i) ("all other actions")."""
+from templatekit import caption, control, para
+
+FILE = "summons.docx"
+
+
+def build(doc):
+    caption(doc, "SUMMONS")
+    para(doc, "TO:\tThe Attorney General of the United States and the Defendants named above:", "Single")
+    para(doc, "PLEASE TAKE NOTICE that a civil action has been commenced against you in the United "
+              "States Court of International Trade under {{ case.statute }}. The complaint is filed "
+              "with this summons and states the claims made against you.")
+    para(doc, "Within {{ settings.answer_days }} days after service of this summons, you must serve on "
+              "Plaintiff's attorney an answer to the complaint or a motion under the Rules of the "
+              "Court. If you fail to do so, judgment may be entered against you for the relief demanded "
+              "in the complaint.")
+    para(doc, "CLERK OF THE COURT", "Signature", bold=True)
+    para(doc, "", "Signature")
+    para(doc, "By: ______________________________", "Signature")
+    para(doc, "Deputy Clerk", "Signature")
+    para(doc, "", "Single")
+    para(doc, "Name, address, telephone number and e-mail address of Plaintiff's attorney:", "Single",
+         bold=True)
+    para(doc, "{{ signer.name }}", "Caption Text")
+    para(doc, "{{ signer.organization.name }}", "Caption Text")
+    control(doc, "{%p for line in signer.address %}")
+    para(doc, "{{ line }}", "Caption Text")
+    control(doc, "{%p endfor %}")
+    para(doc, "{% if signer.phone %}Tel.: {{ signer.phone }}{% endif %}", "Caption Text")
+    para(doc, "{% if signer.email %}{{ signer.email }}{% endif %}", "Single")
+    para(doc, "Date filed: {{ case.filed }}", "Single")
