@@ -5,7 +5,7 @@ The library owns the pipeline; the ``filings`` command is a thin layer over it::
     from filings import build
     result = build("facts.yaml", "build")
 """
-from .build import BuildResult, build, check
+from .pipeline import BuildResult, build, check
 from .errors import FilingsError
 from .facts import load_facts
 

@@ -12,11 +12,12 @@ from typing import Optional
 
 import typer
 
-from . import build as build_mod
+from . import pipeline
 from .convert import DEFAULT_TIMEOUT, LibreOffice
 from .errors import FilingsError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+# No locals in tracebacks: they would print facts, confidential ones included.
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
                   help="Assemble Court of International Trade papers from a facts file.")
 
 FACTS = typer.Option(Path("facts.yaml"), "--facts", help="The matter's facts file.")
@@ -31,7 +32,7 @@ def _fail(error: FilingsError, debug: bool) -> None:
     if debug:
         traceback.print_exception(error, file=sys.stderr)
     for problem in error.problems:
-        typer.echo(f"error: {problem}", err=True)
+        typer.echo(str(problem), err=True)
     raise typer.Exit(1)
 
 
@@ -44,7 +45,7 @@ def build(facts: Path = FACTS,
           debug: bool = DEBUG) -> None:
     """Build every paper as DOCX and PDF, and the packet PDF."""
     try:
-        result = build_mod.build(facts, out, only=only, converter=LibreOffice(timeout=timeout),
+        result = pipeline.build(facts, out, only=only, converter=LibreOffice(timeout=timeout),
                                  progress=(lambda _: None) if quiet else _progress)
     except FilingsError as e:
         _fail(e, debug)
@@ -55,7 +56,7 @@ def build(facts: Path = FACTS,
 def check(facts: Path = FACTS, debug: bool = DEBUG) -> None:
     """Validate the facts and every template without converting anything."""
     try:
-        papers = build_mod.check(facts)
+        papers = pipeline.check(facts)
     except FilingsError as e:
         _fail(e, debug)
     typer.echo(f"ok: {facts} and {len(papers)} templates")

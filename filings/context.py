@@ -217,7 +217,7 @@ class _ContextBuilder:
 
     def _program(self, key: str, p) -> Node:
         notices = [Node(f"programs.{key}.notices.{i}", {
-            **n.__dict__, "citation": f"{n.volume} Fed. Reg. {n.page} ({n.published.short()})"})
+            **n.__dict__, "citation": f"{n.volume} Fed. Reg. {n.page:,} ({n.published.short()})"})
             for i, n in enumerate(p.notices)]
         data = p.__dict__.copy()
         data.update(id=key, short=p.short or p.name, notices=NodeList(f"programs.{key}.notices", notices))
@@ -263,6 +263,7 @@ class _ContextBuilder:
         factors = Node("motion.factors", {k: NodeList(f"motion.factors.{k}", list(v))
                                           for k, v in m.factors.__dict__.copy().items()})
         return Node("motion", {"filed": m.filed, "relief": NodeList("motion.relief", list(m.relief)),
+                               "order": NodeList("motion.order", list(m.order)),
                                "factors": factors, "consultation": consultation})
 
     def _declaration(self) -> Node | None:

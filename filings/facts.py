@@ -145,6 +145,7 @@ class Consultation(Model):
 class Motion(Model):
     filed: Day
     relief: list[Text] = Field(min_length=1)
+    order: list[Text] = Field(min_length=1)  # the proposed order's decretal clauses, in the Court's voice
     factors: Factors
     consultation: Consultation
 

@@ -41,7 +41,7 @@ def merge(parts: Sequence[Part], out: Path, *, title: str) -> int:
     for part in parts:
         start = len(writer.pages)
         writer.append(read_pdf(part.pdf), import_outline=False)
-        writer.add_outline_item(part.bookmark, start)
+        writer.add_outline_item(title=part.bookmark, page_number=start)
     writer.add_metadata({"/Title": title, "/Producer": "filings"})
     writer.page_mode = "/UseOutlines"
     with open(out, "wb") as fh:

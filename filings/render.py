@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -60,12 +61,30 @@ def _exhibit_function(exhibits) -> Any:
     return exhibit
 
 
+_OPENING = re.compile(r"(^|[\s(\[{\u2014-])'")
+_OPENING_DOUBLE = re.compile(r'(^|[\s(\[{\u2014-])"')
+
+
+def smart_quotes(text: str) -> str:
+    """Typographer's quotes and apostrophes: ``Plaintiff's "notice"`` → ``Plaintiff’s “notice”``.
+
+    The templates are typeset with curly quotes; facts typed with straight ones must match.
+    """
+    if "'" not in text and '"' not in text:
+        return text
+    text = _OPENING.sub("\\1\u2018", text)
+    text = _OPENING_DOUBLE.sub("\\1\u201c", text)
+    return text.replace("'", "\u2019").replace('"', "\u201d")
+
+
 def _finalize(value: Any) -> Any:
     """Called on every ``{{ }}``: printing an empty fact is an error, never a blank."""
     if isinstance(value, Node):
-        return str(value)
+        value = str(value)
     if value is None:
         raise EmptyFact("(a value computed in the template)")
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return smart_quotes(value)
     return value
 
 

@@ -17,7 +17,7 @@ def build(doc):
     numbered(doc, "{{ party.name }} is{{ ' ' if party.publicly_held else ' not ' }}a publicly held "
                   "corporation.")
     numbered(doc, "Parent corporation: {% if party.parent %}{{ party.parent }}{% else %}none{% endif %}.")
-    numbered(doc, "Publicly held companies owning 10% or more of the party's stock: "
+    numbered(doc, "Publicly held companies owning 10% or more of the party\u2019s stock: "
                   "{% if party.public_owners %}{{ party.public_owners|and_list }}{% else %}none{% endif %}.")
     numbered(doc, "Publicly owned affiliates and their relationship to the party: "
                   "{% if party.affiliates %}{{ party.affiliates|and_list }}{% else %}none{% endif %}.")

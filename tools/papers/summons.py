@@ -11,21 +11,23 @@ def build(doc):
               "States Court of International Trade under {{ case.statute }}. The complaint is filed "
               "with this summons and states the claims made against you.")
     para(doc, "Within {{ settings.answer_days }} days after service of this summons, you must serve on "
-              "Plaintiff's attorney an answer to the complaint or a motion under the Rules of the "
+              "Plaintiff\u2019s attorney an answer to the complaint or a motion under the Rules of the "
               "Court. If you fail to do so, judgment may be entered against you for the relief demanded "
               "in the complaint.")
     para(doc, "CLERK OF THE COURT", "Signature", bold=True)
-    para(doc, "", "Signature")
     para(doc, "By: ______________________________", "Signature")
-    para(doc, "Deputy Clerk", "Signature")
-    para(doc, "", "Single")
-    para(doc, "Name, address, telephone number and e-mail address of Plaintiff's attorney:", "Single",
+    para(doc, "Deputy Clerk", "Signature").paragraph_format.space_after = 12
+    para(doc, "Name, address, telephone number and e-mail address of Plaintiff\u2019s attorney:", "Single",
          bold=True)
     para(doc, "{{ signer.name }}", "Caption Text")
     para(doc, "{{ signer.organization.name }}", "Caption Text")
     control(doc, "{%p for line in signer.address %}")
     para(doc, "{{ line }}", "Caption Text")
     control(doc, "{%p endfor %}")
-    para(doc, "{% if signer.phone %}Tel.: {{ signer.phone }}{% endif %}", "Caption Text")
-    para(doc, "{% if signer.email %}{{ signer.email }}{% endif %}", "Single")
+    control(doc, "{%p if signer.phone %}")
+    para(doc, "Tel.: {{ signer.phone }}", "Caption Text")
+    control(doc, "{%p endif %}")
+    control(doc, "{%p if signer.email %}")
+    para(doc, "{{ signer.email }}", "Caption Text")
+    control(doc, "{%p endif %}")
     para(doc, "Date filed: {{ case.filed }}", "Single")

@@ -1,0 +1,40 @@
+"""Shared fixtures: the example matter, a second matter, and facts files made inline."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "facts.yaml"
+OTHER = ROOT / "tests" / "data" / "other-matter" / "facts.yaml"
+DATA = ROOT / "tests" / "data"
+
+
+def line_of(path: Path, text: str, nth: int = 1) -> int:
+    """1-based line of the ``nth`` line of ``path`` containing ``text``."""
+    hits = [i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line]
+    return hits[nth - 1]
+
+
+@pytest.fixture
+def facts_copy(tmp_path):
+    """Copy the example facts to a temporary folder, with text replacements applied."""
+    def make(*replacements: tuple[str, str], name: str = "facts.yaml") -> Path:
+        text = EXAMPLE.read_text(encoding="utf-8")
+        for old, new in replacements:
+            assert old in text, f"the example facts no longer contain {old!r}"
+            text = text.replace(old, new, 1)
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+    return make
+
+
+@pytest.fixture
+def template_tree(tmp_path):
+    """A templates folder holding copies of the shipped templates."""
+    folder = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", folder)
+    return folder

@@ -1,0 +1,230 @@
+"""End to end: facts → DOCX → PDF → packet, on the real LibreOffice."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from filings import pdf
+from filings.pipeline import build
+from filings.render import smart_quotes
+from filings.convert import LibreOffice
+from filings.errors import ConversionError, FactsError, TemplateError
+from filings.facts import load_facts
+from filings.papers import PAPERS
+
+from conftest import EXAMPLE, OTHER
+
+PAPER_NAMES = [p.name for p in PAPERS]
+
+
+class CountingLibreOffice(LibreOffice):
+    """The real converter, counting its runs."""
+
+    runs = 0
+
+    def convert(self, sources, out_dir):
+        type(self).runs += 1
+        return super().convert(sources, out_dir)
+
+
+def flat(text: str) -> str:
+    """Text with all runs of whitespace made one space (PDF lines break anywhere)."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def typeset(fact: str) -> str:
+    """A fact as the papers print it: whitespace flattened, typographer's quotes."""
+    return flat(smart_quotes(fact))
+
+
+def docx_text(path: Path) -> str:
+    doc = Document(path)
+    parts = [p.text for p in doc.paragraphs]
+    parts += [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    parts += [p.text for s in doc.sections for p in s.footer.paragraphs]
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory):
+    out = tmp_path_factory.mktemp("example") / "build"
+    CountingLibreOffice.runs = 0
+    result = build(EXAMPLE, out, converter=CountingLibreOffice())
+    return out, result, CountingLibreOffice.runs
+
+
+def test_every_paper_as_docx_and_pdf_plus_the_packet(example_build):
+    out, result, runs = example_build
+    assert sorted(p.name for p in out.iterdir() if p.is_file()) == sorted(
+        [f"{n}.docx" for n in PAPER_NAMES] + [f"{n}.pdf" for n in PAPER_NAMES] + ["packet.pdf"])
+    assert runs == 1  # one LibreOffice run converts the whole build
+    assert result.summary().startswith(f"built {len(PAPERS)} papers, {result.pages} pages, packet ")
+
+
+def test_packet_has_one_bookmark_per_paper_in_filing_order(example_build):
+    out, result, _ = example_build
+    starts, page = [], 0
+    for built in result.papers:
+        assert built.pages == pdf.page_count(out / f"{built.paper.name}.pdf") >= 1
+        starts.append((built.paper.title, page))
+        page += built.pages
+    assert pdf.outline_titles(out / "packet.pdf") == starts
+    assert pdf.page_count(out / "packet.pdf") == page == result.pages
+
+
+def test_packet_text_shows_caption_number_statute_dates_requests_and_relief(example_build):
+    out, _, _ = example_build
+    text = flat(pdf.extract_text(out / "packet.pdf"))
+    facts = load_facts(EXAMPLE).facts
+    for expected in ["UNITED STATES COURT OF INTERNATIONAL TRADE", "SEKO CUSTOMS BROKERAGE, INC.",
+                     "Court No. 24-00097", "Before: Hon. Claire R. Kelly, Judge",
+                     "28 U.S.C. § 1581(i)", "May 20, 2024", "May 27, 2024"]:
+        assert expected in text
+    for request in facts.requests:
+        assert typeset(request.asked) in text
+    for item in facts.relief + facts.motion.relief:
+        assert typeset(item) in text
+
+
+def test_court_number_and_page_number_on_every_page(example_build):
+    out, _, _ = example_build
+    for name in PAPER_NAMES:
+        pages = pdf.extract_text(out / f"{name}.pdf").split("\f")
+        for number, page in enumerate(pages, 1):
+            lines = [line.strip() for line in page.strip().splitlines()]
+            assert "Court No. 24-00097" in page, f"{name} page {number}"
+            assert str(number) in lines[-3:], f"{name} page {number} has no page number at the bottom"
+
+
+def test_pdfs_are_letter_size_searchable_with_fonts_embedded(example_build):
+    out, _, _ = example_build
+    for name in PAPER_NAMES + ["packet"]:
+        path = out / f"{name}.pdf"
+        assert pdf.unembedded_fonts(path) == []
+        reader = pdf.read_pdf(path)
+        assert {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages} \
+            == {(612, 792)}
+
+
+def test_docx_format_letter_margins_times_double_spaced(example_build):
+    out, _, _ = example_build
+    with zipfile.ZipFile(out / "complaint.docx") as z:
+        styles = z.read("word/styles.xml").decode()
+        document = z.read("word/document.xml").decode()
+    section = re.search(r"<w:sectPr.*?</w:sectPr>", document, re.S).group(0)
+    assert 'w:w="12240"' in section and 'w:h="15840"' in section  # 8.5 x 11 in
+    for side in ("top", "bottom", "left", "right"):
+        assert f'w:{side}="1440"' in section  # 1 inch
+    assert 'w:ascii="Times New Roman"' in styles and '<w:sz w:val="24"/>' in styles
+    assert 'w:line="480"' in styles  # double spacing
+    assert "<w:numPr>" in styles  # numbered paragraphs use Word's own numbering
+
+
+def test_complaint_has_one_numbered_paragraph_per_request_and_event(example_build):
+    out, _, _ = example_build
+    facts = load_facts(EXAMPLE).facts
+    doc = Document(out / "complaint.docx")
+    numbered = [flat(p.text) for p in doc.paragraphs if p.style.name == "Numbered Paragraph"]
+    for request in facts.requests:
+        assert sum(typeset(request.asked) in p for p in numbered) == 1
+    for event in facts.events:
+        assert sum(typeset(event.text) in p for p in numbered) == 1
+    assert all(numbered), "an empty numbered paragraph would print a bare number"
+
+
+def test_motion_recites_consultation_date_time_and_participants(example_build):
+    out, _, _ = example_build
+    text = flat(pdf.extract_text(out / "motion.pdf"))
+    assert "July 9, 2024" in text and "2:30 p.m." in text
+    assert "Eleanor J. Marsh" in text and "Patricia L. Ngata" in text
+
+
+def test_manifest_records_the_facts_each_paper_reads(example_build):
+    out, _, _ = example_build
+    manifest = json.loads((out / ".filings" / "manifest.json").read_text())
+    assert set(manifest["papers"]) == set(PAPER_NAMES)
+    complaint = manifest["papers"]["complaint"]["facts_read"]
+    assert "events.3.date" in complaint and "case.court_no" in complaint
+    assert "motion.consultation.time" not in complaint
+    assert "motion.consultation.time" in manifest["papers"]["motion"]["facts_read"]
+
+
+def test_changing_a_date_changes_it_everywhere(facts_copy, tmp_path):
+    facts = facts_copy(("    date: 2024-05-20\n", "    date: 2024-05-21\n"))
+    out = tmp_path / "build"
+    build(facts, out)
+    for name in PAPER_NAMES:
+        for text in (pdf.extract_text(out / f"{name}.pdf"), docx_text(out / f"{name}.docx")):
+            assert "May 20, 2024" not in flat(text), name
+    assert "May 21, 2024" in flat(pdf.extract_text(out / "packet.pdf"))
+
+
+def test_another_matter_leaves_no_trace_of_the_example(tmp_path):
+    out = tmp_path / "build"
+    result = build(OTHER, out)
+    assert len(result.papers) == len(PAPERS)
+    text = flat(pdf.extract_text(out / "packet.pdf")) + " " + " ".join(
+        flat(docx_text(out / f"{n}.docx")) for n in PAPER_NAMES)
+    assert "RIDGELINE STEEL IMPORTS LLC" in text and "Court No. __________" in text
+    assert "Harriet V. Lund" in text and "9:15 a.m." in text
+    for trace in ["Seko", "SEKO", "CBP", "C-TPAT", "Entry Type 86", "24-00097", "Kelly", "Landis",
+                  "Gagne", "Marsh", "Ngata", "Marlow", "Schaumburg", "2024", "Type 86", "99.999"]:
+        assert trace not in text, trace
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+
+
+@pytest.fixture
+def last_good(example_build, tmp_path):
+    out = tmp_path / "build"
+    shutil.copytree(example_build[0], out)
+    return out, snapshot(out)
+
+
+def test_bad_facts_leave_the_last_good_outputs(last_good, facts_copy):
+    out, before = last_good
+    with pytest.raises(FactsError):
+        build(facts_copy(("  filed: 2024-06-03", "  filed: 2024-06-31")), out)
+    assert snapshot(out) == before
+
+
+def test_broken_template_leaves_the_last_good_outputs(last_good, template_tree):
+    out, before = last_good
+    doc = Document(template_tree / "complaint.docx")
+    doc.add_paragraph("{{ case.no_such_fact }}")
+    doc.save(template_tree / "complaint.docx")
+    with pytest.raises(TemplateError) as info:
+        build(EXAMPLE, out, templates_dir=template_tree)
+    assert str(info.value) == (f"{template_tree / 'complaint.docx'}: {{{{ case.no_such_fact }}}}: "
+                               "no such fact 'case.no_such_fact'")
+    assert snapshot(out) == before
+
+
+def test_failed_conversion_leaves_the_last_good_outputs(last_good, tmp_path):
+    out, before = last_good
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\nexit 81\n")
+    fake.chmod(0o755)
+    with pytest.raises(ConversionError):
+        build(EXAMPLE, out, converter=LibreOffice(binary=str(fake)))
+    assert snapshot(out) == before
+    assert [p.name for p in (out / ".filings").iterdir()] == ["manifest.json"]  # no staging left
+
+
+def test_only_one_paper(last_good):
+    out, before = last_good
+    result = build(EXAMPLE, out, only="proposed-order")
+    assert [b.paper.name for b in result.papers] == ["proposed-order"]
+    assert result.packet is None and "packet not rebuilt (--only)" in result.summary()
+    after = snapshot(out)
+    changed = {name for name in before if before[name] != after[name]}
+    assert changed <= {"proposed-order.docx", "proposed-order.pdf"}
+    assert after["packet.pdf"] == before["packet.pdf"]

@@ -1,0 +1,60 @@
+"""The command line: one line per problem on stderr, exit code 1, no traceback."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import EXAMPLE, ROOT, line_of
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "filings", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=600)
+
+
+def test_check_passes_on_the_example():
+    proc = run("check", "--facts", str(EXAMPLE))
+    assert (proc.returncode, proc.stdout.strip()) == (0, f"ok: {EXAMPLE} and 8 templates")
+
+
+def test_bad_facts_print_one_line_per_problem_and_exit_1(facts_copy):
+    path = facts_copy(("  court_no: 24-00097", "  cout_no: 24-00097"),
+                      ("    date: 2024-05-20\n", "    date: 2024-02-30\n"))
+    proc = run("check", "--facts", str(path))
+    lines = [line for line in proc.stderr.splitlines() if not line.startswith("·")]
+    assert proc.returncode == 1
+    assert lines == [
+        f"{path}:{line_of(path, 'cout_no')}: case.cout_no: unknown key; did you mean 'court_no'?",
+        f"{path}:{line_of(path, '2024-02-30')}: events.3.date: not a valid date: '2024-02-30'; "
+        "no such day in the calendar"]
+    assert "Traceback" not in proc.stderr
+
+
+def test_missing_facts_file():
+    proc = run("build", "--facts", "nowhere.yaml", "--quiet")
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == "nowhere.yaml: no such file; pass --facts with the path of a facts file"
+
+
+def test_debug_shows_the_traceback():
+    proc = run("check", "--facts", "nowhere.yaml", "--debug")
+    assert proc.returncode == 1 and "Traceback" in proc.stderr
+
+
+def test_unknown_paper_for_only(tmp_path):
+    proc = run("build", "--facts", str(EXAMPLE), "--only", "complint", "--out", str(tmp_path), "-q")
+    assert proc.returncode == 1
+    assert proc.stderr.strip().startswith("no paper named 'complint'; choose one of: summons, complaint,")
+
+
+def test_build_py_builds_with_the_defaults(tmp_path):
+    work = tmp_path / "matter"
+    work.mkdir()
+    (work / "facts.yaml").write_text(EXAMPLE.read_text())
+    proc = subprocess.run([sys.executable, str(ROOT / "build.py")], cwd=work, capture_output=True,
+                          text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("built 8 papers, ")
+    assert "· converting 8 papers to PDF with LibreOffice" in proc.stderr
+    assert (work / "build" / "packet.pdf").is_file()

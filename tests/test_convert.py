@@ -1,0 +1,84 @@
+"""LibreOffice missing, crashing or hanging: a clear message saying what to do.
+
+These tests replace the soffice binary with small scripts to provoke each failure; the
+conversions themselves are tested with the real LibreOffice in test_build.py.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from filings.convert import LibreOffice
+from filings.errors import ConversionError
+
+
+def fake_soffice(folder: Path, body: str) -> str:
+    script = folder / "soffice"
+    script.write_text("#!/bin/sh\n" + body + "\n")
+    script.chmod(0o755)
+    return str(script)
+
+
+@pytest.fixture
+def docx(tmp_path) -> Path:
+    path = tmp_path / "paper.docx"
+    doc = Document()
+    doc.add_paragraph("Hello")
+    doc.save(path)
+    return path
+
+
+def convert_error(converter: LibreOffice, docx: Path) -> str:
+    with pytest.raises(ConversionError) as info:
+        converter.convert([docx], docx.parent / "out")
+    return str(info.value)
+
+
+def test_libreoffice_not_installed(tmp_path, docx, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.delenv("FILINGS_SOFFICE", raising=False)
+    assert convert_error(LibreOffice(), docx) == (
+        "LibreOffice is not installed (no 'soffice' on PATH); run 'make setup' or "
+        "'apt-get install libreoffice-writer-nogui fonts-liberation2'")
+
+
+def test_configured_binary_missing(docx, monkeypatch):
+    monkeypatch.setenv("FILINGS_SOFFICE", "/opt/nowhere/soffice")
+    assert convert_error(LibreOffice(), docx) == (
+        "LibreOffice not found at FILINGS_SOFFICE=/opt/nowhere/soffice; fix the variable or unset it")
+
+
+def test_libreoffice_crashes(tmp_path, docx):
+    binary = fake_soffice(tmp_path, "echo 'Fatal exception: Signal 6' >&2; exit 134")
+    assert convert_error(LibreOffice(binary=binary, profile_dir=tmp_path / "p"), docx) == (
+        f"LibreOffice exited with code 134: Fatal exception: Signal 6; command: {binary} --headless "
+        "... --convert-to pdf; retry, or run with --debug and report the output")
+
+
+def test_libreoffice_hangs_and_is_stopped(tmp_path, docx):
+    binary = fake_soffice(tmp_path, "sleep 60 & sleep 60")
+    started = time.monotonic()
+    message = convert_error(LibreOffice(binary=binary, timeout=1, profile_dir=tmp_path / "p"), docx)
+    assert message == ("LibreOffice did not finish within 1 s and was stopped; close other LibreOffice "
+                       "windows, check the machine's load, or raise --timeout")
+    assert time.monotonic() - started < 30  # the whole process group was killed, not waited for
+
+
+def test_libreoffice_succeeds_but_writes_nothing(tmp_path, docx):
+    binary = fake_soffice(tmp_path, "exit 0")
+    assert convert_error(LibreOffice(binary=binary, profile_dir=tmp_path / "p"), docx) == (
+        "LibreOffice produced no PDF for paper.pdf; open the DOCX in Word or LibreOffice to check "
+        "it is not damaged")
+
+
+def test_real_libreoffice_converts_a_batch(tmp_path, docx):
+    second = tmp_path / "second.docx"
+    doc = Document()
+    doc.add_paragraph("Second paper")
+    doc.save(second)
+    pdfs = LibreOffice().convert([docx, second], tmp_path / "out")
+    assert [p.name for p in pdfs] == ["paper.pdf", "second.pdf"]
+    assert all(p.stat().st_size > 0 for p in pdfs)

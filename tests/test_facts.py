@@ -1,0 +1,117 @@
+"""Loading the facts: every bad input gets one exact line naming the file and line."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from filings.errors import FactsError
+from filings.facts import load_facts
+
+from conftest import EXAMPLE, line_of
+
+
+def messages(path: Path) -> list[str]:
+    with pytest.raises(FactsError) as info:
+        load_facts(path)
+    return [str(p) for p in info.value.problems]
+
+
+def test_example_matter_loads():
+    matter = load_facts(EXAMPLE)
+    facts = matter.facts
+    assert facts.case.court_no == "24-00097"
+    assert str(facts.events[3].date) == "May 20, 2024"
+    assert {r.id for r in facts.requests} == {"first_request", "second_request", "litigation_notice"}
+    assert matter.source.confidential == set()
+
+
+def test_missing_file(tmp_path):
+    path = tmp_path / "nope.yaml"
+    assert messages(path) == [f"{path}: no such file; pass --facts with the path of a facts file"]
+
+
+def test_malformed_yaml_names_the_line(tmp_path):
+    path = tmp_path / "facts.yaml"
+    path.write_text("case:\n  court_no: [24-00097\n  judge: X\n")
+    assert messages(path) == [f"{path}:3: malformed YAML: expected ',' or ']', but got ':'"]
+
+
+def test_key_written_twice_is_an_error(facts_copy):
+    path = facts_copy(("  judge: Claire R. Kelly\n", "  judge: Claire R. Kelly\n  judge: Someone Else\n"))
+    assert messages(path) == [
+        f"{path}:{line_of(path, 'judge: Someone')}: case.judge: key written twice "
+        f"(first on line {line_of(path, 'judge: Claire')}); keep one"]
+
+
+def test_all_schema_errors_in_one_run_with_lines(facts_copy):
+    path = facts_copy(("  court_no: 24-00097", "  cout_no: 24-00097"),
+                      ("    date: 2024-05-20\n", "    date: 2024-02-30\n"),
+                      ("    channel: e-mail\n", ""))
+    assert messages(path) == [
+        f"{path}:{line_of(path, 'cout_no')}: case.cout_no: unknown key; did you mean 'court_no'?",
+        f"{path}:{line_of(path, '2024-02-30')}: events.3.date: not a valid date: '2024-02-30'; "
+        "no such day in the calendar",
+        f"{path}:{line_of(path, '- id: first_request')}: requests.0.channel: required; add it",
+    ]
+
+
+def test_full_date_required_where_a_day_is_needed(facts_copy):
+    path = facts_copy(("  filed: 2024-06-03", "  filed: 2024-06"))
+    assert messages(path) == [
+        f"{path}:{line_of(path, 'filed: 2024-06')}: case.filed: needs a full date (YYYY-MM-DD), not '2024-06'"]
+
+
+def test_response_dated_before_its_request(facts_copy):
+    path = facts_copy(("      date: 2024-05-22", "      date: 2024-05-20"))
+    assert messages(path) == [
+        f"{path}:{line_of(path, 'date: 2024-05-20', 2)}: requests.0.response.date: the response "
+        "(2024-05-20) is dated before the request (2024-05-21)"]
+
+
+def test_reference_to_a_missing_exhibit(facts_copy):
+    path = facts_copy(("    exhibit: second_request", "    exhibit: second_requst"))
+    assert messages(path) == [
+        f"{path}:{line_of(path, 'second_requst')}: requests.1.exhibit: no exhibit with id "
+        "'second_requst'; did you mean 'second_request'?"]
+
+
+def test_reference_to_a_missing_person(facts_copy):
+    path = facts_copy(("  declarant: landis", "  declarant: lanids"))
+    assert messages(path) == [
+        f"{path}:{line_of(path, 'lanids')}: declaration.declarant: no person with id 'lanids'; "
+        "did you mean 'landis'?"]
+
+
+def test_effective_date_before_the_notice(facts_copy):
+    path = facts_copy(("    effective: 2024-05-27", "    effective: 2024-05-13"))
+    assert messages(path) == [
+        f"{path}:{line_of(path, 'effective: 2024-05-13')}: events.3.effective: 2024-05-13 is before "
+        "the event's date (2024-05-20)"]
+
+
+def test_time_is_checked_and_unquoted_times_are_not_numbers(facts_copy):
+    assert load_facts(facts_copy(('time: "14:30"', "time: 14:30"))).facts.motion.consultation.time.hour == 14
+    path = facts_copy(('time: "14:30"', "time: 2:30pm"), name="bad-time.yaml")
+    assert messages(path) == [f"{path}:{line_of(path, '2:30pm')}: motion.consultation.time: "
+                              "not a valid time: '2:30pm'; write HH:MM on a 24-hour clock"]
+
+
+def test_top_level_must_be_a_mapping(tmp_path):
+    path = tmp_path / "facts.yaml"
+    path.write_text("- just\n- a list\n")
+    assert messages(path) == [f"{path}:1: the facts file must be a mapping of sections "
+                              "(organizations, people, case, ...)"]
+
+
+def test_yaml_is_loaded_safely(tmp_path):
+    path = tmp_path / "facts.yaml"
+    path.write_text("case: !!python/object/apply:os.system ['echo hacked']\n")
+    [message] = messages(path)
+    assert message.startswith(f"{path}:1: malformed YAML: could not determine a constructor")
+
+
+def test_confidential_mark_is_recorded(facts_copy):
+    matter = load_facts(facts_copy(("    parent: SEKO Worldwide, LLC", "    parent: !confidential SEKO Worldwide, LLC")))
+    assert matter.facts.organizations["seko"].parent == "SEKO Worldwide, LLC"
+    assert matter.source.confidential == {("organizations", "seko", "parent")}
