@@ -21,11 +21,19 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Assemble Court of International Trade papers from a facts file.")
 
 FACTS = typer.Option(Path("facts.yaml"), "--facts", help="The matter's facts file.")
+OUT = typer.Option(Path("build"), "--out", help="Where the papers, the packet and the exhibits go.")
+TIMEOUT = typer.Option(DEFAULT_TIMEOUT, "--timeout", help="Seconds LibreOffice may take.")
+QUIET = typer.Option(False, "--quiet", "-q", help="Print only warnings and the summary line.")
+STRICT = typer.Option(False, "--strict", help="Treat warnings (an exhibit no paper cites, ...) as errors.")
 DEBUG = typer.Option(False, "--debug", help="Show the traceback of an error.")
 
 
 def _progress(message: str) -> None:
     typer.echo(f"· {message}", err=True)
+
+
+def _warn(message: str) -> None:
+    typer.echo(f"warning: {message}", err=True)
 
 
 def _fail(error: FilingsError, debug: bool) -> None:
@@ -36,25 +44,34 @@ def _fail(error: FilingsError, debug: bool) -> None:
     raise typer.Exit(1)
 
 
-@app.command()
-def build(facts: Path = FACTS,
-          out: Path = typer.Option(Path("build"), "--out", help="Where the papers and the packet go."),
-          only: Optional[str] = typer.Option(None, "--only", help="Build just this paper (e.g. complaint)."),
-          timeout: float = typer.Option(DEFAULT_TIMEOUT, "--timeout", help="Seconds LibreOffice may take."),
-          quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only the summary line."),
-          debug: bool = DEBUG) -> None:
-    """Build every paper as DOCX and PDF, and the packet PDF."""
+def _run(debug: bool, quiet: bool, **kwargs) -> None:
     try:
-        result = pipeline.build(facts, out, only=only, converter=LibreOffice(timeout=timeout),
-                                 progress=(lambda _: None) if quiet else _progress)
+        result = pipeline.build(progress=(lambda _: None) if quiet else _progress, warn=_warn, **kwargs)
     except FilingsError as e:
         _fail(e, debug)
     typer.echo(result.summary())
 
 
 @app.command()
+def build(facts: Path = FACTS, out: Path = OUT,
+          only: Optional[str] = typer.Option(None, "--only", help="Build just this paper (e.g. complaint)."),
+          timeout: float = TIMEOUT, strict: bool = STRICT, quiet: bool = QUIET, debug: bool = DEBUG) -> None:
+    """Build every paper as DOCX and PDF, the packet, and the exhibit bundle."""
+    _run(debug, quiet, facts_path=facts, out_dir=out, only=only, strict=strict,
+         converter=LibreOffice(timeout=timeout))
+
+
+@app.command()
+def bundle(facts: Path = FACTS, out: Path = OUT, timeout: float = TIMEOUT, strict: bool = STRICT,
+           quiet: bool = QUIET, debug: bool = DEBUG) -> None:
+    """Build only the exhibit bundle and the per-exhibit files (in OUT/exhibits)."""
+    _run(debug, quiet, facts_path=facts, out_dir=out, papers=False, strict=strict,
+         converter=LibreOffice(timeout=timeout))
+
+
+@app.command()
 def check(facts: Path = FACTS, debug: bool = DEBUG) -> None:
-    """Validate the facts and every template without converting anything."""
+    """Validate the facts, the exhibit files and every template without converting anything."""
     try:
         papers = pipeline.check(facts)
     except FilingsError as e:

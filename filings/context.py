@@ -144,6 +144,17 @@ def tracking(reads: set[str]):
     return _Scope()
 
 
+def exhibit_mark(index: int, style: str) -> str:
+    """The label of the exhibit at 0-based ``index``: ``3`` or ``C`` (then ``AA``, ``AB``, ...)."""
+    if style == "numbers":
+        return str(index + 1)
+    letters, n = "", index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(ord("A") + rem) + letters
+    return letters
+
+
 def build_context(matter: Matter) -> dict[str, Any]:
     """The names a template sees, each a :class:`Node`, :class:`NodeList` or plain value."""
     return _ContextBuilder(matter.facts).context()
@@ -225,7 +236,9 @@ class _ContextBuilder:
 
     def _exhibit(self, i: int, e) -> Node:
         data = e.__dict__.copy()
-        data.update(number=i + 1, label=f"Exhibit {i + 1}", date=e.date or self._exhibit_date(e.id))
+        del data["password"]  # never printed
+        mark = exhibit_mark(i, self.f.bundle.labels)
+        data.update(number=i + 1, mark=mark, label=f"Exhibit {mark}", date=e.date or self._exhibit_date(e.id))
         return Node(f"exhibits.{i}", data)
 
     def _exhibit_date(self, exhibit_id: str) -> LegalDate | None:

@@ -9,7 +9,7 @@ import datetime as dt
 import difflib
 import typing
 from pathlib import Path
-from typing import Annotated, Any, Iterator
+from typing import Annotated, Any, Iterator, Literal
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
                       ValidationError)
@@ -168,6 +168,27 @@ class Exhibit(Model):
     title: Text
     date: AnyDate | None = None
     description: str | None = None
+    file: str | None = None  # a PDF, DOCX, ODT, PNG, JPEG or TIFF, relative to the facts file
+    template: str | None = None  # or a template in templates/exhibits/, rendered from the facts
+    password: str | None = None  # for an encrypted PDF
+
+
+class Bates(Model):
+    """Bates numbers stamped on every page of the bundle after the index."""
+
+    prefix: str = ""
+    start: int = Field(1, ge=0)
+    digits: int = Field(6, ge=1, le=12)
+    position: Literal["bottom-right", "bottom-center", "bottom-left",
+                      "top-right", "top-center", "top-left"] = "bottom-right"
+
+
+class BundleSettings(Model):
+    """How exhibits are labelled, numbered and split for CM/ECF."""
+
+    labels: Literal["numbers", "letters"] = "numbers"
+    bates: Bates = Bates()
+    size_limit_mb: float = Field(35.0, gt=0)  # per attachment; a common federal court figure
 
 
 class Settings(Model):
@@ -193,6 +214,7 @@ class Facts(Model):
     declaration: Declaration | None = None
     service: Service
     exhibits: list[Exhibit] = []
+    bundle: BundleSettings = BundleSettings()
 
 
 class Matter:
@@ -295,7 +317,8 @@ def _unwrap(tp: Any) -> Any:
 
 def check_references(facts: Facts) -> list[tuple[Loc, str]]:
     """Cross-field checks: every id names something, and dates come in a possible order."""
-    return list(_reference_problems(facts)) + list(_order_problems(facts)) + list(_duplicate_ids(facts))
+    return [*_reference_problems(facts), *_order_problems(facts), *_exhibit_sources(facts),
+            *_duplicate_ids(facts)]
 
 
 def _reference_problems(f: Facts) -> Iterator[tuple[Loc, str]]:
@@ -336,6 +359,12 @@ def _order_problems(f: Facts) -> Iterator[tuple[Loc, str]]:
             later = getattr(e, name)
             if later and later < e.date:
                 yield ("events", i, name), f"{later.iso()} is before the event's date ({e.date.iso()})"
+
+
+def _exhibit_sources(f: Facts) -> Iterator[tuple[Loc, str]]:
+    for i, e in enumerate(f.exhibits):
+        if (e.file is None) == (e.template is None):
+            yield ("exhibits", i), "give the exhibit either a file or a template (one of the two)"
 
 
 def _duplicate_ids(f: Facts) -> Iterator[tuple[Loc, str]]:

@@ -51,10 +51,10 @@ class UnknownExhibit(Exception):
 
 
 def _exhibit_function(exhibits) -> Any:
-    by_id = {e.id: e for e in exhibits}
+    by_id = {e.id: e for e in exhibits._items} if exhibits else {}
 
     def exhibit(exhibit_id: str) -> str:
-        """``exhibit('type86_notice')`` → ``Exhibit 1``."""
+        """``exhibit('type86_notice')`` → ``Exhibit 1`` (the read is recorded as a citation)."""
         if exhibit_id not in by_id:
             raise UnknownExhibit(exhibit_id, list(by_id))
         return by_id[exhibit_id].label
@@ -103,10 +103,13 @@ class Renderer:
         self.templates_dir = Path(templates_dir)
         self.context = context
         self.env = make_environment()
-        self.env.globals["exhibit"] = _exhibit_function(context.get("exhibits", []))
+        self.env.globals["exhibit"] = _exhibit_function(context.get("exhibits"))
 
-    def render(self, template_name: str, out_path: Path) -> set[str]:
-        """Render ``template_name`` to ``out_path``; return the fact paths it read."""
+    def render(self, template_name: str, out_path: Path, extra: dict[str, Any] | None = None) -> set[str]:
+        """Render ``template_name`` to ``out_path``; return the fact paths it read.
+
+        ``extra`` adds names to the context (an exhibit template's ``request``).
+        """
         path = self.templates_dir / template_name
         if not path.is_file():
             raise TemplateError("template not found; check the templates folder", path=path)
@@ -114,7 +117,7 @@ class Renderer:
         reads: set[str] = set()
         try:
             with tracking(reads):
-                tpl.render(self.context, self.env, autoescape=True)
+                tpl.render({**self.context, **extra} if extra else self.context, self.env, autoescape=True)
         except UnknownFact as e:
             raise TemplateError(f"{_tag_naming(tpl, e.path)}no such fact '{e.path}'{e.hint}", path=path) from e
         except EmptyFact as e:

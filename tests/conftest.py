@@ -28,6 +28,8 @@ def facts_copy(tmp_path):
             text = text.replace(old, new, 1)
         path = tmp_path / name
         path.write_text(text, encoding="utf-8")
+        if not (tmp_path / "exhibits").exists():
+            shutil.copytree(ROOT / "exhibits", tmp_path / "exhibits")
         return path
     return make
 

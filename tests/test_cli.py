@@ -1,6 +1,7 @@
 """The command line: one line per problem on stderr, exit code 1, no traceback."""
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -52,9 +53,10 @@ def test_build_py_builds_with_the_defaults(tmp_path):
     work = tmp_path / "matter"
     work.mkdir()
     (work / "facts.yaml").write_text(EXAMPLE.read_text())
+    shutil.copytree(ROOT / "exhibits", work / "exhibits")
     proc = subprocess.run([sys.executable, str(ROOT / "build.py")], cwd=work, capture_output=True,
                           text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("built 8 papers, ")
-    assert "· converting 8 papers to PDF with LibreOffice" in proc.stderr
+    assert "· converting 11 documents to PDF with LibreOffice" in proc.stderr
     assert (work / "build" / "packet.pdf").is_file()

@@ -87,7 +87,7 @@ def test_citing_an_unknown_exhibit(tmp_path):
 
 def test_exhibit_citation_follows_the_order(tmp_path):
     name = make_template(tmp_path, "cite.docx", "See {{ exhibit('litigation_notice') }}.")
-    assert render_text(tmp_path, name)[0] == "See Exhibit 4."
+    assert render_text(tmp_path, name)[0] == "See Exhibit 5."
 
 
 def test_templates_run_in_the_sandbox(tmp_path):

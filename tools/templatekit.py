@@ -273,10 +273,12 @@ def _border(cell, side: str) -> None:
     borders.append(el)
 
 
-def signature_block(doc, date_expr: str, *, role: str = "Counsel for Plaintiff"):
+def signature_block(doc, date_expr: str, *, role: str = "Counsel for Plaintiff",
+                    closing: str = "Respectfully submitted,"):
     """Date line and counsel's signature block (Rule 11); ``date_expr`` is a Jinja expression."""
     para(doc, "Dated: {{ " + date_expr + " }}", "Single").paragraph_format.keep_with_next = True
-    para(doc, "Respectfully submitted,", "Signature")
+    if closing:
+        para(doc, closing, "Signature")
     para(doc, "", "Signature")
     para(doc, "/s/ {{ signer.name }}", "Signature")
     para(doc, "{{ signer.name }}", "Signature")

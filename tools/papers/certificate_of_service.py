@@ -6,8 +6,8 @@ FILE = "certificate-of-service.docx"
 
 def build(doc):
     caption(doc, "CERTIFICATE OF SERVICE")
-    para(doc, "I certify that on {{ service.date }}, I caused the foregoing papers to be served "
-              "through {{ service.method }} on the following counsel of record:")
+    para(doc, "I certify that on {{ service.date }}, I caused the papers filed on that date in this action to be "
+              "served through {{ service.method }} on the following counsel of record:")
     control(doc, "{%p for person in service.served %}")
     para(doc, "{{ person.name }}{% if person.title %}, {{ person.title }}{% endif %}", "Signature")
     para(doc, "{{ person.organization.name }}", "Signature")
@@ -18,4 +18,4 @@ def build(doc):
     para(doc, "Counsel for Defendant{{ 's' if case.defendants|length > 1 }}", "Signature", italic=True)
     para(doc, "", "Signature")
     control(doc, "{%p endfor %}")
-    signature_block(doc, "service.date")
+    signature_block(doc, "service.date", closing="")

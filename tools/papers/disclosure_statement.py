@@ -30,8 +30,8 @@ def build(doc):
     control(doc, "{%p endif %}")
     control(doc, "{%p endfor %}")
     para(doc, "Counsel will file an amended statement within seven days of any change in this information.")
-    para(doc, "Dated: {{ case.filed }}", "Single")
+    para(doc, "Dated: {{ case.filed }}", "Single").paragraph_format.keep_with_next = True
     para(doc, "/s/ {{ signer.name }}", "Signature")
     para(doc, "{{ signer.name }}", "Signature")
     para(doc, "{{ signer.organization.name }}", "Signature")
-    para(doc, "Counsel for Plaintiff", "Signature", italic=True)
+    para(doc, "Counsel for Plaintiff", "Signature", italic=True).paragraph_format.keep_with_next = False

@@ -14,7 +14,7 @@ def build(doc):
     _item(doc, "Defendant{{ 's' if case.defendants|length > 1 }}", "{{ case.defendants|and_list }}")
     _item(doc, "Jurisdiction", "{{ case.statute }}")
     _item(doc, "Nature of the action", "{{ case.nature }}.")
-    para(doc, "Administrative actions challenged:", "Single", bold=True)
+    para(doc, "Agency actions and events giving rise to the action:", "Single", bold=True)
     control(doc, "{%p for e in events %}")
     para(doc, "{{ e.date }}: {{ e.actor.short }} {{ e.text }}{% if e.program %} ({{ e.program.short }})"
               "{% endif %}.", "Block Quote Single")
@@ -29,10 +29,10 @@ def build(doc):
     para(doc, "Attorney{{ 's' if case.counsel|length > 1 }} for Plaintiff:", "Single", bold=True)
     control(doc, "{%p for c in case.counsel %}")
     para(doc, "{{ c.name }}, {{ c.organization.name }}{% for line in c.address %}, {{ line }}"
-              "{% endfor %}{% if c.phone %}; Tel.: {{ c.phone }}{% endif %}"
+              "{% endfor %}{% if c.phone %}; Tel.: {{ c.phone|replace('-', '\u2011') }}{% endif %}"
               "{% if c.email %}; {{ c.email }}{% endif %}", "Block Quote Single")
     control(doc, "{%p endfor %}")
-    para(doc, "Dated: {{ case.filed }}", "Single")
+    para(doc, "Dated: {{ case.filed }}", "Single").paragraph_format.keep_with_next = True
     para(doc, "/s/ {{ signer.name }}", "Signature")
     para(doc, "{{ signer.name }}", "Signature")
-    para(doc, "Counsel for Plaintiff", "Signature", italic=True)
+    para(doc, "Counsel for Plaintiff", "Signature", italic=True).paragraph_format.keep_with_next = False

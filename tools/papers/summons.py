@@ -18,7 +18,7 @@ def build(doc):
     para(doc, "By: ______________________________", "Signature")
     para(doc, "Deputy Clerk", "Signature").paragraph_format.space_after = 12
     para(doc, "Name, address, telephone number and e-mail address of Plaintiff\u2019s attorney:", "Single",
-         bold=True)
+         bold=True).paragraph_format.space_before = 18
     para(doc, "{{ signer.name }}", "Caption Text")
     para(doc, "{{ signer.organization.name }}", "Caption Text")
     control(doc, "{%p for line in signer.address %}")
@@ -30,4 +30,4 @@ def build(doc):
     control(doc, "{%p if signer.email %}")
     para(doc, "{{ signer.email }}", "Caption Text")
     control(doc, "{%p endif %}")
-    para(doc, "Date filed: {{ case.filed }}", "Single")
+    para(doc, "Date filed: {{ case.filed }}", "Single").paragraph_format.space_before = 12
