@@ -401,6 +401,9 @@ def page_label_ranges(index_pages: int, total: int, bates: BatesStyle) -> list[t
     """PDF page labels: i, ii for the index, then the Bates numbers (one range per digit width)."""
     ranges = [(0, Dictionary(S=Name.r))] if index_pages else []
     page, number, last = index_pages, bates.start, bates.start + total - index_pages - 1
+    if number == 0 and last >= 0:  # a label's /St starts at 1: number 0 gets a label of its own
+        ranges.append((page, Dictionary(P=String(bates.number(0)))))
+        page, number = page + 1, 1
     while number <= last:
         width = len(str(number))
         end = min(last, 10 ** width - 1)
@@ -414,8 +417,6 @@ def page_label_ranges(index_pages: int, total: int, bates: BatesStyle) -> list[t
 def _add_page_labels(pdf: pikepdf.Pdf, index_pages: int, bates: BatesStyle) -> None:
     nums = Array()
     for page, label in page_label_ranges(index_pages, len(pdf.pages), bates):
-        if bates.start == 0 and label.get("/St") == 0:  # /St must be >= 1: write 0 as a plain prefix
-            label = Dictionary(P=String(bates.number(0)))
         nums.append(page)
         nums.append(label)
     pdf.Root.PageLabels = Dictionary(Nums=nums)
@@ -465,6 +466,13 @@ def _mb(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB"
 
 
+def _page_images(page: pikepdf.Page) -> list:
+    """The image XObjects a page draws, including those inside form XObjects."""
+    getter = getattr(page, "get_images", None)
+    images = getter() if getter else page.images  # get_images: pikepdf 10.9 and later
+    return list(images.values())
+
+
 def _reduce_images(pdf: pikepdf.Pdf, dpi: int = 150) -> int:
     """Re-encode images finer than ``dpi`` on a letter page as JPEG at ``dpi``; return how many."""
     from PIL import Image  # only needed here, and Pillow is a pikepdf dependency
@@ -473,7 +481,7 @@ def _reduce_images(pdf: pikepdf.Pdf, dpi: int = 150) -> int:
     count = 0
     seen = set()
     for page in pdf.pages:
-        for _, image in page.images.items():
+        for image in _page_images(page):
             if image.objgen in seen or "/SMask" in image or "/Mask" in image:
                 continue
             seen.add(image.objgen)

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from filings.convert import LibreOffice
+from filings.pipeline import build
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "facts.yaml"
 OTHER = ROOT / "tests" / "data" / "other-matter" / "facts.yaml"
@@ -40,3 +43,22 @@ def template_tree(tmp_path):
     folder = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", folder)
     return folder
+
+
+class CountingLibreOffice(LibreOffice):
+    """The real converter, counting its runs."""
+
+    runs = 0
+
+    def convert(self, sources, out_dir):
+        type(self).runs += 1
+        return super().convert(sources, out_dir)
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory):
+    """The example matter built once (real LibreOffice): (out dir, result, LibreOffice runs)."""
+    out = tmp_path_factory.mktemp("example") / "build"
+    CountingLibreOffice.runs = 0
+    result = build(EXAMPLE, out, converter=CountingLibreOffice())
+    return out, result, CountingLibreOffice.runs

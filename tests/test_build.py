@@ -23,16 +23,6 @@ from conftest import EXAMPLE, OTHER
 PAPER_NAMES = [p.name for p in PAPERS]
 
 
-class CountingLibreOffice(LibreOffice):
-    """The real converter, counting its runs."""
-
-    runs = 0
-
-    def convert(self, sources, out_dir):
-        type(self).runs += 1
-        return super().convert(sources, out_dir)
-
-
 def flat(text: str) -> str:
     """Text with all runs of whitespace made one space (PDF lines break anywhere)."""
     return re.sub(r"\s+", " ", text).strip()
@@ -49,14 +39,6 @@ def docx_text(path: Path) -> str:
     parts += [c.text for t in doc.tables for row in t.rows for c in row.cells]
     parts += [p.text for s in doc.sections for p in s.footer.paragraphs]
     return "\n".join(parts)
-
-
-@pytest.fixture(scope="session")
-def example_build(tmp_path_factory):
-    out = tmp_path_factory.mktemp("example") / "build"
-    CountingLibreOffice.runs = 0
-    result = build(EXAMPLE, out, converter=CountingLibreOffice())
-    return out, result, CountingLibreOffice.runs
 
 
 def test_every_paper_as_docx_and_pdf_plus_the_packet(example_build):

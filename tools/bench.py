@@ -1,16 +1,23 @@
-"""Benchmark: medians of the build against the naive way, printed as a table.
+"""Benchmark: medians against the naive way, printed as tables.
 
-    python tools/bench.py [--runs 3]
+    python tools/bench.py [papers|bundle|all] [--runs 3]
 
+papers:
 - render: every template rendered, no conversion (what `filings check` costs);
-- build: the whole example matter, one LibreOffice run for all papers, plus the packet;
+- build: the whole example matter, one LibreOffice run for papers and exhibits;
 - naive: the same papers converted with one LibreOffice start per paper.
+bundle (each run in a fresh process, so peak memory is the run's own):
+- 1,000 pages (50 exhibits x 20 pages) and 10,000 pages (500 x 20) through make_bundle;
+- naive: pypdf merging the same 1,000 pages and stamping each with a reportlab overlay.
 Timings depend on the machine's load: compare ratios, not absolute seconds.
 """
 from __future__ import annotations
 
 import argparse
+import json
+import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -18,13 +25,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-from filings.context import build_context  # noqa: E402
-from filings.convert import LibreOffice  # noqa: E402
-from filings.facts import load_facts  # noqa: E402
-from filings.papers import select_papers  # noqa: E402
-from filings.pipeline import DEFAULT_TEMPLATES, build, render_papers  # noqa: E402
-from filings.render import Renderer  # noqa: E402
 
 FACTS = ROOT / "facts.yaml"
 
@@ -38,40 +38,148 @@ def timed(fn, runs: int) -> list[float]:
     return times
 
 
-def render_only() -> None:
-    matter = load_facts(FACTS)
+def bench_papers(runs: int) -> None:
+    from filings.context import build_context
+    from filings.convert import LibreOffice
+    from filings.facts import load_facts
+    from filings.papers import select_papers
+    from filings.pipeline import DEFAULT_TEMPLATES, build, render_papers
+    from filings.render import Renderer
+
+    def render_only() -> None:
+        matter = load_facts(FACTS)
+        with tempfile.TemporaryDirectory() as tmp:
+            render_papers(Renderer(DEFAULT_TEMPLATES, build_context(matter)), select_papers(matter.facts),
+                          Path(tmp))
+
+    def full_build() -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            build(FACTS, Path(tmp) / "build")
+
+    def naive_build() -> None:
+        matter = load_facts(FACTS)
+        with tempfile.TemporaryDirectory() as tmp:
+            built = render_papers(Renderer(DEFAULT_TEMPLATES, build_context(matter)),
+                                  select_papers(matter.facts), Path(tmp))
+            converter = LibreOffice()
+            for b in built:
+                converter.convert([b.docx], Path(tmp) / "pdf")
+
+    full_build()  # warm the LibreOffice profile and the disk cache once
+    rows = [("render all templates (no PDF)", timed(render_only, runs)),
+            ("build: papers + bundle, 1 LibreOffice run", timed(full_build, runs)),
+            ("naive: papers, 1 LibreOffice run per paper", timed(naive_build, runs))]
+    print(f"{'papers':44} {'median s':>9} {'min s':>7} {'max s':>7}")
+    for name, times in rows:
+        print(f"{name:44} {statistics.median(times):9.2f} {min(times):7.2f} {max(times):7.2f}")
+    ratio = statistics.median(rows[2][1]) / statistics.median(rows[1][1])
+    print(f"naive / build: {ratio:.1f}x  ({runs} runs each; the build also makes the bundle)\n")
+
+
+def make_inputs(folder: Path, exhibits: int, pages: int) -> list[Path]:
+    """``exhibits`` PDFs of ``pages`` text pages each, made with reportlab."""
+    from reportlab.lib.pagesizes import LETTER
+    from reportlab.pdfgen.canvas import Canvas
+
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for e in range(exhibits):
+        path = folder / f"exhibit-{e:04d}.pdf"
+        canvas = Canvas(str(path), pagesize=LETTER, invariant=1)
+        for p in range(pages):
+            canvas.setFont("Times-Roman", 11)
+            for line in range(40):
+                canvas.drawString(72, 720 - 15 * line, f"Exhibit {e} page {p} line {line}: the quick brown fox")
+            canvas.showPage()
+        canvas.save()
+        paths.append(path)
+    return paths
+
+
+def run_bundle_once(folder: Path, out: Path, naive: bool) -> dict:
+    """One bundle build in this process; returns seconds, pages and peak memory."""
+    paths = sorted(folder.glob("*.pdf"))
+    started = time.perf_counter()
+    pages = naive_bundle(paths, out) if naive else our_bundle(paths, out)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "pages": pages,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def our_bundle(paths: list[Path], out: Path) -> int:
+    from filings.bundle import BatesStyle, ExhibitPdf, make_bundle
+
+    exhibits = [ExhibitPdf(id=p.stem, mark=str(i + 1), title=f"Exhibit file {p.stem}", date="May 20, 2024",
+                           short_date="May 20, 2024", description="", pdf=p, source=p)
+                for i, p in enumerate(paths)]
+    result = make_bundle(exhibits, out, bates=BatesStyle("SEKO-", 1, 6), heading="INDEX OF EXHIBITS",
+                         caption=["A v. B"], size_limit_mb=35, warn=lambda _: None)
+    return result.total_pages
+
+
+def naive_bundle(paths: list[Path], out: Path) -> int:
+    """What a short script would do: pypdf merge, a reportlab stamp page merged onto each page."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from reportlab.pdfgen.canvas import Canvas
+
+    writer = PdfWriter()
+    for path in paths:
+        writer.append(PdfReader(path))
+    for n, page in enumerate(writer.pages, 1):
+        buffer = io.BytesIO()
+        canvas = Canvas(buffer, pagesize=(float(page.mediabox.width), float(page.mediabox.height)))
+        canvas.setFont("Helvetica", 9)
+        canvas.drawRightString(float(page.mediabox.width) - 54, 12, f"SEKO-{n:06d}")
+        canvas.save()
+        page.merge_page(PdfReader(buffer).pages[0])
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / "naive.pdf", "wb") as fh:
+        writer.write(fh)
+    return len(writer.pages)
+
+
+def bundle_in_subprocess(folder: Path, naive: bool) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        render_papers(Renderer(DEFAULT_TEMPLATES, build_context(matter)), select_papers(matter.facts), Path(tmp))
+        proc = subprocess.run([sys.executable, __file__, "_bundle_once", str(folder), tmp] + (["--naive"] if naive else []),
+                              capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout)
 
 
-def full_build() -> None:
+def bench_bundle(runs: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        build(FACTS, Path(tmp) / "build")
-
-
-def naive_build() -> None:
-    matter = load_facts(FACTS)
-    with tempfile.TemporaryDirectory() as tmp:
-        built = render_papers(Renderer(DEFAULT_TEMPLATES, build_context(matter)),
-                              select_papers(matter.facts), Path(tmp))
-        converter = LibreOffice()
-        for b in built:
-            converter.convert([b.docx], Path(tmp) / "pdf")
+        small, large = Path(tmp) / "50x20", Path(tmp) / "500x20"
+        make_inputs(small, 50, 20)
+        make_inputs(large, 500, 20)
+        cases = [("bundle 1,000 pages (50 x 20)", small, False, runs),
+                 ("naive 1,000 pages (pypdf + overlay)", small, True, runs),
+                 ("bundle 10,000 pages (500 x 20)", large, False, max(1, runs // 2))]
+        print(f"{'bundle':40} {'pages':>6} {'median s':>9} {'min s':>7} {'max s':>7} {'peak MB':>8}")
+        medians = {}
+        for name, folder, naive, n in cases:
+            results = [bundle_in_subprocess(folder, naive) for _ in range(n)]
+            times = [r["seconds"] for r in results]
+            medians[name] = statistics.median(times)
+            print(f"{name:40} {results[0]['pages']:6d} {medians[name]:9.2f} {min(times):7.2f} "
+                  f"{max(times):7.2f} {max(r['peak_mb'] for r in results):8.0f}")
+        ratio = medians[cases[1][0]] / medians[cases[0][0]]
+        print(f"naive / bundle at 1,000 pages: {ratio:.1f}x (the naive way has no index, covers, links, "
+              "labels or per-exhibit files)")
 
 
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "_bundle_once":
+        print(json.dumps(run_bundle_once(Path(sys.argv[2]), Path(sys.argv[3]), "--naive" in sys.argv)))
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("what", nargs="?", choices=["papers", "bundle", "all"], default="all")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    full_build()  # warm the LibreOffice profile and the disk cache once
-    rows = [("render all templates (no PDF)", timed(render_only, args.runs)),
-            ("build: 1 LibreOffice run + packet", timed(full_build, args.runs)),
-            ("naive: 1 LibreOffice run per paper", timed(naive_build, args.runs))]
-    print(f"{'case':40} {'median s':>9} {'min s':>7} {'max s':>7}")
-    for name, times in rows:
-        print(f"{name:40} {statistics.median(times):9.2f} {min(times):7.2f} {max(times):7.2f}")
-    ratio = statistics.median(rows[2][1]) / statistics.median(rows[1][1])
-    print(f"naive / build: {ratio:.1f}x  ({args.runs} runs each)")
+    if args.what in ("papers", "all"):
+        bench_papers(args.runs)
+    if args.what in ("bundle", "all"):
+        bench_bundle(args.runs)
 
 
 if __name__ == "__main__":
