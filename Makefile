@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup system-deps build test bench check templates clean
+.PHONY: setup system-deps build test bench check templates sample-exhibits clean
 
 setup: system-deps $(VENV)/.installed
 
@@ -32,6 +32,10 @@ bench: setup
 
 templates: setup
 	$(BIN)/python tools/make_templates.py
+	$(BIN)/python tools/exhibit_templates.py
+
+sample-exhibits: setup
+	$(BIN)/python tools/make_sample_exhibits.py
 
 clean:
 	rm -rf build .pytest_cache

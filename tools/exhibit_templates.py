@@ -25,7 +25,7 @@ from docx.shared import Pt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from templatekit import _field, control, new_document, para  # noqa: E402
+from templatekit import _field, control, new_document, para, save  # noqa: E402
 
 FILE = "request-letter.docx"
 LINE = "Normal"      # single-spaced, no space after
@@ -125,7 +125,7 @@ def main(out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     doc = letter_document()
     build(doc)
-    doc.save(out_dir / FILE)
+    save(doc, out_dir / FILE)
     print(f"wrote {out_dir / FILE}")
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import papers  # noqa: E402
-from templatekit import new_document  # noqa: E402
+from templatekit import new_document, save  # noqa: E402
 
 
 def main(out_dir: Path) -> None:
@@ -22,7 +22,7 @@ def main(out_dir: Path) -> None:
         module = importlib.import_module(f"papers.{info.name}")
         doc = new_document()
         module.build(doc)
-        doc.save(out_dir / module.FILE)
+        save(doc, out_dir / module.FILE)
         print(f"wrote {out_dir / module.FILE}")
 
 

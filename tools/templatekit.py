@@ -40,6 +40,26 @@ def new_document():
     return doc
 
 
+def save(doc, path) -> None:
+    """Save ``doc`` byte for byte the same on every run (fixed dates inside and in the zip),
+    so that rewriting the templates changes git only where their content changed."""
+    import datetime as dt
+    import io
+    import zipfile
+
+    fixed = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    props = doc.core_properties
+    props.created = props.modified = props.last_printed = fixed
+    props.revision = 1
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=(2024, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, src.read(info.filename))
+
+
 def _styles(doc) -> None:
     styles = doc.styles
     normal = styles["Normal"]
