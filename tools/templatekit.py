@@ -293,6 +293,20 @@ def _border(cell, side: str) -> None:
     borders.append(el)
 
 
+def contact_lines(doc, who: str, style: str, *, phone: bool = True) -> None:
+    """``who``'s organization, address lines, telephone and e-mail, each on its own line
+    (``who`` is a Jinja expression naming a person); empty facts leave no line."""
+    para(doc, "{{ " + who + ".organization.name }}", style)
+    control(doc, "{%p for line in " + who + ".address %}")
+    para(doc, "{{ line }}", style)
+    control(doc, "{%p endfor %}")
+    optional = (("phone", "Tel.: "), ("email", "")) if phone else (("email", ""),)
+    for fact, label in optional:
+        control(doc, "{%p if " + who + "." + fact + " %}")
+        para(doc, label + "{{ " + who + "." + fact + " }}", style)
+        control(doc, "{%p endif %}")
+
+
 def signature_block(doc, date_expr: str, *, role: str = "Counsel for Plaintiff",
                     closing: str = "Respectfully submitted,"):
     """Date line and counsel's signature block (Rule 11); ``date_expr`` is a Jinja expression."""
@@ -305,15 +319,6 @@ def signature_block(doc, date_expr: str, *, role: str = "Counsel for Plaintiff",
     control(doc, "{%p for c in case.counsel[1:] %}")
     para(doc, "{{ c.name }}", "Signature")
     control(doc, "{%p endfor %}")
-    para(doc, "{{ signer.organization.name }}", "Signature")
-    control(doc, "{%p for line in signer.address %}")
-    para(doc, "{{ line }}", "Signature")
-    control(doc, "{%p endfor %}")
-    control(doc, "{%p if signer.phone %}")
-    para(doc, "Tel.: {{ signer.phone }}", "Signature")
-    control(doc, "{%p endif %}")
-    control(doc, "{%p if signer.email %}")
-    para(doc, "{{ signer.email }}", "Signature")
-    control(doc, "{%p endif %}")
+    contact_lines(doc, "signer", "Signature")
     para(doc, "", "Signature")
     para(doc, role, "Signature", italic=True).paragraph_format.keep_with_next = False

@@ -1,5 +1,5 @@
 """Certificate of service."""
-from templatekit import caption, control, para, signature_block
+from templatekit import caption, contact_lines, control, para, signature_block
 
 FILE = "certificate-of-service.docx"
 
@@ -10,11 +10,7 @@ def build(doc):
               "served through {{ service.method }} on the following counsel of record:")
     control(doc, "{%p for person in service.served %}")
     para(doc, "{{ person.name }}{% if person.title %}, {{ person.title }}{% endif %}", "Signature")
-    para(doc, "{{ person.organization.name }}", "Signature")
-    control(doc, "{%p for line in person.address %}")
-    para(doc, "{{ line }}", "Signature")
-    control(doc, "{%p endfor %}")
-    para(doc, "{% if person.email %}{{ person.email }}{% endif %}", "Signature")
+    contact_lines(doc, "person", "Signature", phone=False)
     para(doc, "Counsel for Defendant{{ 's' if case.defendants|length > 1 }}", "Signature", italic=True)
     para(doc, "", "Signature")
     control(doc, "{%p endfor %}")

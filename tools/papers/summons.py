@@ -1,5 +1,5 @@
 """Summons in an action under 28 U.S.C. § 1581(i) ("all other actions")."""
-from templatekit import caption, control, para
+from templatekit import caption, contact_lines, para
 
 FILE = "summons.docx"
 
@@ -20,14 +20,5 @@ def build(doc):
     para(doc, "Name, address, telephone number and e-mail address of Plaintiff\u2019s attorney:", "Single",
          bold=True).paragraph_format.space_before = 18
     para(doc, "{{ signer.name }}", "Caption Text")
-    para(doc, "{{ signer.organization.name }}", "Caption Text")
-    control(doc, "{%p for line in signer.address %}")
-    para(doc, "{{ line }}", "Caption Text")
-    control(doc, "{%p endfor %}")
-    control(doc, "{%p if signer.phone %}")
-    para(doc, "Tel.: {{ signer.phone }}", "Caption Text")
-    control(doc, "{%p endif %}")
-    control(doc, "{%p if signer.email %}")
-    para(doc, "{{ signer.email }}", "Caption Text")
-    control(doc, "{%p endif %}")
+    contact_lines(doc, "signer", "Caption Text")
     para(doc, "Date filed: {{ case.filed }}", "Single").paragraph_format.space_before = 12
