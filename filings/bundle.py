@@ -130,7 +130,9 @@ def _open_exhibit(e: ExhibitPdf, warn: Warn) -> pikepdf.Pdf:
     removed = _sanitize(pdf)
     if removed:
         warn(f"{where}: removed {removed}")
-    _mark_internal_links(pdf)
+    broken = _mark_internal_links(pdf)
+    if broken:
+        warn(f"{where}: removed {broken} link{'s' if broken != 1 else ''} to pages that do not exist")
     return pdf
 
 
@@ -167,8 +169,7 @@ def _sanitize(pdf: pikepdf.Pdf) -> str:
             if annot.get("/Subtype") in BLOCKED_ANNOTS:
                 attachments += 1
                 continue
-            action = annot.get("/A")
-            if isinstance(action, Dictionary) and action.get("/S") in BLOCKED_ACTIONS:
+            if _blocked_action(annot.get("/A")):
                 scripts += 1
                 del annot["/A"]
             if "/AA" in annot:
@@ -188,6 +189,15 @@ def _sanitize(pdf: pikepdf.Pdf) -> str:
     return " and ".join(parts)
 
 
+def _blocked_action(action, depth: int = 0) -> bool:
+    """True when an action, or any action chained after it with /Next, is not a plain link."""
+    if isinstance(action, Array):
+        return any(_blocked_action(a, depth + 1) for a in action)
+    if not isinstance(action, Dictionary) or depth > 50:
+        return depth > 50
+    return action.get("/S") in BLOCKED_ACTIONS or _blocked_action(action.get("/Next"), depth + 1)
+
+
 def _count_names(tree) -> int:
     if tree is None:
         return 0
@@ -197,8 +207,12 @@ def _count_names(tree) -> int:
         return 1
 
 
-def _mark_internal_links(pdf: pikepdf.Pdf) -> None:
-    """Replace links to pages of the same file by the page's index, so they survive the copy."""
+def _mark_internal_links(pdf: pikepdf.Pdf) -> int:
+    """Replace links to pages of the same file by the page's index, so they survive the copy.
+
+    Returns how many links lead nowhere (they are removed from the bundle).
+    """
+    broken = 0
     index = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
     named = _named_destinations(pdf)
     for page in pdf.pages:
@@ -212,13 +226,15 @@ def _mark_internal_links(pdf: pikepdf.Pdf) -> None:
             if dest is None:
                 continue
             if isinstance(dest, (String, Name)):
-                dest = named.get(str(dest))
+                dest = named.get(str(dest)[1:] if isinstance(dest, Name) else str(dest))
             target = index.get(dest[0].objgen) if isinstance(dest, Array) and len(dest) and \
                 isinstance(dest[0], Dictionary) else None
             for key in ("/Dest", "/A"):
                 if key in annot and (key == "/Dest" or action.get("/S") == "/GoTo"):
                     del annot[key]
             annot["/FilingsTarget"] = target if target is not None else -1
+            broken += target is None
+    return broken
 
 
 def _named_destinations(pdf: pikepdf.Pdf) -> dict[str, Array]:
@@ -311,7 +327,9 @@ def _place_and_stamp(pdf: pikepdf.Pdf, page: pikepdf.Page, text: str, position: 
     x = {"right": width - STAMP_MARGIN - size, "left": STAMP_MARGIN,
          "center": (width - size) / 2}[position.split("-")[1]]
     y = (BAND - STAMP_SIZE) / 2 + 1 if position.startswith("bottom") else height - BAND / 2 - STAMP_SIZE / 2 + 1
-    page.contents_add(pdf.make_stream(b"q %s cm\n" % _nums(matrix)), prepend=True)
+    # Clip to the old crop box: what it hid must stay hidden, and out of the stamp band.
+    page.contents_add(pdf.make_stream(b"q %s cm %s re W n\n" % (_nums(matrix), _nums([x0, y0, w, h]))),
+                      prepend=True)
     page.contents_add(pdf.make_stream(
         b"\nQ q BT /FBates %s Tf 1 0 0 1 %s %s Tm (%s) Tj ET Q\n"
         % (_nums([STAMP_SIZE]), _nums([x]), _nums([y]), text.encode("ascii", "replace"))))

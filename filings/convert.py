@@ -8,13 +8,15 @@ A warm pool (unoserver) can later implement the same interface.
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Iterator, Protocol, Sequence
 
 from .errors import ConversionError
 
@@ -63,17 +65,32 @@ class LibreOffice:
             return []
         binary = self.binary or find_soffice()
         out_dir.mkdir(parents=True, exist_ok=True)
-        self.profile_dir.mkdir(parents=True, exist_ok=True)
-        command = [binary, "--headless", "--norestore", "--nolockcheck", "--nodefault",
-                   f"-env:UserInstallation={self.profile_dir.resolve().as_uri()}",
-                   "--convert-to", PDF_FILTER, "--outdir", str(out_dir), *map(str, sources)]
-        _run(command, self.timeout)
+        with _profile(self.profile_dir) as profile:
+            command = [binary, "--headless", "--norestore", "--nolockcheck", "--nodefault",
+                       f"-env:UserInstallation={profile.resolve().as_uri()}",
+                       "--convert-to", PDF_FILTER, "--outdir", str(out_dir), *map(str, sources)]
+            _run(command, self.timeout)
         pdfs = [out_dir / (Path(s).stem + ".pdf") for s in sources]
         missing = [p.name for p in pdfs if not p.is_file() or p.stat().st_size == 0]
         if missing:
             raise ConversionError(f"LibreOffice produced no PDF for {', '.join(missing)}; "
                                   "open the DOCX in Word or LibreOffice to check it is not damaged")
         return pdfs
+
+
+@contextlib.contextmanager
+def _profile(preferred: Path) -> Iterator[Path]:
+    """The LibreOffice profile to use: the shared warm one, or a fresh one while another
+    build holds it (two LibreOffice processes on one profile make one of them fail)."""
+    preferred.mkdir(parents=True, exist_ok=True)
+    with open(preferred / ".filings-lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            with tempfile.TemporaryDirectory(prefix="filings-profile-") as fresh:
+                yield Path(fresh)
+            return
+        yield preferred
 
 
 def _default_profile() -> Path:

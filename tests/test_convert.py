@@ -82,3 +82,23 @@ def test_real_libreoffice_converts_a_batch(tmp_path, docx):
     pdfs = LibreOffice().convert([docx, second], tmp_path / "out")
     assert [p.name for p in pdfs] == ["paper.pdf", "second.pdf"]
     assert all(p.stat().st_size > 0 for p in pdfs)
+
+
+def test_two_builds_at_once_share_no_profile(tmp_path, docx):
+    """A second LibreOffice on the same profile would fail: the second run gets its own."""
+    import threading
+
+    errors, outs = [], []
+
+    def convert(n: int) -> None:
+        try:
+            outs.extend(LibreOffice(profile_dir=tmp_path / "profile").convert([docx], tmp_path / f"out{n}"))
+        except Exception as e:  # collected and asserted below
+            errors.append(e)
+
+    threads = [threading.Thread(target=convert, args=(n,)) for n in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(outs) == 2 and all(p.stat().st_size > 0 for p in outs)
