@@ -25,6 +25,7 @@ check: setup
 	$(BIN)/filings check
 
 test: setup
+	@FILINGS_TEST_DEPS=1 scripts/install-system-deps.sh
 	$(BIN)/python -m pytest
 
 bench: setup

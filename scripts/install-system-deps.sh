@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Install what filings needs from Debian/Ubuntu packages, only where it is missing:
 # LibreOffice Writer (headless DOCX -> PDF), Liberation fonts (metric twins of Times New
-# Roman), and Python's venv module. Safe to run again: it does nothing when all is there.
+# Roman), fontconfig, Python's venv module, and for the tests (FILINGS_TEST_DEPS=1)
+# poppler-utils. Safe to run again: it does nothing when all is there.
 set -euo pipefail
 
 need=()
 command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 fc-list 2>/dev/null | grep -qi "Liberation Serif" || need+=(fonts-liberation2)
+command -v fc-match >/dev/null 2>&1 || need+=(fontconfig)
+# The test suite renders bundle pages to images to check where stamps land.
+if [ "${FILINGS_TEST_DEPS:-0}" = 1 ]; then
+  command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+fi
 python3 -c "import venv, ensurepip" >/dev/null 2>&1 || need+=(python3-venv)
 
 if [ ${#need[@]} -eq 0 ]; then
