@@ -28,6 +28,15 @@ class UnknownFact(Exception):
         super().__init__(path)
 
 
+class SectionPrinted(Exception):
+    """A template printed a whole section or list of facts instead of one fact."""
+
+    def __init__(self, path: str, hint: str):
+        self.path = path
+        self.hint = hint
+        super().__init__(path)
+
+
 class EmptyFact(Exception):
     """A template printed a fact that has no value in the facts file."""
 
@@ -94,7 +103,7 @@ class Node:
         # A node printed whole: print its name if it has one (a party, a person).
         name = self._data.get("name")
         if name is None:
-            raise UnknownFact(self._path, ())
+            raise SectionPrinted(self._path, f"print one of its facts ({', '.join(sorted(self._data)[:6])}, ...)")
         _record(f"{self._path}.name")
         return str(name)
 
@@ -127,6 +136,11 @@ class NodeList:
 
     def __bool__(self) -> bool:
         return bool(self._items)
+
+    def __str__(self) -> str:
+        raise SectionPrinted(self._path, "loop over it with {% for %}, or print it with |and_list")
+
+    __html__ = __str__
 
     def __repr__(self) -> str:
         return f"<facts {self._path} ({len(self._items)})>"

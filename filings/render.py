@@ -17,7 +17,7 @@ from markupsafe import Markup
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 
-from .context import EmptyFact, Node, UnknownFact, tracking
+from .context import EmptyFact, Node, NodeList, SectionPrinted, UnknownFact, tracking
 from .dates import LegalDate
 from .errors import TemplateError
 
@@ -79,7 +79,7 @@ def smart_quotes(text: str) -> str:
 
 def _finalize(value: Any) -> Any:
     """Called on every ``{{ }}``: printing an empty fact is an error, never a blank."""
-    if isinstance(value, Node):
+    if isinstance(value, (Node, NodeList)):
         value = str(value)
     if value is None:
         raise EmptyFact("(a value computed in the template)")
@@ -123,6 +123,9 @@ class Renderer:
         except EmptyFact as e:
             raise TemplateError(f"{_tag_naming(tpl, e.path)}the fact '{e.path}' is empty in the facts file; "
                                 "give it a value or wrap the tag in {% if %}", path=path) from e
+        except SectionPrinted as e:
+            raise TemplateError(f"{_tag_naming(tpl, e.path)}'{e.path}' is a group of facts, not one fact; "
+                                f"{e.hint}", path=path) from e
         except UnknownExhibit as e:
             exhibit_id, known = e.args
             close = difflib.get_close_matches(exhibit_id, known, n=1)

@@ -109,3 +109,17 @@ def test_missing_template_file(tmp_path):
     with pytest.raises(TemplateError) as info:
         renderer.render("nope.docx", tmp_path / "out.docx")
     assert str(info.value) == f"{tmp_path / 'nope.docx'}: template not found; check the templates folder"
+
+
+def test_printing_a_list_is_an_error_not_a_repr(tmp_path):
+    name = make_template(tmp_path, "list.docx", "Plaintiffs: {{ case.plaintiffs }}")
+    assert render_error(tmp_path, name) == (
+        f"{tmp_path / name}: {{{{ case.plaintiffs }}}}: 'case.plaintiffs' is a group of facts, not one fact; "
+        "loop over it with {% for %}, or print it with |and_list")
+
+
+def test_printing_a_section_is_an_error(tmp_path):
+    name = make_template(tmp_path, "section.docx", "{{ motion.consultation }}")
+    assert render_error(tmp_path, name) == (
+        f"{tmp_path / name}: {{{{ motion.consultation }}}}: 'motion.consultation' is a group of facts, not one "
+        "fact; print one of its facts (channel, date, outcome, participants, time, ...)")
