@@ -66,6 +66,7 @@ class BundledExhibit:
     first_bates: str = ""
     last_bates: str = ""
     files: list[Path] = field(default_factory=list)
+    outline: list[tuple[int, str, int]] = field(default_factory=list)  # its own bookmarks
 
 
 @dataclass
@@ -81,13 +82,14 @@ def make_bundle(exhibits: Sequence[ExhibitPdf], out_dir: Path, *, bates: BatesSt
                 ) -> BundleResult:
     """Assemble ``exhibits`` into ``out_dir/name`` and one file per exhibit; return where all went."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    sources = [_open_exhibit(e, warn) for e in exhibits]
+    sources = _open_all(exhibits, warn)
     placed, number = [], bates.start
-    for e, src in zip(exhibits, sources):
+    for e, (src, outline) in zip(exhibits, sources):
         count = len(src.pages)
         placed.append(BundledExhibit(e, pages=count, first_bates=bates.number(number),
-                                     last_bates=bates.number(number + count)))
+                                     last_bates=bates.number(number + count), outline=outline))
         number += count + 1
+    sources = [src for src, _ in sources]
     with tempfile.TemporaryDirectory(prefix="filings-bundle-") as tmp:
         front = draw_front_matter(
             Path(tmp) / "front.pdf", heading=heading, caption=caption,
@@ -109,7 +111,7 @@ def make_bundle(exhibits: Sequence[ExhibitPdf], out_dir: Path, *, bates: BatesSt
     return BundleResult(path, placed, front.index_pages, total)
 
 
-def _open_exhibit(e: ExhibitPdf, warn: Warn) -> pikepdf.Pdf:
+def _open_exhibit(e: ExhibitPdf, warn: Warn) -> tuple[pikepdf.Pdf, list[tuple[int, str, int]]]:
     """Open an exhibit's PDF safely, or raise a PdfError naming the exhibit and its file."""
     where = f"exhibit '{e.id}' ({e.source})"
     try:
@@ -130,10 +132,26 @@ def _open_exhibit(e: ExhibitPdf, warn: Warn) -> pikepdf.Pdf:
     removed = _sanitize(pdf)
     if removed:
         warn(f"{where}: removed {removed}")
-    broken = _mark_internal_links(pdf)
+    targets = _Targets(pdf)
+    broken = _mark_internal_links(pdf, targets)
     if broken:
         warn(f"{where}: removed {broken} link{'s' if broken != 1 else ''} to pages that do not exist")
-    return pdf
+    return pdf, _read_outline(pdf, targets)
+
+
+def _open_all(exhibits: Sequence[ExhibitPdf], warn: Warn) -> list:
+    """Open every exhibit; report every unreadable one at once."""
+    opened, problems = [], []
+    for e in exhibits:
+        try:
+            opened.append(_open_exhibit(e, warn))
+        except PdfError as err:
+            problems += err.problems
+    if problems:
+        for pdf, _ in opened:
+            pdf.close()
+        raise PdfError(problems=problems)
+    return opened
 
 
 def _first_line(err: object) -> str:
@@ -207,14 +225,51 @@ def _count_names(tree) -> int:
         return 1
 
 
-def _mark_internal_links(pdf: pikepdf.Pdf) -> int:
+class _Targets:
+    """Finds the page (0-based) that a destination of one PDF points at."""
+
+    def __init__(self, pdf: pikepdf.Pdf):
+        self.index = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
+        self.named = _named_destinations(pdf)
+
+    def page_of(self, dest) -> int | None:
+        if isinstance(dest, (String, Name)):
+            dest = self.named.get(str(dest)[1:] if isinstance(dest, Name) else str(dest))
+        if isinstance(dest, Array) and len(dest) and isinstance(dest[0], Dictionary):
+            return self.index.get(dest[0].objgen)
+        return None
+
+
+def _read_outline(pdf: pikepdf.Pdf, targets: _Targets, limit: int = 500) -> list[tuple[int, str, int]]:
+    """The exhibit's own bookmarks as (depth, title, page), to nest under its bookmark."""
+    found: list[tuple[int, str, int]] = []
+
+    def walk(items, depth: int) -> None:
+        for item in items:
+            if len(found) >= limit or depth > 3:
+                return
+            dest = item.destination
+            if dest is None and isinstance(item.action, Dictionary) and item.action.get("/S") == "/GoTo":
+                dest = item.action.get("/D")
+            page = targets.page_of(dest)
+            if page is not None:
+                found.append((depth, str(item.title), page))
+            walk(item.children, depth + 1)
+
+    try:
+        with pdf.open_outline() as outline:
+            walk(outline.root, 0)
+    except Exception:  # a broken outline costs the exhibit its bookmarks, nothing else
+        return []
+    return found
+
+
+def _mark_internal_links(pdf: pikepdf.Pdf, targets: _Targets) -> int:
     """Replace links to pages of the same file by the page's index, so they survive the copy.
 
     Returns how many links lead nowhere (they are removed from the bundle).
     """
     broken = 0
-    index = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
-    named = _named_destinations(pdf)
     for page in pdf.pages:
         for annot in page.obj.get("/Annots", []):
             if annot.get("/Subtype") != "/Link":
@@ -225,10 +280,7 @@ def _mark_internal_links(pdf: pikepdf.Pdf) -> int:
                 dest = action.get("/D")
             if dest is None:
                 continue
-            if isinstance(dest, (String, Name)):
-                dest = named.get(str(dest)[1:] if isinstance(dest, Name) else str(dest))
-            target = index.get(dest[0].objgen) if isinstance(dest, Array) and len(dest) and \
-                isinstance(dest[0], Dictionary) else None
+            target = targets.page_of(dest)
             for key in ("/Dest", "/A"):
                 if key in annot and (key == "/Dest" or action.get("/S") == "/GoTo"):
                     del annot[key]
@@ -411,8 +463,19 @@ def _add_outline(pdf: pikepdf.Pdf, pages: list[pikepdf.Page], placed, heading: s
     with pdf.open_outline() as outline:
         outline.root.append(pikepdf.OutlineItem(heading, to(0)))
         for b in placed:
-            outline.root.append(pikepdf.OutlineItem(f"Exhibit {b.exhibit.mark} — {b.exhibit.title}",
-                                                    to(b.first_page)))
+            item = pikepdf.OutlineItem(f"Exhibit {b.exhibit.mark} — {b.exhibit.title}", to(b.first_page))
+            _nest(item, b.outline, lambda page, b=b: to(b.first_page + 1 + page))
+            outline.root.append(item)
+
+
+def _nest(parent: pikepdf.OutlineItem, entries: list[tuple[int, str, int]], to) -> None:
+    """Hang an exhibit's own bookmarks (depth, title, page) under its bookmark, closed."""
+    stack = [parent]
+    for depth, title, page in entries:
+        del stack[depth + 1:]
+        item = pikepdf.OutlineItem(title, to(page))
+        stack[-1].children.append(item)
+        stack.append(item)
 
 
 def page_label_ranges(index_pages: int, total: int, bates: BatesStyle) -> list[tuple[int, Dictionary]]:

@@ -702,3 +702,34 @@ def test_missing_and_unsupported_files_are_reported_together(last_good):
     ]
     assert str(info.value).count("\n") == 1
     assert tree(out) == before
+
+
+def test_an_exhibits_own_bookmarks_hang_under_its_bookmark(good):
+    _, result, path = good
+    reader = PdfReader(path)
+    first, second, _ = exhibit_pages(result, "active")
+    outline = reader.outline
+    titles = [item.title if not isinstance(item, list) else None for item in outline]
+    at = titles.index("Exhibit F — A PDF with links, scripts and an attachment")
+    children = outline[at + 1]
+    assert isinstance(children, list)
+    assert [(c.title, reader.get_destination_page_number(c)) for c in children] == [
+        ("Part 1", first), ("Part 2", second)]
+
+
+def test_every_unreadable_exhibit_is_reported_in_one_run(last_good):
+    folder, out, before = last_good
+    encrypted_pdf(folder / "locked.pdf", "LOCKED")
+    truncated(folder / "cut.pdf")
+    exhibits = [{"id": "locked", "title": "Locked", "file": "locked.pdf"},
+                {"id": "good", "title": "A good exhibit", "file": "good.pdf"},
+                {"id": "cut", "title": "Cut", "file": "cut.pdf"}]
+    facts = write_facts(folder, exhibits)
+    with pytest.raises(PdfError) as info:
+        build(facts, out, papers=False)
+    lines = [str(p) for p in info.value.problems]
+    assert len(lines) == 2
+    assert lines[0] == (f"exhibit 'locked' ({where(facts, 'locked.pdf')}): the PDF is encrypted; "
+                        "add its password to the exhibit in the facts (password: ...)")
+    assert lines[1].startswith(f"exhibit 'cut' ({where(facts, 'cut.pdf')}): the PDF is damaged or truncated (")
+    assert tree(out) == before
