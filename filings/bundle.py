@@ -139,6 +139,12 @@ def _open_exhibit(e: ExhibitPdf, warn: Warn) -> tuple[pikepdf.Pdf, list[tuple[in
     return pdf, _read_outline(pdf, targets)
 
 
+def check_exhibits(exhibits: Sequence[ExhibitPdf], warn: Warn) -> None:
+    """Open every exhibit PDF as the bundle would; raise a PdfError for all that cannot be used."""
+    for pdf, _ in _open_all(exhibits, warn):
+        pdf.close()
+
+
 def _open_all(exhibits: Sequence[ExhibitPdf], warn: Warn) -> list:
     """Open every exhibit; report every unreadable one at once."""
     opened, problems = [], []

@@ -73,10 +73,10 @@ def bundle(facts: Path = FACTS, out: Path = OUT, timeout: float = TIMEOUT, stric
 def check(facts: Path = FACTS, debug: bool = DEBUG) -> None:
     """Validate the facts, the exhibit files and every template without converting anything."""
     try:
-        papers = pipeline.check(facts)
+        papers, exhibits = pipeline.check(facts, warn=_warn)
     except FilingsError as e:
         _fail(e, debug)
-    typer.echo(f"ok: {facts} and {len(papers)} templates")
+    typer.echo(f"ok: {facts}, {len(papers)} papers, {exhibits} exhibits")
 
 
 def main() -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import pdf
-from .bundle import BatesStyle, BundleResult, ExhibitPdf, make_bundle
+from .bundle import BatesStyle, BundleResult, ExhibitPdf, check_exhibits, make_bundle
 from .context import build_context
 from .convert import Converter, LibreOffice
 from .errors import FilingsError, TemplateError
@@ -178,16 +178,23 @@ def _warn_uncited(matter: Matter, built: list[BuiltPaper], warn: Progress) -> No
             warn(f"exhibit '{e.id}' is not cited in any paper")
 
 
-def _bundle(matter: Matter, context: dict, sources: list[ExhibitSource], out: Path, warn: Progress) -> BundleResult:
-    facts = matter.facts
+def _exhibit_pdfs(matter: Matter, context: dict, sources: list[ExhibitSource]) -> list[ExhibitPdf]:
+    """What the bundle needs to know of each exhibit: label, title, dates, PDF, password."""
     exhibits = []
-    for source, node in zip(sources, context["exhibits"]._items):
-        e = facts.exhibits[source.index]
+    for source in sources:
+        e = matter.facts.exhibits[source.index]
+        node = context["exhibits"][source.index]
         date = node._data["date"]
         exhibits.append(ExhibitPdf(id=e.id, mark=node._data["mark"], title=e.title,
                                    date=str(date or ""), short_date=date.short() if date else "",
                                    description=e.description or "",
                                    pdf=source.pdf, source=source.source, password=e.password))
+    return exhibits
+
+
+def _bundle(matter: Matter, context: dict, sources: list[ExhibitSource], out: Path, warn: Progress) -> BundleResult:
+    facts = matter.facts
+    exhibits = _exhibit_pdfs(matter, context, sources)
     bates = facts.bundle.bates
     case = context["case"]
     caption = [case._data["title"], f"Court No. {facts.case.court_no or '__________'}"]
@@ -196,8 +203,12 @@ def _bundle(matter: Matter, context: dict, sources: list[ExhibitSource], out: Pa
                        size_limit_mb=facts.bundle.size_limit_mb, warn=warn, name=BUNDLE)
 
 
-def check(facts_path: Path, *, templates_dir: Path | None = None, progress: Progress = _quiet) -> list[Paper]:
-    """Validate the facts, the exhibit files and every template without converting; return the papers."""
+def check(facts_path: Path, *, templates_dir: Path | None = None, progress: Progress = _quiet,
+          warn: Progress = _quiet) -> tuple[list[Paper], int]:
+    """Validate the facts, the exhibit files and every template without converting.
+
+    Returns the papers checked and the number of exhibits.
+    """
     progress(f"reading facts from {facts_path}")
     matter = load_facts(facts_path)
     papers = select_papers(matter.facts)
@@ -206,8 +217,10 @@ def check(facts_path: Path, *, templates_dir: Path | None = None, progress: Prog
     with tempfile.TemporaryDirectory(prefix="filings-check-") as tmp:
         render_papers(Renderer(templates, context), papers, Path(tmp), progress)
         if matter.facts.exhibits:
-            plan_exhibits(matter, Path(tmp) / "sources", Renderer(templates / EXHIBITS_DIR, context))
-    return papers
+            sources = plan_exhibits(matter, Path(tmp) / "sources", Renderer(templates / EXHIBITS_DIR, context))
+            pdfs = [s for s in sources if s.pdf == s.source]  # Word exhibits are checked when converted
+            check_exhibits(_exhibit_pdfs(matter, context, pdfs), warn)
+    return papers, len(matter.facts.exhibits)
 
 
 def _write_manifest(staging: Path, matter: Matter, built: list[BuiltPaper]) -> None:

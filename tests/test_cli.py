@@ -16,7 +16,7 @@ def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 
 def test_check_passes_on_the_example():
     proc = run("check", "--facts", str(EXAMPLE))
-    assert (proc.returncode, proc.stdout.strip()) == (0, f"ok: {EXAMPLE} and 8 templates")
+    assert (proc.returncode, proc.stdout.strip()) == (0, f"ok: {EXAMPLE}, 8 papers, 6 exhibits")
 
 
 def test_bad_facts_print_one_line_per_problem_and_exit_1(facts_copy):
@@ -60,3 +60,15 @@ def test_build_py_builds_with_the_defaults(tmp_path):
     assert proc.stdout.startswith("built 8 papers, ")
     assert "· converting 11 documents to PDF with LibreOffice" in proc.stderr
     assert (work / "build" / "packet.pdf").is_file()
+
+
+def test_check_finds_an_encrypted_exhibit_without_converting(facts_copy):
+    import pikepdf
+    facts = facts_copy()
+    notice = facts.parent / "exhibits" / "type86-suspension-notice.pdf"
+    with pikepdf.open(notice, allow_overwriting_input=True) as pdf:
+        pdf.save(notice, encryption=pikepdf.Encryption(owner="o", user="secret"))
+    proc = run("check", "--facts", str(facts))
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == (f"exhibit 'type86_notice' ({notice}): the PDF is encrypted; add its "
+                                   "password to the exhibit in the facts (password: ...)")
