@@ -10,6 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+def display_path(path: Path | str) -> str:
+    """``path`` as a user would type it: relative to the working folder when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with an input: where it is and what to do about it."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .context import Empty
-from .errors import FactsError, PdfError, Problem
+from .errors import FactsError, PdfError, Problem, display_path
 from .facts import Matter
 from .render import Renderer
 
@@ -43,10 +43,11 @@ def plan_exhibits(matter: Matter, staging: Path, renderer: Renderer) -> list[Exh
         if e.template:
             docx = staging / f"{stem}.docx"
             renderer.render(e.template, docx, extra=_template_subject(renderer.context, e.id))
-            plans.append(ExhibitSource(i, e.id, renderer.templates_dir / e.template, staging / f"{stem}.pdf",
+            plans.append(ExhibitSource(i, e.id, Path(display_path(renderer.templates_dir / e.template)),
+                                       staging / f"{stem}.pdf",
                                        convert=docx))
             continue
-        path = (matter.root / e.file).resolve() if e.file else None
+        path = Path(display_path(matter.root / e.file)) if e.file else None
         line = matter.source.line_of(("exhibits", i, "file"))
         suffix = path.suffix.lower() if path else ""
         if path is None or not path.is_file():

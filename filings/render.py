@@ -19,7 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .context import EmptyFact, Node, NodeList, SectionPrinted, UnknownFact, tracking
 from .dates import LegalDate
-from .errors import TemplateError
+from .errors import TemplateError, display_path
 
 
 def _and_list(items) -> str:
@@ -110,7 +110,7 @@ class Renderer:
 
         ``extra`` adds names to the context (an exhibit template's ``request``).
         """
-        path = self.templates_dir / template_name
+        path = Path(display_path(self.templates_dir / template_name))
         if not path.is_file():
             raise TemplateError("template not found; check the templates folder", path=path)
         tpl = DocxTemplate(path)
