@@ -516,7 +516,8 @@ def _save(pdf: pikepdf.Pdf, path: Path) -> None:
 
 def attachment_name(b: BundledExhibit) -> str:
     """``Exhibit 3 - Agency notice of suspension.pdf``: safe on every file system and CM/ECF."""
-    title = re.sub(r"[^A-Za-z0-9 ,.()&'-]+", " ", b.exhibit.title).strip()
+    title = b.exhibit.title.replace("\u2019", "'").replace("\u2018", "'")
+    title = re.sub(r"[^A-Za-z0-9 ,.()&'-]+", " ", title).strip()
     title = re.sub(r"\s+", " ", title)[:80].rstrip(" .")
     return f"Exhibit {b.exhibit.mark} - {title}.pdf"
 

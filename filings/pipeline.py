@@ -26,6 +26,7 @@ from .exhibits import ExhibitSource, images_to_pdf, plan_exhibits
 from .facts import Matter, load_facts
 from .papers import Paper, select_papers
 from .render import Renderer
+from .typography import smart_quotes
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 PACKET = "packet.pdf"
@@ -185,9 +186,9 @@ def _exhibit_pdfs(matter: Matter, context: dict, sources: list[ExhibitSource]) -
         e = matter.facts.exhibits[source.index]
         node = context["exhibits"][source.index]
         date = node._data["date"]
-        exhibits.append(ExhibitPdf(id=e.id, mark=node._data["mark"], title=e.title,
+        exhibits.append(ExhibitPdf(id=e.id, mark=node._data["mark"], title=smart_quotes(e.title),
                                    date=str(date or ""), short_date=date.short() if date else "",
-                                   description=e.description or "",
+                                   description=smart_quotes(e.description or ""),
                                    pdf=source.pdf, source=source.source, password=e.password))
     return exhibits
 

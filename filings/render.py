@@ -20,6 +20,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from .context import EmptyFact, Node, NodeList, SectionPrinted, UnknownFact, tracking
 from .dates import LegalDate
 from .errors import TemplateError, display_path
+from .typography import smart_quotes
 
 
 def _and_list(items) -> str:
@@ -59,22 +60,6 @@ def _exhibit_function(exhibits) -> Any:
             raise UnknownExhibit(exhibit_id, list(by_id))
         return by_id[exhibit_id].label
     return exhibit
-
-
-_OPENING = re.compile(r"(^|[\s(\[{\u2014-])'")
-_OPENING_DOUBLE = re.compile(r'(^|[\s(\[{\u2014-])"')
-
-
-def smart_quotes(text: str) -> str:
-    """Typographer's quotes and apostrophes: ``Plaintiff's "notice"`` → ``Plaintiff’s “notice”``.
-
-    The templates are typeset with curly quotes; facts typed with straight ones must match.
-    """
-    if "'" not in text and '"' not in text:
-        return text
-    text = _OPENING.sub("\\1\u2018", text)
-    text = _OPENING_DOUBLE.sub("\\1\u201c", text)
-    return text.replace("'", "\u2019").replace('"', "\u201d")
 
 
 def _finalize(value: Any) -> Any:

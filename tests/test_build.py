@@ -12,7 +12,7 @@ from docx import Document
 
 from filings import pdf
 from filings.pipeline import build
-from filings.render import smart_quotes
+from filings.typography import smart_quotes
 from filings.convert import LibreOffice
 from filings.errors import ConversionError, FactsError, TemplateError
 from filings.facts import load_facts

@@ -13,6 +13,7 @@ from filings.bundle import BatesStyle, page_label_ranges
 from filings.errors import TemplateError
 from filings.facts import load_facts
 from filings.pipeline import build
+from filings.typography import smart_quotes
 
 from conftest import EXAMPLE, ROOT
 
@@ -75,7 +76,7 @@ def test_covers_bookmarks_and_page_ranges(example_build):
     outline = [(o.title, reader.get_destination_page_number(o)) for o in reader.outline]
     facts = load_facts(EXAMPLE).facts
     assert outline == [("INDEX OF EXHIBITS", 0)] + [
-        (f"Exhibit {n} — {e.title}", b.first_page)
+        (f"Exhibit {n} — {smart_quotes(e.title)}", b.first_page)
         for n, (e, b) in enumerate(zip(facts.exhibits, result.bundle.exhibits), 1)]
     for n, b in enumerate(result.bundle.exhibits, 1):
         cover = flat(reader.pages[b.first_page].extract_text())
