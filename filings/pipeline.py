@@ -95,6 +95,9 @@ def build(facts_path: Path, out_dir: Path, *, only: str | None = None, papers: b
     matter = load_facts(facts_path)
     chosen = select_papers(matter.facts, only) if papers else []
     with_bundle = exhibits and only is None and bool(matter.facts.exhibits)
+    if not papers and not with_bundle:
+        raise FilingsError("the facts list no exhibits, so there is no bundle to build; add them under "
+                           "'exhibits:'", path=matter.path)
     templates = Path(templates_dir or DEFAULT_TEMPLATES)
     out_dir = Path(out_dir)
     state = out_dir / STATE_DIR

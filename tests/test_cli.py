@@ -72,3 +72,15 @@ def test_check_finds_an_encrypted_exhibit_without_converting(facts_copy):
     assert proc.returncode == 1
     assert proc.stderr.strip() == (f"exhibit 'type86_notice' ({notice}): the PDF is encrypted; add its "
                                    "password to the exhibit in the facts (password: ...)")
+
+
+def test_bundle_without_exhibits_says_so(tmp_path):
+    text = (ROOT / "tests" / "data" / "other-matter" / "facts.yaml").read_text()
+    text = text[:text.index("exhibits:\n")].replace("    exhibit: revocation_notice\n", "")
+    text = text.replace("    exhibit: stay_request\n", "")
+    facts = tmp_path / "facts.yaml"
+    facts.write_text(text)
+    proc = run("bundle", "--facts", str(facts), "--out", str(tmp_path / "out"), "-q")
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == (f"{facts}: the facts list no exhibits, so there is no bundle to build; "
+                                   "add them under 'exhibits:'")
