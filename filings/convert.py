@@ -28,6 +28,14 @@ PDF_FILTER = 'pdf:writer_pdf_Export:{"EmbedStandardFonts":{"type":"boolean","val
              '"UseTaggedPDF":{"type":"boolean","value":"true"}}'
 
 
+class NotConverted(ConversionError):
+    """LibreOffice ran but made no PDF of ``sources`` (damaged or unsupported files)."""
+
+    def __init__(self, sources: list[Path], message: str):
+        self.sources = sources
+        super().__init__(message)
+
+
 class Converter(Protocol):
     """Anything that turns DOCX files into PDFs."""
 
@@ -71,9 +79,10 @@ class LibreOffice:
                        "--convert-to", PDF_FILTER, "--outdir", str(out_dir), *map(str, sources)]
             _run(command, self.timeout)
         pdfs = [out_dir / (Path(s).stem + ".pdf") for s in sources]
-        missing = [p.name for p in pdfs if not p.is_file() or p.stat().st_size == 0]
+        missing = [Path(s) for s, p in zip(sources, pdfs) if not p.is_file() or p.stat().st_size == 0]
         if missing:
-            raise ConversionError(f"LibreOffice produced no PDF for {', '.join(missing)}; "
+            raise NotConverted(missing, f"LibreOffice produced no PDF for "
+                                        f"{', '.join(p.with_suffix('.pdf').name for p in missing)}; "
                                   "open the DOCX in Word or LibreOffice to check it is not damaged")
         return pdfs
 

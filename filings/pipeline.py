@@ -20,8 +20,8 @@ from typing import Callable
 from . import pdf
 from .bundle import BatesStyle, BundleResult, ExhibitPdf, check_exhibits, make_bundle
 from .context import build_context
-from .convert import Converter, LibreOffice
-from .errors import FilingsError, TemplateError
+from .convert import Converter, LibreOffice, NotConverted
+from .errors import ConversionError, FilingsError, TemplateError
 from .exhibits import ExhibitSource, images_to_pdf, plan_exhibits
 from .facts import Matter, load_facts
 from .papers import Paper, select_papers
@@ -165,7 +165,14 @@ def _convert(built: list[BuiltPaper], sources: list[ExhibitSource], staging: Pat
     if not docs:
         return
     progress(f"converting {len(docs)} document{'s' if len(docs) != 1 else ''} to PDF with LibreOffice")
-    pdfs = (converter or LibreOffice()).convert(docs, staging / "pdf")
+    try:
+        pdfs = (converter or LibreOffice()).convert(docs, staging / "pdf")
+    except NotConverted as e:
+        names = {s.convert: f"exhibit '{s.id}' ({s.source})" for s in sources if s.convert}
+        names.update({b.docx: f"paper '{b.paper.name}'" for b in built})
+        raise ConversionError(problems=[
+            f"{names.get(doc, doc.name)}: LibreOffice could not convert it to PDF; open it in Word or "
+            "LibreOffice to check that it is not damaged" for doc in e.sources]) from e
     for doc, made in zip(docs, pdfs):
         made.replace(doc.with_suffix(".pdf"))
     for b in built:

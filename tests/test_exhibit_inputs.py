@@ -27,7 +27,7 @@ from reportlab.lib.pagesizes import A4, LEGAL, LETTER, landscape
 from reportlab.pdfgen.canvas import Canvas
 
 from filings.convert import LibreOffice
-from filings.errors import FactsError, PdfError
+from filings.errors import ConversionError, FactsError, PdfError
 from filings.pipeline import build
 
 from conftest import OTHER, line_of
@@ -732,4 +732,13 @@ def test_every_unreadable_exhibit_is_reported_in_one_run(last_good):
     assert lines[0] == (f"exhibit 'locked' ({where(facts, 'locked.pdf')}): the PDF is encrypted; "
                         "add its password to the exhibit in the facts (password: ...)")
     assert lines[1].startswith(f"exhibit 'cut' ({where(facts, 'cut.pdf')}): the PDF is damaged or truncated (")
+    assert tree(out) == before
+
+
+def test_a_damaged_word_exhibit_names_the_exhibit(last_good):
+    folder, out, before = last_good
+    (folder / "letter.docx").write_bytes(b"PK\x03\x04 this is not really a Word file")
+    facts, error = failed_build(folder, out, {"file": "letter.docx"}, expected_error=ConversionError)
+    assert str(error) == (f"exhibit 'bad' ({where(facts, 'letter.docx')}): LibreOffice could not convert it "
+                          "to PDF; open it in Word or LibreOffice to check that it is not damaged")
     assert tree(out) == before
