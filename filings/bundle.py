@@ -9,7 +9,6 @@ that the stamp does not use, so a Bates number never covers the page's content.
 from __future__ import annotations
 
 import io
-import math
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -20,7 +19,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
 from .errors import PdfError
-from .frontmatter import STAMP, Cover, IndexEntry, draw_front_matter, stamp_width
+from .frontmatter import Cover, IndexEntry, draw_front_matter, stamp_width
 
 BAND = 30.0          # points kept free for the stamp at the bottom (or top) of each page
 STAMP_SIZE = 9.0     # points

@@ -74,9 +74,8 @@ def _template_subject(context: dict, exhibit_id: str) -> dict:
     """What an exhibit template sees besides the facts: the request or event that cites it."""
     extra = {"request": Empty("request"), "event": Empty("event")}
     for name, items in (("request", context["requests"]), ("event", context["events"])):
-        for item in items._items:
-            exhibit = item._data.get("exhibit")
-            if exhibit is not None and exhibit._data["id"] == exhibit_id:
+        for item in items:
+            if item.exhibit and item.exhibit.id == exhibit_id:
                 extra[name] = item
                 break
     return extra
@@ -85,7 +84,7 @@ def _template_subject(context: dict, exhibit_id: str) -> dict:
 def images_to_pdf(plans: list[ExhibitSource]) -> None:
     """Turn every image exhibit into a PDF, one Letter page per image or TIFF frame."""
     import img2pdf
-    from PIL import Image, UnidentifiedImageError
+    from PIL import UnidentifiedImageError
 
     layout = img2pdf.get_layout_fun(LETTER, fit=img2pdf.FitMode.into, auto_orient=True)
     for plan in plans:

@@ -21,7 +21,7 @@ from . import pdf
 from .bundle import BatesStyle, BundleResult, ExhibitPdf, check_exhibits, make_bundle
 from .context import build_context
 from .convert import Converter, LibreOffice, NotConverted
-from .errors import ConversionError, FilingsError, TemplateError
+from .errors import ConversionError, FilingsError, Problem, TemplateError
 from .exhibits import ExhibitSource, images_to_pdf, plan_exhibits
 from .facts import Matter, load_facts
 from .papers import Paper, select_papers
@@ -83,7 +83,7 @@ def _quiet(_: str) -> None:
 
 
 def build(facts_path: Path, out_dir: Path, *, only: str | None = None, papers: bool = True,
-          exhibits: bool = True, templates_dir: Path | None = None, converter: Converter | None = None,
+          templates_dir: Path | None = None, converter: Converter | None = None,
           strict: bool = False, progress: Progress = _quiet, warn: Progress = _quiet) -> BuildResult:
     """Build the matter in ``facts_path`` into ``out_dir``: papers, packet and exhibit bundle.
 
@@ -94,15 +94,19 @@ def build(facts_path: Path, out_dir: Path, *, only: str | None = None, papers: b
     progress(f"reading facts from {facts_path}")
     matter = load_facts(facts_path)
     chosen = select_papers(matter.facts, only) if papers else []
-    with_bundle = exhibits and only is None and bool(matter.facts.exhibits)
+    with_bundle = only is None and bool(matter.facts.exhibits)
     if not papers and not with_bundle:
         raise FilingsError("the facts list no exhibits, so there is no bundle to build; add them under "
                            "'exhibits:'", path=matter.path)
     templates = Path(templates_dir or DEFAULT_TEMPLATES)
     out_dir = Path(out_dir)
-    state = out_dir / STATE_DIR
-    state.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix="staging-", dir=state))
+    try:
+        state = out_dir / STATE_DIR
+        state.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix="staging-", dir=state))
+    except OSError as e:
+        raise FilingsError(f"cannot write the outputs here: {e.strerror}; choose another --out",
+                           path=out_dir) from e
     result = BuildResult([], None)
 
     def warning(message: str) -> None:
@@ -130,7 +134,7 @@ def build(facts_path: Path, out_dir: Path, *, only: str | None = None, papers: b
             images_to_pdf(sources)
             result.bundle = _bundle(matter, context, sources, staging / EXHIBITS_DIR, warning)
         if strict and result.warnings:
-            raise FilingsError(problems=[f"--strict: {w}" for w in result.warnings])
+            raise FilingsError(problems=[Problem(f"--strict: {w}") for w in result.warnings])
         _write_manifest(staging, matter, built)
         _publish(staging, out_dir, result)
     finally:
@@ -195,8 +199,8 @@ def _exhibit_pdfs(matter: Matter, context: dict, sources: list[ExhibitSource]) -
     for source in sources:
         e = matter.facts.exhibits[source.index]
         node = context["exhibits"][source.index]
-        date = node._data["date"]
-        exhibits.append(ExhibitPdf(id=e.id, mark=node._data["mark"], title=smart_quotes(e.title),
+        date = node.date or None  # an exhibit with no date of its own or of what cites it
+        exhibits.append(ExhibitPdf(id=e.id, mark=node.mark, title=smart_quotes(e.title),
                                    date=str(date or ""), short_date=date.short() if date else "",
                                    description=smart_quotes(e.description or ""),
                                    pdf=source.pdf, source=source.source, password=e.password))
@@ -208,7 +212,7 @@ def _bundle(matter: Matter, context: dict, sources: list[ExhibitSource], out: Pa
     exhibits = _exhibit_pdfs(matter, context, sources)
     bates = facts.bundle.bates
     case = context["case"]
-    caption = [case._data["title"], f"Court No. {facts.case.court_no or '__________'}"]
+    caption = [case.title, f"Court No. {facts.case.court_no or '__________'}"]
     return make_bundle(exhibits, out, bates=BatesStyle(bates.prefix, bates.start, bates.digits, bates.position),
                        heading="INDEX OF EXHIBITS", caption=caption,
                        size_limit_mb=facts.bundle.size_limit_mb, warn=warn, name=BUNDLE)

@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
-import pikepdf
 import pytest
 from pypdf import PdfReader
 
@@ -15,7 +13,7 @@ from filings.facts import load_facts
 from filings.pipeline import build
 from filings.typography import smart_quotes
 
-from conftest import EXAMPLE, ROOT
+from conftest import EXAMPLE
 
 EXHIBIT_COUNT = len(load_facts(EXAMPLE).facts.exhibits)
 

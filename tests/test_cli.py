@@ -84,3 +84,11 @@ def test_bundle_without_exhibits_says_so(tmp_path):
     assert proc.returncode == 1
     assert proc.stderr.strip() == (f"{facts}: the facts list no exhibits, so there is no bundle to build; "
                                    "add them under 'exhibits:'")
+
+
+def test_an_output_folder_that_cannot_be_made(tmp_path):
+    (tmp_path / "taken").write_text("a file, not a folder")
+    proc = run("build", "--facts", str(EXAMPLE), "--out", str(tmp_path / "taken" / "build"), "-q")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip() == (f"{tmp_path / 'taken' / 'build'}: cannot write the outputs here: "
+                                   "Not a directory; choose another --out")

@@ -2,8 +2,9 @@
 
 The templates in ``templates/`` are ordinary Word documents with Jinja tags; this kit
 is how they were first written, so that every paper shares one page setup, one set of
-styles and one caption. ``tools/make_templates.py`` uses it; edit either the DOCX in
-Word or the script, then run ``make templates`` to rewrite the DOCX from the script.
+styles and one caption. ``tools/make_templates.py`` uses it. The scripts are the source
+of the shipped templates: change a script and run ``make templates``, which rewrites the
+DOCX files (a template edited by hand in Word would be overwritten by that command).
 
 Format (USCIT Rule 81 and the court's practice, see ../shared/reference): Letter paper,
 1-inch margins, Times New Roman 12 pt, double-spaced body, page numbers at the bottom,
@@ -12,7 +13,6 @@ the court number on every page.
 from __future__ import annotations
 
 from docx import Document
-from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING
