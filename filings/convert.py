@@ -5,12 +5,19 @@ out_dir)`` turns a batch of DOCX files into PDFs in one go. :class:`LibreOffice`
 one headless ``soffice`` process per batch (one cold start per build, not one per paper)
 with a private profile so that a desktop LibreOffice the user has open does not block it.
 A warm pool (unoserver) can later implement the same interface.
+
+Documents are untrusted: the profile is locked down before every run (no macros, no
+linked images or other resources fetched from the network or read from local files, no
+link updates), LibreOffice's address space is bounded, and documents are converted under
+plain names in a private folder, because LibreOffice reads some characters of a path
+(``#``, ``%``, ``?``, ``;``) as parts of a URL.
 """
 from __future__ import annotations
 
 import contextlib
 import fcntl
 import os
+import resource
 import shutil
 import signal
 import subprocess
@@ -19,8 +26,9 @@ from pathlib import Path
 from typing import Iterator, Protocol, Sequence
 
 from .errors import ConversionError
+from .limits import DEFAULT_LIMITS
 
-DEFAULT_TIMEOUT = 300.0
+DEFAULT_TIMEOUT = DEFAULT_LIMITS.convert_seconds
 INSTALL_HINT = "run 'make setup' or 'apt-get install libreoffice-writer-nogui fonts-liberation2'"
 
 # Embed every font and keep the text searchable; tagged PDF helps screen readers.
@@ -62,9 +70,10 @@ class LibreOffice:
     """Converts a batch of documents with one headless LibreOffice run."""
 
     def __init__(self, binary: str | None = None, timeout: float = DEFAULT_TIMEOUT,
-                 profile_dir: Path | None = None):
+                 profile_dir: Path | None = None, memory_bytes: int = DEFAULT_LIMITS.convert_memory_bytes):
         self.binary = binary
         self.timeout = timeout
+        self.memory_bytes = memory_bytes
         self.profile_dir = profile_dir or _default_profile()
 
     def convert(self, sources: Sequence[Path], out_dir: Path) -> list[Path]:
@@ -73,18 +82,68 @@ class LibreOffice:
             return []
         binary = self.binary or find_soffice()
         out_dir.mkdir(parents=True, exist_ok=True)
-        with _profile(self.profile_dir) as profile:
+        with tempfile.TemporaryDirectory(prefix="filings-convert-") as work, _profile(self.profile_dir) as profile:
+            inputs = _plain_names(sources, Path(work) / "in")
+            made = Path(work) / "out"
+            _lock_down(profile)
             command = [binary, "--headless", "--norestore", "--nolockcheck", "--nodefault",
                        f"-env:UserInstallation={profile.resolve().as_uri()}",
-                       "--convert-to", PDF_FILTER, "--outdir", str(out_dir), *map(str, sources)]
-            _run(command, self.timeout)
-        pdfs = [out_dir / (Path(s).stem + ".pdf") for s in sources]
-        missing = [Path(s) for s, p in zip(sources, pdfs) if not p.is_file() or p.stat().st_size == 0]
+                       "--convert-to", PDF_FILTER, "--outdir", str(made), *map(str, inputs)]
+            _run(command, self.timeout, self.memory_bytes)
+            pdfs, missing = [], []
+            for source, plain in zip(sources, inputs):
+                pdf = made / (plain.stem + ".pdf")
+                if not pdf.is_file() or pdf.stat().st_size == 0:
+                    missing.append(Path(source))
+                    continue
+                target = out_dir / (Path(source).stem + ".pdf")
+                shutil.move(pdf, target)
+                pdfs.append(target)
         if missing:
             raise NotConverted(missing, f"LibreOffice produced no PDF for "
                                         f"{', '.join(p.with_suffix('.pdf').name for p in missing)}; "
                                   "open the DOCX in Word or LibreOffice to check it is not damaged")
         return pdfs
+
+
+def _plain_names(sources: Sequence[Path], folder: Path) -> list[Path]:
+    """Link (or copy) each source into ``folder`` as ``doc-001.docx``...: names LibreOffice
+    cannot misread as URLs, and no two sources with the same stem overwrite each other's PDF."""
+    folder.mkdir(parents=True)
+    plain = []
+    for n, source in enumerate(sources, 1):
+        target = folder / f"doc-{n:03d}{Path(source).suffix.lower()}"
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+        plain.append(target)
+    return plain
+
+
+# LibreOffice's own settings for untrusted documents, written into the profile before
+# every run: macros never run, linked images and other resources are never loaded from
+# outside the document (network or local files), and links are never updated.
+_LOCKDOWN = {
+    ("org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks"): "true",
+    ("org.openoffice.Office.Common/Security/Scripting", "DisableMacrosExecution"): "true",
+    ("org.openoffice.Office.Common/Security/Scripting", "MacroSecurityLevel"): "3",
+    ("org.openoffice.Office.Writer/Content/Update", "Link"): "2",
+    ("org.openoffice.Office.Calc/Content/Update", "Link"): "2",
+}
+
+
+def _lock_down(profile: Path) -> None:
+    """Write the lockdown settings into ``profile`` (LibreOffice keeps them when it saves its own)."""
+    items = "".join(
+        f'<item oor:path="/{path}"><prop oor:name="{name}" oor:op="fuse"><value>{value}</value></prop></item>\n'
+        for (path, name), value in _LOCKDOWN.items())
+    user = profile / "user"
+    user.mkdir(parents=True, exist_ok=True)
+    (user / "registrymodifications.xcu").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+        'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+        f"{items}</oor:items>\n", encoding="utf-8")
 
 
 @contextlib.contextmanager
@@ -107,12 +166,16 @@ def _default_profile() -> Path:
     return Path(base) / "filings" / f"libreoffice-profile-{os.getuid()}"
 
 
-def _run(command: list[str], timeout: float) -> None:
-    """Run LibreOffice in its own process group; kill the whole group on timeout."""
+def _run(command: list[str], timeout: float, memory_bytes: int = DEFAULT_LIMITS.convert_memory_bytes) -> None:
+    """Run LibreOffice in its own process group with bounded memory; kill the whole group
+    on timeout, and when the build is interrupted (Ctrl-C, SIGTERM) or fails."""
+    def bound_memory() -> None:  # runs in the child, before LibreOffice starts
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+
     with tempfile.TemporaryFile() as log:
         try:
-            proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL, start_new_session=True)
+            proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                    start_new_session=True, preexec_fn=bound_memory if memory_bytes else None)
         except OSError as e:
             raise ConversionError(f"cannot start LibreOffice ({command[0]}): {e.strerror}; {INSTALL_HINT}") from e
         try:
@@ -122,11 +185,16 @@ def _run(command: list[str], timeout: float) -> None:
             raise ConversionError(f"LibreOffice did not finish within {timeout:g} s and was stopped; "
                                   "close other LibreOffice windows, check the machine's load, or raise "
                                   "--timeout") from None
+        except BaseException:
+            _kill_group(proc)
+            raise
         log.seek(0)
         output = log.read().decode("utf-8", "replace")
     if code != 0:
         tail = " | ".join(line for line in output.strip().splitlines()[-3:])
         how = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
+        if "std::bad_alloc" in output or "out of memory" in output.lower():
+            how += f" (it ran out of the {memory_bytes / 2**30:g} GB it may use: a document too large or built to exhaust memory)"
         raise ConversionError(f"LibreOffice {how}{': ' + tail if tail else ''}; "
                               f"command: {' '.join(command[:2])} ... --convert-to pdf; "
                               "retry, or run with --debug and report the output")

@@ -1,9 +1,9 @@
 """The build: facts → DOCX drafts → PDFs → packet and exhibit bundle, all or nothing.
 
-Every output is written to a staging folder inside the output folder first and moved
-into place only when the whole build has succeeded, so a failed build leaves the last
-good outputs as they were. All DOCX files of a build (papers and exhibits) go through
-one LibreOffice run.
+Every output is written to a new generation of the output folder and published in one
+atomic step only when the whole build has succeeded (:mod:`filings.outputs`), so a failed
+or killed build leaves the last good outputs as they were. All DOCX files of a build
+(papers and exhibits) go through one LibreOffice run.
 """
 from __future__ import annotations
 
@@ -23,7 +23,11 @@ from .context import build_context
 from .convert import Converter, LibreOffice, NotConverted
 from .errors import ConversionError, FilingsError, Problem, TemplateError
 from .exhibits import ExhibitSource, images_to_pdf, plan_exhibits
+from .depends import changed, fingerprints, index_nodes
+from .errors import display_path
 from .facts import Matter, load_facts
+from .limits import DEFAULT_LIMITS, Limits
+from .outputs import MANIFEST, STATE_DIR, Generation, Input, OutputFolder, check_output_folder
 from .papers import Paper, select_papers
 from .render import Renderer
 from .typography import smart_quotes
@@ -32,7 +36,6 @@ DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 PACKET = "packet.pdf"
 BUNDLE = "exhibit-bundle.pdf"
 EXHIBITS_DIR = "exhibits"
-STATE_DIR = ".filings"
 
 Progress = Callable[[str], None]
 
@@ -47,6 +50,8 @@ class BuiltPaper:
     pages: int = 0
     reads: set[str] = field(default_factory=set)
     template_sha256: str = ""
+    facts: dict[str, str] = field(default_factory=dict)  # each fact read → fingerprint of its value
+    carried: bool = False  # kept from the last build, not rebuilt
 
 
 @dataclass
@@ -67,9 +72,14 @@ class BuildResult:
         """One line: papers, pages, exhibits, seconds."""
         parts = []
         if self.papers:
-            packet = f"packet {self.packet}" if self.packet else "packet not rebuilt (--only)"
-            parts.append(f"{len(self.papers)} paper{'s' if len(self.papers) != 1 else ''}, "
-                         f"{self.pages} pages, {packet}")
+            made = [b for b in self.papers if not b.carried]
+            kept = len(self.papers) - len(made)
+            packet = f"packet {self.packet}" if self.packet else "no packet until every paper is built"
+            papers = f"{len(made)} paper{'s' if len(made) != 1 else ''}"
+            if kept:
+                papers += f"{' (' + ', '.join(b.paper.name for b in made) + ')' if made else ''}, " \
+                          f"kept {kept} from the last build"
+            parts.append(f"{papers}, {self.pages} pages, {packet}")
         if self.bundle:
             n = len(self.bundle.exhibits)
             parts.append(f"{n} exhibit{'s' if n != 1 else ''}, {self.bundle.total_pages} pages, "
@@ -84,29 +94,30 @@ def _quiet(_: str) -> None:
 
 def build(facts_path: Path, out_dir: Path, *, only: str | None = None, papers: bool = True,
           templates_dir: Path | None = None, converter: Converter | None = None,
-          strict: bool = False, progress: Progress = _quiet, warn: Progress = _quiet) -> BuildResult:
-    """Build the matter in ``facts_path`` into ``out_dir``: papers, packet and exhibit bundle.
+          strict: bool = False, progress: Progress = _quiet, warn: Progress = _quiet,
+          limits: Limits = DEFAULT_LIMITS) -> BuildResult:
+    """Build the matter in ``facts_path`` into ``out_dir``: papers, packets and exhibit bundle.
 
-    ``only`` builds one paper (no packet, no bundle); ``papers=False`` builds just the
-    bundle. Warnings go to ``warn``; with ``strict`` any warning fails the build.
+    ``only`` builds one paper and keeps the others from the last build; ``papers=False``
+    builds the bundle and rebuilds only the papers it made stale (a renumbered exhibit).
+    The outputs are published all at once when everything succeeded; until then, and
+    after any failure, ``out_dir`` holds the last complete build. Warnings go to
+    ``warn``; with ``strict`` any warning fails the build.
     """
     started = time.perf_counter()
     progress(f"reading facts from {facts_path}")
     matter = load_facts(facts_path)
+    applicable = select_papers(matter.facts)
     chosen = select_papers(matter.facts, only) if papers else []
     with_bundle = only is None and bool(matter.facts.exhibits)
     if not papers and not with_bundle:
         raise FilingsError("the facts list no exhibits, so there is no bundle to build; add them under "
                            "'exhibits:'", path=matter.path)
     templates = Path(templates_dir or DEFAULT_TEMPLATES)
-    out_dir = Path(out_dir)
-    try:
-        state = out_dir / STATE_DIR
-        state.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix="staging-", dir=state))
-    except OSError as e:
-        raise FilingsError(f"cannot write the outputs here: {e.strerror}; choose another --out",
-                           path=out_dir) from e
+    check_output_folder(Path(out_dir), _inputs(matter, templates))
+    context = build_context(matter)
+    index = index_nodes(context)
+    folder = OutputFolder(Path(out_dir))
     result = BuildResult([], None)
 
     def warning(message: str) -> None:
@@ -114,33 +125,104 @@ def build(facts_path: Path, out_dir: Path, *, only: str | None = None, papers: b
         warn(message)
 
     try:
-        context = build_context(matter)
-        built = render_papers(Renderer(templates, context), chosen, staging, progress)
-        sources: list[ExhibitSource] = []
-        if with_bundle:
-            progress(f"preparing {len(matter.facts.exhibits)} exhibits")
-            sources = plan_exhibits(matter, staging / "sources", Renderer(templates / EXHIBITS_DIR, context))
-        _convert(built, sources, staging, converter, progress)
-        result.papers = built
-        if built and only is None:
-            progress("assembling the packet")
-            result.packet = staging / PACKET
-            title = f"{context['case'].title}, Court No. {matter.facts.case.court_no or '(unassigned)'}"
-            pdf.merge([pdf.Part(b.pdf, b.paper.title) for b in built], result.packet, title=title)
-        if built and with_bundle:
-            _warn_uncited(matter, built, warning)
-        if with_bundle:
-            progress("assembling the exhibit bundle")
-            images_to_pdf(sources)
-            result.bundle = _bundle(matter, context, sources, staging / EXHIBITS_DIR, warning)
-        if strict and result.warnings:
-            raise FilingsError(problems=[Problem(f"--strict: {w}") for w in result.warnings])
-        _write_manifest(staging, matter, built)
-        _publish(staging, out_dir, result)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        with folder.generation(progress, limits.lock_seconds) as gen:
+            before = _previous_papers(gen)
+            stale = {name: changed(index, entry["facts_read"]) or ["its template"]
+                     for name, entry in before.items() if _is_stale(entry, index, templates)}
+            if not papers:  # the bundle alone: rebuild the papers whose citations it changed
+                chosen = [p for p in applicable if p.name in stale]
+            carried = [p for p in applicable if p not in chosen and p.name in before]
+            built = render_papers(Renderer(templates, context), chosen, gen.path, progress)
+            sources: list[ExhibitSource] = []
+            if with_bundle:
+                progress(f"preparing {len(matter.facts.exhibits)} exhibits")
+                sources = plan_exhibits(matter, gen.path / STATE_DIR / "sources",
+                                        Renderer(templates / EXHIBITS_DIR, context))
+            _convert(built, sources, gen.path / STATE_DIR, converter, progress)
+            for b in built:
+                b.facts = fingerprints(index, b.reads)
+            for paper in carried:
+                result.papers.append(_carry(gen, paper, before[paper.name]))
+                if paper.name in stale:
+                    warning(f"{paper.name} is out of date with the facts ({', '.join(stale[paper.name][:3])} "
+                            "changed); run a full build")
+            result.papers = sorted(result.papers + built, key=lambda b: applicable.index(b.paper))
+            if {b.paper.name for b in result.papers} == {p.name for p in applicable} and result.papers:
+                progress("assembling the packet")
+                result.packet = gen.path / PACKET
+                title = f"{context['case'].title}, Court No. {matter.facts.case.court_no or '(unassigned)'}"
+                pdf.merge([pdf.Part(b.pdf, b.paper.title) for b in result.papers], result.packet, title=title)
+            if with_bundle:
+                if result.papers:
+                    _warn_uncited(matter, result.papers, warning)
+                progress("assembling the exhibit bundle")
+                images_to_pdf(sources)
+                result.bundle = _bundle(matter, context, sources, gen.path / EXHIBITS_DIR, warning)
+            else:
+                gen.carry(EXHIBITS_DIR)
+            shutil.rmtree(gen.path / STATE_DIR / "sources", ignore_errors=True)
+            if strict and result.warnings:
+                raise FilingsError(problems=[Problem(f"--strict: {w}") for w in result.warnings])
+            _write_manifest(gen.path, matter, result.papers)
+            progress("publishing")
+            folder.publish(gen)
+    except OSError as e:  # a disk that is full or fails: the last good outputs stay as they were
+        raise FilingsError(f"cannot write the outputs: {e.strerror or e}"
+                           f"{' (' + display_path(e.filename) + ')' if e.filename else ''}; free some space or "
+                           "choose another --out; the last complete build is unchanged", path=out_dir) from e
+    _relocate(result, gen.path, Path(out_dir))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _inputs(matter: Matter, templates: Path) -> list[Input]:
+    """What a build reads: no output may be written over any of it."""
+    inputs = [Input("the facts file", matter.path), Input("the matter folder", matter.root),
+              Input("the templates folder", templates, closed=True)]
+    inputs += [Input(f"exhibit '{e.id}'", matter.root / e.file) for e in matter.facts.exhibits if e.file]
+    return inputs
+
+
+def _previous_papers(gen: Generation) -> dict[str, dict]:
+    """The papers of the current outputs, from their manifest (empty for a first build)."""
+    manifest = gen.previous_manifest() or {}
+    papers = manifest.get("papers")
+    if not isinstance(papers, dict):
+        return {}
+    return {name: entry for name, entry in papers.items()
+            if isinstance(entry, dict) and isinstance(entry.get("facts_read"), dict)}
+
+
+def _is_stale(entry: dict, index: dict, templates: Path) -> bool:
+    """True when a paper built earlier no longer matches the facts or its template."""
+    template = templates / str(entry.get("template", ""))
+    if not template.is_file() or _sha256(template) != entry.get("template_sha256"):
+        return True
+    return bool(changed(index, entry["facts_read"]))
+
+
+def _carry(gen: Generation, paper: Paper, entry: dict) -> BuiltPaper:
+    """A paper kept from the last build as it was (``--only`` another, or the bundle alone)."""
+    docx, made = gen.carry(f"{paper.name}.docx"), gen.carry(f"{paper.name}.pdf")
+    if docx is None or made is None:
+        raise FilingsError(f"the last build's {paper.name} is incomplete; run a full build")
+    return BuiltPaper(paper, docx, made, pages=int(entry.get("pages", 0)), reads=set(entry["facts_read"]),
+                      template_sha256=str(entry.get("template_sha256", "")), facts=dict(entry["facts_read"]),
+                      carried=True)
+
+
+def _relocate(result: BuildResult, generation: Path, out_dir: Path) -> None:
+    """Report the published outputs by the folder the user named, not the generation."""
+    def moved(path: Path) -> Path:
+        return out_dir / path.relative_to(generation)
+    for b in result.papers:
+        b.docx, b.pdf = moved(b.docx), moved(b.pdf) if b.pdf else None
+    if result.packet:
+        result.packet = moved(result.packet)
+    if result.bundle:
+        result.bundle.path = moved(result.bundle.path)
+        for e in result.bundle.exhibits:
+            e.files = [moved(f) for f in e.files]
 
 
 def render_papers(renderer: Renderer, papers: list[Paper], out_dir: Path,
@@ -171,14 +253,15 @@ def _convert(built: list[BuiltPaper], sources: list[ExhibitSource], staging: Pat
     progress(f"converting {len(docs)} document{'s' if len(docs) != 1 else ''} to PDF with LibreOffice")
     try:
         pdfs = (converter or LibreOffice()).convert(docs, staging / "pdf")
+        for doc, made in zip(docs, pdfs):
+            made.replace(doc.with_suffix(".pdf"))
+        (staging / "pdf").rmdir()
     except NotConverted as e:
         names = {s.convert: f"exhibit '{s.id}' ({s.source})" for s in sources if s.convert}
         names.update({b.docx: f"paper '{b.paper.name}'" for b in built})
         raise ConversionError(problems=[
             f"{names.get(doc, doc.name)}: LibreOffice could not convert it to PDF; open it in Word or "
             "LibreOffice to check that it is not damaged" for doc in e.sources]) from e
-    for doc, made in zip(docs, pdfs):
-        made.replace(doc.with_suffix(".pdf"))
     for b in built:
         b.pdf = b.docx.with_suffix(".pdf")
         b.pages = pdf.page_count(b.pdf)
@@ -186,7 +269,7 @@ def _convert(built: list[BuiltPaper], sources: list[ExhibitSource], staging: Pat
 
 def _warn_uncited(matter: Matter, built: list[BuiltPaper], warn: Progress) -> None:
     """An exhibit no paper cites is probably a mistake: say which."""
-    cited = {int(m.group(1)) for b in built for r in b.reads
+    cited = {int(m.group(1)) for b in built for r in b.facts
              if (m := re.match(r"exhibits\.(\d+)\.(label|mark|number)$", r))}
     for i, e in enumerate(matter.facts.exhibits):
         if i not in cited:
@@ -238,58 +321,17 @@ def check(facts_path: Path, *, templates_dir: Path | None = None, progress: Prog
     return papers, len(matter.facts.exhibits)
 
 
-def _write_manifest(staging: Path, matter: Matter, built: list[BuiltPaper]) -> None:
-    """Record, per paper, the template's hash and the facts it read (for incremental builds)."""
+def _write_manifest(generation: Path, matter: Matter, papers: list[BuiltPaper]) -> None:
+    """Record, per paper, its template's hash and each fact it read with a fingerprint of its
+    value: what tells a later build whether the paper is still current. Written last: a
+    generation with a manifest is complete."""
     entries = {b.paper.name: {"template": b.paper.template, "template_sha256": b.template_sha256,
-                              "facts_read": sorted(b.reads), "pages": b.pages} for b in built}
-    manifest = {"facts": str(matter.path), "facts_sha256": _sha256(matter.path), "papers": entries}
-    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+                              "facts_read": b.facts, "pages": b.pages} for b in papers}
+    manifest = {"facts": str(matter.path), "facts_sha256": _sha256(matter.path), "papers": entries,
+                "exhibits": [e.id for e in matter.facts.exhibits]}
+    path = generation / STATE_DIR / MANIFEST
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def _publish(staging: Path, out_dir: Path, result: BuildResult) -> None:
-    """Move the staged outputs into ``out_dir``; each file is replaced atomically."""
-    for b in result.papers:
-        for attr in ("docx", "pdf"):
-            src = getattr(b, attr)
-            dest = out_dir / src.name
-            src.replace(dest)
-            setattr(b, attr, dest)
-    if result.packet:
-        dest = out_dir / PACKET
-        result.packet.replace(dest)
-        result.packet = dest
-    if result.bundle:
-        _replace_folder(staging / EXHIBITS_DIR, out_dir / EXHIBITS_DIR)
-        bundle = result.bundle
-        bundle.path = out_dir / EXHIBITS_DIR / bundle.path.name
-        for b in bundle.exhibits:
-            b.files = [out_dir / EXHIBITS_DIR / f.name for f in b.files]
-    _merge_manifest(staging / "manifest.json", out_dir / STATE_DIR / "manifest.json")
-
-
-def _replace_folder(new: Path, current: Path) -> None:
-    """Swap in the new exhibits folder whole, so files of a previous order do not linger."""
-    old = current.with_name(f".{current.name}-old")
-    shutil.rmtree(old, ignore_errors=True)
-    if current.exists():
-        current.rename(old)
-    new.rename(current)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _merge_manifest(new: Path, current: Path) -> None:
-    """Keep entries of papers not rebuilt (``--only``) in the manifest."""
-    data = json.loads(new.read_text(encoding="utf-8"))
-    if current.is_file():
-        try:
-            old = json.loads(current.read_text(encoding="utf-8"))
-            data["papers"] = {**old.get("papers", {}), **data["papers"]}
-        except (ValueError, AttributeError):
-            pass
-    tmp = current.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(current)

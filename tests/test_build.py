@@ -204,9 +204,12 @@ def test_failed_conversion_leaves_the_last_good_outputs(last_good, tmp_path):
 def test_only_one_paper(last_good):
     out, before = last_good
     result = build(EXAMPLE, out, only="proposed-order")
-    assert [b.paper.name for b in result.papers] == ["proposed-order"]
-    assert result.packet is None and "packet not rebuilt (--only)" in result.summary()
+    assert [b.paper.name for b in result.papers if not b.carried] == ["proposed-order"]
+    assert [b.paper.name for b in result.papers] == PAPER_NAMES  # the others kept as they were
+    assert "1 paper (proposed-order), kept 7 from the last build" in result.summary()
     after = snapshot(out)
     changed = {name for name in before if before[name] != after[name]}
-    assert changed <= {"proposed-order.docx", "proposed-order.pdf"}
-    assert after["packet.pdf"] == before["packet.pdf"]
+    assert changed <= {"proposed-order.docx", "proposed-order.pdf", "packet.pdf"}
+    # The packet is merged again from the current papers, so it never holds an old one.
+    assert [t for t, _ in pdf.outline_titles(out / "packet.pdf")] == [p.title for p in PAPERS]
+    assert pdf.page_count(out / "packet.pdf") == result.pages
