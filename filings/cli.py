@@ -5,6 +5,7 @@ one line per problem on stderr, exit code 1; ``--debug`` shows the traceback.
 """
 from __future__ import annotations
 
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -44,11 +45,25 @@ def _fail(error: FilingsError, debug: bool) -> None:
     raise typer.Exit(1)
 
 
+class Terminated(BaseException):
+    """SIGTERM: unwind like Ctrl-C, so LibreOffice is stopped and nothing half-made is left."""
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated()
+
+
 def _run(debug: bool, quiet: bool, **kwargs) -> None:
     try:
         result = pipeline.build(progress=(lambda _: None) if quiet else _progress, warn=_warn, **kwargs)
     except FilingsError as e:
         _fail(e, debug)
+    except (KeyboardInterrupt, Terminated) as e:
+        if debug:
+            traceback.print_exception(e, file=sys.stderr)
+        out = kwargs.get("out_dir", "the output folder")
+        typer.echo(f"interrupted: nothing was published; {out} holds the last complete build", err=True)
+        raise typer.Exit(130 if isinstance(e, KeyboardInterrupt) else 143) from None
     typer.echo(result.summary())
 
 
@@ -81,4 +96,5 @@ def check(facts: Path = FACTS, debug: bool = DEBUG) -> None:
 
 def main() -> None:
     """Entry point of the ``filings`` console script."""
+    signal.signal(signal.SIGTERM, _terminate)
     app()

@@ -89,7 +89,7 @@ class LibreOffice:
             command = [binary, "--headless", "--norestore", "--nolockcheck", "--nodefault",
                        f"-env:UserInstallation={profile.resolve().as_uri()}",
                        "--convert-to", PDF_FILTER, "--outdir", str(made), *map(str, inputs)]
-            _run(command, self.timeout, self.memory_bytes)
+            _run(command, self.timeout, self.memory_bytes, tmp=Path(work))
             pdfs, missing = [], []
             for source, plain in zip(sources, inputs):
                 pdf = made / (plain.stem + ".pdf")
@@ -166,15 +166,18 @@ def _default_profile() -> Path:
     return Path(base) / "filings" / f"libreoffice-profile-{os.getuid()}"
 
 
-def _run(command: list[str], timeout: float, memory_bytes: int = DEFAULT_LIMITS.convert_memory_bytes) -> None:
+def _run(command: list[str], timeout: float, memory_bytes: int = DEFAULT_LIMITS.convert_memory_bytes,
+         tmp: Path | None = None) -> None:
     """Run LibreOffice in its own process group with bounded memory; kill the whole group
-    on timeout, and when the build is interrupted (Ctrl-C, SIGTERM) or fails."""
+    on timeout, and when the build is interrupted (Ctrl-C, SIGTERM) or fails. Its own
+    temporary files go into ``tmp``, which the caller removes, killed or not."""
     def bound_memory() -> None:  # runs in the child, before LibreOffice starts
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
 
     with tempfile.TemporaryFile() as log:
         try:
-            proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            env = {**os.environ, "TMPDIR": str(tmp)} if tmp else None
+            proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
                                     start_new_session=True, preexec_fn=bound_memory if memory_bytes else None)
         except OSError as e:
             raise ConversionError(f"cannot start LibreOffice ({command[0]}): {e.strerror}; {INSTALL_HINT}") from e
