@@ -16,6 +16,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
 
 from .dates import LegalDate, parse_time
 from .errors import FactsError, Problem
+from .limits import DEFAULT_LIMITS, Limits
 from .yamlsource import Loc, SourceMap, load_yaml
 
 
@@ -234,10 +235,10 @@ class Matter:
         return self.source.path.parent
 
 
-def load_facts(path: Path | str) -> Matter:
+def load_facts(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> Matter:
     """Load and check a facts file; raise :class:`FactsError` with every problem in it."""
     path = Path(path)
-    data, source = load_yaml(path)
+    data, source = load_yaml(path, limits)
     if not isinstance(data, dict):
         raise FactsError("the facts file must be a mapping of sections (organizations, people, case, ...)",
                          path=path, line=1)

@@ -1,0 +1,233 @@
+"""Untrusted inputs: a facts file or an exhibit path that is hostile or odd gets one line, never a traceback.
+
+Every input here is made in the test. Each bad input must give exactly the lines
+asserted, naming the file (and the line, where there is one) and what to do.
+"""
+from __future__ import annotations
+
+import os
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from filings.errors import FactsError
+from filings.facts import load_facts
+from filings.limits import DEFAULT_LIMITS, Limits
+from filings.yamlsource import load_yaml
+
+from conftest import EXAMPLE
+
+
+def messages(path: Path, **kwargs) -> list[str]:
+    """The lines of the FactsError that loading ``path`` raises."""
+    with pytest.raises(FactsError) as info:
+        load_facts(path, **kwargs)
+    return [str(p) for p in info.value.problems]
+
+
+def write(tmp_path: Path, text: str | bytes, name: str = "facts.yaml") -> Path:
+    path = tmp_path / name
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+# ----------------------------------------------------------------------------- bounds
+
+def billion_laughs(levels: int = 9, fan: int = 9) -> str:
+    """The classic alias bomb: each level repeats the one before ``fan`` times."""
+    lines = [f"a: &a [{', '.join(['lol'] * fan)}]"]
+    for prev, name in zip("abcdefghijklmnop", "bcdefghijklmnop"[:levels - 1]):
+        lines.append(f"{name}: &{name} [{', '.join(['*' + prev] * fan)}]")
+    return "\n".join(lines) + "\n"
+
+
+def test_an_alias_bomb_stops_at_the_node_bound_without_expanding(tmp_path):
+    path = write(tmp_path, billion_laughs())  # 9**9 values when expanded
+    assert path.stat().st_size < 2_000
+    tracemalloc.start()
+    try:
+        found = messages(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert found == [f"{path}:5: e.5: more than 50,000 values, counting each alias as all the values it "
+                     "repeats (the yaml_nodes limit); a facts file needs far fewer: look for aliases that "
+                     "repeat aliases"]
+    assert peak < 20 * 1024 * 1024, f"loading the bomb took {peak / 2**20:.0f} MiB"
+
+
+def test_a_large_alias_bomb_file_is_as_cheap(tmp_path):
+    """A 15 KB bomb (many wide levels) is refused just as fast and small."""
+    text = billion_laughs(levels=12, fan=300)
+    path = write(tmp_path, text)
+    assert 10_000 < len(text) < 20_000
+    tracemalloc.start()
+    try:
+        [found] = messages(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert found.startswith(f"{path}:2: b.165: more than 50,000 values")
+    assert "(the yaml_nodes limit)" in found
+    assert peak < 20 * 1024 * 1024, f"loading the bomb took {peak / 2**20:.0f} MiB"
+
+
+def test_each_reference_to_an_alias_counts_all_its_values(tmp_path):
+    path = write(tmp_path, "a: &a [1, 2, 3]\nb: [*a, *a]\n")
+    limits = Limits(yaml_nodes=12)  # 1 root + a: 1 + 4, b: 1 + 1 + 4 + 4 = 16 values
+    with pytest.raises(FactsError) as info:
+        load_yaml(path, limits)
+    assert str(info.value) == (f"{path}:2: b.1: more than 12 values, counting each alias as all the values "
+                               "it repeats (the yaml_nodes limit); a facts file needs far fewer: look for "
+                               "aliases that repeat aliases")
+    data, _ = load_yaml(path, Limits(yaml_nodes=16))
+    assert data == {"a": [1, 2, 3], "b": [[1, 2, 3], [1, 2, 3]]}
+
+
+def test_a_recursive_alias_is_one_line(tmp_path):
+    path = write(tmp_path, "case: x\na: &x [*x]\n")
+    assert messages(path) == [f"{path}:2: a.0: the alias *x is inside the value it names (&x), so it would "
+                              "never end; write the value out instead"]
+    path = write(tmp_path, "b: &y\n  c: [1, {d: *y}]\n", name="mapping.yaml")
+    assert messages(path) == [f"{path}:2: b.c.1.d: the alias *y is inside the value it names (&y), so it "
+                              "would never end; write the value out instead"]
+
+
+DEPTH = ("values nested more than 64 levels deep (the yaml_depth limit); a facts file needs a few "
+         "levels: check the brackets and indentation")
+
+
+def test_nesting_is_bounded(tmp_path):
+    path = write(tmp_path, "case: x\na: " + "[" * 5000 + "]" * 5000 + "\n")
+    assert messages(path) == [f"{path}:2: {DEPTH}"]
+
+
+def test_nesting_through_an_alias_is_bounded(tmp_path):
+    deep = "[" * 40 + "1" + "]" * 40
+    path = write(tmp_path, f"a: &deep {deep}\nb: {'[' * 30}*deep{']' * 30}\n")
+    assert messages(path) == [f"{path}:2: {DEPTH}"]
+    path = write(tmp_path, f"a: &deep {deep}\nb: {'[' * 20}*deep{']' * 20}\n", name="fits.yaml")
+    data, _ = load_yaml(path)
+    assert data["b"] is not None
+
+
+def test_the_file_size_is_checked_before_it_is_read(tmp_path):
+    path = write(tmp_path, "case: x\n" + "# padding\n" * 300)
+    assert messages(path, limits=Limits(facts_bytes=1000)) == [
+        f"{path}: the file is larger than 1,000 bytes (the facts_bytes limit); a facts file is a few "
+        "dozen KB: check that this is the facts file"]
+    big = tmp_path / "big.yaml"
+    with open(big, "wb") as f:
+        f.truncate(DEFAULT_LIMITS.facts_bytes + 1)  # sparse: nothing to write, much to read
+    assert messages(big) == [
+        f"{big}: the file is larger than 2,097,152 bytes (the facts_bytes limit); a facts file is a few "
+        "dozen KB: check that this is the facts file"]
+
+
+# ----------------------------------------------------------------------------- odd files
+
+def test_a_folder_is_not_a_facts_file(tmp_path):
+    assert messages(tmp_path) == [f"{tmp_path}: is a folder, not a facts file; pass --facts with the path "
+                                  "of a facts file"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_pipe_is_refused_without_waiting_for_a_writer(tmp_path):
+    path = tmp_path / "facts.yaml"
+    os.mkfifo(path)
+    assert messages(path) == [f"{path}: is not a regular file (a pipe, socket or device); save the facts to "
+                              "a file and pass its path"]
+
+
+def test_a_file_that_is_not_utf8(tmp_path):
+    path = write(tmp_path, "case:\n  judge: Ren\xe9e\n".encode("latin-1"))
+    assert messages(path) == [f"{path}:2: not UTF-8 text (byte 0xE9); save the file as UTF-8"]
+    path = write(tmp_path, "case: x\n".encode("utf-16"), name="utf16.yaml")
+    assert messages(path) == [f"{path}:1: not UTF-8 text (byte 0xFF); save the file as UTF-8"]
+
+
+def test_a_utf8_byte_order_mark_is_fine(tmp_path):
+    data, _ = load_yaml(write(tmp_path, "\ufeffcase: x\n"))
+    assert data == {"case": "x"}
+
+
+def test_a_control_character(tmp_path):
+    path = write(tmp_path, "case:\n  judge: A\x00B\n")
+    assert messages(path) == [f"{path}:2: a character YAML does not allow (U+0000); remove it"]
+
+
+def test_tab_indentation(tmp_path):
+    path = write(tmp_path, "case:\n\tjudge: X\n")
+    assert messages(path) == [f"{path}:2: malformed YAML: a tab where YAML needs spaces; indent with "
+                              "spaces, not tabs"]
+
+
+def test_two_documents(tmp_path):
+    path = write(tmp_path, "---\ncase: x\n---\ncase: y\n")
+    assert messages(path) == [f"{path}:3: malformed YAML: a second document (after '---'); a facts file is "
+                              "one document: remove the '---' line"]
+
+
+def test_an_empty_file(tmp_path):
+    path = write(tmp_path, "# nothing yet\n")
+    assert messages(path) == [f"{path}:1: the facts file must be a mapping of sections "
+                              "(organizations, people, case, ...)"]
+
+
+def test_keys_that_are_not_names_are_all_reported(tmp_path):
+    path = write(tmp_path, "case:\n  1: x\n  yes: y\n  ~: z\n? [a, b]\n: list\n? {a: b}\n: mapping\n"
+                           "people:\n  0700: {name: X}\n  ok: {name: Y}\n  ok: {name: Z}\n")
+    assert messages(path) == [
+        f'{path}:2: case.1: the key 1 is read as a number; put it in quotes to keep it as written: "1":',
+        f'{path}:3: case.yes: the key yes is read as true/false; put it in quotes to keep it as written: '
+        '"yes":',
+        f'{path}:4: case.~: the key ~ is read as no value (null); put it in quotes to keep it as written: '
+        '"~":',
+        f"{path}:5: ?: a key must be a name, not a list; write a name before the ':'",
+        f"{path}:7: ?: a key must be a name, not a mapping; write a name before the ':'",
+        f'{path}:10: people.0700: the key 0700 is read as a number; put it in quotes to keep it as written: '
+        '"0700":',
+        f"{path}:12: people.ok: key written twice (first on line 11); keep one",
+    ]
+
+
+def test_an_empty_key(tmp_path):
+    path = write(tmp_path, "case:\n  ?\n  : x\n")
+    assert messages(path) == [f"{path}:2: case.(empty key): a key is missing before ':'; write its name"]
+
+
+def test_merge_keys_keep_their_lines_and_marks(tmp_path):
+    path = write(tmp_path, "base: &base\n  city: !confidential Chicago\n  state: IL\n"
+                           "office:\n  <<: *base\n  state: Illinois\n")
+    data, source = load_yaml(path)
+    assert data["office"] == {"city": "Chicago", "state": "Illinois"}
+    assert source.line_of(("office", "city")) == 2
+    assert source.line_of(("office", "state")) == 6
+    assert source.confidential == {("base", "city"), ("office", "city")}
+
+
+# ----------------------------------------------------------------------------- !confidential
+
+@pytest.mark.parametrize("written, value", [
+    ("!confidential null", None), ("!confidential ~", None), ("!confidential", None),
+    ("!confidential 42", 42), ("!confidential yes", True), ("!confidential '42'", "42"),
+    ("!confidential Acme", "Acme"), ("!confidential [a, b]", ["a", "b"]),
+    ("!confidential {a: 1}", {"a": 1}),
+])
+def test_a_confidential_mark_does_not_change_the_value(tmp_path, written, value):
+    data, source = load_yaml(write(tmp_path, f"x:\n  y: {written}\n"))
+    assert data == {"x": {"y": value}}
+    assert source.confidential == {("x", "y")}
+
+
+def test_a_confidential_value_reached_through_an_alias_is_confidential_there_too(tmp_path):
+    _, source = load_yaml(write(tmp_path, "a: &secret !confidential 1 Main St\nb: [*secret]\n"))
+    assert source.confidential == {("a",), ("b", 0)}
+
+
+def test_the_example_still_loads_within_the_bounds():
+    assert load_facts(EXAMPLE, limits=Limits(yaml_nodes=2_000, yaml_depth=8)).facts.case.court_no == "24-00097"
