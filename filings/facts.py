@@ -34,10 +34,14 @@ Ref = Annotated[str, Field(min_length=1)]  # the id of an organization, person, 
 
 
 class Model(BaseModel):
-    """Base of every facts model: unknown keys are errors, values are immutable."""
+    """Base of every facts model: unknown keys are errors, values are immutable.
+
+    A number or true/false where text is wanted is an error, never turned into text:
+    YAML reads ``0700`` as 448 and ``1.50`` as 1.5, so the text would not be what was written.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True,
-                              populate_by_name=True, coerce_numbers_to_str=True)
+                              populate_by_name=True)
 
 
 class Organization(Model):
@@ -257,7 +261,7 @@ def _schema_problems(error: ValidationError, source: SourceMap) -> list[Problem]
     problems = []
     for err in error.errors(include_url=False):
         loc = _data_loc(err["loc"])
-        message = _message(err, loc)
+        message = _message(err, loc, source)
         problems.append(Problem(f"{_dotted(loc)}: {message}", source.path, source.line_of(loc)))
     problems.sort(key=lambda p: p.line or 0)
     return problems
@@ -268,19 +272,41 @@ def _data_loc(loc: tuple) -> Loc:
     return tuple(part for part in loc if not (isinstance(part, str) and ("[" in part or part.startswith("function-"))))
 
 
-def _message(err: dict, loc: Loc) -> str:
-    kind = err["type"]
+def _message(err: dict, loc: Loc, source: SourceMap) -> str:
+    """One schema error as the words after ``path.to.field:``, with what to do."""
+    kind, value = err["type"], err["input"]
     if kind == "extra_forbidden":
         hint = _did_you_mean(loc[-1], _fields_at(loc[:-1]))
         return f"unknown key{hint}"
     if kind == "missing":
         return "required; add it"
+    if kind == "string_type" and value is None:
+        return f"has no value; write it after the '{'-' if isinstance(loc[-1], int) else ':'}'"
+    if kind == "string_type" and isinstance(value, (bool, int, float)):
+        return _quoting_fix(loc, value, source)
+    if kind == "string_too_short":
+        return "is empty; write its text"
     message = err["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
     if kind.endswith("_type") or kind.endswith("_parsing"):
-        message += f", got {err['input']!r}"
+        message += f", got {_short(repr(value))}"
     return message
+
+
+def _quoting_fix(loc: Loc, value: bool | int | float, source: SourceMap) -> str:
+    """Text YAML read as a number or true/false: quote it as it was written."""
+    written = source.raw.get(loc, str(value))
+    reads_as = str(value).lower() if isinstance(value, bool) else "a number"
+    tag = "!confidential " if loc in source.confidential else ""
+    before = "-" if isinstance(loc[-1], int) else f"{loc[-1]}:"
+    return (f"{written} is read as {reads_as}; put it in quotes to keep it as written: "
+            f'{before} {tag}"{written}"')
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters, so that a long value keeps its error on one line."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _did_you_mean(word: object, choices: list[str]) -> str:
@@ -289,28 +315,35 @@ def _did_you_mean(word: object, choices: list[str]) -> str:
 
 
 def _fields_at(loc: Loc) -> list[str]:
-    """The field names the schema accepts at ``loc`` (used for did-you-mean)."""
-    model: Any = Facts
+    """The keys the schema accepts at ``loc`` (used for did-you-mean); [] where it has none."""
+    tp: Any = Facts
     for part in loc:
-        model = _unwrap(model)
-        if isinstance(part, int) or typing.get_origin(model) is dict:
-            model = typing.get_args(model)[-1]
-        elif isinstance(model, type) and issubclass(model, BaseModel) and part in model.model_fields:
-            model = model.model_fields[part].annotation
+        tp = _unwrap(tp)
+        origin, args = typing.get_origin(tp), typing.get_args(tp)
+        if origin is list and isinstance(part, int):
+            tp = args[0]
+        elif origin is dict and not isinstance(part, int):
+            tp = args[1]
+        elif _fields(tp) and part in _fields(tp):
+            tp = _fields(tp)[part].annotation
         else:
             return []
-    model = _unwrap(model)
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        return [f.alias or name for name, f in model.model_fields.items()]
-    return []
+    return list(_fields(_unwrap(tp)))
+
+
+def _fields(tp: Any) -> dict[str, Any]:
+    """A model's fields by the key a facts file uses (its alias, if it has one); {} for other types."""
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return {f.alias or name: f for name, f in tp.model_fields.items()}
+    return {}
 
 
 def _unwrap(tp: Any) -> Any:
-    """``list[X]``, ``X | None`` and ``Annotated[X, ...]`` → ``X``."""
+    """``X | None`` and ``Annotated[X, ...]`` → ``X`` (lists and dicts are left as they are)."""
     while True:
         origin = typing.get_origin(tp)
         args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if origin is list or origin is Annotated or (origin is not dict and len(args) == 1 and origin is not None):
+        if origin is Annotated or (origin not in (list, dict) and origin is not None and len(args) == 1):
             tp = args[0]
         else:
             return tp
