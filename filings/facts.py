@@ -17,6 +17,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
 from .dates import LegalDate, parse_time
 from .errors import FactsError, Problem
 from .limits import DEFAULT_LIMITS, Limits
+from .paths import resolve_inside
 from .yamlsource import Loc, SourceMap, load_yaml
 
 
@@ -201,6 +202,9 @@ class Settings(Model):
 
     answer_days: int = 60
     bracket: str = "single"
+    # folders outside the matter's folder whose files exhibits may use (a firm's shared store):
+    # absolute, or relative to the facts file's folder; ~ is expanded
+    allow_outside: list[Text] = []
 
 
 class Facts(Model):
@@ -237,6 +241,15 @@ class Matter:
     def root(self) -> Path:
         """The folder of the facts file: exhibits and other inputs are relative to it."""
         return self.source.path.parent
+
+    def inside(self, relative: str, kind: Literal["file", "folder"] | None = "file") -> Path:
+        """The real path of ``relative`` (from :attr:`root`), refused if it leaves the matter.
+
+        It must stay inside the matter's folder or a folder of ``settings.allow_outside``;
+        see :func:`filings.paths.resolve_inside` for what it raises. Read from the path it
+        returns.
+        """
+        return resolve_inside(self.root, relative, self.facts.settings.allow_outside, kind)
 
 
 def load_facts(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> Matter:

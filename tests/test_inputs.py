@@ -231,3 +231,150 @@ def test_a_confidential_value_reached_through_an_alias_is_confidential_there_too
 
 def test_the_example_still_loads_within_the_bounds():
     assert load_facts(EXAMPLE, limits=Limits(yaml_nodes=2_000, yaml_depth=8)).facts.case.court_no == "24-00097"
+
+
+# ----------------------------------------------------------------------------- exhibit paths
+
+def matter_with(folder: Path, exhibits: list[dict], settings: dict | None = None) -> Path:
+    """The other matter's facts in ``folder``, with ``exhibits`` (cited by nothing) and ``settings``."""
+    import yaml
+
+    from conftest import OTHER
+
+    data = yaml.safe_load(OTHER.read_text(encoding="utf-8"))
+    for section in ("events", "requests"):
+        for item in data[section]:
+            item.pop("exhibit", None)
+    data["exhibits"] = exhibits
+    if settings:
+        data["settings"] = settings
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "facts.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def plan(facts: Path, staging: Path):
+    """plan_exhibits on ``facts``, as a build does it."""
+    from filings.context import build_context
+    from filings.exhibits import plan_exhibits
+    from filings.render import Renderer
+
+    from conftest import ROOT
+
+    matter = load_facts(facts)
+    return plan_exhibits(matter, staging, Renderer(ROOT / "templates" / "exhibits", build_context(matter)))
+
+
+def plan_errors(facts: Path, staging: Path) -> list[str]:
+    with pytest.raises(FactsError) as info:
+        plan(facts, staging)
+    return [str(p) for p in info.value.problems]
+
+
+def pdf_file(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"%PDF-1.4\n% not read by plan_exhibits\n")
+    return path
+
+
+MOVE = "move the file into the matter's folder, or add the folder it is in to settings.allow_outside"
+GIVE = "give the path of the exhibit's file"
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink") or not hasattr(os, "mkfifo"), reason="no links or pipes here")
+def test_exhibit_files_outside_the_matter_or_not_files_are_refused_by_id_all_at_once(tmp_path):
+    from conftest import line_of
+
+    matter = tmp_path / "matter"
+    secret = pdf_file(tmp_path / "elsewhere" / "secret.pdf")
+    pdf_file(matter / "exhibits" / "good.pdf")
+    (matter / "passwd.docx").symlink_to("/etc/passwd")
+    (matter / "shared").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    os.mkfifo(matter / "pipe.pdf")
+    (matter / "scans.pdf").mkdir()
+    (matter / "loop.pdf").symlink_to(matter / "loop.pdf")
+    names = ["exhibits/missing.pdf", "../elsewhere/secret.pdf", str(secret), "passwd.docx",
+             "shared/secret.pdf", "pipe.pdf", "scans.pdf", "loop.pdf", "exhibits/good.pdf"]
+    facts = matter_with(matter, [{"id": f"x{i}", "title": f"Exhibit {i}", "file": name}
+                                 for i, name in enumerate(names)])
+
+    def at(file: str) -> str:
+        return f"{facts}:{line_of(facts, 'file: ' + file)}"
+
+    assert plan_errors(facts, tmp_path / "staging") == [
+        f"{at('exhibits/missing.pdf')}: exhibit 'x0': no such file 'exhibits/missing.pdf' (paths are "
+        "relative to the facts file's folder)",
+        f"{at('../elsewhere')}: exhibit 'x1': '../elsewhere/secret.pdf' is outside the matter's folder; {MOVE}",
+        f"{at(str(secret))}: exhibit 'x2': '{secret}' is outside the matter's folder; {MOVE}",
+        f"{at('passwd.docx')}: exhibit 'x3': 'passwd.docx' leads through a link to /etc/passwd, outside the "
+        f"matter's folder; {MOVE}",
+        f"{at('shared/secret.pdf')}: exhibit 'x4': 'shared/secret.pdf' leads through a link to {secret}, "
+        f"outside the matter's folder; {MOVE}",
+        f"{at('pipe.pdf')}: exhibit 'x5': 'pipe.pdf' is not a regular file (a pipe, socket or device); {GIVE}",
+        f"{at('scans.pdf')}: exhibit 'x6': 'scans.pdf' is a folder, not a file; {GIVE}",
+        f"{at('loop.pdf')}: exhibit 'x7': 'loop.pdf' is a link that leads back to itself (a loop); {GIVE}",
+    ]
+
+
+def test_an_unusable_kind_of_file_is_named_by_its_exhibit(tmp_path):
+    from conftest import line_of
+
+    (tmp_path / "notes.xyz").write_text("not an exhibit", encoding="utf-8")
+    facts = matter_with(tmp_path, [{"id": "odd", "title": "An odd exhibit", "file": "notes.xyz"}])
+    assert plan_errors(facts, tmp_path / "staging") == [
+        f"{facts}:{line_of(facts, 'file: notes.xyz')}: exhibit 'odd': cannot use a '.xyz' file as an exhibit; "
+        "use one of DOC, DOCX, JPEG, JPG, ODT, PDF, PNG, RTF, TIF, TIFF"]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no links here")
+def test_allowed_folders_outside_the_matter(tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    store = pdf_file(tmp_path / "store" / "shared.pdf")
+    home = pdf_file(tmp_path / "home" / "exhibits" / "mine.pdf")
+    absolute = pdf_file(tmp_path / "abs" / "a.pdf")
+    matter = tmp_path / "matter"
+    matter.mkdir()
+    (matter / "store-link").symlink_to(tmp_path / "store", target_is_directory=True)
+    exhibits = [{"id": "rel", "title": "Relative", "file": "../store/shared.pdf"},
+                {"id": "link", "title": "Through a link", "file": "store-link/shared.pdf"},
+                {"id": "home", "title": "In home", "file": str(home)},
+                {"id": "abs", "title": "Absolute", "file": str(absolute)}]
+    facts = matter_with(matter, exhibits, {"allow_outside": ["../store", "~/exhibits", str(absolute.parent)]})
+    plans = plan(facts, tmp_path / "staging")
+    assert [(p.id, p.pdf) for p in plans] == [("rel", store), ("link", store), ("home", home),
+                                              ("abs", absolute)]
+    assert all(p.source == p.pdf for p in plans)
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no links here")
+def test_a_link_swapped_after_the_check_cannot_redirect_the_read(tmp_path):
+    matter = tmp_path / "matter"
+    target = pdf_file(matter / "exhibits" / "v3.pdf")
+    (matter / "latest.pdf").symlink_to(target)
+    (matter / "letter.docx").write_bytes(b"the real letter")
+    (matter / "current.docx").symlink_to(matter / "letter.docx")
+    facts = matter_with(matter, [{"id": "notice", "title": "Notice", "file": "latest.pdf"},
+                                 {"id": "letter", "title": "Letter", "file": "current.docx"}])
+    notice, letter = plan(facts, tmp_path / "staging")
+    (matter / "latest.pdf").unlink()
+    (matter / "latest.pdf").symlink_to("/etc/passwd")
+    assert notice.pdf == notice.source == target  # read from the real file, not through the link
+    assert letter.convert.read_bytes() == b"the real letter"
+
+
+def test_resolve_inside_applies_to_any_input(tmp_path):
+    from filings.paths import OutsideError, resolve_inside
+
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "a.docx").write_bytes(b"x")
+    assert resolve_inside(tmp_path, "templates", kind="folder") == tmp_path / "templates"
+    assert resolve_inside(tmp_path, "templates/a.docx") == tmp_path / "templates" / "a.docx"
+    with pytest.raises(ValueError, match="^is not a folder$"):
+        resolve_inside(tmp_path, "templates/a.docx", kind="folder")
+    with pytest.raises(OutsideError, match="^is outside the matter's folder$"):
+        resolve_inside(tmp_path / "templates", "../templates/../..", kind=None)
+    with pytest.raises(FileNotFoundError):
+        resolve_inside(tmp_path, "nothing.docx")
+    with pytest.raises(ValueError, match="^is not a valid file name$"):
+        resolve_inside(tmp_path, "a\0b.docx")
