@@ -13,6 +13,7 @@ from typing import Annotated, Any, Iterator, Literal
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
                       ValidationError)
+from pydantic_core import PydanticCustomError
 
 from .dates import LegalDate, parse_time
 from .errors import FactsError, Problem
@@ -27,11 +28,20 @@ def _day_only(value: LegalDate) -> LegalDate:
     return value
 
 
+def _not_true_false(value: object) -> object:
+    """Refuse ``yes``/``no`` where a number is wanted: pydantic would count it as 1 or 0."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("true_false_number", "true/false is not a number")
+    return value
+
+
 AnyDate = Annotated[LegalDate, BeforeValidator(LegalDate.parse)]
 Day = Annotated[LegalDate, BeforeValidator(LegalDate.parse), AfterValidator(_day_only)]
 Time = Annotated[dt.time, BeforeValidator(parse_time)]
 Text = Annotated[str, Field(min_length=1)]
 Ref = Annotated[str, Field(min_length=1)]  # the id of an organization, person, program or exhibit
+Int = Annotated[int, BeforeValidator(_not_true_false)]
+Float = Annotated[float, BeforeValidator(_not_true_false), Field(allow_inf_nan=False)]
 
 
 class Model(BaseModel):
@@ -85,8 +95,8 @@ class Case(Model):
 class Notice(Model):
     """A Federal Register notice."""
 
-    volume: int
-    page: int
+    volume: Int
+    page: Int
     published: Day
     effective: Day | None = None
 
@@ -183,8 +193,8 @@ class Bates(Model):
     """Bates numbers stamped on every page of the bundle after the index."""
 
     prefix: str = ""
-    start: int = Field(1, ge=0)
-    digits: int = Field(6, ge=1, le=12)
+    start: Int = Field(1, ge=0)
+    digits: Int = Field(6, ge=1, le=12)
     position: Literal["bottom-right", "bottom-center", "bottom-left",
                       "top-right", "top-center", "top-left"] = "bottom-right"
 
@@ -194,13 +204,13 @@ class BundleSettings(Model):
 
     labels: Literal["numbers", "letters"] = "numbers"
     bates: Bates = Bates()
-    size_limit_mb: float = Field(35.0, gt=0)  # per attachment; a common federal court figure
+    size_limit_mb: Float = Field(35.0, gt=0)  # per attachment; a common federal court figure
 
 
 class Settings(Model):
     """Court practice that the notes mark unverified: settings, never constants."""
 
-    answer_days: int = 60
+    answer_days: Int = 60
     bracket: str = "single"
     # folders outside the matter's folder whose files exhibits may use (a firm's shared store):
     # absolute, or relative to the facts file's folder; ~ is expanded
@@ -299,6 +309,8 @@ def _message(err: dict, loc: Loc, source: SourceMap) -> str:
         return _quoting_fix(loc, value, source)
     if kind == "string_too_short":
         return "is empty; write its text"
+    if kind == "true_false_number":
+        return f"{source.raw.get(loc, value)} is read as {str(value).lower()}; write a number"
     message = err["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)

@@ -29,6 +29,7 @@ CONFIDENTIAL_TAG = "!confidential"
 STR_TAG = "tag:yaml.org,2002:str"
 MERGE_TAG = "tag:yaml.org,2002:merge"
 _TAG_OF = {yaml.MappingNode: "tag:yaml.org,2002:map", yaml.SequenceNode: "tag:yaml.org,2002:seq"}
+_NOT_IN_DOCUMENTS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _READS_AS = {"tag:yaml.org,2002:int": "a number", "tag:yaml.org,2002:float": "a number",
              "tag:yaml.org,2002:bool": "true/false", "tag:yaml.org,2002:null": "no value (null)"}
 
@@ -119,6 +120,26 @@ class _Loader(yaml.SafeLoader):
         return f"{_dotted(parts)}: " if parts else ""
 
 
+def _construct_number(loader: _Loader, node: yaml.ScalarNode):
+    """An int or float as PyYAML reads it, or a marked error for one Python cannot convert.
+
+    ``0x_`` has no digits, and an integer of thousands of digits passes Python's limit on
+    conversion: PyYAML would let either escape as a ValueError.
+    """
+    construct = (yaml.SafeLoader.construct_yaml_int if node.tag.endswith(":int")
+                 else yaml.SafeLoader.construct_yaml_float)
+    try:
+        return construct(loader, node)
+    except ValueError:
+        text = node.value
+        shown = text if len(text) <= 20 else f"{text[:20]}... ({len(text)} characters)"
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{shown} is not a number that can be read; put it in quotes if it is text",
+            node.start_mark) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _construct_number)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_number)
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -230,6 +251,10 @@ def _explain(e: yaml.MarkedYAMLError) -> str:
         return "a tab where YAML needs spaces; indent with spaces, not tabs"
     if problem == "but found another document":
         return "a second document (after '---'); a facts file is one document: remove the '---' line"
+    if problem == "second occurrence" and e.context_mark:
+        anchor = (e.context or "").removeprefix("found duplicate anchor ").removesuffix("; first occurrence")
+        return (f"the anchor {anchor} is defined twice (first on line {e.context_mark.line + 1}); give each "
+                "anchor its own name")
     return problem
 
 
@@ -241,6 +266,10 @@ def _map_node(node: yaml.Node, loc: Loc, smap: SourceMap, problems: list[Problem
     if isinstance(node, yaml.ScalarNode):
         if node.style is None and node.tag != STR_TAG:
             smap.raw[loc] = node.value
+        if bad := _NOT_IN_DOCUMENTS.search(node.value):
+            problems.append(Problem(f"{_dotted(loc)}: a character no document can hold "
+                                    f"(U+{ord(bad.group()):04X}, written as an escape); remove it",
+                                    smap.path, node.start_mark.line + 1))
     elif isinstance(node, yaml.MappingNode):
         _map_pairs(node, loc, smap, problems, set(), check=True)
     elif isinstance(node, yaml.SequenceNode):

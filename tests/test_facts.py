@@ -203,3 +203,11 @@ def test_misspelled_keys_in_list_items_are_all_reported(facts_copy):
         f"{path}:{line_of(path, 'chanel')}: requests.0.chanel: unknown key; did you mean 'channel'?",
         f"{path}:{line_of(path, 'fiel: x.pdf')}: exhibits.5.fiel: unknown key; did you mean 'file'?",
     ]
+
+
+def test_true_false_or_infinity_where_a_number_is_wanted(facts_copy):
+    path = facts_copy(("{volume: 84,", "{volume: yes,"), ("  size_limit_mb: 35", "  size_limit_mb: .inf"))
+    assert messages(path) == [
+        f"{path}:{line_of(path, 'volume: yes')}: programs.type86.notices.0.volume: yes is read as true; "
+        "write a number",
+        f"{path}:{line_of(path, 'size_limit_mb')}: bundle.size_limit_mb: Input should be a finite number"]

@@ -195,6 +195,30 @@ def test_keys_that_are_not_names_are_all_reported(tmp_path):
     ]
 
 
+def test_numbers_python_cannot_convert(tmp_path):
+    path = write(tmp_path, "case:\n  court_no: " + "1" * 5000 + "\n")
+    assert messages(path) == [f"{path}:2: malformed YAML: 11111111111111111111... (5000 characters) is not a "
+                              "number that can be read; put it in quotes if it is text"]
+    path = write(tmp_path, "case:\n  court_no: 0x_\n", name="no-digits.yaml")
+    assert messages(path) == [f"{path}:2: malformed YAML: 0x_ is not a number that can be read; put it in "
+                              "quotes if it is text"]
+
+
+def test_escaped_characters_no_document_can_hold(tmp_path):
+    path = write(tmp_path, 'case:\n  judge: "A\\0B"\n  nature: "\\ud800"\n  court_no: "\\e[31m"\n')
+    assert messages(path) == [
+        f"{path}:2: case.judge: a character no document can hold (U+0000, written as an escape); remove it",
+        f"{path}:3: case.nature: a character no document can hold (U+D800, written as an escape); remove it",
+        f"{path}:4: case.court_no: a character no document can hold (U+001B, written as an escape); remove it",
+    ]
+
+
+def test_an_anchor_defined_twice(tmp_path):
+    path = write(tmp_path, "a: &x 1\nb: &x 2\n")
+    assert messages(path) == [f"{path}:2: malformed YAML: the anchor 'x' is defined twice (first on line 1); "
+                              "give each anchor its own name"]
+
+
 def test_an_empty_key(tmp_path):
     path = write(tmp_path, "case:\n  ?\n  : x\n")
     assert messages(path) == [f"{path}:2: case.(empty key): a key is missing before ':'; write its name"]
