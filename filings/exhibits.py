@@ -14,6 +14,7 @@ from pathlib import Path
 from .context import Empty
 from .errors import FactsError, PdfError, Problem, display_path
 from .facts import Matter
+from .paths import OutsideError
 from .render import Renderer
 
 PDF = {".pdf"}
@@ -35,7 +36,12 @@ class ExhibitSource:
 
 
 def plan_exhibits(matter: Matter, staging: Path, renderer: Renderer) -> list[ExhibitSource]:
-    """Find every exhibit's file (or render its template); report every missing one at once."""
+    """Find every exhibit's file (or render its template); report every problem with a file at once.
+
+    A file must be a regular file inside the matter's folder or a folder of
+    ``settings.allow_outside`` (see :meth:`Matter.inside`); it is read from its real
+    path, so a link changed after the check cannot redirect the read.
+    """
     staging.mkdir(parents=True, exist_ok=True)
     plans, problems = [], []
     for i, e in enumerate(matter.facts.exhibits):
@@ -47,27 +53,54 @@ def plan_exhibits(matter: Matter, staging: Path, renderer: Renderer) -> list[Exh
                                        staging / f"{stem}.pdf",
                                        convert=docx))
             continue
-        path = Path(display_path(matter.root / e.file)) if e.file else None
-        line = matter.source.line_of(("exhibits", i, "file"))
-        suffix = path.suffix.lower() if path else ""
-        if path is None or not path.is_file():
-            problems.append(Problem(f"exhibits.{i}.file: no such file '{e.file}' (paths are relative to "
-                                    f"the facts file's folder)", matter.path, line))
-        elif suffix in PDF:
-            plans.append(ExhibitSource(i, e.id, path, path))
-        elif suffix in IMAGES:
-            plans.append(ExhibitSource(i, e.id, path, staging / f"{stem}.pdf", image=path))
-        elif suffix in OFFICE:
-            copy = staging / f"{stem}{suffix}"
-            shutil.copyfile(path, copy)
-            plans.append(ExhibitSource(i, e.id, path, staging / f"{stem}.pdf", convert=copy))
-        else:
-            kinds = ", ".join(sorted(s.lstrip(".").upper() for s in PDF | IMAGES | OFFICE))
-            problems.append(Problem(f"exhibits.{i}.file: cannot use a '{suffix or path.name}' file as an "
-                                    f"exhibit; use one of {kinds}", matter.path, line))
+        try:
+            plans.append(_file_source(matter, i, staging / stem))
+        except _Unusable as err:
+            problems.append(Problem(f"exhibit '{e.id}': {err}", matter.path,
+                                    matter.source.line_of(("exhibits", i, "file"))))
     if problems:
         raise FactsError(problems=problems)
     return plans
+
+
+class _Unusable(Exception):
+    """Why an exhibit's file cannot be used, and what to do: the words after ``exhibit 'id': ``."""
+
+
+def _file_source(matter: Matter, i: int, stem: Path) -> ExhibitSource:
+    """Exhibit ``i``'s file, checked and planned; ``stem`` names its files in the staging folder."""
+    e = matter.facts.exhibits[i]
+    try:
+        path = Path(display_path(matter.inside(e.file or "")))  # the real path: no link left in it
+    except (OSError, ValueError) as err:
+        raise _Unusable(_file_problem(e.file or "", err)) from None
+    suffix = path.suffix.lower()
+    if suffix in PDF:
+        return ExhibitSource(i, e.id, path, path)
+    if suffix in IMAGES:
+        return ExhibitSource(i, e.id, path, stem.with_suffix(".pdf"), image=path)
+    if suffix in OFFICE:
+        copy = stem.with_suffix(suffix)
+        try:
+            shutil.copyfile(path, copy)
+        except OSError as err:
+            raise _Unusable(_file_problem(e.file or "", err)) from None
+        return ExhibitSource(i, e.id, path, stem.with_suffix(".pdf"), convert=copy)
+    kinds = ", ".join(sorted(s.lstrip(".").upper() for s in PDF | IMAGES | OFFICE))
+    raise _Unusable(f"cannot use a '{suffix or path.name}' file as an exhibit; use one of {kinds}")
+
+
+def _file_problem(file: str, err: Exception) -> str:
+    """Why an exhibit's file cannot be used, and what to do, after ``exhibit 'id': ``."""
+    if isinstance(err, FileNotFoundError):
+        return f"no such file '{file}' (paths are relative to the facts file's folder)"
+    if isinstance(err, OutsideError):
+        return (f"'{file}' {err}; move the file into the matter's folder, or add the folder it is in "
+                "to settings.allow_outside")
+    if isinstance(err, ValueError):
+        return f"'{file}' {err}; give the path of the exhibit's file"
+    reason = getattr(err, "strerror", None) or err
+    return f"cannot read '{file}' ({reason}); check the file and its permissions"
 
 
 def _template_subject(context: dict, exhibit_id: str) -> dict:

@@ -13,9 +13,12 @@ from typing import Annotated, Any, Iterator, Literal
 
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
                       ValidationError)
+from pydantic_core import PydanticCustomError
 
 from .dates import LegalDate, parse_time
 from .errors import FactsError, Problem
+from .limits import DEFAULT_LIMITS, Limits
+from .paths import resolve_inside
 from .yamlsource import Loc, SourceMap, load_yaml
 
 
@@ -25,18 +28,31 @@ def _day_only(value: LegalDate) -> LegalDate:
     return value
 
 
+def _not_true_false(value: object) -> object:
+    """Refuse ``yes``/``no`` where a number is wanted: pydantic would count it as 1 or 0."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("true_false_number", "true/false is not a number")
+    return value
+
+
 AnyDate = Annotated[LegalDate, BeforeValidator(LegalDate.parse)]
 Day = Annotated[LegalDate, BeforeValidator(LegalDate.parse), AfterValidator(_day_only)]
 Time = Annotated[dt.time, BeforeValidator(parse_time)]
 Text = Annotated[str, Field(min_length=1)]
 Ref = Annotated[str, Field(min_length=1)]  # the id of an organization, person, program or exhibit
+Int = Annotated[int, BeforeValidator(_not_true_false)]
+Float = Annotated[float, BeforeValidator(_not_true_false), Field(allow_inf_nan=False)]
 
 
 class Model(BaseModel):
-    """Base of every facts model: unknown keys are errors, values are immutable."""
+    """Base of every facts model: unknown keys are errors, values are immutable.
+
+    A number or true/false where text is wanted is an error, never turned into text:
+    YAML reads ``0700`` as 448 and ``1.50`` as 1.5, so the text would not be what was written.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True,
-                              populate_by_name=True, coerce_numbers_to_str=True)
+                              populate_by_name=True)
 
 
 class Organization(Model):
@@ -79,8 +95,8 @@ class Case(Model):
 class Notice(Model):
     """A Federal Register notice."""
 
-    volume: int
-    page: int
+    volume: Int
+    page: Int
     published: Day
     effective: Day | None = None
 
@@ -177,8 +193,8 @@ class Bates(Model):
     """Bates numbers stamped on every page of the bundle after the index."""
 
     prefix: str = ""
-    start: int = Field(1, ge=0)
-    digits: int = Field(6, ge=1, le=12)
+    start: Int = Field(1, ge=0)
+    digits: Int = Field(6, ge=1, le=12)
     position: Literal["bottom-right", "bottom-center", "bottom-left",
                       "top-right", "top-center", "top-left"] = "bottom-right"
 
@@ -188,14 +204,17 @@ class BundleSettings(Model):
 
     labels: Literal["numbers", "letters"] = "numbers"
     bates: Bates = Bates()
-    size_limit_mb: float = Field(35.0, gt=0)  # per attachment; a common federal court figure
+    size_limit_mb: Float = Field(35.0, gt=0)  # per attachment; a common federal court figure
 
 
 class Settings(Model):
     """Court practice that the notes mark unverified: settings, never constants."""
 
-    answer_days: int = 60
+    answer_days: Int = 60
     bracket: str = "single"
+    # folders outside the matter's folder whose files exhibits may use (a firm's shared store):
+    # absolute, or relative to the facts file's folder; ~ is expanded
+    allow_outside: list[Text] = []
 
 
 class Facts(Model):
@@ -233,11 +252,20 @@ class Matter:
         """The folder of the facts file: exhibits and other inputs are relative to it."""
         return self.source.path.parent
 
+    def inside(self, relative: str, kind: Literal["file", "folder"] | None = "file") -> Path:
+        """The real path of ``relative`` (from :attr:`root`), refused if it leaves the matter.
 
-def load_facts(path: Path | str) -> Matter:
+        It must stay inside the matter's folder or a folder of ``settings.allow_outside``;
+        see :func:`filings.paths.resolve_inside` for what it raises. Read from the path it
+        returns.
+        """
+        return resolve_inside(self.root, relative, self.facts.settings.allow_outside, kind)
+
+
+def load_facts(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> Matter:
     """Load and check a facts file; raise :class:`FactsError` with every problem in it."""
     path = Path(path)
-    data, source = load_yaml(path)
+    data, source = load_yaml(path, limits)
     if not isinstance(data, dict):
         raise FactsError("the facts file must be a mapping of sections (organizations, people, case, ...)",
                          path=path, line=1)
@@ -256,7 +284,7 @@ def _schema_problems(error: ValidationError, source: SourceMap) -> list[Problem]
     problems = []
     for err in error.errors(include_url=False):
         loc = _data_loc(err["loc"])
-        message = _message(err, loc)
+        message = _message(err, loc, source)
         problems.append(Problem(f"{_dotted(loc)}: {message}", source.path, source.line_of(loc)))
     problems.sort(key=lambda p: p.line or 0)
     return problems
@@ -267,19 +295,43 @@ def _data_loc(loc: tuple) -> Loc:
     return tuple(part for part in loc if not (isinstance(part, str) and ("[" in part or part.startswith("function-"))))
 
 
-def _message(err: dict, loc: Loc) -> str:
-    kind = err["type"]
+def _message(err: dict, loc: Loc, source: SourceMap) -> str:
+    """One schema error as the words after ``path.to.field:``, with what to do."""
+    kind, value = err["type"], err["input"]
     if kind == "extra_forbidden":
         hint = _did_you_mean(loc[-1], _fields_at(loc[:-1]))
         return f"unknown key{hint}"
     if kind == "missing":
         return "required; add it"
+    if kind == "string_type" and value is None:
+        return f"has no value; write it after the '{'-' if isinstance(loc[-1], int) else ':'}'"
+    if kind == "string_type" and isinstance(value, (bool, int, float)):
+        return _quoting_fix(loc, value, source)
+    if kind == "string_too_short":
+        return "is empty; write its text"
+    if kind == "true_false_number":
+        return f"{source.raw.get(loc, value)} is read as {str(value).lower()}; write a number"
     message = err["msg"]
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
     if kind.endswith("_type") or kind.endswith("_parsing"):
-        message += f", got {err['input']!r}"
+        message += f", got {_short(repr(value))}"
     return message
+
+
+def _quoting_fix(loc: Loc, value: bool | int | float, source: SourceMap) -> str:
+    """Text YAML read as a number or true/false: quote it as it was written."""
+    written = source.raw.get(loc, str(value))
+    reads_as = str(value).lower() if isinstance(value, bool) else "a number"
+    tag = "!confidential " if loc in source.confidential else ""
+    before = "-" if isinstance(loc[-1], int) else f"{loc[-1]}:"
+    return (f"{written} is read as {reads_as}; put it in quotes to keep it as written: "
+            f'{before} {tag}"{written}"')
+
+
+def _short(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters, so that a long value keeps its error on one line."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _did_you_mean(word: object, choices: list[str]) -> str:
@@ -288,28 +340,35 @@ def _did_you_mean(word: object, choices: list[str]) -> str:
 
 
 def _fields_at(loc: Loc) -> list[str]:
-    """The field names the schema accepts at ``loc`` (used for did-you-mean)."""
-    model: Any = Facts
+    """The keys the schema accepts at ``loc`` (used for did-you-mean); [] where it has none."""
+    tp: Any = Facts
     for part in loc:
-        model = _unwrap(model)
-        if isinstance(part, int) or typing.get_origin(model) is dict:
-            model = typing.get_args(model)[-1]
-        elif isinstance(model, type) and issubclass(model, BaseModel) and part in model.model_fields:
-            model = model.model_fields[part].annotation
+        tp = _unwrap(tp)
+        origin, args = typing.get_origin(tp), typing.get_args(tp)
+        if origin is list and isinstance(part, int):
+            tp = args[0]
+        elif origin is dict and not isinstance(part, int):
+            tp = args[1]
+        elif _fields(tp) and part in _fields(tp):
+            tp = _fields(tp)[part].annotation
         else:
             return []
-    model = _unwrap(model)
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        return [f.alias or name for name, f in model.model_fields.items()]
-    return []
+    return list(_fields(_unwrap(tp)))
+
+
+def _fields(tp: Any) -> dict[str, Any]:
+    """A model's fields by the key a facts file uses (its alias, if it has one); {} for other types."""
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return {f.alias or name: f for name, f in tp.model_fields.items()}
+    return {}
 
 
 def _unwrap(tp: Any) -> Any:
-    """``list[X]``, ``X | None`` and ``Annotated[X, ...]`` → ``X``."""
+    """``X | None`` and ``Annotated[X, ...]`` → ``X`` (lists and dicts are left as they are)."""
     while True:
         origin = typing.get_origin(tp)
         args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if origin is list or origin is Annotated or (origin is not dict and len(args) == 1 and origin is not None):
+        if origin is Annotated or (origin not in (list, dict) and origin is not None and len(args) == 1):
             tp = args[0]
         else:
             return tp

@@ -695,9 +695,9 @@ def test_missing_and_unsupported_files_are_reported_together(last_good):
         build(facts, out, papers=False)
     kinds = "DOC, DOCX, JPEG, JPG, ODT, PDF, PNG, RTF, TIF, TIFF"
     assert [str(p) for p in info.value.problems] == [
-        f"{facts}:{line_of(facts, 'file: scans/missing.pdf')}: exhibits.1.file: no such file "
+        f"{facts}:{line_of(facts, 'file: scans/missing.pdf')}: exhibit 'gone': no such file "
         "'scans/missing.pdf' (paths are relative to the facts file's folder)",
-        f"{facts}:{line_of(facts, 'file: notes.xyz')}: exhibits.2.file: cannot use a '.xyz' file as an "
+        f"{facts}:{line_of(facts, 'file: notes.xyz')}: exhibit 'odd': cannot use a '.xyz' file as an "
         f"exhibit; use one of {kinds}",
     ]
     assert str(info.value).count("\n") == 1

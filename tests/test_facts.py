@@ -115,3 +115,99 @@ def test_confidential_mark_is_recorded(facts_copy):
     matter = load_facts(facts_copy(("    parent: SEKO Worldwide, LLC", "    parent: !confidential SEKO Worldwide, LLC")))
     assert matter.facts.organizations["seko"].parent == "SEKO Worldwide, LLC"
     assert matter.source.confidential == {("organizations", "seko", "parent")}
+
+
+QUOTE = "put it in quotes to keep it as written"
+
+
+def test_text_that_yaml_reads_as_a_number_or_true_false_is_an_error_quoting_the_fix(facts_copy):
+    path = facts_copy(("  court_no: 24-00097", "  court_no: 0700"),
+                      ("  judge: Claire R. Kelly", "  judge: yes"),
+                      ("  jurisdiction: 1581(i)", "  jurisdiction: 0x1F"),
+                      ('address: [1501 East Woodfield Road, "Schaumburg, Illinois 60173"]',
+                       "address: [1501 East Woodfield Road, 1_000]"),
+                      ("    short: SEKO", "    short: 1.50"),
+                      ("    kind: sovereign", "    kind: on"),
+                      ("    title: Trial Attorney", "    title: NO"))
+    assert messages(path) == [
+        f'{path}:{line_of(path, "short: 1.50")}: organizations.seko.short: 1.50 is read as a number; '
+        f'{QUOTE}: short: "1.50"',
+        f'{path}:{line_of(path, "1_000")}: organizations.seko.address.1: 1_000 is read as a number; '
+        f'{QUOTE}: - "1_000"',
+        f'{path}:{line_of(path, "kind: on")}: organizations.united_states.kind: on is read as true; '
+        f'{QUOTE}: kind: "on"',
+        f'{path}:{line_of(path, "title: NO")}: people.government_counsel.title: NO is read as false; {QUOTE}: title: "NO"',
+        f'{path}:81: case.court_no: 0700 is read as a number; {QUOTE}: court_no: "0700"',
+        f'{path}:{line_of(path, "judge: yes")}: case.judge: yes is read as true; {QUOTE}: judge: "yes"',
+        f'{path}:{line_of(path, "0x1F")}: case.jurisdiction: 0x1F is read as a number; '
+        f'{QUOTE}: jurisdiction: "0x1F"',
+    ]
+
+
+def test_quoted_text_and_text_yaml_does_not_read_as_a_number_are_kept_as_written(facts_copy):
+    facts = load_facts(facts_copy(("  court_no: 24-00097", '  court_no: "0700"'),
+                                  ("  judge: Claire R. Kelly", "  judge: 1e3"),
+                                  ("    short: SEKO", "    short: 08"))).facts
+    assert (facts.case.court_no, facts.case.judge, facts.organizations["seko"].short) == ("0700", "1e3", "08")
+
+
+def test_numbers_stay_numbers_where_numbers_are_wanted(facts_copy):
+    facts = load_facts(facts_copy(("    start: 1\n", "    start: 1_000\n"))).facts
+    assert facts.bundle.bates.start == 1000
+    assert [(n.volume, n.page) for n in facts.programs["type86"].notices] == [(84, 40079), (89, 2630)]
+    assert str(facts.programs["type86"].participant_since) == "2019"
+
+
+def test_the_quoting_fix_keeps_the_confidential_mark(facts_copy):
+    path = facts_copy(("  court_no: 24-00097", "  court_no: !confidential 0700"))
+    assert messages(path) == [
+        f'{path}:81: case.court_no: 0700 is read as a number; {QUOTE}: court_no: !confidential "0700"']
+
+
+@pytest.mark.parametrize("written", ["!confidential null", "!confidential ~", "!confidential"])
+def test_a_confidential_null_is_no_value(facts_copy, written):
+    matter = load_facts(facts_copy(("    parent: SEKO Worldwide, LLC", f"    parent: {written}")))
+    assert matter.facts.organizations["seko"].parent is None
+    assert matter.source.confidential == {("organizations", "seko", "parent")}
+
+
+@pytest.mark.parametrize("written, message", [
+    ("name:", "has no value; write it after the ':'"),
+    ("name: null", "has no value; write it after the ':'"),
+    ("name: !confidential", "has no value; write it after the ':'"),
+    ('name: ""', "is empty; write its text"),
+])
+def test_a_printed_value_left_empty(facts_copy, written, message):
+    path = facts_copy(("    name: Seko Customs Brokerage, Inc.", f"    {written}"))
+    assert messages(path) == [f"{path}:{line_of(path, written)}: organizations.seko.name: {message}"]
+
+
+def test_an_empty_list_item(facts_copy):
+    path = facts_copy(('address: [1501 East Woodfield Road, "Schaumburg, Illinois 60173"]',
+                       "address: [1501 East Woodfield Road, null]"))
+    assert messages(path) == [f"{path}:{line_of(path, 'Woodfield Road, null')}: organizations.seko.address.1: "
+                              "has no value; write it after the '-'"]
+
+
+def test_misspelled_keys_in_list_items_are_all_reported(facts_copy):
+    path = facts_copy(("    date: 2023-07\n", "    dat: 2023-07\n"),
+                      ("    channel: e-mail\n", "    chanel: e-mail\n"),
+                      ("    title: Agency notice of conditional reinstatement\n",
+                       "    title: Agency notice of conditional reinstatement\n    fiel: x.pdf\n"),
+                      ("  court_no: 24-00097", "  cout_no: 24-00097"))
+    assert messages(path) == [
+        f"{path}:{line_of(path, 'cout_no')}: case.cout_no: unknown key; did you mean 'court_no'?",
+        f"{path}:{line_of(path, '- id: first_review')}: events.0.date: required; add it",
+        f"{path}:{line_of(path, 'dat: 2023-07')}: events.0.dat: unknown key; did you mean 'date'?",
+        f"{path}:{line_of(path, '- id: first_request')}: requests.0.channel: required; add it",
+        f"{path}:{line_of(path, 'chanel')}: requests.0.chanel: unknown key; did you mean 'channel'?",
+        f"{path}:{line_of(path, 'fiel: x.pdf')}: exhibits.5.fiel: unknown key; did you mean 'file'?",
+    ]
+
+
+def test_true_false_or_infinity_where_a_number_is_wanted(facts_copy):
+    path = facts_copy(("{volume: 84,", "{volume: yes,"), ("  size_limit_mb: 35", "  size_limit_mb: .inf"))
+    assert messages(path) == [
+        f"{path}:{line_of(path, 'volume: yes')}: programs.type86.notices.0.volume: yes is read as true; "
+        "write a number",
+        f"{path}:{line_of(path, 'size_limit_mb')}: bundle.size_limit_mb: Input should be a finite number"]
