@@ -314,4 +314,4 @@ def test_libreoffice_loads_no_linked_resource(tmp_path, loopback_server):
     [made] = LibreOffice().convert([docx], tmp_path / "out")
     assert seen == []
     with pikepdf.open(made) as pdf:
-        assert all(not page.images for page in pdf.pages)  # neither image was fetched or embedded
+        assert all(not page.get_images() for page in pdf.pages)  # neither image was fetched or embedded
