@@ -1,0 +1,107 @@
+"""Where templates come from: the matter's own, a firm's library, then the shipped ones.
+
+A template is looked up by name along a search path, and the first folder that has it
+wins (as mkdocs' ``custom_dir`` and Jinja's ``ChoiceLoader`` do):
+
+1. the matter's ``templates/`` folder: copies a lawyer edited in Word for this matter;
+2. a firm's library: ``--templates``, the ``FILINGS_TEMPLATES`` environment variable, or
+   ``settings.templates`` in the facts (in that order);
+3. the templates shipped with the toolkit, installed with the package.
+
+A name is resolved inside its folder: ``../`` or a link leading out of the folder is
+refused like any other input that leaves the matter.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from .errors import FilingsError, TemplateError, display_path
+from .paths import OutsideError, resolve_inside
+
+ENVIRONMENT = "FILINGS_TEMPLATES"
+MATTER, FIRM, SHIPPED = "matter", "firm library", "shipped"
+
+
+def shipped_folder() -> Path:
+    """The folder of the templates installed with the package (the repository's ``templates/``)."""
+    return Path(str(resources.files("filings.templates")))
+
+
+@dataclass(frozen=True)
+class Found:
+    """A template found on the search path: its name, its file and which folder it came from."""
+
+    name: str
+    path: Path
+    origin: str  # MATTER, FIRM or SHIPPED
+
+
+class TemplateLibrary:
+    """The search path of one build: ``(origin, folder)`` pairs, first match wins."""
+
+    def __init__(self, folders: list[tuple[str, Path]]):
+        seen, unique = set(), []
+        for origin, folder in folders:
+            real = Path(os.path.realpath(folder))
+            if real not in seen:  # the example matter's templates are the shipped ones
+                seen.add(real)
+                unique.append((origin, Path(folder)))
+        self.folders = unique
+
+    @classmethod
+    def for_matter(cls, matter_root: Path, firm: str | Path | None = None,
+                   setting: str | None = None) -> "TemplateLibrary":
+        """The search path of the matter in ``matter_root``: its templates, the firm's, the shipped."""
+        shipped = shipped_folder()
+        folders = [(MATTER, Path(matter_root) / "templates")]
+        library = firm or os.environ.get(ENVIRONMENT) or setting
+        if library:
+            folder = Path(library).expanduser()
+            if not folder.is_absolute() and not firm:
+                folder = Path(matter_root) / folder  # a setting is relative to the facts file
+            if not folder.is_dir():
+                where = "--templates" if firm else ENVIRONMENT if os.environ.get(ENVIRONMENT) else "settings.templates"
+                raise FilingsError(f"the firm's template library {display_path(folder)} (from {where}) is not a "
+                                   "folder; fix the path")
+            folders.append((FIRM, folder))
+        folders.append((SHIPPED, shipped))
+        library_path = cls([(o, f) for o, f in folders if f.is_dir()])
+        # The example matter at the repository's root: its templates/ are the shipped ones.
+        library_path.folders = [(SHIPPED if Path(os.path.realpath(f)) == Path(os.path.realpath(shipped)) else o, f)
+                                for o, f in library_path.folders]
+        return library_path
+
+    def find(self, name: str) -> Found:
+        """The first template called ``name`` on the path; a TemplateError if none has it."""
+        for origin, folder in self.folders:
+            try:
+                path = resolve_inside(folder, name)
+            except FileNotFoundError:
+                continue
+            except OutsideError as e:
+                raise TemplateError(f"the template name '{name}' {e}; use a name inside the templates folder",
+                                    path=display_path(folder)) from None
+            except ValueError as e:
+                raise TemplateError(f"{e}; a template must be a .docx file", path=display_path(folder / name)) from None
+            return Found(name, path, origin)
+        where = ", ".join(display_path(f) for _, f in self.folders)
+        raise TemplateError(f"template '{name}' not found in {where}; check its name or copy it into the "
+                            "matter's templates folder")
+
+    def closed_folders(self) -> list[Path]:
+        """Every folder on the path: no build output may be written into any of them."""
+        return [folder for _, folder in self.folders]
+
+    def copy_to_matter(self, name: str, matter_root: Path) -> Path:
+        """Copy the template ``name`` that the matter now uses into its own ``templates/``, to edit in Word."""
+        found = self.find(name)
+        target = Path(matter_root) / "templates" / name
+        if found.origin == MATTER or target.exists():
+            raise FilingsError(f"the matter already has its own {name}; edit that one", path=display_path(target))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(found.path, target)
+        return target
