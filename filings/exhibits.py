@@ -7,13 +7,13 @@ single conversion run.
 """
 from __future__ import annotations
 
-import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .context import Empty
 from .errors import FactsError, PdfError, Problem, display_path
 from .facts import Matter
+from .office import stage_exhibit
 from .render import Renderer
 
 PDF = {".pdf"}
@@ -32,6 +32,7 @@ class ExhibitSource:
     pdf: Path               # where its PDF is (or will be, after conversion)
     convert: Path | None = None   # a DOCX/ODT that LibreOffice must convert into ``pdf``
     image: Path | None = None     # an image that img2pdf must turn into ``pdf``
+    removed: list[str] = field(default_factory=list)  # what cleaning took out of a Word/ODT file
 
 
 def plan_exhibits(matter: Matter, staging: Path, renderer: Renderer) -> list[ExhibitSource]:
@@ -59,8 +60,8 @@ def plan_exhibits(matter: Matter, staging: Path, renderer: Renderer) -> list[Exh
             plans.append(ExhibitSource(i, e.id, path, staging / f"{stem}.pdf", image=path))
         elif suffix in OFFICE:
             copy = staging / f"{stem}{suffix}"
-            shutil.copyfile(path, copy)
-            plans.append(ExhibitSource(i, e.id, path, staging / f"{stem}.pdf", convert=copy))
+            removed = stage_exhibit(e.id, path, copy)  # checked and cleaned (filings.office)
+            plans.append(ExhibitSource(i, e.id, path, staging / f"{stem}.pdf", convert=copy, removed=removed))
         else:
             kinds = ", ".join(sorted(s.lstrip(".").upper() for s in PDF | IMAGES | OFFICE))
             problems.append(Problem(f"exhibits.{i}.file: cannot use a '{suffix or path.name}' file as an "

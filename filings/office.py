@@ -95,6 +95,12 @@ def _parser() -> etree.XMLParser:
                            dtd_validation=False, remove_comments=False)
 
 
+def _brief(error: object) -> str:
+    """An error's message on one short line (zipfile quotes raw header bytes)."""
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
 def _amount(n: int) -> str:
     for unit, size in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
         if n >= size:
@@ -116,7 +122,7 @@ def _open_zip(src: Path | IO[bytes]) -> zipfile.ZipFile:
                                       "password (File > Info > Protect Document), and save it again") from None
             raise OfficeFileError("this is an old Word 97-2003 file with a new-style name; save it again "
                                   "from Word as .docx") from None
-        raise OfficeFileError(f"not a Word or OpenDocument file: it is damaged or not a zip archive ({e}); "
+        raise OfficeFileError(f"not a Word or OpenDocument file: it is damaged or not a zip archive ({_brief(e)}); "
                               "open it in Word or LibreOffice and save it again") from None
 
 
@@ -205,8 +211,8 @@ class _Reader:
             with self.zf.open(info) as f:
                 data = f.read(cap + 1)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as e:
-            raise OfficeFileError(f"the part '{info.filename}'{where} is damaged ({e}); open the file in Word or "
-                                  "LibreOffice and save it again") from None
+            raise OfficeFileError(f"the part '{info.filename}'{where} is damaged ({_brief(e)}); open the file in "
+                                  "Word or LibreOffice and save it again") from None
         if len(data) > cap:
             raise OfficeFileError(f"unpacks to more than the {_amount(self.allowance.limits.office_unpacked_bytes)} "
                                   "bound for a Word or OpenDocument file; compress its pictures, split it, or "
@@ -301,7 +307,7 @@ def _parse(reader: _Reader, info: zipfile.ZipInfo) -> etree._ElementTree:
     try:
         root = etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as e:
-        raise OfficeFileError(f"the part '{info.filename}' is damaged: not well-formed XML ({e.msg}); open "
+        raise OfficeFileError(f"the part '{info.filename}' is damaged: not well-formed XML ({_brief(e.msg or e)}); open "
                               "the file in Word or LibreOffice and save it again") from None
     tree = root.getroottree()
     if tree.docinfo.doctype:
@@ -437,10 +443,13 @@ def _clean_docx_part(tree: etree._ElementTree, unlinked: set[str], hyperlinks: s
     root = tree.getroot()
     doomed: list[etree._Element] = []
     changed = False
-    for el in root.iter(*_DROP_TAGS):
-        if _local(el) != "OLEObject" or (el.get("Type") or "").lower() == "link":
-            doomed.append(el)
-            clean.note(_DROP_WORDS.get(_local(el), "a linked object (OLE link)"))
+    for el in list(root.iter(*_DROP_TAGS)):  # whole elements first: their insides need no look
+        if (_local(el) != "OLEObject" or (el.get("Type") or "").lower() == "link") and el.getparent() is not None:
+            word = _DROP_WORDS.get(_local(el), "a linked object (OLE link)")
+            if not any(r.startswith(word) for r in clean.removed):  # said already with its target
+                clean.note(word)
+            el.getparent().remove(el)
+            changed = True
     linking = {a.getparent() for a in _LINKING(root, r1=_R1, r2=_R2, o=O_NS)}
     linking.update(_VML_SRC(root, v=VML))
     for el in linking:
@@ -637,19 +646,25 @@ def _inside(href: str) -> bool:
     return not posixpath.normpath(href).startswith("..")
 
 
+_ODF_WORDS = {"section": "a linked section", "dde": "a DDE link", "scripts": "macros (office:scripts)",
+              "event": "scripts run on events", "table": "a linked table", "cell": "a linked table",
+              "applet": "an applet", "plugin": "a plug-in", "floating": "a frame"}
+
+
 def _clean_odf_part(tree: etree._ElementTree, clean: _Clean) -> bool:
     """Clean one XML part of an OpenDocument package; return whether it changed."""
     changed = False
-    doomed = []
+    for el in list(tree.getroot().iter()):  # whole elements first: their insides need no look
+        if isinstance(el.tag, str) and _local(el) in ODF_DROP and el.getparent() is not None:
+            local, href = _local(el), el.get(f"{{{XLINK}}}href")
+            word = _ODF_WORDS.get(local.split("-")[0], f"a link to an outside file ({local})")
+            clean.note(f"{word} ({_short(href)})" if href else word)
+            el.getparent().remove(el)
+            changed = True
     for el in tree.getroot().iter():
         if not isinstance(el.tag, str):
             continue
         local = _local(el)
-        if local in ODF_DROP:
-            doomed.append(el)
-            clean.note({"scripts": "macros (office:scripts)", "event-listeners": "scripts run on events"}
-                       .get(local, f"a link to an outside file ({local})"))
-            continue
         for attr, value in list(el.attrib.items()):
             qname = etree.QName(attr)
             if not ((qname.namespace == XLINK and qname.localname == "href") or
@@ -662,10 +677,6 @@ def _clean_odf_part(tree: etree._ElementTree, clean: _Clean) -> bool:
             word = "a link" if local in ODF_LINKS else ("a linked picture" if local == "image"
                                                         else f"a link to an outside file ({local})")
             clean.note(f"{word} ({_short(value)})" if "(" not in word else word.replace(")", f", {_short(value)})"))
-    for el in doomed:
-        if el.getparent() is not None:
-            el.getparent().remove(el)
-            changed = True
     return changed
 
 

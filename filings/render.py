@@ -721,7 +721,8 @@ class Renderer:
         try:
             tpl.init_docx()
         except Exception as e:  # python-docx: a zip that is not a Word document
-            raise TemplateError(f"not a Word document python-docx can open ({_reason(e)}); open it in Word and "
+            reason = re.sub(r"file '<[^>]*>' ", "", _reason(e))  # python-docx names the in-memory copy
+            raise TemplateError(f"not a Word document python-docx can open ({reason}); open it in Word and "
                                 "save it again as .docx", path=path) from e
         _check_tag_scan(tpl, path)
         return tpl, removed
