@@ -193,7 +193,7 @@ class _Budget:
         self.output = 0
         self.ticks = 0
         self.rss0 = _rss()
-        self.memory = MEMORY_FACTOR * limits.render_output_bytes
+        self.memory = MEMORY_FACTOR * limits.render_output_bytes if deadline else math.inf
 
     def tick(self) -> None:
         """Count one step of work; check the clock and memory every 256 steps."""
@@ -320,12 +320,12 @@ class _Range:
         return repr(self.numbers)
 
 
+_IDLE = _Budget(DEFAULT_LIMITS, deadline=False)  # sizes only: Jinja folding constants outside a rendering
+
+
 def _active() -> _Budget:
-    """The budget of the rendering under way (an unbounded-time one outside any rendering)."""
-    budget = _budget.get()
-    if budget is None:
-        budget = _Budget(DEFAULT_LIMITS, deadline=False)
-    return budget
+    """The budget of the rendering under way (outside any, one that bounds sizes only)."""
+    return _budget.get() or _IDLE
 
 
 class _BoundedTemplate(jinja2.Template):
@@ -334,6 +334,8 @@ class _BoundedTemplate(jinja2.Template):
     def render(self, *args: Any, **kwargs: Any) -> str:
         """Render like Jinja, chunk by chunk under the budget; name the line of any failure."""
         ctx = self.new_context(dict(*args, **kwargs))
+        budget = _budget.get()
+        token = None if budget else _budget.set(_Budget(self.environment.limits))
         budget = _active()
         chunks = self.root_render_func(ctx)
         try:
@@ -351,6 +353,9 @@ class _BoundedTemplate(jinja2.Template):
             raise
         except Exception as e:
             raise _located(self, e) from e
+        finally:
+            if token is not None:
+                _budget.reset(token)
 
 
 def _located(template: jinja2.Template, error: Exception) -> jinja2.TemplateError:
