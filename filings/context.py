@@ -5,15 +5,32 @@ are facts; each read is recorded under the fact's own path (``people.landis.name
 build can tell which facts each paper depends on. Asking for a fact that does not exist
 raises :class:`UnknownFact`; printing a fact that is empty raises :class:`EmptyFact`:
 never a silent blank.
+
+The context is read-only all the way down, because every paper of a build renders from
+the same one: a node's facts are a ``MappingProxyType``, lists are tuples, and nothing
+reachable from a node is a list, a dict or a model. A template cannot change what the
+next paper prints. Printed as markup (``__html__``, used by ``join`` and by Markup), a
+fact is XML-escaped text, so ``AT&T`` never turns into a broken entity in the DOCX.
 """
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import difflib
+import enum
+import re
+from collections.abc import Mapping
 from contextvars import ContextVar
+from pathlib import PurePath
+from types import MappingProxyType
 from typing import Any, Iterable
+
+from markupsafe import Markup, escape
+from pydantic import BaseModel
 
 from .dates import LegalDate, legal_time
 from .facts import Facts, Matter
+from .typography import smart_quotes
 
 _reads: ContextVar[set[str] | None] = ContextVar("filings_reads", default=None)
 
@@ -51,6 +68,36 @@ def _record(path: str) -> None:
         reads.add(path)
 
 
+# Characters XML 1.0 forbids (a form feed pasted from a PDF would make the DOCX unreadable).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def as_markup(text: str) -> Markup:
+    """Fact text as it goes into the DOCX XML: typographer's quotes, escaped, XML-safe."""
+    return escape(smart_quotes(_NOT_XML.sub("", str(text))))
+
+
+# Values a template may hold as they are: immutable, with no way back to shared state.
+_ATOMS = (str, bytes, int, float, complex, decimal.Decimal, LegalDate, dt.date, dt.time,
+          dt.datetime, dt.timedelta, enum.Enum, PurePath)
+
+
+def _frozen(value: Any, path: str) -> Any:
+    """``value`` made read-only for templates: lists → tuples, dicts → mapping proxies,
+    models → :class:`Node`; a type that could be changed in place is a bug, said loudly."""
+    if value is None or isinstance(value, (Node, NodeList, Empty, *_ATOMS)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(v, f"{path}.{i}") for i, v in enumerate(value))
+    if isinstance(value, (set, frozenset)):
+        return frozenset(_frozen(v, path) for v in value)
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: _frozen(v, f"{path}.{k}") for k, v in value.items()})
+    if isinstance(value, BaseModel):
+        return Node(path, dict(value.__dict__))
+    raise TypeError(f"{path}: a {type(value).__name__} cannot be given to templates read-only")
+
+
 class Empty:
     """An optional fact with no value: false in ``{% if %}``, an error when printed."""
 
@@ -75,13 +122,16 @@ class Empty:
 
 
 class Node:
-    """A section of the facts; attributes are its facts. Reads are recorded."""
+    """A section of the facts; attributes are its facts. Reads are recorded.
+
+    ``_data`` is a read-only mapping of read-only values (see :func:`_frozen`).
+    """
 
     __slots__ = ("_data", "_path")
 
-    def __init__(self, path: str, data: dict[str, Any]):
+    def __init__(self, path: str, data: Mapping[str, Any]):
         self._path = path
-        self._data = data
+        self._data = MappingProxyType({k: _frozen(v, f"{path}.{k}" if path else k) for k, v in data.items()})
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
@@ -94,7 +144,11 @@ class Node:
             _record(f"{self._path}.{name}")
         return Empty(f"{self._path}.{name}") if value is None else value
 
-    __getitem__ = __getattr__
+    def __getitem__(self, name: str) -> Any:
+        """``case['court_no']``; private and special names are no facts (a KeyError)."""
+        if not isinstance(name, str) or name.startswith("_"):
+            raise KeyError(name)
+        return self.__getattr__(name)
 
     def __contains__(self, name: str) -> bool:
         return name in self._data
@@ -107,20 +161,22 @@ class Node:
         _record(f"{self._path}.name")
         return str(name)
 
-    __html__ = __str__
+    def __html__(self) -> Markup:
+        """The name as escaped XML text (``join`` and Markup use this, not ``__str__``)."""
+        return as_markup(str(self))
 
     def __repr__(self) -> str:
         return f"<facts {self._path}>"
 
 
 class NodeList:
-    """A list of facts; iterating records that the paper reads the list."""
+    """A list of facts; iterating records that the paper reads the list. ``_items`` is a tuple."""
 
     __slots__ = ("_items", "_path")
 
-    def __init__(self, path: str, items: list[Any]):
+    def __init__(self, path: str, items: Iterable[Any]):
         self._path = path
-        self._items = items
+        self._items = tuple(_frozen(v, f"{path}.{i}") for i, v in enumerate(items))
 
     def __iter__(self):
         _record(self._path)
@@ -169,9 +225,10 @@ def exhibit_mark(index: int, style: str) -> str:
     return letters
 
 
-def build_context(matter: Matter) -> dict[str, Any]:
-    """The names a template sees, each a :class:`Node`, :class:`NodeList` or plain value."""
-    return _ContextBuilder(matter.facts).context()
+def build_context(matter: Matter) -> Mapping[str, Any]:
+    """The names a template sees, each a :class:`Node`, :class:`NodeList` or plain value;
+    read-only, since every paper of a build renders from the same context."""
+    return MappingProxyType(_ContextBuilder(matter.facts).context())
 
 
 class _ContextBuilder:

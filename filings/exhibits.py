@@ -7,13 +7,13 @@ single conversion run.
 """
 from __future__ import annotations
 
-import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .context import Empty
 from .errors import FactsError, PdfError, Problem, display_path
 from .facts import Matter
+from .office import stage_exhibit
 from .paths import OutsideError
 from .render import Renderer
 
@@ -33,6 +33,7 @@ class ExhibitSource:
     pdf: Path               # where its PDF is (or will be, after conversion)
     convert: Path | None = None   # a DOCX/ODT that LibreOffice must convert into ``pdf``
     image: Path | None = None     # an image that img2pdf must turn into ``pdf``
+    removed: list[str] = field(default_factory=list)  # what cleaning took out of a Word/ODT file
 
 
 def plan_exhibits(matter: Matter, staging: Path, renderer: Renderer) -> list[ExhibitSource]:
@@ -82,10 +83,10 @@ def _file_source(matter: Matter, i: int, stem: Path) -> ExhibitSource:
     if suffix in OFFICE:
         copy = stem.with_suffix(suffix)
         try:
-            shutil.copyfile(path, copy)
+            removed = stage_exhibit(e.id, path, copy)  # checked and cleaned (filings.office)
         except OSError as err:
             raise _Unusable(_file_problem(e.file or "", err)) from None
-        return ExhibitSource(i, e.id, path, stem.with_suffix(".pdf"), convert=copy)
+        return ExhibitSource(i, e.id, path, stem.with_suffix(".pdf"), convert=copy, removed=removed)
     kinds = ", ".join(sorted(s.lstrip(".").upper() for s in PDF | IMAGES | OFFICE))
     raise _Unusable(f"cannot use a '{suffix or path.name}' file as an exhibit; use one of {kinds}")
 

@@ -739,6 +739,7 @@ def test_a_damaged_word_exhibit_names_the_exhibit(last_good):
     folder, out, before = last_good
     (folder / "letter.docx").write_bytes(b"PK\x03\x04 this is not really a Word file")
     facts, error = failed_build(folder, out, {"file": "letter.docx"}, expected_error=ConversionError)
-    assert str(error) == (f"exhibit 'bad' ({where(facts, 'letter.docx')}): LibreOffice could not convert it "
-                          "to PDF; open it in Word or LibreOffice to check that it is not damaged")
+    assert str(error) == (f"exhibit 'bad' ({where(facts, 'letter.docx')}): not a Word or OpenDocument file: it "
+                          "is damaged or not a zip archive (File is not a zip file); open it in Word or "
+                          "LibreOffice and save it again")
     assert tree(out) == before

@@ -376,7 +376,10 @@ def test_a_link_swapped_after_the_check_cannot_redirect_the_read(tmp_path):
     matter = tmp_path / "matter"
     target = pdf_file(matter / "exhibits" / "v3.pdf")
     (matter / "latest.pdf").symlink_to(target)
-    (matter / "letter.docx").write_bytes(b"the real letter")
+    from docx import Document
+    letter_doc = Document()
+    letter_doc.add_paragraph("the real letter")
+    letter_doc.save(matter / "letter.docx")
     (matter / "current.docx").symlink_to(matter / "letter.docx")
     facts = matter_with(matter, [{"id": "notice", "title": "Notice", "file": "latest.pdf"},
                                  {"id": "letter", "title": "Letter", "file": "current.docx"}])
@@ -384,7 +387,7 @@ def test_a_link_swapped_after_the_check_cannot_redirect_the_read(tmp_path):
     (matter / "latest.pdf").unlink()
     (matter / "latest.pdf").symlink_to("/etc/passwd")
     assert notice.pdf == notice.source == target  # read from the real file, not through the link
-    assert letter.convert.read_bytes() == b"the real letter"
+    assert [p.text for p in Document(letter.convert).paragraphs] == ["the real letter"]
 
 
 def test_resolve_inside_applies_to_any_input(tmp_path):

@@ -1,6 +1,7 @@
 """Rendering: strict facts, sandboxed templates, exact error messages."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from docx import Document
 from filings.context import build_context
 from filings.errors import TemplateError
 from filings.facts import load_facts
+from filings.limits import Limits
 from filings.render import Renderer
 
 from conftest import EXAMPLE
@@ -123,3 +125,203 @@ def test_printing_a_section_is_an_error(tmp_path):
     assert render_error(tmp_path, name) == (
         f"{tmp_path / name}: {{{{ motion.consultation }}}}: 'motion.consultation' is a group of facts, not one "
         "fact; print one of its facts (channel, date, outcome, participants, time, ...)")
+
+
+# --------------------------------------------------------------------------- read-only facts
+
+def render_with(folder: Path, context, name: str, limits=None) -> str:
+    """Render ``name`` with an existing context; the paper's text, or the one-line error."""
+    renderer = Renderer(folder, context) if limits is None else Renderer(folder, context, limits)
+    try:
+        renderer.render(name, folder / f"out-{name}")
+    except TemplateError as e:
+        assert "\n" not in str(e)
+        return f"error: {e}"
+    return "\n".join(p.text for p in Document(folder / f"out-{name}").paragraphs)
+
+
+MUTATIONS = [
+    ("{{ case.related.append('Acme v. United States') }}",
+     "a list has no 'append': templates can only read the facts, not change them"),
+    ("{{ plaintiff.litigation_funders.append('Acme Capital') }}",
+     "a list has no 'append': templates can only read the facts, not change them"),
+    ("{{ case.plaintiffs.extend(case.defendants) }}",
+     "a list has no 'extend': templates can only read the facts, not change them"),
+    ("{{ motion.relief.pop() }}", "a list has no 'pop': templates can only read the facts, not change them"),
+    ("{{ case.__setitem__('court_no', '99-99999') }}",
+     "a group of facts has no '__setitem__': templates can only read the facts, not change them"),
+    ("{{ settings._data.update(answer_days=1) }}",
+     "access to attribute '_data' of 'group of facts' object is unsafe; templates can only read and print "
+     "the facts"),
+    ("{{ dict.update(settings, answer_days=1) }}",
+     "access to attribute 'update' of 'type' object is unsafe; templates can only read and print the facts"),
+    ("{% set d = {'court_no': 'x'} %}{{ d.update(court_no='y') }}",
+     "access to attribute 'update' of 'dict' object is unsafe; templates can only read and print the facts"),
+    ("{{ case.plaintiffs._items }}",
+     "access to attribute '_items' of 'list of facts' object is unsafe; templates can only read and print "
+     "the facts"),
+    ("{{ exhibits[0]._path }}",
+     "access to attribute '_path' of 'group of facts' object is unsafe; templates can only read and print "
+     "the facts"),
+    ("{{ case.__class__.__init__.__globals__ }}",
+     "access to attribute '__class__' of 'group of facts' object is unsafe; templates can only read and "
+     "print the facts"),
+]
+
+FORM_13 = ("Funders: {{ plaintiff.litigation_funders|length }}; related: {{ case.related|length }}; "
+           "plaintiffs: {{ case.plaintiffs|length }}; relief: {{ motion.relief|length }}; "
+           "answer: {{ settings.answer_days }}; No. {{ case.court_no }}; {{ plaintiff }}")
+
+
+def test_a_template_cannot_change_what_the_next_paper_prints(tmp_path):
+    context = build_context(load_facts(EXAMPLE))
+    make_template(tmp_path, "form13.docx", FORM_13)
+    before = render_with(tmp_path, context, "form13.docx")
+    assert before == ("Funders: 0; related: 0; plaintiffs: 1; relief: 3; answer: 60; No. 24-00097; "
+                      "Seko Customs Brokerage, Inc.")
+    for n, (tag, problem) in enumerate(MUTATIONS):
+        name = make_template(tmp_path, f"summons{n}.docx", tag)
+        assert render_with(tmp_path, context, name) == (
+            f"error: {tmp_path / name}: paragraph 1 (\"{tag[:60]}\"): {problem}")
+    assert render_with(tmp_path, context, "form13.docx") == before
+
+
+def test_the_context_is_read_only_below_the_templates_too():
+    context = build_context(load_facts(EXAMPLE))
+    with pytest.raises(TypeError):
+        context["case"] = None
+    with pytest.raises(TypeError):
+        context["plaintiff"]._data["litigation_funders"] = ("Acme Capital",)
+    assert context["plaintiff"]._data["litigation_funders"] == ()
+    assert isinstance(context["case"].plaintiffs._items, tuple)
+    assert context["plaintiff"].address._items == ("1501 East Woodfield Road", "Schaumburg, Illinois 60173")
+
+
+# --------------------------------------------------------------------------- escaping
+
+ESCAPING = [
+    ("{{ case.plaintiffs|join(', ') }}", "AT&T <Inc.> “Q” O’Neil"),
+    ("{{ case.plaintiffs|join(' & ') }}", "AT&T <Inc.> “Q” O’Neil"),
+    ("{{ case.plaintiffs|and_list }}", "AT&T <Inc.> “Q” O’Neil"),
+    ("{{ [plaintiff, 'B&C']|and_list }}", "AT&T <Inc.> “Q” O’Neil and B&C"),
+    ("{{ plaintiff.name|replace('Inc', 'Co') }}", "AT&T <Co.> “Q” O’Neil"),
+    ("{{ '%s, Plaintiff'|format(plaintiff.name) }}", "AT&T <Inc.> “Q” O’Neil, Plaintiff"),
+    ("{{ plaintiff.name|upper }}", "AT&T <INC.> “Q” O’NEIL"),
+    ("{{ plaintiff ~ ' v. ' ~ case.defendants[0] }}", "AT&T <Inc.> “Q” O’Neil v. United States"),
+    ("{{ (plaintiff ~ ' & co')|title }}", "At&t <Inc.> “q” O’neil & Co"),
+    ("{% macro party(p) %}{{ p }}{% endmacro %}{{ party(plaintiff)|upper }}", "AT&T <INC.> “Q” O’NEIL"),
+    ("{% set t %}{{ plaintiff.name }}{% endset %}{{ t|replace('&', 'and') }}; {{ t|lower }}; {{ t[0:4] }}",
+     "ATandT <Inc.> “Q” O’Neil; at&t <inc.> “q” o’neil; AT&T"),
+    ("{% set t %}{{ plaintiff.name }}{% endset %}{{ t|reverse|reverse }}; {{ t|truncate(9) }}",
+     "AT&T <Inc.> “Q” O’Neil; AT&T..."),
+    ("{{ '{} et al.'.format(plaintiff.name) }}", "AT&T <Inc.> “Q” O’Neil et al."),
+    ("{{ case.title }}", "AT&T <Inc.> “Q” O’Neil v. United States et al."),
+]
+
+
+@pytest.fixture
+def att_facts(facts_copy):
+    return facts_copy(("name: Seko Customs Brokerage, Inc.", "name: \"AT&T <Inc.> \\\"Q\\\" O'Neil\""))
+
+
+def test_facts_stay_text_through_every_filter_and_operator(tmp_path, att_facts):
+    name = make_template(tmp_path, "amp.docx", *[tag for tag, _ in ESCAPING])
+    text, _ = render_text(tmp_path, name, att_facts)
+    assert text.splitlines() == [expected for _, expected in ESCAPING]
+
+
+def test_safe_cannot_turn_a_fact_into_word_markup(tmp_path, att_facts):
+    context = build_context(load_facts(att_facts))
+    name = make_template(tmp_path, "safe.docx", "{{ plaintiff.name|safe }}")
+    assert render_with(tmp_path, context, name) == (
+        f"error: {tmp_path / name}: paragraph 1 (\"{{{{ plaintiff.name|safe }}}}\"): |safe is not allowed: "
+        "facts always print as text, and Word markup cannot come from a tag; remove |safe and format the "
+        "text in Word")
+
+
+# --------------------------------------------------------------------------- bounds
+
+def bounded(seconds: float = 2, output: int = 1 << 20) -> Limits:
+    return Limits(render_seconds=seconds, render_output_bytes=output)
+
+
+TIME = ("rendering took longer than 2 s, the bound for one template, and was stopped; look for a loop that does "
+        "not end or a macro that calls itself")
+
+
+@pytest.mark.parametrize("tag, problem, seconds", [
+    ("{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}", TIME, 5),
+    ("{% set s = 'x' * 100000 %}{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}", TIME, 5),
+    ("{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(60) }}", TIME, 5),
+    ("{% for a in range(100000) %}{% for b in range(100000) %}x{% endfor %}{% endfor %}",
+     "the template produced more than 1 MB of text, the bound for one template, and was stopped; look for a "
+     "loop that does not end", 5),
+    ("{% set x %}{% for a in range(100000) %}{% for b in range(100000) %}{{ b }}, {% endfor %}{% endfor %}"
+     "{% endset %}",
+     "rendering used more than 8 MB of memory, the bound for one template, and was stopped; look for a loop "
+     "that builds ever longer text", 5),
+    ("{{ 'x' * 10**9 }}", "'*' would make a value larger than 1 MB, the bound for one template's text; use "
+     "smaller numbers", 1),
+    ("{{ 10**(10**10) }}", "'**' would make a value larger than 1 MB, the bound for one template's text; use "
+     "smaller numbers", 1),
+    ("{% set ns = namespace(s='x') %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
+     "'~' would make a value larger than 1 MB, the bound for one template's text; use smaller numbers", 1),
+    ("{{ 'x'|center(10**9) }}", "|center would make a value larger than 1 MB, the bound for one template's "
+     "text; use smaller numbers", 1),
+    ("{{ '{:>999999999}'.format(1) }}", "format would make a value larger than 1 MB, the bound for one "
+     "template's text; use smaller numbers", 1),
+    ("{{ range(100000)|join('x' * 1000) }}", "|join would make a value larger than 1 MB, the bound for one "
+     "template's text; use smaller numbers", 1),
+    ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
+     "a macro or recursive loop calls itself without end (deeper than Python's limit of 1000 nested calls); "
+     "make sure the recursion stops", 2),
+    ("{{ range(10**6)|length }}", "range() is limited to 100,000 numbers in a template; use a smaller range", 1),
+])
+def test_rendering_is_bounded(tmp_path, tag, problem, seconds):
+    context = build_context(load_facts(EXAMPLE))
+    name = make_template(tmp_path, "endless.docx", tag)
+    started = time.monotonic()
+    message = render_with(tmp_path, context, name, bounded())
+    assert time.monotonic() - started < seconds
+    assert message == f"error: {tmp_path / name}: paragraph 1 (\"{tag[:60]}\"): {problem}"
+
+
+def test_unclosed_tags_are_refused_before_docxtpl_scans_them(tmp_path):
+    name = make_template(tmp_path, "unclosed.docx", *["text {{ unclosed " + "y" * 50] * 1500)
+    started = time.monotonic()
+    assert render_error(tmp_path, name) == (
+        f"{tmp_path / name}: has tags opened with '{{{{' or '{{%' that are never closed; close each with "
+        "'}}' or '%}'")
+    assert time.monotonic() - started < 2
+
+
+# --------------------------------------------------------------------------- runtime errors
+
+@pytest.mark.parametrize("tag, problem", [
+    ("{{ 1/0 }}", "cannot compute this tag: division by zero; fix the expression"),
+    ("{{ case.title() }}", "cannot compute this tag: 'str' object is not callable; fix the expression"),
+    ("{{ case.filed|short_date(3) }}", "|short_date was given arguments it does not take (too many positional "
+     "arguments); see docs/templates.md for how to use it"),
+    ("{{ case.title|short_date }}", "|short_date needs a date, got text; use it on a date fact, like "
+     "case.filed|short_date"),
+    ("{{ case.filed + 1 }}", "cannot compute this tag: unsupported operand type(s) for +: 'date' and 'int'; "
+     "fix the expression"),
+    ("{{ none.court_no }}", "none has no 'court_no'; check the spelling (docs/templates.md lists what each fact "
+     "has)"),
+    ("{{ signer.title.upper() }}", "the fact 'people.lead_counsel.title' is empty in the facts file, so it has no "
+     "'upper'; give it a value or wrap the tag in {% if %}"),
+    ("{{ case.title.name }}", "text has no 'name'; check the spelling (docs/templates.md lists what each fact "
+     "has)"),
+    ("{{ case.related[0] }}", "a list has no element 0; check the spelling (docs/templates.md lists what each "
+     "fact has)"),
+    ("{{ case.title|roman }}", "cannot compute this tag: invalid literal for int() with base 10: 'Seko Customs "
+     "Brokerage, Inc. v. United States et al.'; fix the expression"),
+])
+def test_a_failing_tag_is_one_line_naming_the_paragraph(tmp_path, tag, problem):
+    name = make_template(tmp_path, "fails.docx", "Intro", tag)
+    assert render_error(tmp_path, name) == f"{tmp_path / name}: paragraph 2 (\"{tag[:60]}\"): {problem}"
+
+
+def test_an_undefined_name_in_an_expression_names_the_tag(tmp_path):
+    name = make_template(tmp_path, "undefined.docx", "{{ none_thing.x }}")
+    assert render_error(tmp_path, name) == f"{tmp_path / name}: {{{{ none_thing.x }}}}: no such fact 'none_thing'"
