@@ -596,39 +596,46 @@ class _Stamp:
 
     def content(self, page: pikepdf.Page, figures: str, size: float, x: float, y: float) -> bytes:
         """Add the stamp's fonts to ``page``; return the operators that draw its stamp."""
-        rename = self._free_names(page)
-        for name, font in self.fonts.items():
-            page.add_resource(font, Name.Font, Name(rename.get(name, name)))
-        digits = rename.get("/FBates", "/FBates")
-        return b"\nQ q BT 1 0 0 1 %s Tm %s%s %s Tf (%s) Tj ET Q\n" % (
-            _nums([x, y]), self._prefix_ops(size, rename), digits.encode(), _nums([size]), figures.encode("ascii"))
+        rename = self._add_fonts(page)
+        return b"\nQ q BT 1 0 0 1 %s Tm %s(%s) Tj ET Q\n" % (
+            _nums([x, y]), self._prefix_ops(size, rename), figures.encode("ascii"))
 
     def _prefix_ops(self, size: float, rename: dict[str, str]) -> bytes:
+        """The operators that draw the prefix and select the digits' font, at ``size``."""
         key = (size, tuple(sorted(rename.items())))
         if key not in self._prefix:
             ops, current = [], None
-            for font, shown in self.runs:
+            for font, shown in [*self.runs, ("/FBates", b"")]:
                 font = rename.get(font, font)
                 if font != current:
                     ops.append(b"%s %s Tf " % (font.encode(), _nums([size])))
                     current = font
-                ops.append(shown + b" ")
+                if shown:
+                    ops.append(shown + b" ")
             self._prefix[key] = b"".join(ops)
         return self._prefix[key]
 
-    def _free_names(self, page: pikepdf.Page) -> dict[str, str]:
-        """Other names for the stamp's fonts where the page already uses ours (a page of an
-        earlier bundle, bundled again)."""
-        resources = page.obj.get("/Resources")
-        used = resources.get("/Font") if isinstance(resources, Dictionary) else None
-        if not isinstance(used, Dictionary) or not any(name in used for name in self.fonts):
-            return {}
-        taken, rename, n = set(used.keys()), {}, 0
-        for name in self.fonts:
-            while f"/FBatesStamp{n}" in taken:
-                n += 1
-            rename[name] = f"/FBatesStamp{n}"
-            n += 1
+    def _add_fonts(self, page: pikepdf.Page) -> dict[str, str]:
+        """Put the stamp's fonts in the page's resources; where the page already uses one of
+        their names for another font (a page of an earlier bundle, bundled again), under another
+        name, returned as {our name: the name used}."""
+        if not isinstance(page.obj.get("/Resources"), Dictionary):
+            page.obj.Resources = Dictionary()
+        resources = page.obj.Resources
+        if not isinstance(resources.get("/Font"), Dictionary):
+            resources.Font = Dictionary()
+        fonts = resources.Font
+        rename: dict[str, str] = {}
+        for name, font in self.fonts.items():
+            there = fonts.get(name)
+            if there is None:
+                fonts[name] = font
+            elif not (there.is_indirect and there.objgen == font.objgen):
+                n = 0
+                while f"/FBatesStamp{n}" in fonts:
+                    n += 1
+                rename[name] = f"/FBatesStamp{n}"
+                fonts[rename[name]] = font
         return rename
 
 

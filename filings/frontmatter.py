@@ -82,16 +82,14 @@ def register_fonts() -> None:
 
 
 @lru_cache(maxsize=None)
-def _fallbacks() -> frozenset[str]:
-    """Register the fallback fonts that are installed; return their names."""
-    found = set()
-    for name, pattern in _FALLBACK_FILES.items():
-        try:
-            pdfmetrics.registerFont(TTFont(name, _font_file(pattern)))
-        except PdfError:
-            continue
-        found.add(name)
-    return frozenset(found)
+def _fallback(name: str) -> bool:
+    """Register fallback font ``name`` (only when a character needs it: Droid Sans Fallback
+    alone is 4 MB to parse); False when it is not installed."""
+    try:
+        pdfmetrics.registerFont(TTFont(name, _font_file(_FALLBACK_FILES[name])))
+    except PdfError:
+        return False
+    return True
 
 
 def _font_file(pattern: str) -> str:
@@ -109,16 +107,19 @@ def _font_file(pattern: str) -> str:
 
 # --------------------------------------------------------------------------- text in any script
 
-def _chain(style: str) -> list[str]:
-    """The fonts that draw ``style``, primary first, those not installed left out."""
-    register_fonts()
-    installed = _fallbacks()
-    return [f for f in CHAINS[style] if f == style or f in installed]
-
-
 @lru_cache(maxsize=None)
 def _cmap(font: str) -> frozenset[int]:
     return frozenset(pdfmetrics.getFont(font).face.charToGlyph)
+
+
+@lru_cache(maxsize=4096)
+def _font_for(ch: str, style: str) -> str | None:
+    """The first font of ``style``'s chain that has ``ch``; None when no installed font has it."""
+    register_fonts()
+    for font in CHAINS[style]:
+        if (font == style or _fallback(font)) and ord(ch) in _cmap(font):
+            return font
+    return None
 
 
 def _rides_along(ch: str) -> bool:
@@ -129,13 +130,14 @@ def _rides_along(ch: str) -> bool:
 def _runs(text: str, style: str) -> list[tuple[str, str]]:
     """``text`` cut into (font, text) runs, each character in the first font of the chain that
     has it (the primary font when none has it: it prints as a box)."""
-    fonts = _chain(style)
+    if text.isascii():  # the primary fonts have every ASCII character
+        return [(style, text)] if text else []
     runs: list[list[str]] = []
     for ch in text:
         if runs and _rides_along(ch):
             runs[-1][1] += ch
             continue
-        font = next((f for f in fonts if ord(ch) in _cmap(f)), fonts[0])
+        font = _font_for(ch, style) or style
         if runs and runs[-1][0] == font:
             runs[-1][1] += ch
         else:
@@ -145,8 +147,9 @@ def _runs(text: str, style: str) -> list[tuple[str, str]]:
 
 def missing_glyphs(text: str, style: str = SERIF) -> set[str]:
     """Characters of ``text`` that no installed font of ``style``'s chain can draw."""
-    fonts = _chain(style)
-    return {ch for ch in text if not _rides_along(ch) and not any(ord(ch) in _cmap(f) for f in fonts)}
+    if text.isascii():
+        return set()
+    return {ch for ch in set(text) if not _rides_along(ch) and _font_for(ch, style) is None}
 
 
 def text_width(text: str, style: str, size: float) -> float:

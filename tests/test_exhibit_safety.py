@@ -531,9 +531,17 @@ def test_a_file_name_keeps_no_path_separator_or_control_character(tmp_path):
     assert b.files[0].parent == tmp_path / "out" / "exhibits"
 
 
+def test_a_character_no_font_has_is_a_warning(tmp_path):
+    png(tmp_path / "receipt.png")
+    result, _ = run(tmp_path, [{"id": "receipt", "title": "Receipt \U0001F9FE", "file": "receipt.png"}])
+    assert result.warnings == [
+        "no installed font has \U0001F9FE (U+1F9FE): the index, covers or Bates numbers show a box instead; "
+        "run make setup (it installs fonts-liberation2 fonts-dejavu-core fonts-droid-fallback) or change the text"]
+
+
 # --------------------------------------------------------------------------- 7. any Bates prefix
 
-PREFIXES = ["SÉKO–", ") Tj (EVIL", "a\\(b)c\\", "证据-", "Δ-"]
+PREFIXES = ["SÉKO–", ") Tj (EVIL", ") Tj ET 1 0 0 rg 0 0 612 792 re f BT (", "a\\(b)c\\", "证据-", "Δ-"]
 
 
 @pytest.mark.parametrize("prefix", PREFIXES)
@@ -552,7 +560,29 @@ def test_a_bates_prefix_of_any_text_is_drawn_as_it_is(tmp_path, prefix):
         assert text.endswith(bates(bates_of(result, n), prefix)), (n, text)
         assert text.count(prefix) == 1, (n, text)  # drawn once, nothing else drawn by it
     assert PdfReader(path).page_labels[index:] == [bates(k, prefix) for k in range(1, total - index + 1)]
+    with pikepdf.open(path) as pdf:  # the stamp is text drawn in one text object, nothing else
+        stamp = pdf.pages[-1].obj.Contents[-1]
+        ops = pikepdf.parse_content_stream(stamp)
+        assert {str(op) for _, op in ops} <= {"Q", "q", "BT", "ET", "Tm", "Tf", "Tj"}
+        assert [str(op) for _, op in ops].count("BT") == 1
+        assert all(isinstance(operands[0], String) for operands, op in ops if str(op) == "Tj")
     assert bates(1, prefix) in pdftotext(path, 0)  # the index gives the ranges in the same text
+
+
+def test_a_page_of_an_earlier_bundle_keeps_its_stamp_when_bundled_again(tmp_path):
+    """Its resources already name fonts /FBates and /FBates1: the new stamp must not take them."""
+    png(tmp_path / "one.png")
+    first = tmp_path / "first"
+    first.mkdir()
+    png(first / "one.png")
+    result, _ = run(first, [{"id": "one", "title": "One", "file": "one.png"}], bates={"prefix": "证据-"})
+    earlier = result.bundle.exhibits[0].files[0]
+    (tmp_path / "earlier.pdf").write_bytes(earlier.read_bytes())
+    result, path = run(tmp_path, [{"id": "earlier", "title": "Earlier production", "file": "earlier.pdf"}],
+                       bates={"prefix": "新-"})
+    for n, old in zip(exhibit_pages(result, "earlier"), (bates(1, "证据-"), bates(2, "证据-"))):
+        text = pdftotext(path, n)
+        assert old in text and text.endswith(bates(bates_of(result, n), "新-")), text
 
 
 # --------------------------------------------------------------------------- 9. OCR
