@@ -96,6 +96,10 @@ def images_to_pdf(plans: list[ExhibitSource], limits: Limits = DEFAULT_LIMITS) -
     from PIL import UnidentifiedImageError
 
     layout = img2pdf.get_layout_fun(LETTER, fit=img2pdf.FitMode.into, auto_orient=True)
+    # The same image must make the same PDF (the OCR cache is keyed by its bytes): no date, and
+    # img2pdf's own writer, which adds no /ID (through pikepdf it adds a random one: img2pdf 0.6
+    # compares pikepdf's version as a string, so pikepdf 10 gets no deterministic_id).
+    same_bytes = {"nodate": True, "engine": img2pdf.Engine.internal}
     for plan in plans:
         if plan.image is None:
             continue
@@ -105,9 +109,9 @@ def images_to_pdf(plans: list[ExhibitSource], limits: Limits = DEFAULT_LIMITS) -
             try:
                 try:
                     data = img2pdf.convert(str(plan.image), layout_fun=layout, rotation=img2pdf.Rotation.ifvalid,
-                                           nodate=True)
+                                           **same_bytes)
                 except img2pdf.AlphaChannelError:
-                    data = img2pdf.convert(_flatten_alpha(plan.image), layout_fun=layout, nodate=True)
+                    data = img2pdf.convert(_flatten_alpha(plan.image), layout_fun=layout, **same_bytes)
             except (img2pdf.ImageOpenError, UnidentifiedImageError, OSError, ValueError) as e:
                 raise PdfError(f"{where}: not a readable image ({_reason(e)}); get a fresh copy of the file") from None
         plan.pdf.write_bytes(data)

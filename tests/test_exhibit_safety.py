@@ -590,16 +590,21 @@ def test_a_page_of_an_earlier_bundle_keeps_its_stamp_when_bundled_again(tmp_path
 WORDS = "CONDITIONAL REINSTATEMENT GRANTED"
 
 
-def scanned_pdf(path: Path, text: str = WORDS) -> Path:
-    """A page as a scanner makes it: the text rendered into a 150 dpi grey image, no text layer."""
+def scanned_png(path: Path, text: str = WORDS) -> Path:
+    """A page as a scanner sees it: the text rendered into a 150 dpi grey image."""
     font_file = subprocess.run(["fc-match", "-f", "%{file}", "DejaVu Sans"], capture_output=True, text=True,
                                check=True).stdout
     image = Image.new("L", (1275, 1650), 255)
     draw = ImageDraw.Draw(image)
     draw.text((150, 300), text, font=ImageFont.truetype(font_file, 44), fill=0)
     draw.text((150, 400), "Entry number 231-4567890-1", font=ImageFont.truetype(font_file, 36), fill=0)
-    scan = path.with_suffix(".png")
-    image.save(scan, dpi=(150, 150))
+    image.save(path, dpi=(150, 150))
+    return path
+
+
+def scanned_pdf(path: Path, text: str = WORDS) -> Path:
+    """A scanned page wrapped in a PDF, as a scanner makes it: an image, no text layer."""
+    scan = scanned_png(path.with_suffix(".png"), text)
     path.write_bytes(img2pdf.convert(str(scan), nodate=True))
     scan.unlink()
     return path
@@ -638,6 +643,15 @@ def test_an_unchanged_scan_is_taken_from_the_cache(tmp_path, cache):
     result, path = run(tmp_path, exhibits, ocr=True)
     assert "A DIFFERENT LETTER" in pdftotext(path, exhibit_pages(result, "scan")[0])
     assert len(list(cache.glob("*.pdf"))) == 2
+
+
+def test_a_scanned_image_is_searchable_and_read_once(tmp_path, cache):
+    scanned_png(tmp_path / "scan.png")
+    exhibits = [{"id": "scan", "title": "A scanned letter", "file": "scan.png"}]
+    for _ in range(2):
+        result, path = run(tmp_path, exhibits, ocr=True)
+        assert WORDS in pdftotext(path, exhibit_pages(result, "scan")[0])
+    assert len(list(cache.glob("*.pdf"))) == 1, "the same image made a different PDF: OCR'd again"
 
 
 def test_with_ocr_off_a_scan_has_no_text_layer(tmp_path, cache):
