@@ -628,6 +628,15 @@ def test_a_scanned_exhibit_becomes_searchable_and_keeps_its_bates_number(tmp_pat
     assert len(list(cache.glob("*.pdf"))) == 1
 
 
+def test_an_encrypted_scan_is_read_with_its_password(tmp_path, cache):
+    with pikepdf.open(scanned_pdf(tmp_path / "plain.pdf")) as pdf:
+        pdf.save(tmp_path / "locked.pdf", encryption=pikepdf.Encryption(owner="o", user="secret"))
+    result, path = run(tmp_path, [{"id": "locked", "title": "A locked scan", "file": "locked.pdf",
+                                   "password": "secret"}], ocr=True)
+    assert WORDS in pdftotext(path, exhibit_pages(result, "locked")[0])
+    assert result.warnings == []
+
+
 def test_an_unchanged_scan_is_taken_from_the_cache(tmp_path, cache):
     scanned_pdf(tmp_path / "scan.pdf")
     exhibits = [{"id": "scan", "title": "A scanned letter", "file": "scan.pdf"}]
