@@ -2,16 +2,22 @@
 labels, plus one PDF per exhibit for CM/ECF. The only module that imports pikepdf.
 
 Exhibit files are untrusted: each is opened with its password, rejected with a clear
-error when damaged, flattened when it has a form, and stripped of scripts and embedded
-files. Every page is turned upright and shrunk by a few percent into the part of the page
-that the stamp does not use, so a Bates number never covers the page's content.
+error when damaged or over the page bound, given a text layer by OCR when it has scanned
+pages, flattened when it has a form, and stripped of scripts, embedded files and links
+other than http, https and mailto. Every page is turned upright and shrunk by a few
+percent into the part of the page that the stamp does not use, so a Bates number never
+covers the page's content; a page smaller than 3 inches on a side is enlarged onto a
+Letter page, one larger than PDF's 200 inches is reduced. The Bates prefix, any text, is
+drawn once by reportlab and its operators copied (never the raw text) onto every page.
 """
 from __future__ import annotations
 
 import io
 import re
 import tempfile
+import unicodedata
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -19,14 +25,19 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
 from .errors import PdfError
-from .frontmatter import Cover, IndexEntry, draw_front_matter, stamp_width
+from .frontmatter import FONT_PACKAGES, Cover, IndexEntry, draw_front_matter, stamp_width
+from .limits import DEFAULT_LIMITS, Limits
+from .ocr import Ocr
 
 BAND = 30.0          # points kept free for the stamp at the bottom (or top) of each page
 STAMP_SIZE = 9.0     # points
 STAMP_MARGIN = 54.0  # from the side edge to the stamp
+MIN_SIDE = 3 * 72.0  # a page smaller than this on a side is enlarged onto a Letter page
+MAX_SIDE = 14400.0   # PDF's largest page (200 in): a larger one is reduced to fit
+LETTER = (612.0, 792.0)
 BLOCKED_ANNOTS = {"/FileAttachment", "/Sound", "/Movie", "/Screen", "/RichMedia", "/3D"}
-BLOCKED_ACTIONS = {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/ResetForm",
-                   "/Rendition", "/GoToE", "/GoToR", "/Hide", "/Named", "/SetOCGState", "/Trans"}
+LINK_ACTIONS = {"/URI", "/Launch", "/GoToR", "/GoToE", "/SubmitForm", "/ImportData", "/Thread"}
+SAFE_SCHEMES = {"http", "https", "mailto"}
 
 Warn = Callable[[str], None]
 
@@ -39,7 +50,11 @@ class BatesStyle:
     position: str = "bottom-right"
 
     def number(self, n: int) -> str:
-        return f"{self.prefix}{n:0{self.digits}d}"
+        return f"{self.prefix}{self.figures(n)}"
+
+    def figures(self, n: int) -> str:
+        """The digits of Bates number ``n``, without the prefix."""
+        return f"{n:0{self.digits}d}"
 
 
 @dataclass(frozen=True)
@@ -77,42 +92,74 @@ class BundleResult:
 
 
 def make_bundle(exhibits: Sequence[ExhibitPdf], out_dir: Path, *, bates: BatesStyle, heading: str,
-                caption: list[str], size_limit_mb: float, warn: Warn, name: str = "exhibit-bundle.pdf"
-                ) -> BundleResult:
-    """Assemble ``exhibits`` into ``out_dir/name`` and one file per exhibit; return where all went."""
+                caption: list[str], size_limit_mb: float, warn: Warn, name: str = "exhibit-bundle.pdf",
+                ocr: bool = False, limits: Limits = DEFAULT_LIMITS) -> BundleResult:
+    """Assemble ``exhibits`` into ``out_dir/name`` and one file per exhibit; return where all went.
+
+    With ``ocr``, exhibits with scanned pages get a searchable text layer first."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    sources = _open_all(exhibits, warn)
+    with Ocr(warn, limits) as reader, tempfile.TemporaryDirectory(prefix="filings-bundle-") as tmp:
+        opened = _open_all(exhibits, warn, reader if ocr else None, limits)
+        sources = [src for src, _ in opened]
+        try:
+            return _make(exhibits, opened, Path(tmp), out_dir, bates=bates, heading=heading, caption=caption,
+                         size_limit_mb=size_limit_mb, warn=warn, name=name)
+        finally:
+            for src in sources:
+                src.close()
+
+
+def _make(exhibits: Sequence[ExhibitPdf], opened: list, tmp: Path, out_dir: Path, *, bates: BatesStyle,
+          heading: str, caption: list[str], size_limit_mb: float, warn: Warn, name: str) -> BundleResult:
+    """Number the opened exhibits, draw the front matter, assemble and write everything."""
     placed, number = [], bates.start
-    for e, (src, outline) in zip(exhibits, sources):
+    for e, (src, outline) in zip(exhibits, opened):
         count = len(src.pages)
         placed.append(BundledExhibit(e, pages=count, first_bates=bates.number(number),
                                      last_bates=bates.number(number + count), outline=outline))
         number += count + 1
-    sources = [src for src, _ in sources]
-    with tempfile.TemporaryDirectory(prefix="filings-bundle-") as tmp:
-        front = draw_front_matter(
-            Path(tmp) / "front.pdf", heading=heading, caption=caption,
-            entries=[IndexEntry(f"Exhibit {b.exhibit.mark}", b.exhibit.title, b.exhibit.short_date,
-                                f"{b.first_bates} – {b.last_bates}") for b in placed],
-            covers=[Cover(f"EXHIBIT {b.exhibit.mark}", b.exhibit.title, b.exhibit.date,
-                          b.exhibit.description) for b in placed])
-        with pikepdf.open(front.path) as fm:
-            bundle = _assemble(fm, front, sources, placed, bates, heading)
-            path = out_dir / name
-            _save(bundle, path)
-            pages = list(bundle.pages)  # indexing bundle.pages is linear: list them once
-            total = len(pages)
-            for b in placed:
-                b.files = _write_attachment(pages, b, out_dir, size_limit_mb, warn)
-            bundle.close()
-    for src in sources:
-        src.close()
-    return BundleResult(path, placed, front.index_pages, total)
+    front = draw_front_matter(
+        tmp / "front.pdf", heading=heading, caption=caption, bates_prefix=bates.prefix,
+        entries=[IndexEntry(f"Exhibit {b.exhibit.mark}", b.exhibit.title, b.exhibit.short_date,
+                            f"{b.first_bates} – {b.last_bates}") for b in placed],
+        covers=[Cover(f"EXHIBIT {b.exhibit.mark}", b.exhibit.title, b.exhibit.date,
+                      b.exhibit.description) for b in placed])
+    if front.missing:
+        shown = ", ".join(f"{ch} (U+{ord(ch):04X})" for ch in front.missing[:10])
+        warn(f"no installed font has {shown}: the index, covers or Bates numbers show a box instead; "
+             f"run make setup (it installs {FONT_PACKAGES}) or change the text")
+    with pikepdf.open(front.path) as fm:
+        bundle = _assemble(fm, front, [src for src, _ in opened], placed, bates, heading)
+        path = out_dir / name
+        _save(bundle, path)
+        pages = list(bundle.pages)  # indexing bundle.pages is linear: list them once
+        for b in placed:
+            b.files = _write_attachment(pages, b, out_dir, size_limit_mb, warn, bates)
+        bundle.close()
+    return BundleResult(path, placed, front.index_pages, len(pages))
 
 
-def _open_exhibit(e: ExhibitPdf, warn: Warn) -> tuple[pikepdf.Pdf, list[tuple[int, str, int]]]:
+def _open_exhibit(e: ExhibitPdf, warn: Warn, ocr: Ocr | None = None, limits: Limits = DEFAULT_LIMITS
+                  ) -> tuple[pikepdf.Pdf, list[tuple[int, str, int]]]:
     """Open an exhibit's PDF safely, or raise a PdfError naming the exhibit and its file."""
     where = f"exhibit '{e.id}' ({e.source})"
+    pdf = _open_checked(e, where, limits)
+    if ocr is not None and _needs_ocr(pdf):
+        pdf = _with_text_layer(pdf, e, where, ocr)
+    removed = _sanitize(pdf)
+    if removed:
+        warn(f"{where}: removed {removed}")
+    _flatten_forms(pdf)
+    targets = _Targets(pdf)
+    broken = _mark_internal_links(pdf, targets)
+    if broken:
+        warn(f"{where}: removed {broken} link{'s' if broken != 1 else ''} to pages that do not exist")
+    return pdf, _read_outline(pdf, targets)
+
+
+def _open_checked(e: ExhibitPdf, where: str, limits: Limits) -> pikepdf.Pdf:
+    """Open ``e``'s PDF with its password; raise a PdfError if it is encrypted, damaged, empty
+    or has more pages than one exhibit may."""
     try:
         pdf = pikepdf.open(e.pdf, password=e.password or "")
         pages = len(pdf.pages)
@@ -127,15 +174,76 @@ def _open_exhibit(e: ExhibitPdf, warn: Warn) -> tuple[pikepdf.Pdf, list[tuple[in
         pdf.close()
         reason = _first_line(damage[0]) if damage else "it has no pages"
         raise PdfError(f"{where}: the PDF is damaged or truncated ({reason}); get a fresh copy of the file")
-    _flatten_forms(pdf)
-    removed = _sanitize(pdf)
-    if removed:
-        warn(f"{where}: removed {removed}")
-    targets = _Targets(pdf)
-    broken = _mark_internal_links(pdf, targets)
-    if broken:
-        warn(f"{where}: removed {broken} link{'s' if broken != 1 else ''} to pages that do not exist")
-    return pdf, _read_outline(pdf, targets)
+    if pages > limits.exhibit_pages:
+        pdf.close()
+        raise PdfError(f"{where}: the PDF has {pages:,} pages, over the bound of {limits.exhibit_pages:,} "
+                       "pages for one exhibit; split it into several exhibits")
+    return pdf
+
+
+def _needs_ocr(pdf: pikepdf.Pdf) -> bool:
+    """True when a page shows images but has no fonts: a scan without a text layer."""
+    for page in pdf.pages:
+        resources = page.obj.get("/Resources")
+        if resources is None:
+            resources = _inherited(page.obj, "/Resources")
+        if _draws(resources, "/Image", 0) and not _draws(resources, "/Font", 0):
+            return True
+    return False
+
+
+def _inherited(obj, key: str):
+    parent, depth = obj.get("/Parent"), 0
+    while isinstance(parent, Dictionary) and depth < 64:
+        if key in parent:
+            return parent[key]
+        parent, depth = parent.get("/Parent"), depth + 1
+    return None
+
+
+def _draws(resources, kind: str, depth: int) -> bool:
+    """True when ``resources`` (or a form XObject in them) hold a font (``/Font``) or an image
+    (``/Image``)."""
+    if not isinstance(resources, Dictionary) or depth > 4:
+        return False
+    if kind == "/Font" and isinstance(resources.get("/Font"), Dictionary) and len(resources.Font):
+        return True
+    xobjects = resources.get("/XObject")
+    if not isinstance(xobjects, Dictionary):
+        return False
+    for _, xobject in xobjects.items():
+        subtype = xobject.get("/Subtype") if isinstance(xobject, (Dictionary, pikepdf.Stream)) else None
+        if subtype == "/Image" and kind == "/Image":
+            return True
+        if subtype == "/Form" and _draws(xobject.get("/Resources"), kind, depth + 1):
+            return True
+    return False
+
+
+def _with_text_layer(pdf: pikepdf.Pdf, e: ExhibitPdf, where: str, ocr: Ocr) -> pikepdf.Pdf:
+    """``pdf`` with a text layer on its scanned pages (OCR'd now or taken from the cache)."""
+    key = ocr.key(e.pdf)
+    made = ocr.cached(key)
+    if made is None:
+        with tempfile.TemporaryDirectory(prefix="filings-ocr-in-") as tmp:
+            source = e.pdf
+            if pdf.is_encrypted:  # OCRmyPDF cannot open it: give it a decrypted copy
+                source = Path(tmp) / "decrypted.pdf"
+                pdf.save(source, encryption=False)
+            made = ocr.text_layer(source, key, where)
+    if made is None:
+        return pdf
+    try:
+        result = pikepdf.open(made)
+    except (pikepdf.PdfError, OSError) as err:
+        ocr.warn(f"{where}: OCR made an unreadable PDF ({_first_line(err)}); the exhibit is bundled "
+                 "without a text layer")
+        return pdf
+    if len(result.pages) != len(pdf.pages):
+        result.close()
+        return pdf
+    pdf.close()
+    return result
 
 
 def check_exhibits(exhibits: Sequence[ExhibitPdf], warn: Warn) -> None:
@@ -144,12 +252,13 @@ def check_exhibits(exhibits: Sequence[ExhibitPdf], warn: Warn) -> None:
         pdf.close()
 
 
-def _open_all(exhibits: Sequence[ExhibitPdf], warn: Warn) -> list:
+def _open_all(exhibits: Sequence[ExhibitPdf], warn: Warn, ocr: Ocr | None = None,
+              limits: Limits = DEFAULT_LIMITS) -> list:
     """Open every exhibit; report every unreadable one at once."""
     opened, problems = [], []
     for e in exhibits:
         try:
-            opened.append(_open_exhibit(e, warn))
+            opened.append(_open_exhibit(e, warn, ocr, limits))
         except PdfError as err:
             problems += err.problems
     if problems:
@@ -166,22 +275,56 @@ def _first_line(err: object) -> str:
 
 
 def _flatten_forms(pdf: pikepdf.Pdf) -> None:
-    """Fold filled form fields into the page so the bundle shows them and nobody can edit them."""
-    acroform = pdf.Root.get("/AcroForm")
+    """Fold filled form fields into the page so the bundle shows them and nobody can edit them.
+
+    Widgets of fields the form does not list (or of a file with no form) are flattened too."""
+    acroform = _list_every_field(pdf)
     if acroform is not None and len(acroform.get("/Fields", [])):
         pdf.generate_appearance_streams()
         pdf.flatten_annotations("all")
     if "/AcroForm" in pdf.Root:
         del pdf.Root["/AcroForm"]
+    for page in pdf.pages:  # widgets with nothing to show are left by flattening: without a form, drop them
+        annots = page.obj.get("/Annots")
+        if isinstance(annots, Array) and any(isinstance(a, Dictionary) and a.get("/Subtype") == Name.Widget
+                                             for a in annots):
+            page.obj.Annots = Array([a for a in annots if not (isinstance(a, Dictionary) and
+                                                               a.get("/Subtype") == Name.Widget)])
+
+
+def _list_every_field(pdf: pikepdf.Pdf):
+    """The form, with every field that has a widget on a page in its /Fields (made if missing)."""
+    acroform = pdf.Root.get("/AcroForm")
+    listed = {f.objgen for f in acroform.get("/Fields", [])} if isinstance(acroform, Dictionary) else set()
+    roots = []
+    for page in pdf.pages:
+        for annot in page.obj.get("/Annots", []):
+            if not isinstance(annot, Dictionary) or annot.get("/Subtype") != Name.Widget:
+                continue
+            root, depth = annot, 0
+            while isinstance(root.get("/Parent"), Dictionary) and depth < 64:
+                root, depth = root.Parent, depth + 1
+            if root.is_indirect and root.objgen not in listed:
+                listed.add(root.objgen)
+                roots.append(root)
+    if roots:
+        if not isinstance(acroform, Dictionary):
+            acroform = pdf.Root.AcroForm = pdf.make_indirect(Dictionary(Fields=Array()))
+        if not isinstance(acroform.get("/Fields"), Array):
+            acroform.Fields = Array()
+        for root in roots:
+            acroform.Fields.append(root)
+    return acroform
 
 
 def _sanitize(pdf: pikepdf.Pdf) -> str:
-    """Drop scripts, launch actions and embedded files from the pages; say what went."""
-    scripts = attachments = 0
+    """Drop scripts, unsafe links and embedded files from the pages; say what went."""
+    removed = {"script": 0, "link": 0, "attachment": 0}
+    seen: set = set()
     for page in pdf.pages:
         if "/AA" in page.obj:
             del page.obj["/AA"]
-            scripts += 1
+            removed["script"] += 1
         annots = page.obj.get("/Annots")
         if annots is None:
             continue
@@ -190,35 +333,105 @@ def _sanitize(pdf: pikepdf.Pdf) -> str:
             if not isinstance(annot, Dictionary):
                 continue
             if annot.get("/Subtype") in BLOCKED_ANNOTS:
-                attachments += 1
+                removed["attachment"] += 1
                 continue
-            if _blocked_action(annot.get("/A")):
-                scripts += 1
-                del annot["/A"]
-            if "/AA" in annot:
-                scripts += 1
-                del annot["/AA"]
+            _disarm(annot, removed, seen)
+            _disarm_fields(annot, removed, seen)
             kept.append(annot)
         page.obj.Annots = kept
     names = pdf.Root.get("/Names")
     if isinstance(names, Dictionary):
-        scripts += _count_names(names.get("/JavaScript"))
-        attachments += _count_names(names.get("/EmbeddedFiles"))
-    if isinstance(pdf.Root.get("/OpenAction"), Dictionary) and pdf.Root.OpenAction.get("/S") == "/JavaScript":
-        scripts += 1
-    parts = [f"{n} {what}{'s' if n != 1 else ''}" for n, what in ((scripts, "script"),
-                                                                  (attachments, "embedded file"))
-             if n]
-    return " and ".join(parts)
+        removed["script"] += _count_names(names.get("/JavaScript"))
+        removed["attachment"] += _count_names(names.get("/EmbeddedFiles"))
+    opening = pdf.Root.get("/OpenAction")  # an action, or a destination (an array)
+    if isinstance(opening, Dictionary) and _unsafe(opening) == "script":
+        removed["script"] += 1
+    return _removal_text(removed)
 
 
-def _blocked_action(action, depth: int = 0) -> bool:
-    """True when an action, or any action chained after it with /Next, is not a plain link."""
+def _removal_text(removed: dict[str, int]) -> str:
+    """``2 scripts, 1 unsafe link (only http, https and mailto links are kept) and 1 embedded file``."""
+    def plural(n: int, what: str) -> str:
+        return f"{n} {what}{'s' if n != 1 else ''}"
+
+    parts = []
+    if removed["script"]:
+        parts.append(plural(removed["script"], "script"))
+    if removed["link"]:
+        parts.append(plural(removed["link"], "unsafe link") + " (only http, https and mailto links are kept)")
+    if removed["attachment"]:
+        parts.append(plural(removed["attachment"], "embedded file"))
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
+
+
+def _disarm(obj: Dictionary, removed: dict[str, int], seen: set) -> None:
+    """Remove ``obj``'s action hooks (/AA) and its action (/A) unless that is a safe link."""
+    if obj.is_indirect:
+        if obj.objgen in seen:
+            return
+        seen.add(obj.objgen)
+    if "/AA" in obj:
+        del obj["/AA"]
+        removed["script"] += 1
+    kind = _unsafe(obj.get("/A"))
+    if kind:
+        del obj["/A"]
+        removed[kind] += 1
+
+
+def _disarm_fields(annot: Dictionary, removed: dict[str, int], seen: set, limit: int = 10_000) -> None:
+    """Disarm every form field of the tree a widget belongs to: its /Parent chain up to the root
+    field, and every /Kids below (fields that are not annotations keep scripts too)."""
+    root, depth = annot, 0
+    while isinstance(root.get("/Parent"), Dictionary) and depth < 64:
+        root, depth = root.Parent, depth + 1
+    if root is annot:
+        return
+    stack, visited = [root], 0
+    while stack and visited < limit:
+        node = stack.pop()
+        visited += 1
+        _disarm(node, removed, seen)
+        kids = node.get("/Kids")
+        if isinstance(kids, Array):
+            stack.extend(kid for kid in kids if isinstance(kid, Dictionary) and
+                         not (kid.is_indirect and kid.objgen in seen))
+
+
+def _unsafe(action, depth: int = 0) -> str:
+    """What an action (with those chained after it by /Next) would do that the bundle must not
+    keep: "script", "link" (a file, program or address other than http, https, mailto), or ""."""
     if isinstance(action, Array):
-        return any(_blocked_action(a, depth + 1) for a in action)
-    if not isinstance(action, Dictionary) or depth > 50:
-        return depth > 50
-    return action.get("/S") in BLOCKED_ACTIONS or _blocked_action(action.get("/Next"), depth + 1)
+        kinds = [_unsafe(a, depth + 1) for a in action]
+        return "script" if "script" in kinds else "link" if "link" in kinds else ""
+    if not isinstance(action, Dictionary):
+        return ""
+    if depth > 50:
+        return "script"
+    kind = action.get("/S")
+    if kind is None:  # not an action: nothing runs
+        here = ""
+    elif kind == "/GoTo":
+        here = ""
+    elif kind == "/URI":
+        here = _uri_risk(action.get("/URI"))
+    elif kind in LINK_ACTIONS:
+        here = "link"
+    else:
+        here = "script"
+    return here or _unsafe(action.get("/Next"), depth + 1)
+
+
+def _uri_risk(uri) -> str:
+    """"" for an http, https or mailto address; "script" for javascript:; "link" for the rest."""
+    if not isinstance(uri, String):
+        return "link"
+    text = "".join(ch for ch in str(uri) if ch.isprintable() and not ch.isspace())
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", text)
+    name = scheme.group(1).lower() if scheme else ""
+    if name in SAFE_SCHEMES:
+        return ""
+    return "script" if name in ("javascript", "vbscript") else "link"
 
 
 def _count_names(tree) -> int:
@@ -319,12 +532,12 @@ def _assemble(fm: pikepdf.Pdf, front, sources, placed, bates: BatesStyle, headin
         order.append(front_pages[front.index_pages + n])
         order.extend(src.pages)
     _set_pages(bundle, order)
-    font = bundle.copy_foreign(front_pages[front.carrier_page].Resources.Font)
-    stamp_font = next(iter(font.values()))
+    stamp = _Stamp(bundle, front_pages[front.carrier_page], bates.prefix)
     pages = list(bundle.pages)
+    turned: set = set()
     for i in range(front.index_pages, len(pages)):
-        _place_and_stamp(bundle, pages[i], bates.number(bates.start + i - front.index_pages),
-                         bates.position, stamp_font)
+        _place_and_stamp(bundle, pages[i], bates.figures(bates.start + i - front.index_pages),
+                         bates.position, stamp, turned)
     for b in placed:
         _resolve_links(pages, b)
     _add_index_links(bundle, pages, front, placed)
@@ -364,38 +577,143 @@ def _set_pages(pdf: pikepdf.Pdf, pages: list[pikepdf.Page]) -> None:
     tree.Count = len(kids)
 
 
-def _place_and_stamp(pdf: pikepdf.Pdf, page: pikepdf.Page, text: str, position: str, font) -> None:
-    """Turn the page upright, shrink its content clear of the stamp band, and stamp ``text``."""
+class _Stamp:
+    """The Bates stamp of every page: the prefix as the text operators reportlab drew on the
+    carrier page (so any text is drawn with embedded fonts and none is ever written raw into a
+    content stream), then the digits in the carrier's stamp font, whose codes are ASCII."""
+
+    def __init__(self, bundle: pikepdf.Pdf, carrier: pikepdf.Page, prefix: str):
+        shows = _text_shows(carrier)
+        digits_font = shows[0][0]  # the carrier's first line: printable ASCII in the stamp font
+        names: dict[str, str] = {digits_font: "/FBates"}
+        for font, _ in shows[1:]:
+            names.setdefault(font, f"/FBates{len(names)}")
+        fonts = bundle.copy_foreign(carrier.Resources.Font)
+        self.fonts = {names[font]: fonts[font] for font in names}
+        self.runs = [(names[font], shown) for font, shown in shows[1:]]
+        self.prefix_width = stamp_width(prefix, 1.0)
+        self._prefix: dict[tuple, bytes] = {}
+
+    def content(self, page: pikepdf.Page, figures: str, size: float, x: float, y: float) -> bytes:
+        """Add the stamp's fonts to ``page``; return the operators that draw its stamp."""
+        rename = self._add_fonts(page)
+        return b"\nQ q BT 1 0 0 1 %s Tm %s(%s) Tj ET Q\n" % (
+            _nums([x, y]), self._prefix_ops(size, rename), figures.encode("ascii"))
+
+    def _prefix_ops(self, size: float, rename: dict[str, str]) -> bytes:
+        """The operators that draw the prefix and select the digits' font, at ``size``."""
+        key = (size, tuple(sorted(rename.items())))
+        if key not in self._prefix:
+            ops, current = [], None
+            for font, shown in [*self.runs, ("/FBates", b"")]:
+                font = rename.get(font, font)
+                if font != current:
+                    ops.append(b"%s %s Tf " % (font.encode(), _nums([size])))
+                    current = font
+                if shown:
+                    ops.append(shown + b" ")
+            self._prefix[key] = b"".join(ops)
+        return self._prefix[key]
+
+    def _add_fonts(self, page: pikepdf.Page) -> dict[str, str]:
+        """Put the stamp's fonts in the page's resources; where the page already uses one of
+        their names for another font (a page of an earlier bundle, bundled again), under another
+        name, returned as {our name: the name used}."""
+        if not isinstance(page.obj.get("/Resources"), Dictionary):
+            page.obj.Resources = Dictionary()
+        resources = page.obj.Resources
+        if not isinstance(resources.get("/Font"), Dictionary):
+            resources.Font = Dictionary()
+        fonts = resources.Font
+        rename: dict[str, str] = {}
+        for name, font in self.fonts.items():
+            there = fonts.get(name)
+            if there is None:
+                fonts[name] = font
+            elif not (there.is_indirect and there.objgen == font.objgen):
+                n = 0
+                while f"/FBatesStamp{n}" in fonts:
+                    n += 1
+                rename[name] = f"/FBatesStamp{n}"
+                fonts[rename[name]] = font
+        return rename
+
+
+def _text_shows(page: pikepdf.Page) -> list[tuple[str, bytes]]:
+    """Each text-showing operator of ``page``, in order, as (font resource name, the operator
+    serialised by pikepdf)."""
+    shows, font = [], None
+    for operands, operator in pikepdf.parse_content_stream(page):
+        op = str(operator)
+        if op == "Tf" and operands:
+            font = str(operands[0])
+        elif op in ("Tj", "TJ") and font is not None:
+            shows.append((font, pikepdf.unparse_content_stream([(operands, operator)]).strip()))
+    return shows
+
+
+def _layout(width: float, height: float, position: str) -> tuple[float, float, tuple, float]:
+    """Where the upright content of a ``width`` x ``height`` page goes: the new page's size, the
+    matrix that places the content clear of the stamp band, and the stamp's scale.
+
+    A page under 3 inches on a side is enlarged onto a Letter page (of its orientation), one
+    over 200 inches reduced to fit; content keeps its aspect and is centred. On a page larger
+    than Tabloid the stamp grows with the page so it stays readable when the page is shown
+    whole."""
+    w, h = max(width, 1.0), max(height, 1.0)
+    k = min(1.0, MAX_SIDE / max(w, h))
+    page_w, page_h = w * k, h * k
+    if min(page_w, page_h) < MIN_SIDE:
+        page_w, page_h = LETTER if h >= w else LETTER[::-1]
+    stamp_scale = max(1.0, min(page_w, page_h) / LETTER[1])
+    band = BAND * stamp_scale
+    scale = min(page_w / w, (page_h - band) / h)
+    dx = (page_w - w * scale) / 2
+    dy = (0.0 if position.startswith("top") else band) + (page_h - band - h * scale) / 2
+    return page_w, page_h, (scale, 0, 0, scale, dx, dy), stamp_scale
+
+
+UPRIGHT = {0: lambda x0, y0, x1, y1: (1, 0, 0, 1, -x0, -y0), 90: lambda x0, y0, x1, y1: (0, -1, 1, 0, -y0, x1),
+           180: lambda x0, y0, x1, y1: (-1, 0, 0, -1, x1, y1), 270: lambda x0, y0, x1, y1: (0, 1, -1, 0, y1, -x0)}
+
+
+def _rotation(page: pikepdf.Page) -> int:
+    """The page's /Rotate as 0, 90, 180 or 270 (anything else, as viewers do, as 0)."""
+    try:
+        rotate = int(page.obj.get("/Rotate", 0)) % 360
+    except (TypeError, ValueError):
+        return 0
+    return rotate if rotate in UPRIGHT else 0
+
+
+def _place_and_stamp(pdf: pikepdf.Pdf, page: pikepdf.Page, figures: str, position: str, stamp: _Stamp,
+                     turned: set) -> None:
+    """Turn the page upright, fit its content clear of the stamp band, and stamp it."""
     x0, y0, x1, y1 = (float(v) for v in page.cropbox)
     if x0 > x1:
         x0, x1 = x1, x0
     if y0 > y1:
         y0, y1 = y1, y0
-    rotate = int(page.obj.get("/Rotate", 0)) % 360
+    rotate = _rotation(page)
     w, h = x1 - x0, y1 - y0
-    upright = {0: (1, 0, 0, 1, -x0, -y0), 90: (0, -1, 1, 0, -y0, x1),
-               180: (-1, 0, 0, -1, x1, y1), 270: (0, 1, -1, 0, y1, -x0)}[rotate]
+    upright = UPRIGHT[rotate](x0, y0, x1, y1)
     width, height = (w, h) if rotate in (0, 180) else (h, w)
-    scale = (height - BAND) / height
-    shift_y = BAND if position.startswith("bottom") else 0.0
-    fit = (scale, 0, 0, scale, width * (1 - scale) / 2, shift_y)
+    page_w, page_h, fit, grow = _layout(width, height, position)
     matrix = _multiply(upright, fit)
-    size = stamp_width(text, STAMP_SIZE)
-    x = {"right": width - STAMP_MARGIN - size, "left": STAMP_MARGIN,
-         "center": (width - size) / 2}[position.split("-")[1]]
-    y = (BAND - STAMP_SIZE) / 2 + 1 if position.startswith("bottom") else height - BAND / 2 - STAMP_SIZE / 2 + 1
+    size, band, margin = STAMP_SIZE * grow, BAND * grow, STAMP_MARGIN * grow
+    text_w = stamp.prefix_width * size + stamp_width(figures, size)
+    x = {"right": page_w - margin - text_w, "left": margin,
+         "center": (page_w - text_w) / 2}[position.split("-")[1]]
+    y = (band - size) / 2 + grow if position.startswith("bottom") else page_h - band / 2 - size / 2 + grow
     # Clip to the old crop box: what it hid must stay hidden, and out of the stamp band.
     page.contents_add(pdf.make_stream(b"q %s cm %s re W n\n" % (_nums(matrix), _nums([x0, y0, w, h]))),
                       prepend=True)
-    page.contents_add(pdf.make_stream(
-        b"\nQ q BT /FBates %s Tf 1 0 0 1 %s %s Tm (%s) Tj ET Q\n"
-        % (_nums([STAMP_SIZE]), _nums([x]), _nums([y]), text.encode("ascii", "replace"))))
-    page.add_resource(font, Name.Font, Name.FBates)
-    page.obj.MediaBox = Array([0, 0, round(width, 3), round(height, 3)])
+    page.contents_add(pdf.make_stream(stamp.content(page, figures, size, x, y)))
+    page.obj.MediaBox = Array([0, 0, round(page_w, 3), round(page_h, 3)])
     for box in ("/CropBox", "/BleedBox", "/TrimBox", "/ArtBox", "/Rotate"):
         if box in page.obj:
             del page.obj[box]
-    _move_annotations(page, matrix)
+    _move_annotations(page, matrix, fit[0], upright[:4], turned)
 
 
 def _multiply(a, b):
@@ -414,20 +732,92 @@ def _nums(values) -> bytes:
     return " ".join(f"{v:.4f}".rstrip("0").rstrip(".") or "0" for v in values).encode()
 
 
-def _move_annotations(page: pikepdf.Page, matrix) -> None:
-    """Keep links and notes over the content they belonged to after the page moved."""
+POINT_LISTS = ("/QuadPoints", "/Vertices", "/L", "/CL")  # flat x y x y ... in page space
+PATH_LISTS = ("/InkList", "/Path")                      # arrays of such lists
+LENGTHS = ("/LL", "/LLE", "/LLO")                        # distances along a line annotation
+
+
+def _move_annotations(page: pikepdf.Page, matrix, scale: float, turn, turned: set) -> None:
+    """Keep annotations over the content they belonged to after the page moved: their
+    rectangles, points, paths and lengths go through ``matrix`` and their appearances turn with
+    the page (``turn``: the rotation part of the matrix)."""
     for annot in page.obj.get("/Annots", []):
-        rect = annot.get("/Rect")
+        if not isinstance(annot, Dictionary):
+            continue
+        rect = _numbers(annot.get("/Rect"))
         if rect is not None and len(rect) == 4:
-            xs, ys = zip(*(_apply(matrix, float(rect[i]), float(rect[j])) for i, j in ((0, 1), (2, 3), (0, 3), (2, 1))))
-            annot.Rect = Array([min(xs), min(ys), max(xs), max(ys)])
-        quads = annot.get("/QuadPoints")
-        if quads is not None:
-            points = [float(v) for v in quads]
-            moved = []
-            for k in range(0, len(points) - 1, 2):
-                moved += _apply(matrix, points[k], points[k + 1])
-            annot.QuadPoints = Array(moved)
+            annot.Rect = Array(_box(matrix, rect))
+            differences = _numbers(annot.get("/RD"))
+            if differences is not None and len(differences) == 4:
+                annot.RD = Array(_moved_differences(matrix, rect, differences))
+        for key in POINT_LISTS:
+            points = _numbers(annot.get(key))
+            if points is not None:
+                annot[key] = Array(_points(matrix, points))
+        for key in PATH_LISTS:
+            paths = annot.get(key)
+            if isinstance(paths, Array):
+                annot[key] = Array([Array(_points(matrix, _numbers(path) or [])) for path in paths])
+        for key in LENGTHS:
+            value = annot.get(key)
+            if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+                annot[key] = float(value) * scale
+        flags = annot.get("/F", 0)
+        if tuple(turn) != (1, 0, 0, 1) and not (isinstance(flags, int) and flags & 16):  # 16: NoRotate
+            _turn_appearances(annot, turn, turned)
+
+
+def _numbers(value) -> list[float] | None:
+    """The numbers of a PDF array, or None when it is not an array of numbers."""
+    if not isinstance(value, Array):
+        return None
+    try:
+        return [float(v) for v in value]
+    except (TypeError, ValueError):
+        return None
+
+
+def _points(matrix, values: list[float]) -> list[float]:
+    moved: list[float] = []
+    for k in range(0, len(values) - 1, 2):
+        moved += _apply(matrix, values[k], values[k + 1])
+    return moved
+
+
+def _box(matrix, rect: list[float]) -> list[float]:
+    """The rectangle covering ``rect`` (x0 y0 x1 y1) after ``matrix``."""
+    xs, ys = zip(*(_apply(matrix, rect[i], rect[j]) for i, j in ((0, 1), (2, 3), (0, 3), (2, 1))))
+    return [min(xs), min(ys), max(xs), max(ys)]
+
+
+def _moved_differences(matrix, rect: list[float], rd: list[float]) -> list[float]:
+    """/RD (the insets left, top, right, bottom of the drawn shape inside /Rect) after ``matrix``."""
+    x0, y0, x1, y1 = min(rect[0], rect[2]), min(rect[1], rect[3]), max(rect[0], rect[2]), max(rect[1], rect[3])
+    outer = _box(matrix, [x0, y0, x1, y1])
+    inner = _box(matrix, [x0 + rd[0], y0 + rd[3], x1 - rd[2], y1 - rd[1]])
+    return [max(0.0, inner[0] - outer[0]), max(0.0, outer[3] - inner[3]),
+            max(0.0, outer[2] - inner[2]), max(0.0, inner[1] - outer[1])]
+
+
+def _turn_appearances(annot: Dictionary, turn, turned: set) -> None:
+    """Turn the annotation's appearance streams with the page: a viewer fits an appearance into
+    /Rect by scaling only, so a turn must be in the appearance's own /Matrix. (``turned``: the
+    streams already turned, as annotations may share one.)"""
+    appearances = annot.get("/AP")
+    if not isinstance(appearances, Dictionary):
+        return
+    for key in ("/N", "/R", "/D"):
+        entry = appearances.get(key)
+        streams = [entry] if isinstance(entry, pikepdf.Stream) else \
+            [v for _, v in entry.items() if isinstance(v, pikepdf.Stream)] if isinstance(entry, Dictionary) else []
+        for stream in streams:
+            if stream.objgen in turned:
+                continue
+            if stream.is_indirect:
+                turned.add(stream.objgen)
+            old = _numbers(stream.get("/Matrix")) or [1, 0, 0, 1, 0, 0]
+            if len(old) == 6:
+                stream.Matrix = Array(list(_multiply(old, (*turn, 0, 0))))
 
 
 def _resolve_links(pages: list[pikepdf.Page], b: BundledExhibit) -> None:
@@ -513,16 +903,27 @@ def _save(pdf: pikepdf.Pdf, path: Path) -> None:
              linearize=False)
 
 
+NAME_PUNCTUATION = set(" ,.()&'-")
+NAME_BYTES = 150  # of the title, in UTF-8: with "Exhibit 12 - " and " (part 2 of 3).pdf", under 255
+
+
 def attachment_name(b: BundledExhibit) -> str:
-    """``Exhibit 3 - Agency notice of suspension.pdf``: safe on every file system and CM/ECF."""
-    title = b.exhibit.title.replace("\u2019", "'").replace("\u2018", "'")
-    title = re.sub(r"[^A-Za-z0-9 ,.()&'-]+", " ", title).strip()
-    title = re.sub(r"\s+", " ", title)[:80].rstrip(" .")
+    """``Exhibit 3 - Agency notice of suspension.pdf``: safe on every file system and CM/ECF.
+
+    Letters, marks and digits of any script are kept; path separators, control and format
+    characters (such as a right-to-left override) and other punctuation become spaces."""
+    title = unicodedata.normalize("NFC", b.exhibit.title.replace("\u2019", "'").replace("\u2018", "'"))
+    title = "".join(ch if ch in NAME_PUNCTUATION or unicodedata.category(ch)[0] in "LMN" else " "
+                    for ch in title)
+    title = re.sub(r"\s+", " ", title).strip()[:80]
+    while len(title.encode("utf-8")) > NAME_BYTES:
+        title = title[:-1]
+    title = title.rstrip(" .")
     return f"Exhibit {b.exhibit.mark} - {title}.pdf"
 
 
 def _write_attachment(pages: list[pikepdf.Page], b: BundledExhibit, out_dir: Path, limit_mb: float,
-                      warn: Warn) -> list[Path]:
+                      warn: Warn, bates: BatesStyle) -> list[Path]:
     """Write the exhibit (cover included) as its own PDF; shrink or split it to fit the limit."""
     limit = int(limit_mb * 1024 * 1024)
     part = pikepdf.new()
@@ -542,11 +943,27 @@ def _write_attachment(pages: list[pikepdf.Page], b: BundledExhibit, out_dir: Pat
         size = new_size
         if size <= limit:
             return [path]
-    files = _split(part, path, limit)
     path.unlink()
+
+    def too_big(page: int, page_size: int) -> PdfError:
+        what = "its cover" if page == 0 else f"page {page} ({bates.number(_first_number(b, bates) + page)})"
+        return PdfError(f"exhibit '{b.exhibit.id}' ({b.exhibit.source}): {what} alone is {_size(page_size)}, "
+                        f"over the size limit of {limit_mb:g} MB for one file; raise bundle.size_limit_mb in "
+                        "the facts or reduce the file (scan it at a lower resolution)")
+
+    files = _split(part, path, limit, too_big)
     warn(f"Exhibit {b.exhibit.mark}: {_mb(size)} is over the {limit_mb:g} MB limit; split into "
          f"{len(files)} files: {', '.join(f.name for f in files)}")
     return files
+
+
+def _first_number(b: BundledExhibit, bates: BatesStyle) -> int:
+    """The Bates number of the exhibit's cover."""
+    return int(b.first_bates[len(bates.prefix):])
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else _mb(size)
 
 
 def _mb(size: int) -> str:
@@ -560,8 +977,12 @@ def _page_images(page: pikepdf.Page) -> list:
     return list(images.values())
 
 
-def _reduce_images(pdf: pikepdf.Pdf, dpi: int = 150) -> int:
-    """Re-encode images finer than ``dpi`` on a letter page as JPEG at ``dpi``; return how many."""
+def _reduce_images(pdf: pikepdf.Pdf, dpi: int = 150, limits: Limits = DEFAULT_LIMITS) -> int:
+    """Re-encode images finer than ``dpi`` on a letter page as JPEG at ``dpi``; return how many.
+
+    Images over ``limits.image_pixels`` are left as they are (decoding them could exhaust memory)."""
+    import warnings
+
     from PIL import Image  # only needed here, and Pillow is a pikepdf dependency
 
     longest = int(11 * dpi)
@@ -573,10 +994,12 @@ def _reduce_images(pdf: pikepdf.Pdf, dpi: int = 150) -> int:
                 continue
             seen.add(image.objgen)
             w, h = int(image.Width), int(image.Height)
-            if max(w, h) <= longest:
+            if max(w, h) <= longest or w * h > limits.image_pixels:
                 continue
             try:
-                pil = pikepdf.PdfImage(image).as_pil_image()
+                with warnings.catch_warnings():  # bounded above: Pillow's own bomb warning is moot
+                    warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                    pil = pikepdf.PdfImage(image).as_pil_image()
             except Exception:  # an image format Pillow cannot decode stays as it is
                 continue
             ratio = longest / max(w, h)
@@ -594,29 +1017,77 @@ def _reduce_images(pdf: pikepdf.Pdf, dpi: int = 150) -> int:
     return count
 
 
-def _split(pdf: pikepdf.Pdf, path: Path, limit: int) -> list[Path]:
-    """Split ``pdf`` into consecutive parts that each fit under ``limit`` bytes."""
+def _split(pdf: pikepdf.Pdf, path: Path, limit: int, too_big: Callable[[int, int], PdfError]) -> list[Path]:
+    """Split ``pdf`` into consecutive parts that each fit under ``limit`` bytes, as written.
+
+    Parts are planned from the streams the pages draw (a font or image that pages share
+    counted once per part), then written and measured: a part still over the limit (its
+    dictionaries, cross-reference table and the like were not counted) is split again; a page
+    over the limit on its own raises ``too_big(page, size)``."""
     pages = list(pdf.pages)
-    sizes = []
-    for page in pages:
-        one = pikepdf.new()
-        one.pages.append(page)
-        buffer = io.BytesIO()
-        one.save(buffer, compress_streams=True)
-        sizes.append(len(buffer.getvalue()))
-    groups, current, total = [], [], 0
-    for i, size in enumerate(sizes):
-        if current and total + size > limit * 0.95:
-            groups.append(current)
-            current, total = [], 0
+    planned, current, counted, total = [], [], set(), 0
+    for i, page in enumerate(pages):
+        own = _stream_sizes(page)
+        added = sum(size for key, size in own.items() if key not in counted)
+        if current and total + added > limit * 0.95:
+            planned.append(current)
+            current, counted, added = [], set(), sum(own.values())
+            total = 0
         current.append(i)
-        total += size
-    groups.append(current)
+        counted.update(own)
+        total += added
+    planned.append(current)
+    written: list[Path] = []
+    try:
+        while planned:
+            group = planned.pop(0)
+            staged = path.with_name(f".{path.stem}.part{len(written)}.tmp")
+            _write_pages(pages[group[0]:group[-1] + 1], staged)
+            size = staged.stat().st_size
+            if size <= limit:
+                written.append(staged)
+                continue
+            staged.unlink()
+            if len(group) == 1:
+                raise too_big(group[0], size)
+            half = len(group) // 2
+            planned[:0] = [group[:half], group[half:]]
+    except BaseException:
+        for staged in written:
+            staged.unlink(missing_ok=True)
+        raise
     files = []
-    for n, group in enumerate(groups, 1):
-        part = pikepdf.new()
-        part.pages.extend(pages[group[0]:group[-1] + 1])
-        target = path.with_name(f"{path.stem} (part {n} of {len(groups)}).pdf")
-        _save(part, target)
+    for n, staged in enumerate(written, 1):
+        target = path.with_name(f"{path.stem} (part {n} of {len(written)}).pdf")
+        staged.replace(target)
         files.append(target)
     return files
+
+
+def _stream_sizes(page: pikepdf.Page, limit: int = 100_000) -> dict[tuple[int, int], int]:
+    """The streams ``page`` needs (contents, fonts, images, appearances), by object, with their
+    stored sizes; other pages it links to are not followed."""
+    found: dict[tuple[int, int], int] = {}
+    seen: set = set()
+    stack = [page.obj[key] for key in page.obj.keys() if key != "/Parent"]
+    while stack and len(seen) < limit:
+        obj = stack.pop()
+        if isinstance(obj, (Dictionary, pikepdf.Stream)):
+            if obj.is_indirect:
+                if obj.objgen in seen:
+                    continue
+                seen.add(obj.objgen)
+            if obj.get("/Type") == Name.Page:
+                continue  # a link's destination: another page, in this part or not
+            if isinstance(obj, pikepdf.Stream) and obj.is_indirect:
+                found[obj.objgen] = len(obj.read_raw_bytes())
+            stack.extend(obj[key] for key in obj.keys() if key not in ("/Parent", "/P"))
+        elif isinstance(obj, Array):
+            stack.extend(obj)
+    return found
+
+
+def _write_pages(pages: list[pikepdf.Page], path: Path) -> None:
+    part = pikepdf.new()
+    part.pages.extend(pages)
+    _save(part, path)

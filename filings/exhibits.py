@@ -7,12 +7,16 @@ single conversion run.
 """
 from __future__ import annotations
 
+import contextlib
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from .context import Empty
 from .errors import FactsError, PdfError, Problem, display_path
 from .facts import Matter
+from .limits import DEFAULT_LIMITS, Limits
 from .office import stage_exhibit
 from .paths import OutsideError
 from .render import Renderer
@@ -115,24 +119,90 @@ def _template_subject(context: dict, exhibit_id: str) -> dict:
     return extra
 
 
-def images_to_pdf(plans: list[ExhibitSource]) -> None:
-    """Turn every image exhibit into a PDF, one Letter page per image or TIFF frame."""
+def images_to_pdf(plans: list[ExhibitSource], limits: Limits = DEFAULT_LIMITS) -> None:
+    """Turn every image exhibit into a PDF, one Letter page per image or TIFF frame.
+
+    Every frame is decoded in full first, so a damaged or truncated image is refused (img2pdf
+    would embed a JPEG's bytes unread); each frame's size is checked against
+    ``limits.image_pixels`` before it is decoded, and the frames against ``limits.exhibit_pages``.
+    """
     import img2pdf
     from PIL import UnidentifiedImageError
 
     layout = img2pdf.get_layout_fun(LETTER, fit=img2pdf.FitMode.into, auto_orient=True)
+    # The same image must make the same PDF (the OCR cache is keyed by its bytes): no date, and
+    # img2pdf's own writer, which adds no /ID (through pikepdf it adds a random one: img2pdf 0.6
+    # compares pikepdf's version as a string, so pikepdf 10 gets no deterministic_id).
+    same_bytes = {"nodate": True, "engine": img2pdf.Engine.internal}
     for plan in plans:
         if plan.image is None:
             continue
-        try:
+        where = f"exhibit '{plan.id}' ({plan.image})"
+        with _pillow_bounded_by_us():
+            _check_image(plan.image, where, limits)
             try:
-                data = img2pdf.convert(str(plan.image), layout_fun=layout, rotation=img2pdf.Rotation.ifvalid)
-            except img2pdf.AlphaChannelError:
-                data = img2pdf.convert(_flatten_alpha(plan.image), layout_fun=layout)
-        except (img2pdf.ImageOpenError, UnidentifiedImageError, OSError, ValueError) as e:
-            raise PdfError(f"exhibit '{plan.id}' ({plan.image}): not a readable image ({e}); "
-                           "get a fresh copy of the file") from None
+                try:
+                    data = img2pdf.convert(str(plan.image), layout_fun=layout, rotation=img2pdf.Rotation.ifvalid,
+                                           **same_bytes)
+                except img2pdf.AlphaChannelError:
+                    data = img2pdf.convert(_flatten_alpha(plan.image), layout_fun=layout, **same_bytes)
+            except (img2pdf.ImageOpenError, UnidentifiedImageError, OSError, ValueError) as e:
+                raise PdfError(f"{where}: not a readable image ({_reason(e)}); get a fresh copy of the file") from None
         plan.pdf.write_bytes(data)
+
+
+@contextlib.contextmanager
+def _pillow_bounded_by_us() -> Iterator[None]:
+    """Pillow's own decompression-bomb check off (it warns at 89 and fails at 179 megapixels):
+    :func:`_check_image` applies ``limits.image_pixels`` itself, before anything is decoded."""
+    from PIL import Image
+
+    saved = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None
+    try:
+        yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = saved
+
+
+def _check_image(path: Path, where: str, limits: Limits) -> None:
+    """Raise a PdfError unless every frame of ``path`` is within the bounds and decodes whole."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        image = Image.open(path)
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
+        raise PdfError(f"{where}: not a readable image ({_reason(e)}); get a fresh copy of the file") from None
+    with image, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Pillow's notes on odd but readable files are not the user's concern
+        frames = getattr(image, "n_frames", 1)
+        if frames > limits.exhibit_pages:
+            raise PdfError(f"{where}: the image has {frames:,} frames, over the bound of "
+                           f"{limits.exhibit_pages:,} pages for one exhibit; split it into several exhibits")
+        for n in range(frames):
+            try:
+                image.seek(n)
+            except (OSError, ValueError, EOFError, SyntaxError) as e:
+                raise _damaged(where, e) from None
+            width, height = image.size
+            if width * height > limits.image_pixels:
+                frame = f"frame {n + 1} is" if frames > 1 else "it is"
+                raise PdfError(f"{where}: {frame} {width:,} x {height:,} pixels, over the bound of "
+                               f"{limits.image_pixels:,} pixels for one image; scan it at a lower resolution")
+            try:
+                image.load()
+            except (OSError, ValueError, EOFError, SyntaxError, MemoryError, Image.DecompressionBombError) as e:
+                raise _damaged(where, e) from None
+
+
+def _damaged(where: str, error: BaseException) -> PdfError:
+    return PdfError(f"{where}: the image is damaged or truncated ({_reason(error)}); get a fresh copy of the file")
+
+
+def _reason(error: BaseException) -> str:
+    """The first line of an error, without the file name Pillow or img2pdf may repeat."""
+    lines = str(error).strip().splitlines()
+    return (lines[0] if lines else type(error).__name__)[:160]
 
 
 def _flatten_alpha(path: Path) -> list[bytes]:

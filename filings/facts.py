@@ -205,6 +205,7 @@ class BundleSettings(Model):
     labels: Literal["numbers", "letters"] = "numbers"
     bates: Bates = Bates()
     size_limit_mb: Float = Field(35.0, gt=0)  # per attachment; a common federal court figure
+    ocr: bool = True  # give scanned exhibits a searchable text layer (OCRmyPDF)
 
 
 class Settings(Model):

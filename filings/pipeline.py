@@ -298,7 +298,7 @@ def _bundle(matter: Matter, context: dict, sources: list[ExhibitSource], out: Pa
     caption = [case.title, f"Court No. {facts.case.court_no or '__________'}"]
     return make_bundle(exhibits, out, bates=BatesStyle(bates.prefix, bates.start, bates.digits, bates.position),
                        heading="INDEX OF EXHIBITS", caption=caption,
-                       size_limit_mb=facts.bundle.size_limit_mb, warn=warn, name=BUNDLE)
+                       size_limit_mb=facts.bundle.size_limit_mb, warn=warn, name=BUNDLE, ocr=facts.bundle.ocr)
 
 
 def check(facts_path: Path, *, templates_dir: Path | None = None, progress: Progress = _quiet,

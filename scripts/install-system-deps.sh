@@ -1,13 +1,27 @@
 #!/usr/bin/env bash
 # Install what filings needs from Debian/Ubuntu packages, only where it is missing:
 # LibreOffice Writer (headless DOCX -> PDF), Liberation fonts (metric twins of Times New
-# Roman), fontconfig, Python's venv module, and for the tests (FILINGS_TEST_DEPS=1)
-# poppler-utils. Safe to run again: it does nothing when all is there.
+# Roman), the fallback fonts for titles in other scripts (DejaVu: Greek, Cyrillic, Arabic,
+# Hebrew; Droid Sans Fallback: Chinese, Japanese, Korean), OCRmyPDF with Tesseract's
+# English data (a text layer for scanned exhibits), fontconfig, Python's venv module, and
+# for the tests (FILINGS_TEST_DEPS=1) poppler-utils. Safe to run again: it does nothing
+# when all is there.
 set -euo pipefail
+
+# A package counts as there when dpkg has it installed (never `fc-list | grep -q`: under
+# pipefail grep's early exit makes fc-list die of SIGPIPE and the check misreport).
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed'; }
+# A font counts as there when fontconfig resolves its family to itself.
+has_font() { [ "$(fc-match -f '%{family}' "$1" 2>/dev/null | cut -d, -f1)" = "$1" ]; }
 
 need=()
 command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
-fc-list 2>/dev/null | grep -qi "Liberation Serif" || need+=(fonts-liberation2)
+has_font "Liberation Serif" || installed fonts-liberation2 || need+=(fonts-liberation2)
+has_font "DejaVu Sans" || installed fonts-dejavu-core || need+=(fonts-dejavu-core)
+has_font "Droid Sans Fallback" || installed fonts-droid-fallback || need+=(fonts-droid-fallback)
+command -v ocrmypdf >/dev/null 2>&1 || need+=(ocrmypdf)
+installed tesseract-ocr || need+=(tesseract-ocr)
+installed tesseract-ocr-eng || need+=(tesseract-ocr-eng)
 command -v fc-match >/dev/null 2>&1 || need+=(fontconfig)
 # The test suite renders bundle pages to images to check where stamps land.
 if [ "${FILINGS_TEST_DEPS:-0}" = 1 ]; then
@@ -29,7 +43,7 @@ else
   exit 1
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
-  echo "filings: no apt-get here; install LibreOffice Writer and the Liberation fonts by hand" >&2
+  echo "filings: no apt-get here; install by hand: ${need[*]}" >&2
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive

@@ -180,25 +180,24 @@ def test_citing_an_unknown_exhibit_names_the_template(template_tree, tmp_path):
 
 def test_oversized_exhibit_is_reduced_then_split(tmp_path, facts_copy):
     from PIL import Image, ImageDraw
-    facts = facts_copy(("  size_limit_mb: 35", "  size_limit_mb: 0.15"))
+    facts = facts_copy(("  size_limit_mb: 35", "  size_limit_mb: 0.25"))
     big = tmp_path / "exhibits" / "ctpat-portal-status.png"
-    image = Image.effect_noise((2400, 3100), 60).convert("RGB")
+    image = Image.effect_noise((2400, 3100), 10).convert("RGB")  # 8 MB; about 130 KB at 150 dpi
     ImageDraw.Draw(image).text((100, 100), "BIG SCAN", fill="black")
     image.save(big)
     warnings = []
     result = build(facts, tmp_path / "build", papers=False, warn=warnings.append)
     reduced = [w for w in warnings if w.startswith("Exhibit 1: ")]
-    assert len(reduced) >= 1 and "over the 0.15 MB limit; reduced 1 image to 150 dpi" in reduced[0]
+    assert len(reduced) == 1 and "over the 0.25 MB limit; reduced 1 image to 150 dpi" in reduced[0]
     split = [w for w in warnings if "split into" in w]
-    assert split, "the two-page scan stays over 0.15 MB and must be split"
+    assert split, "the two-page scan (160 KB a page, not finer than 150 dpi) stays over 0.25 MB and must be split"
     for b in result.bundle.exhibits:
         for f in b.files:
-            assert f.is_file()
+            assert f.is_file() and f.stat().st_size <= 0.25 * 1024 * 1024, f.name
     scan = next(b for b in result.bundle.exhibits if b.exhibit.id == "reinstatement_letter")
     assert [f.name for f in scan.files] == [
-        "Exhibit 6 - Agency notice of conditional reinstatement (part 1 of 3).pdf",
-        "Exhibit 6 - Agency notice of conditional reinstatement (part 2 of 3).pdf",
-        "Exhibit 6 - Agency notice of conditional reinstatement (part 3 of 3).pdf"]
+        "Exhibit 6 - Agency notice of conditional reinstatement (part 1 of 2).pdf",
+        "Exhibit 6 - Agency notice of conditional reinstatement (part 2 of 2).pdf"]
 
 
 @pytest.mark.parametrize("start, digits, total, labels", [
