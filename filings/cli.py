@@ -27,6 +27,8 @@ TIMEOUT = typer.Option(DEFAULT_TIMEOUT, "--timeout", help="Seconds LibreOffice m
 QUIET = typer.Option(False, "--quiet", "-q", help="Print only warnings and the summary line.")
 STRICT = typer.Option(False, "--strict", help="Treat warnings (an exhibit no paper cites, ...) as errors.")
 DEBUG = typer.Option(False, "--debug", help="Show the traceback of an error.")
+TEMPLATES = typer.Option(None, "--templates", help="A firm's template library, searched after the matter's "
+                         "templates/ and before the shipped ones (or set FILINGS_TEMPLATES).")
 
 
 def _progress(message: str) -> None:
@@ -70,25 +72,27 @@ def _run(debug: bool, quiet: bool, **kwargs) -> None:
 @app.command()
 def build(facts: Path = FACTS, out: Path = OUT,
           only: Optional[str] = typer.Option(None, "--only", help="Build just this paper (e.g. complaint)."),
-          timeout: float = TIMEOUT, strict: bool = STRICT, quiet: bool = QUIET, debug: bool = DEBUG) -> None:
+          timeout: float = TIMEOUT, strict: bool = STRICT, quiet: bool = QUIET, debug: bool = DEBUG,
+          templates: Optional[Path] = TEMPLATES) -> None:
     """Build every paper as DOCX and PDF, the packet, and the exhibit bundle."""
-    _run(debug, quiet, facts_path=facts, out_dir=out, only=only, strict=strict,
+    _run(debug, quiet, facts_path=facts, out_dir=out, only=only, strict=strict, templates_dir=templates,
          converter=LibreOffice(timeout=timeout))
 
 
 @app.command()
 def bundle(facts: Path = FACTS, out: Path = OUT, timeout: float = TIMEOUT, strict: bool = STRICT,
-           quiet: bool = QUIET, debug: bool = DEBUG) -> None:
-    """Build only the exhibit bundle and the per-exhibit files (in OUT/exhibits)."""
-    _run(debug, quiet, facts_path=facts, out_dir=out, papers=False, strict=strict,
+           quiet: bool = QUIET, debug: bool = DEBUG, templates: Optional[Path] = TEMPLATES) -> None:
+    """Build the exhibit bundle and the per-exhibit files (in OUT/exhibits), and again the
+    papers whose citations it changed."""
+    _run(debug, quiet, facts_path=facts, out_dir=out, papers=False, strict=strict, templates_dir=templates,
          converter=LibreOffice(timeout=timeout))
 
 
 @app.command()
-def check(facts: Path = FACTS, debug: bool = DEBUG) -> None:
+def check(facts: Path = FACTS, debug: bool = DEBUG, templates: Optional[Path] = TEMPLATES) -> None:
     """Validate the facts, the exhibit files and every template without converting anything."""
     try:
-        papers, exhibits = pipeline.check(facts, warn=_warn)
+        papers, exhibits = pipeline.check(facts, templates_dir=templates, warn=_warn)
     except FilingsError as e:
         _fail(e, debug)
     typer.echo(f"ok: {facts}, {len(papers)} papers, {exhibits} exhibits")

@@ -140,8 +140,8 @@ class Node:
             value = self._data[name]
         except KeyError:
             raise UnknownFact(f"{self._path}.{name}" if self._path else name, self._data) from None
-        if not isinstance(value, (Node, NodeList)):
-            _record(f"{self._path}.{name}")
+        if not isinstance(value, NodeList):  # a list records itself when it is read
+            _record(f"{self._path}.{name}")  # a section too: which one it is (events.3.exhibit → exhibits.1)
         return Empty(f"{self._path}.{name}") if value is None else value
 
     def __getitem__(self, name: str) -> Any:

@@ -54,7 +54,7 @@ def plan_exhibits(matter: Matter, staging: Path, renderer: Renderer) -> list[Exh
         if e.template:
             docx = staging / f"{stem}.docx"
             renderer.render(e.template, docx, extra=_template_subject(renderer.context, e.id))
-            plans.append(ExhibitSource(i, e.id, Path(display_path(renderer.templates_dir / e.template)),
+            plans.append(ExhibitSource(i, e.id, renderer.locate(e.template),
                                        staging / f"{stem}.pdf",
                                        convert=docx))
             continue

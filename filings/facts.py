@@ -216,6 +216,10 @@ class Settings(Model):
     # folders outside the matter's folder whose files exhibits may use (a firm's shared store):
     # absolute, or relative to the facts file's folder; ~ is expanded
     allow_outside: list[Text] = []
+    # a firm's template library, searched after the matter's templates/ and before the shipped
+    # ones (absolute, or relative to the facts file's folder); --templates and FILINGS_TEMPLATES
+    # take its place
+    templates: Text | None = None
 
 
 class Facts(Model):

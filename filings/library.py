@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import shutil
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from .errors import FilingsError, TemplateError, display_path
@@ -27,8 +26,11 @@ MATTER, FIRM, SHIPPED = "matter", "firm library", "shipped"
 
 
 def shipped_folder() -> Path:
-    """The folder of the templates installed with the package (the repository's ``templates/``)."""
-    return Path(str(resources.files("filings.templates")))
+    """The folder of the templates installed with the package: ``filings/templates`` in a
+    wheel, the repository's ``templates/`` in a checkout (or an editable install)."""
+    package = Path(__file__).resolve().parent
+    installed = package / "templates"
+    return installed if installed.is_dir() else package.parent / "templates"
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,10 @@ class Found:
     name: str
     path: Path
     origin: str  # MATTER, FIRM or SHIPPED
+
+
+def _same(a: Path, b: Path) -> bool:
+    return os.path.realpath(a) == os.path.realpath(b)
 
 
 class TemplateLibrary:
@@ -57,40 +63,44 @@ class TemplateLibrary:
                    setting: str | None = None) -> "TemplateLibrary":
         """The search path of the matter in ``matter_root``: its templates, the firm's, the shipped."""
         shipped = shipped_folder()
-        folders = [(MATTER, Path(matter_root) / "templates")]
+        own = Path(matter_root) / "templates"
+        # The example matter at the repository's root: its templates/ are the shipped ones.
+        folders = [] if _same(own, shipped) else [(MATTER, own)]
         library = firm or os.environ.get(ENVIRONMENT) or setting
         if library:
             folder = Path(library).expanduser()
-            if not folder.is_absolute() and not firm:
-                folder = Path(matter_root) / folder  # a setting is relative to the facts file
+            if not folder.is_absolute() and not firm and not os.environ.get(ENVIRONMENT):
+                folder = Path(matter_root) / folder  # the setting is relative to the facts file
             if not folder.is_dir():
                 where = "--templates" if firm else ENVIRONMENT if os.environ.get(ENVIRONMENT) else "settings.templates"
                 raise FilingsError(f"the firm's template library {display_path(folder)} (from {where}) is not a "
                                    "folder; fix the path")
             folders.append((FIRM, folder))
         folders.append((SHIPPED, shipped))
-        library_path = cls([(o, f) for o, f in folders if f.is_dir()])
-        # The example matter at the repository's root: its templates/ are the shipped ones.
-        library_path.folders = [(SHIPPED if Path(os.path.realpath(f)) == Path(os.path.realpath(shipped)) else o, f)
-                                for o, f in library_path.folders]
-        return library_path
+        return cls([(origin, folder) for origin, folder in folders if folder.is_dir()])
 
     def find(self, name: str) -> Found:
         """The first template called ``name`` on the path; a TemplateError if none has it."""
+        written = os.path.normpath(name)
+        if os.path.isabs(written) or written == ".." or written.startswith(".." + os.sep):
+            raise TemplateError(f"template '{name}' leads out of the templates folder; name a template "
+                                "inside it (copy the file there)",
+                                path=display_path(self.folders[0][1]) if self.folders else None)
         for origin, folder in self.folders:
             try:
                 path = resolve_inside(folder, name)
             except FileNotFoundError:
                 continue
             except OutsideError as e:
-                raise TemplateError(f"the template name '{name}' {e}; use a name inside the templates folder",
-                                    path=display_path(folder)) from None
+                raise TemplateError(f"template '{name}' leads out of the templates folder; name a template "
+                                    "inside it (copy the file there)", path=display_path(folder)) from None
             except ValueError as e:
                 raise TemplateError(f"{e}; a template must be a .docx file", path=display_path(folder / name)) from None
             return Found(name, path, origin)
-        where = ", ".join(display_path(f) for _, f in self.folders)
-        raise TemplateError(f"template '{name}' not found in {where}; check its name or copy it into the "
-                            "matter's templates folder")
+        others = [display_path(f) for _, f in self.folders[1:]]
+        also = f" (nor in {', '.join(others)})" if others else ""
+        raise TemplateError(f"template not found{also}; check its name and the templates folders",
+                            path=display_path(self.folders[0][1] / name) if self.folders else name)
 
     def closed_folders(self) -> list[Path]:
         """Every folder on the path: no build output may be written into any of them."""

@@ -29,10 +29,10 @@ from .facts import Matter, load_facts
 from .limits import DEFAULT_LIMITS, Limits
 from .outputs import MANIFEST, STATE_DIR, Generation, Input, OutputFolder, check_output_folder
 from .papers import Paper, select_papers
+from .library import TemplateLibrary
 from .render import Renderer
 from .typography import smart_quotes
 
-DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 PACKET = "packet.pdf"
 BUNDLE = "exhibit-bundle.pdf"
 EXHIBITS_DIR = "exhibits"
@@ -113,8 +113,8 @@ def build(facts_path: Path, out_dir: Path, *, only: str | None = None, papers: b
     if not papers and not with_bundle:
         raise FilingsError("the facts list no exhibits, so there is no bundle to build; add them under "
                            "'exhibits:'", path=matter.path)
-    templates = Path(templates_dir or DEFAULT_TEMPLATES)
-    check_output_folder(Path(out_dir), _inputs(matter, templates))
+    library = template_library(matter, templates_dir)
+    check_output_folder(Path(out_dir), _inputs(matter, library))
     context = build_context(matter)
     index = index_nodes(context)
     folder = OutputFolder(Path(out_dir))
@@ -127,17 +127,20 @@ def build(facts_path: Path, out_dir: Path, *, only: str | None = None, papers: b
     try:
         with folder.generation(progress, limits.lock_seconds) as gen:
             before = _previous_papers(gen)
+            papers_renderer = Renderer(library, context, limits)
             stale = {name: changed(index, entry["facts_read"]) or ["its template"]
-                     for name, entry in before.items() if _is_stale(entry, index, templates)}
+                     for name, entry in before.items() if _is_stale(entry, index, papers_renderer)}
             if not papers:  # the bundle alone: rebuild the papers whose citations it changed
                 chosen = [p for p in applicable if p.name in stale]
             carried = [p for p in applicable if p not in chosen and p.name in before]
-            built = render_papers(Renderer(templates, context), chosen, gen.path, progress)
+            built = render_papers(papers_renderer, chosen, gen.path, progress)
             sources: list[ExhibitSource] = []
             if with_bundle:
                 progress(f"preparing {len(matter.facts.exhibits)} exhibits")
-                sources = plan_exhibits(matter, gen.path / STATE_DIR / "sources",
-                                        Renderer(templates / EXHIBITS_DIR, context))
+                exhibits_renderer = Renderer(library, context, limits, folder=f"{EXHIBITS_DIR}/")
+                sources = plan_exhibits(matter, gen.path / STATE_DIR / "sources", exhibits_renderer)
+                _warn_removed(exhibits_renderer, sources, warning)
+            _warn_removed(papers_renderer, [], warning)
             _convert(built, sources, gen.path / STATE_DIR, converter, progress)
             for b in built:
                 b.facts = fingerprints(index, b.reads)
@@ -175,10 +178,29 @@ def build(facts_path: Path, out_dir: Path, *, only: str | None = None, papers: b
     return result
 
 
-def _inputs(matter: Matter, templates: Path) -> list[Input]:
+def template_library(matter: Matter, templates_dir: Path | None = None) -> TemplateLibrary:
+    """The matter's template search path: its own, the firm's (``templates_dir``, the
+    environment or the facts' setting), the shipped ones."""
+    return TemplateLibrary.for_matter(matter.root, firm=templates_dir, setting=matter.facts.settings.templates)
+
+
+def _warn_removed(renderer: Renderer, sources: list[ExhibitSource], warn: Progress) -> None:
+    """Say what was taken out of a template or a Word exhibit (macros, linked pictures, ...)."""
+    for name, removed in renderer.removed.items():
+        warn(f"{renderer.locate(name)}: removed {_and(removed)}")
+    for source in sources:
+        if source.removed:
+            warn(f"exhibit '{source.id}' ({source.source}): removed {_and(source.removed)}")
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _inputs(matter: Matter, library: TemplateLibrary) -> list[Input]:
     """What a build reads: no output may be written over any of it."""
-    inputs = [Input("the facts file", matter.path), Input("the matter folder", matter.root),
-              Input("the templates folder", templates, closed=True)]
+    inputs = [Input("the facts file", matter.path), Input("the matter folder", matter.root)]
+    inputs += [Input("the templates folder", folder, closed=True) for folder in library.closed_folders()]
     inputs += [Input(f"exhibit '{e.id}'", matter.root / e.file) for e in matter.facts.exhibits if e.file]
     return inputs
 
@@ -193,10 +215,13 @@ def _previous_papers(gen: Generation) -> dict[str, dict]:
             if isinstance(entry, dict) and isinstance(entry.get("facts_read"), dict)}
 
 
-def _is_stale(entry: dict, index: dict, templates: Path) -> bool:
+def _is_stale(entry: dict, index: dict, renderer: Renderer) -> bool:
     """True when a paper built earlier no longer matches the facts or its template."""
-    template = templates / str(entry.get("template", ""))
-    if not template.is_file() or _sha256(template) != entry.get("template_sha256"):
+    try:
+        template = renderer.locate(str(entry.get("template", "")))
+    except TemplateError:
+        return True
+    if _sha256(template) != entry.get("template_sha256"):
         return True
     return bool(changed(index, entry["facts_read"]))
 
@@ -238,7 +263,7 @@ def render_papers(renderer: Renderer, papers: list[Paper], out_dir: Path,
             problems += e.problems
             continue
         built.append(BuiltPaper(paper, docx, reads=reads,
-                                template_sha256=_sha256(renderer.templates_dir / paper.template)))
+                                template_sha256=_sha256(renderer.locate(paper.template))))
     if problems:
         raise TemplateError(problems=problems)
     return built
@@ -252,7 +277,8 @@ def _convert(built: list[BuiltPaper], sources: list[ExhibitSource], staging: Pat
         return
     progress(f"converting {len(docs)} document{'s' if len(docs) != 1 else ''} to PDF with LibreOffice")
     try:
-        pdfs = (converter or LibreOffice()).convert(docs, staging / "pdf")
+        converter = converter or LibreOffice()
+        pdfs = converter.convert(docs, staging / "pdf")
         for doc, made in zip(docs, pdfs):
             made.replace(doc.with_suffix(".pdf"))
         (staging / "pdf").rmdir()
@@ -260,11 +286,16 @@ def _convert(built: list[BuiltPaper], sources: list[ExhibitSource], staging: Pat
         names = {s.convert: f"exhibit '{s.id}' ({s.source})" for s in sources if s.convert}
         names.update({b.docx: f"paper '{b.paper.name}'" for b in built})
         raise ConversionError(problems=[
-            f"{names.get(doc, doc.name)}: LibreOffice could not convert it to PDF; open it in Word or "
-            "LibreOffice to check that it is not damaged" for doc in e.sources]) from e
+            f"{names.get(doc, doc.name)}: LibreOffice could not convert it to PDF (it is damaged, or needs more "
+            f"than the {_gb(getattr(converter, 'memory_bytes', 0))} a conversion may use); open it in "
+            "Word or LibreOffice to check it" for doc in e.sources]) from e
     for b in built:
         b.pdf = b.docx.with_suffix(".pdf")
         b.pages = pdf.page_count(b.pdf)
+
+
+def _gb(size: int) -> str:
+    return f"{size / 2**30:.3g} GB" if size else "memory"
 
 
 def _warn_uncited(matter: Matter, built: list[BuiltPaper], warn: Progress) -> None:
@@ -310,12 +341,13 @@ def check(facts_path: Path, *, templates_dir: Path | None = None, progress: Prog
     progress(f"reading facts from {facts_path}")
     matter = load_facts(facts_path)
     papers = select_papers(matter.facts)
-    templates = Path(templates_dir or DEFAULT_TEMPLATES)
+    library = template_library(matter, templates_dir)
     context = build_context(matter)
     with tempfile.TemporaryDirectory(prefix="filings-check-") as tmp:
-        render_papers(Renderer(templates, context), papers, Path(tmp), progress)
+        render_papers(Renderer(library, context), papers, Path(tmp), progress)
         if matter.facts.exhibits:
-            sources = plan_exhibits(matter, Path(tmp) / "sources", Renderer(templates / EXHIBITS_DIR, context))
+            sources = plan_exhibits(matter, Path(tmp) / "sources",
+                                    Renderer(library, context, folder=f"{EXHIBITS_DIR}/"))
             pdfs = [s for s in sources if s.pdf == s.source]  # Word exhibits are checked when converted
             check_exhibits(_exhibit_pdfs(matter, context, pdfs), warn)
     return papers, len(matter.facts.exhibits)

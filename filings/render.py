@@ -51,6 +51,7 @@ from .context import (Empty, EmptyFact, Node, NodeList, SectionPrinted, UnknownF
                       tracking)
 from .dates import LegalDate
 from .errors import TemplateError, display_path
+from .library import TemplateLibrary
 from .limits import DEFAULT_LIMITS, Limits
 from .office import OfficeFileError, sanitize_office
 
@@ -659,7 +660,9 @@ def _exhibit_function(exhibits) -> Any:
         """``exhibit('type86_notice')`` → ``Exhibit 1`` (the read is recorded as a citation)."""
         if exhibit_id not in by_id:
             raise UnknownExhibit(exhibit_id, list(by_id))
-        return by_id[exhibit_id].label
+        cited = by_id[exhibit_id]
+        cited.id  # recorded with the label: a reorder that moves another exhibit here changes the id
+        return cited.label
     return exhibit
 
 
@@ -681,8 +684,11 @@ class _DocxTemplate(DocxTemplate):
 class Renderer:
     """Renders templates from one folder with one matter's context."""
 
-    def __init__(self, templates_dir: Path, context: Mapping[str, Any], limits: Limits = DEFAULT_LIMITS):
-        self.templates_dir = Path(templates_dir)
+    def __init__(self, templates: TemplateLibrary | Path, context: Mapping[str, Any],
+                 limits: Limits = DEFAULT_LIMITS, folder: str = ""):
+        self.library = templates if isinstance(templates, TemplateLibrary) else \
+            TemplateLibrary([("templates", Path(templates))])
+        self.folder = folder  # "exhibits/": exhibit templates are looked up in that subfolder
         self.context = context
         self.limits = limits
         self.env = make_environment(limits)
@@ -694,9 +700,7 @@ class Renderer:
 
         ``extra`` adds names to the context (an exhibit template's ``request``).
         """
-        path = Path(display_path(self.templates_dir / template_name))
-        if not path.is_file():
-            raise TemplateError("template not found; check the templates folder", path=path)
+        path = self.locate(template_name)
         tpl, removed = self._open(path)
         reads: set[str] = set()
         token = _budget.set(_Budget(self.limits))
@@ -748,9 +752,10 @@ class Renderer:
         os.replace(tmp.name, out_path)
         return [f"{r} (made while rendering)" for r in removed]
 
-    def names(self) -> list[str]:
-        """The template files in the folder."""
-        return sorted(p.name for p in self.templates_dir.glob("*.docx"))
+    def locate(self, template_name: str) -> Path:
+        """The file the template ``template_name`` comes from, on the search path (as a user would
+        type it); a TemplateError when no folder has it or the name leads out of its folder."""
+        return Path(display_path(self.library.find(self.folder + template_name).path))
 
 
 def _rendered_parts(tpl: DocxTemplate) -> set[str]:

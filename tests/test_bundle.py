@@ -209,3 +209,42 @@ def test_page_labels_follow_bates_numbers_across_digit_widths(start, digits, tot
     ranges = page_label_ranges(1, total + 1, BatesStyle("X", start, digits))
     assert ranges[0][0] == 0 and ranges[0][1].S == "/r"
     assert [(page, str(d.P), int(d.St) if "/St" in d else None) for page, d in ranges[1:]] == labels
+
+
+def reordered(facts: Path) -> None:
+    """Swap the example's exhibits 2 and 6 in ``facts``."""
+    text = facts.read_text()
+    head, exhibits = text.split("\nexhibits:\n")
+    exhibits, tail = exhibits.split("\nbundle:")
+    items = re.split(r"(?m)^(?=  - id: )", exhibits)[1:]
+    items[1], items[5] = items[5].rstrip("\n") + "\n", items[1]
+    facts.write_text(head + "\nexhibits:\n" + "".join(items) + "\nbundle:" + tail)
+
+
+def test_the_bundle_after_a_reorder_rebuilds_the_papers_whose_citations_changed(facts_copy, tmp_path):
+    facts = facts_copy()
+    out = tmp_path / "build"
+    build(facts, out)
+    summons = (out / "summons.pdf").read_bytes()
+    reordered(facts)
+    result = build(facts, out, papers=False)  # filings bundle
+    rebuilt = sorted(b.paper.name for b in result.papers if not b.carried)
+    assert "complaint" in rebuilt and "summons" not in rebuilt
+    assert (out / "summons.pdf").read_bytes() == summons  # a paper citing no exhibit is kept as it was
+    complaint = flat(" ".join(p.extract_text() for p in PdfReader(out / "complaint.pdf").pages))
+    assert "See Exhibit 6 (Agency notice of suspension from the informal entry test)" in complaint
+    assert "See Exhibit 2 (Agency notice of conditional reinstatement)" in complaint
+    packet = flat(" ".join(p.extract_text() for p in PdfReader(out / "packet.pdf").pages))
+    assert "See Exhibit 6 (Agency notice of suspension" in packet  # the packet holds the rebuilt complaint
+    assert result.warnings == []
+
+
+def test_only_names_the_papers_the_facts_have_overtaken(facts_copy, tmp_path):
+    facts = facts_copy()
+    out = tmp_path / "build"
+    build(facts, out)
+    reordered(facts)
+    warnings = []
+    build(facts, out, only="summons", warn=warnings.append)
+    assert any(w.startswith("complaint is out of date with the facts (") and w.endswith("changed); run a full build")
+               for w in warnings), warnings

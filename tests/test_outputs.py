@@ -315,3 +315,37 @@ def test_libreoffice_loads_no_linked_resource(tmp_path, loopback_server):
     assert seen == []
     with pikepdf.open(made) as pdf:
         assert all(not page.get_images() for page in pdf.pages)  # neither image was fetched or embedded
+
+
+# ------------------------------------------------------------------ templates stay in their folders
+
+def test_an_exhibit_template_leading_out_of_the_templates_folder_is_refused(matter, template_tree):
+    facts = matter / "facts.yaml"
+    facts.write_text(facts.read_text().replace("template: request-letter.docx", "template: ../../secret.docx", 1))
+    with pytest.raises(FilingsError) as info:
+        build(facts, matter / "build", templates_dir=template_tree)
+    assert str(info.value) == (f"{template_tree}: template 'exhibits/../../secret.docx' leads out of the templates "
+                               "folder; name a template inside it (copy the file there)")
+
+
+def test_what_cleaning_removed_from_a_template_is_a_warning(matter, template_tree):
+    doc = Document(template_tree / "summons.docx")
+    doc.save(template_tree / "summons.docx")
+    linked_image_docx(template_tree / "summons.docx", ["http://127.0.0.1:9/logo.png"])
+    warnings = []
+    build(matter / "facts.yaml", matter / "build", templates_dir=template_tree, warn=warnings.append)
+    assert f"{template_tree / 'summons.docx'}: removed a linked picture (http://127.0.0.1:9/logo.png)" in warnings
+
+
+def test_libreoffice_past_its_memory_bound_is_one_line_per_paper(matter):
+    """The last line of defence behind the Office file bounds: LibreOffice's address space."""
+    small = LibreOffice(memory_bytes=200 * 2**20)
+    with pytest.raises(FilingsError) as info:
+        build(matter / "facts.yaml", matter / "build", converter=small)
+    lines = str(info.value).splitlines()
+    assert lines and all(
+        line.endswith("LibreOffice could not convert it to PDF (it is damaged, or needs more than the 0.195 GB "
+                      "a conversion may use); open it in Word or LibreOffice to check it")
+        or line.startswith("LibreOffice was killed by signal") or line.startswith("LibreOffice exited with code")
+        for line in lines), lines
+    assert not (matter / "build").exists()

@@ -110,7 +110,8 @@ def test_missing_template_file(tmp_path):
     renderer = Renderer(tmp_path, build_context(load_facts(EXAMPLE)))
     with pytest.raises(TemplateError) as info:
         renderer.render("nope.docx", tmp_path / "out.docx")
-    assert str(info.value) == f"{tmp_path / 'nope.docx'}: template not found; check the templates folder"
+    assert str(info.value) == (f"{tmp_path / 'nope.docx'}: template not found; check its name and the "
+                               "templates folders")
 
 
 def test_printing_a_list_is_an_error_not_a_repr(tmp_path):
