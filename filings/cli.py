@@ -1,34 +1,52 @@
 """The ``filings`` command: a thin layer that turns arguments into library calls.
 
 The only module that imports typer. It catches :class:`FilingsError` once and prints
-one line per problem on stderr, exit code 1; ``--debug`` shows the traceback.
+one line per problem on stderr, exit code 1; ``--debug`` shows the traceback. Every
+command works on a matter folder: the one named, or the current folder; ``--facts`` and
+``--out`` name the facts file and the output folder when they are elsewhere. The library
+is imported by the commands that use it, so ``filings --help`` starts at once.
 """
 from __future__ import annotations
 
+import json
 import signal
 import sys
 import traceback
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 import typer
 
-from . import pipeline
-from .convert import DEFAULT_TIMEOUT, LibreOffice
-from .errors import FilingsError
+from .errors import FilingsError, display_path
+from .limits import DEFAULT_LIMITS
 
 # No locals in tracebacks: they would print facts, confidential ones included.
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
-                  help="Assemble Court of International Trade papers from a facts file.")
+                  help="Assemble Court of International Trade papers from a matter's facts file.")
 
-FACTS = typer.Option(Path("facts.yaml"), "--facts", help="The matter's facts file.")
-OUT = typer.Option(Path("build"), "--out", help="Where the papers, the packet and the exhibits go.")
-TIMEOUT = typer.Option(DEFAULT_TIMEOUT, "--timeout", help="Seconds LibreOffice may take.")
+MATTER = typer.Argument(None, help="The matter's folder (default: the current folder).", show_default=False)
+FACTS = typer.Option(None, "--facts", help="The facts file (default: MATTER/facts.yaml).", show_default=False)
+OUT = typer.Option(None, "--out", help="Where the papers, the packets and the exhibits go (default: "
+                   "MATTER/build).", show_default=False)
+TIMEOUT = typer.Option(DEFAULT_LIMITS.convert_seconds, "--timeout", help="Seconds LibreOffice may take.")
 QUIET = typer.Option(False, "--quiet", "-q", help="Print only warnings and the summary line.")
 STRICT = typer.Option(False, "--strict", help="Treat warnings (an exhibit no paper cites, ...) as errors.")
 DEBUG = typer.Option(False, "--debug", help="Show the traceback of an error.")
 TEMPLATES = typer.Option(None, "--templates", help="A firm's template library, searched after the matter's "
                          "templates/ and before the shipped ones (or set FILINGS_TEMPLATES).")
+
+
+def _facts(matter: Optional[Path], facts: Optional[Path]) -> Path:
+    """The facts file: ``--facts``, else ``MATTER/facts.yaml`` (the current folder's)."""
+    return facts if facts is not None else (matter or Path(".")) / "facts.yaml"
+
+
+def _out(matter: Optional[Path], facts: Optional[Path], out: Optional[Path]) -> Path:
+    """The output folder: ``--out``, else ``build`` in the matter's folder (the facts file's)."""
+    if out is not None:
+        return out
+    folder = matter if matter is not None else facts.parent if facts is not None else Path(".")
+    return folder / "build"
 
 
 def _progress(message: str) -> None:
@@ -55,47 +73,111 @@ def _terminate(signum, frame) -> None:
     raise Terminated()
 
 
-def _run(debug: bool, quiet: bool, **kwargs) -> None:
+def _guarded(debug: bool, action: Callable[[], object]) -> object:
+    """Run ``action``; a FilingsError is one line per problem and exit code 1."""
     try:
-        result = pipeline.build(progress=(lambda _: None) if quiet else _progress, warn=_warn, **kwargs)
+        return action()
+    except FilingsError as e:
+        _fail(e, debug)
+
+
+def _run(debug: bool, quiet: bool, timeout: float, **kwargs) -> None:
+    from . import pipeline
+    from .convert import LibreOffice
+
+    try:
+        result = pipeline.build(progress=(lambda _: None) if quiet else _progress, warn=_warn,
+                                converter=LibreOffice(timeout=timeout), **kwargs)
     except FilingsError as e:
         _fail(e, debug)
     except (KeyboardInterrupt, Terminated) as e:
         if debug:
             traceback.print_exception(e, file=sys.stderr)
-        out = kwargs.get("out_dir", "the output folder")
+        out = display_path(kwargs["out_dir"])
         typer.echo(f"interrupted: nothing was published; {out} holds the last complete build", err=True)
         raise typer.Exit(130 if isinstance(e, KeyboardInterrupt) else 143) from None
     typer.echo(result.summary())
 
 
 @app.command()
-def build(facts: Path = FACTS, out: Path = OUT,
+def build(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, out: Optional[Path] = OUT,
           only: Optional[str] = typer.Option(None, "--only", help="Build just this paper (e.g. complaint)."),
           timeout: float = TIMEOUT, strict: bool = STRICT, quiet: bool = QUIET, debug: bool = DEBUG,
           templates: Optional[Path] = TEMPLATES) -> None:
-    """Build every paper as DOCX and PDF, the packet, and the exhibit bundle."""
-    _run(debug, quiet, facts_path=facts, out_dir=out, only=only, strict=strict, templates_dir=templates,
-         converter=LibreOffice(timeout=timeout))
+    """Build every paper as DOCX and PDF, the packets, and the exhibit bundle."""
+    _run(debug, quiet, timeout, facts_path=_facts(matter, facts), out_dir=_out(matter, facts, out), only=only,
+         strict=strict, templates_dir=templates)
 
 
 @app.command()
-def bundle(facts: Path = FACTS, out: Path = OUT, timeout: float = TIMEOUT, strict: bool = STRICT,
-           quiet: bool = QUIET, debug: bool = DEBUG, templates: Optional[Path] = TEMPLATES) -> None:
+def bundle(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, out: Optional[Path] = OUT,
+           timeout: float = TIMEOUT, strict: bool = STRICT, quiet: bool = QUIET, debug: bool = DEBUG,
+           templates: Optional[Path] = TEMPLATES) -> None:
     """Build the exhibit bundle and the per-exhibit files (in OUT/exhibits), and again the
     papers whose citations it changed."""
-    _run(debug, quiet, facts_path=facts, out_dir=out, papers=False, strict=strict, templates_dir=templates,
-         converter=LibreOffice(timeout=timeout))
+    _run(debug, quiet, timeout, facts_path=_facts(matter, facts), out_dir=_out(matter, facts, out), papers=False,
+         strict=strict, templates_dir=templates)
 
 
 @app.command()
-def check(facts: Path = FACTS, debug: bool = DEBUG, templates: Optional[Path] = TEMPLATES) -> None:
+def check(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, debug: bool = DEBUG,
+          templates: Optional[Path] = TEMPLATES) -> None:
     """Validate the facts, the exhibit files and every template without converting anything."""
-    try:
-        papers, exhibits = pipeline.check(facts, templates_dir=templates, warn=_warn)
-    except FilingsError as e:
-        _fail(e, debug)
-    typer.echo(f"ok: {facts}, {len(papers)} papers, {exhibits} exhibits")
+    from . import pipeline
+
+    path = _facts(matter, facts)
+    papers, exhibits = _guarded(debug, lambda: pipeline.check(path, templates_dir=templates, warn=_warn))
+    typer.echo(f"ok: {path}, {len(papers)} papers, {exhibits} exhibits")
+
+
+@app.command()
+def new(folder: Path = typer.Argument(..., help="The new matter's folder (new, or empty)."),
+        blank: bool = typer.Option(False, "--blank", help="Start from a blank facts file, not the example's."),
+        debug: bool = DEBUG) -> None:
+    """Make a new matter folder: facts.yaml, exhibits/, templates/ for the matter's own copies."""
+    from .scaffold import new_matter
+
+    made = _guarded(debug, lambda: new_matter(folder, blank=blank))
+    start = "a blank facts file" if blank else "the example's facts and exhibits"
+    typer.echo(f"made {display_path(folder)} ({len(made)} files, from {start}); edit "
+               f"{display_path(folder / 'facts.yaml')}, then run: filings build {display_path(folder)}")
+
+
+@app.command()
+def schema(out: Optional[Path] = typer.Option(None, "--out", help="Write it to this file, not to stdout.")) -> None:
+    """Print the JSON Schema of the facts file (for editors that complete and check YAML)."""
+    from .scaffold import schema as facts_schema
+
+    text = json.dumps(facts_schema(), indent=2) + "\n"
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+
+
+@app.command()
+def templates(words: Optional[list[str]] = typer.Argument(None, metavar="[MATTER] | copy NAME [MATTER]",
+                                                        show_default=False),
+              facts: Optional[Path] = FACTS, templates: Optional[Path] = TEMPLATES, debug: bool = DEBUG) -> None:
+    """List each paper, the template it uses and where that comes from (matter, firm library,
+    shipped); `templates copy NAME` copies the template of paper NAME into the matter to edit in Word."""
+    from .library import copy_template, template_uses
+
+    words = list(words or [])
+    if words[:1] == ["copy"]:
+        if len(words) not in (2, 3):
+            _fail(FilingsError("usage: filings templates copy NAME [MATTER]"), debug)
+        matter = Path(words[2]) if len(words) == 3 else None
+        target = _guarded(debug, lambda: copy_template(_facts(matter, facts), words[1], templates_dir=templates))
+        typer.echo(f"copied to {display_path(target)}; edit it in Word: this matter's builds use it from now on")
+        return
+    if len(words) > 1:
+        _fail(FilingsError("usage: filings templates [MATTER], or filings templates copy NAME [MATTER]"), debug)
+    matter = Path(words[0]) if words else None
+    rows = _guarded(debug, lambda: template_uses(_facts(matter, facts), templates_dir=templates))
+    width = max(len(name) for name, _ in rows)
+    for name, found in rows:
+        typer.echo(f"{name:<{width}}  {found.origin:<12}  {display_path(found.path)}")
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ import typing
 from pathlib import Path
 from typing import Annotated, Any, Iterator, Literal
 
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field,
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema,
                       ValidationError)
 from pydantic_core import PydanticCustomError
 
@@ -35,9 +35,15 @@ def _not_true_false(value: object) -> object:
     return value
 
 
-AnyDate = Annotated[LegalDate, BeforeValidator(LegalDate.parse)]
-Day = Annotated[LegalDate, BeforeValidator(LegalDate.parse), AfterValidator(_day_only)]
-Time = Annotated[dt.time, BeforeValidator(parse_time)]
+# How an editor sees these in the JSON Schema (filings schema): as the text a user writes.
+_DATE_SCHEMA = {"anyOf": [{"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+                          {"type": "integer", "minimum": 1000, "maximum": 9999}],
+                "description": "YYYY-MM-DD, YYYY-MM or YYYY"}
+_DAY_SCHEMA = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "description": "YYYY-MM-DD"}
+_TIME_SCHEMA = {"type": "string", "pattern": r"^\d{1,2}:\d{2}$", "description": "HH:MM, 24-hour clock"}
+AnyDate = Annotated[LegalDate, BeforeValidator(LegalDate.parse), WithJsonSchema(_DATE_SCHEMA)]
+Day = Annotated[LegalDate, BeforeValidator(LegalDate.parse), AfterValidator(_day_only), WithJsonSchema(_DAY_SCHEMA)]
+Time = Annotated[dt.time, BeforeValidator(parse_time), WithJsonSchema(_TIME_SCHEMA)]
 Text = Annotated[str, Field(min_length=1)]
 Ref = Annotated[str, Field(min_length=1)]  # the id of an organization, person, program or exhibit
 Int = Annotated[int, BeforeValidator(_not_true_false)]

@@ -79,6 +79,12 @@ class TemplateLibrary:
         folders.append((SHIPPED, shipped))
         return cls([(origin, folder) for origin, folder in folders if folder.is_dir()])
 
+    @classmethod
+    def for_facts(cls, matter, templates_dir: str | Path | None = None) -> "TemplateLibrary":
+        """The search path of a loaded matter (:class:`filings.facts.Matter`): ``templates_dir``
+        (``--templates``) or the environment or the facts' setting is its firm library."""
+        return cls.for_matter(matter.root, firm=templates_dir, setting=matter.facts.settings.templates)
+
     def find(self, name: str) -> Found:
         """The first template called ``name`` on the path; a TemplateError if none has it."""
         written = os.path.normpath(name)
@@ -106,12 +112,36 @@ class TemplateLibrary:
         """Every folder on the path: no build output may be written into any of them."""
         return [folder for _, folder in self.folders]
 
-    def copy_to_matter(self, name: str, matter_root: Path) -> Path:
-        """Copy the template ``name`` that the matter now uses into its own ``templates/``, to edit in Word."""
-        found = self.find(name)
-        target = Path(matter_root) / "templates" / name
-        if found.origin == MATTER or target.exists():
-            raise FilingsError(f"the matter already has its own {name}; edit that one", path=display_path(target))
+
+
+def template_uses(facts_path: Path, templates_dir: Path | None = None) -> list[tuple[str, Found]]:
+    """Each paper of the matter and each exhibit made from a template, with the template it uses."""
+    from .facts import load_facts
+    from .papers import select_papers
+
+    matter = load_facts(facts_path)
+    library = TemplateLibrary.for_facts(matter, templates_dir)
+    rows = [(paper.name, library.find(paper.template)) for paper in select_papers(matter.facts)]
+    rows += [(f"exhibit {e.id}", library.find(f"exhibits/{e.template}")) for e in matter.facts.exhibits
+             if e.template]
+    return rows
+
+
+def copy_template(facts_path: Path, name: str, templates_dir: Path | None = None) -> Path:
+    """Copy the template that paper ``name`` (or the template file ``name``) uses into the
+    matter's own ``templates/``, to edit in Word; the matter's builds use it from then on."""
+    uses = dict(template_uses(facts_path, templates_dir))
+    found = uses.get(name) or next((f for f in uses.values() if name in (f.name, Path(f.name).name)), None)
+    if found is None:
+        choices = ", ".join(sorted(uses))
+        raise FilingsError(f"no paper or template named '{name}'; choose one of: {choices}")
+    target = Path(facts_path).parent / "templates" / found.name
+    if found.origin == MATTER or target.exists():
+        raise FilingsError(f"the matter already has its own {found.name}; edit that one in Word",
+                           path=display_path(target))
+    try:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(found.path, target)
-        return target
+    except OSError as e:
+        raise FilingsError(f"cannot copy the template here: {e.strerror or e}", path=display_path(target)) from e
+    return target

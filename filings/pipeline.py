@@ -181,7 +181,7 @@ def build(facts_path: Path, out_dir: Path, *, only: str | None = None, papers: b
 def template_library(matter: Matter, templates_dir: Path | None = None) -> TemplateLibrary:
     """The matter's template search path: its own, the firm's (``templates_dir``, the
     environment or the facts' setting), the shipped ones."""
-    return TemplateLibrary.for_matter(matter.root, firm=templates_dir, setting=matter.facts.settings.templates)
+    return TemplateLibrary.for_facts(matter, templates_dir)
 
 
 def _warn_removed(renderer: Renderer, sources: list[ExhibitSource], warn: Progress) -> None:
