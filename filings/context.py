@@ -23,14 +23,17 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from pathlib import PurePath
 from types import MappingProxyType
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
 from .dates import LegalDate, legal_time
-from .facts import Facts, Matter
+from .facts import Facts, Matter, extra_value
 from .typography import smart_quotes
+
+if TYPE_CHECKING:
+    from .papers import Filing
 
 _reads: ContextVar[set[str] | None] = ContextVar("filings_reads", default=None)
 
@@ -225,17 +228,39 @@ def exhibit_mark(index: int, style: str) -> str:
     return letters
 
 
-def build_context(matter: Matter) -> Mapping[str, Any]:
+def build_context(matter: Matter, filings: Sequence[Filing] = ()) -> Mapping[str, Any]:
     """The names a template sees, each a :class:`Node`, :class:`NodeList` or plain value;
-    read-only, since every paper of a build renders from the same context."""
-    return MappingProxyType(_ContextBuilder(matter.facts).context())
+    read-only, since every paper of a build renders from the same context. ``filings`` are
+    the filings of the build (:func:`filings.papers.plan_papers`), seen as ``filings``."""
+    return MappingProxyType(_ContextBuilder(matter.facts, filings).context())
+
+
+def filing_for(context: Mapping[str, Any], index: int | None) -> Node | Empty:
+    """What a paper sees as ``filing``: the filing at ``index`` of ``context['filings']``
+    (its papers, date, service), or an empty fact for a paper in no filing."""
+    filings = context.get("filings")
+    if index is None or not isinstance(filings, NodeList) or index >= len(filings._items):
+        return Empty("filing")
+    return filings._items[index]
+
+
+def free_facts(path: str, value: Any) -> Any:
+    """A free-form value of the facts (``extra:``) as read-tracked nodes: mappings are
+    sections, lists are lists, a day written ``2024-07-15`` is a date, and an empty value
+    (``~`` or ``""``) is an empty fact."""
+    if isinstance(value, Mapping):
+        return Node(path, {str(k): free_facts(f"{path}.{k}", v) for k, v in value.items()})
+    if isinstance(value, (list, tuple)):
+        return NodeList(path, [free_facts(f"{path}.{i}", v) for i, v in enumerate(value)])
+    return None if value == "" else extra_value(value)
 
 
 class _ContextBuilder:
     """Turns :class:`Facts` into nodes, resolving ids to the nodes they name."""
 
-    def __init__(self, facts: Facts):
+    def __init__(self, facts: Facts, filings: Sequence[Filing] = ()):
         self.f = facts
+        self.filings = filings
         self.orgs = {k: self._org(k, o) for k, o in facts.organizations.items()}
         self.people = {k: self._person(k, p) for k, p in facts.people.items()}
         self.parties = {**self.orgs, **self.people}
@@ -245,6 +270,7 @@ class _ContextBuilder:
     def context(self) -> dict[str, Any]:
         f = self.f
         case = self._case()
+        service = self._service("service", f.service)
         return {
             "case": case,
             "plaintiff": case._data["plaintiffs"][0],
@@ -259,11 +285,27 @@ class _ContextBuilder:
             "relief": NodeList("relief", list(f.relief)),
             "motion": self._motion(),
             "declaration": self._declaration(),
-            "service": Node("service", {"date": f.service.date, "method": f.service.method,
-                                        "served": self._refs("service.served", f.service.served)}),
+            "service": service,
             "exhibits": NodeList("exhibits", list(self.exhibits.values())),
             "settings": Node("settings", f.settings.__dict__.copy()),
+            "extra": free_facts("extra", f.extra),
+            "filings": NodeList("filings", [self._filing(i, filing, service)
+                                            for i, filing in enumerate(self.filings)]),
         }
+
+    def _service(self, path: str, s) -> Node:
+        """A service: its date, method and the people served."""
+        return Node(path, {"date": s.date, "method": s.method, "served": self._refs(f"{path}.served", s.served)})
+
+    def _filing(self, i: int, filing: Filing, service: Node) -> Node:
+        """A filing: its name, title, day, the papers its certificate serves, and their service
+        (its own, or the top-level ``service``)."""
+        own = self.f.filings[i].service if filing.name else None
+        papers = NodeList(f"filings.{i}.papers", [Node(f"filings.{i}.papers.{j}", {"name": p.name, "title": p.title})
+                                                  for j, p in enumerate(filing.served)])
+        return Node(f"filings.{i}", {"name": filing.name or "", "title": filing.title, "date": filing.date,
+                                     "papers": papers,
+                                     "service": self._service(f"filings.{i}.service", own) if own else service})
 
     def _refs(self, path: str, ids: list[str]) -> NodeList:
         return NodeList(path, [self.parties[i] for i in ids])

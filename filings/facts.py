@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 import typing
 from pathlib import Path
 from typing import Annotated, Any, Iterator, Literal
@@ -16,8 +17,9 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
 from pydantic_core import PydanticCustomError
 
 from .dates import LegalDate, parse_time
-from .errors import FactsError, Problem
+from .errors import FactsError, Problem, display_path
 from .limits import DEFAULT_LIMITS, Limits
+from .papers import paper_problems
 from .paths import resolve_inside
 from .yamlsource import Loc, SourceMap, load_yaml
 
@@ -185,6 +187,41 @@ class Service(Model):
     served: list[Ref] = Field(min_length=1)
 
 
+class PaperEntry(Model):
+    """One paper in ``papers:``: a shipped paper by its name, or the matter's own paper with
+    its template and bookmark title (``{name, template, title}``)."""
+
+    name: Text
+    template: Text | None = None  # a .docx on the template search path (the matter's templates/ first)
+    title: Text | None = None
+
+
+def _paper_entry(value: object) -> object:
+    """``complaint`` is short for ``{name: complaint}``."""
+    if isinstance(value, str):
+        return {"name": value}
+    if value is None:
+        raise PydanticCustomError("paper_empty", "has no value; write a paper's name, or {name, template, title} "
+                                                 "for a paper of the matter's own")
+    if not isinstance(value, dict):
+        raise PydanticCustomError("paper_entry", "is not a paper; write a paper's name, or {name, template, title} "
+                                                 "for a paper of the matter's own")
+    return value
+
+
+ListedPaper = Annotated[PaperEntry, BeforeValidator(_paper_entry)]
+
+
+class Filing(Model):
+    """Papers filed together on one day: one packet, one certificate of service."""
+
+    name: Text  # a slug: the packet is packet-NAME.pdf
+    title: Text  # "Complaint papers"
+    date: Day  # the day they are filed
+    papers: list[Text] = Field(min_length=1)  # paper names, in the packet's order
+    service: Service | None = None  # how they were served; the top-level service when not given
+
+
 class Exhibit(Model):
     id: Ref
     title: Text
@@ -245,6 +282,9 @@ class Facts(Model):
     service: Service
     exhibits: list[Exhibit] = []
     bundle: BundleSettings = BundleSettings()
+    papers: list[ListedPaper] | None = None  # in filing order; the shipped set when not given
+    filings: list[Filing] = []  # the papers grouped by the day they are filed
+    extra: dict[str, Any] = {}  # free-form facts for a matter's own papers
 
 
 class Matter:
@@ -272,6 +312,21 @@ class Matter:
         """
         return resolve_inside(self.root, relative, self.facts.settings.allow_outside, kind)
 
+    def locate_fact(self, fact: str) -> str | None:
+        """Where a fact a template reads (``events.3.date``) is written: ``facts.yaml:12``; for
+        one left out, its section's line (``facts.yaml:80, under 'case'``); None for a value the
+        facts file does not hold (computed for templates)."""
+        lines, loc = self.source.lines, ()
+        for part in fact.split("."):
+            index = int(part) if part.isdigit() else None
+            loc += (index if index is not None and loc + (index,) in lines else part,)
+        where = display_path(self.path)
+        if loc in lines:
+            return f"{where}:{lines[loc]}"
+        if len(loc) > 1 and loc[:-1] in lines:
+            return f"{where}:{lines[loc[:-1]]}, under '{_dotted(loc[:-1])}'"
+        return None
+
 
 def load_facts(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> Matter:
     """Load and check a facts file; raise :class:`FactsError` with every problem in it."""
@@ -285,7 +340,7 @@ def load_facts(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> Matter:
     except ValidationError as e:
         raise FactsError(problems=_schema_problems(e, source)) from None
     problems = [Problem(f"{_dotted(loc)}: {msg}", path, source.line_of(loc))
-                for loc, msg in check_references(facts)]
+                for loc, msg in [*check_references(facts), *paper_problems(facts), *_extra_problems(facts, source)]]
     if problems:
         raise FactsError(problems=problems)
     return Matter(facts, source)
@@ -414,6 +469,8 @@ def _reference_problems(f: Facts) -> Iterator[tuple[Loc, str]]:
     if f.declaration:
         refs.append((("declaration", "declarant"), "person", f.declaration.declarant))
     refs += [(("service", "served", i), "person", p) for i, p in enumerate(f.service.served)]
+    refs += [(("filings", n, "service", "served", i), "person", p) for n, filing in enumerate(f.filings)
+             if filing.service for i, p in enumerate(filing.service.served)]
     for loc, kind, ref in refs:
         if ref is not None and ref not in kinds[kind]:
             yield loc, f"no {kind} with id '{ref}'{_did_you_mean(ref, list(kinds[kind]))}"
@@ -446,6 +503,51 @@ def _duplicate_ids(f: Facts) -> Iterator[tuple[Loc, str]]:
             seen.add(item.id)
     for key in f.people.keys() & f.organizations.keys():
         yield ("people", key), f"'{key}' is both a person and an organization; ids must be unique"
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def extra_value(value: Any) -> Any:
+    """A value of ``extra:`` as templates see it: text written as a day (``2024-07-15``) is a date."""
+    if isinstance(value, str) and _ISO_DAY.match(value):
+        return LegalDate.parse(value)
+    return value
+
+
+def _extra_problems(f: Facts, source: SourceMap) -> Iterator[tuple[Loc, str]]:
+    """``extra:`` is free-form, but a value must print as it was written: a date must be a real
+    day, and a number or true/false YAML would print otherwise (``0700`` as 448) must be quoted."""
+    for key, value in f.extra.items():
+        yield from _free_problems(("extra", key), value, source)
+
+
+def _free_problems(loc: Loc, value: Any, source: SourceMap) -> Iterator[tuple[Loc, str]]:
+    """The problems of one free-form value and of everything in it, in the order they are written."""
+    if isinstance(loc[-1], str) and loc[-1].startswith("_"):
+        yield loc, "a name starting with '_' cannot be read by templates; rename it"
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _free_problems(loc + (key,), item, source)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _free_problems(loc + (i,), item, source)
+    elif isinstance(value, str) and _ISO_DAY.match(value):
+        try:
+            LegalDate.parse(value)
+        except ValueError as e:
+            yield loc, str(e)
+    elif isinstance(value, (bool, int, float)) and not _as_written(value, source.raw.get(loc)):
+        yield loc, _quoting_fix(loc, value, source)
+
+
+def _as_written(value: bool | int | float, written: str | None) -> bool:
+    """True when ``value`` prints as it was written (``30``, ``2.5``, ``true``; not ``0700``, ``yes``)."""
+    if written is None:
+        return True
+    if isinstance(value, bool):
+        return written.lower() in ("true", "false")
+    return written == repr(value)
 
 
 def _dotted(loc: Loc) -> str:

@@ -1,9 +1,10 @@
-"""The build: facts → DOCX drafts → PDFs → packet and exhibit bundle, all or nothing.
+"""The build: facts → DOCX drafts → PDFs → packets and exhibit bundle, all or nothing.
 
 Every output is written to a new generation of the output folder and published in one
 atomic step only when the whole build has succeeded (:mod:`filings.outputs`), so a failed
 or killed build leaves the last good outputs as they were. All DOCX files of a build
-(papers and exhibits) go through one LibreOffice run.
+(papers and exhibits) go through one LibreOffice run. Each filing's papers are merged into
+its packet (:mod:`filings.papers`), its certificate of service last.
 """
 from __future__ import annotations
 
@@ -15,25 +16,24 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Mapping
 
 from . import pdf
 from .bundle import BatesStyle, BundleResult, ExhibitPdf, check_exhibits, make_bundle
-from .context import build_context
+from .context import build_context, filing_for
 from .convert import Converter, LibreOffice, NotConverted
-from .errors import ConversionError, FilingsError, Problem, TemplateError
+from .errors import ConversionError, FactsError, FilingsError, Problem, TemplateError
 from .exhibits import ExhibitSource, images_to_pdf, plan_exhibits
 from .depends import changed, fingerprints, index_nodes
 from .errors import display_path
 from .facts import Matter, load_facts
 from .limits import DEFAULT_LIMITS, Limits
 from .outputs import MANIFEST, STATE_DIR, Generation, Input, OutputFolder, check_output_folder
-from .papers import Paper, select_papers
+from .papers import Filing, Paper, Plan, plan_papers, select_papers
 from .library import TemplateLibrary
 from .render import Renderer
 from .typography import smart_quotes
 
-PACKET = "packet.pdf"
 BUNDLE = "exhibit-bundle.pdf"
 EXHIBITS_DIR = "exhibits"
 
@@ -59,7 +59,7 @@ class BuildResult:
     """What a build made, what it warned about, and how long it took."""
 
     papers: list[BuiltPaper]
-    packet: Path | None
+    packets: list[Path] = field(default_factory=list)
     seconds: float = 0.0
     bundle: BundleResult | None = None
     warnings: list[str] = field(default_factory=list)
@@ -74,7 +74,8 @@ class BuildResult:
         if self.papers:
             made = [b for b in self.papers if not b.carried]
             kept = len(self.papers) - len(made)
-            packet = f"packet {self.packet}" if self.packet else "no packet until every paper is built"
+            packet = (f"packet{'s' if len(self.packets) > 1 else ''} {', '.join(map(str, self.packets))}"
+                      if self.packets else "no packet until every paper is built")
             papers = f"{len(made)} paper{'s' if len(made) != 1 else ''}"
             if kept:
                 papers += f"{' (' + ', '.join(b.paper.name for b in made) + ')' if made else ''}, " \
@@ -107,18 +108,19 @@ def build(facts_path: Path, out_dir: Path, *, only: str | None = None, papers: b
     started = time.perf_counter()
     progress(f"reading facts from {facts_path}")
     matter = load_facts(facts_path)
-    applicable = select_papers(matter.facts)
-    chosen = select_papers(matter.facts, only) if papers else []
+    plan, context = plan_build(matter)
+    applicable = list(plan.papers)
+    chosen = select_papers(applicable, only, matter.facts) if papers else []
     with_bundle = only is None and bool(matter.facts.exhibits)
     if not papers and not with_bundle:
         raise FilingsError("the facts list no exhibits, so there is no bundle to build; add them under "
                            "'exhibits:'", path=matter.path)
     library = template_library(matter, templates_dir)
+    check_own_templates(matter, library)
     check_output_folder(Path(out_dir), _inputs(matter, library))
-    context = build_context(matter)
     index = index_nodes(context)
     folder = OutputFolder(Path(out_dir))
-    result = BuildResult([], None)
+    result = BuildResult([])
 
     def warning(message: str) -> None:
         result.warnings.append(message)
@@ -127,7 +129,9 @@ def build(facts_path: Path, out_dir: Path, *, only: str | None = None, papers: b
     try:
         with folder.generation(progress, limits.lock_seconds) as gen:
             before = _previous_papers(gen)
-            papers_renderer = Renderer(library, context, limits)
+            if chosen:
+                _warn_unfiled(plan, warning)
+            papers_renderer = Renderer(library, context, limits, locate_fact=matter.locate_fact)
             stale = {name: changed(index, entry["facts_read"]) or ["its template"]
                      for name, entry in before.items() if _is_stale(entry, index, papers_renderer)}
             if not papers:  # the bundle alone: rebuild the papers whose citations it changed
@@ -137,7 +141,8 @@ def build(facts_path: Path, out_dir: Path, *, only: str | None = None, papers: b
             sources: list[ExhibitSource] = []
             if with_bundle:
                 progress(f"preparing {len(matter.facts.exhibits)} exhibits")
-                exhibits_renderer = Renderer(library, context, limits, folder=f"{EXHIBITS_DIR}/")
+                exhibits_renderer = Renderer(library, context, limits, folder=f"{EXHIBITS_DIR}/",
+                                             locate_fact=matter.locate_fact)
                 sources = plan_exhibits(matter, gen.path / STATE_DIR / "sources", exhibits_renderer)
                 _warn_removed(exhibits_renderer, sources, warning)
             _warn_removed(papers_renderer, [], warning)
@@ -150,11 +155,7 @@ def build(facts_path: Path, out_dir: Path, *, only: str | None = None, papers: b
                     warning(f"{paper.name} is out of date with the facts ({', '.join(stale[paper.name][:3])} "
                             "changed); run a full build")
             result.papers = sorted(result.papers + built, key=lambda b: applicable.index(b.paper))
-            if {b.paper.name for b in result.papers} == {p.name for p in applicable} and result.papers:
-                progress("assembling the packet")
-                result.packet = gen.path / PACKET
-                title = f"{context['case'].title}, Court No. {matter.facts.case.court_no or '(unassigned)'}"
-                pdf.merge([pdf.Part(b.pdf, b.paper.title) for b in result.papers], result.packet, title=title)
+            result.packets = _packets(plan, result.papers, gen.path, context, progress)
             if with_bundle:
                 if result.papers:
                     _warn_uncited(matter, result.papers, warning)
@@ -166,7 +167,7 @@ def build(facts_path: Path, out_dir: Path, *, only: str | None = None, papers: b
             shutil.rmtree(gen.path / STATE_DIR / "sources", ignore_errors=True)
             if strict and result.warnings:
                 raise FilingsError(problems=[Problem(f"--strict: {w}") for w in result.warnings])
-            _write_manifest(gen.path, matter, result.papers)
+            _write_manifest(gen.path, matter, result.papers, plan)
             progress("publishing")
             folder.publish(gen)
     except OSError as e:  # a disk that is full or fails: the last good outputs stay as they were
@@ -176,6 +177,62 @@ def build(facts_path: Path, out_dir: Path, *, only: str | None = None, papers: b
     _relocate(result, gen.path, Path(out_dir))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def plan_build(matter: Matter) -> tuple[Plan, Mapping[str, Any]]:
+    """The papers and filings of ``matter`` and the context they render from (which holds
+    the filings, so a certificate of service can name its papers)."""
+    plan = plan_papers(matter.facts, build_context(matter))
+    return plan, build_context(matter, plan.filings)
+
+
+def check_own_templates(matter: Matter, library: TemplateLibrary) -> None:
+    """Every template of the matter's own papers is on the search path; each that is not is
+    named with its line in the facts file."""
+    problems = []
+    for i, entry in enumerate(matter.facts.papers or []):
+        if entry.template is None:
+            continue
+        try:
+            library.find(entry.template)
+        except TemplateError as e:
+            folders = ", ".join(display_path(f) for f in library.closed_folders())
+            missing = e.problems[0].message.startswith("template not found")
+            message = (f"no template '{entry.template}' on the template search path ({folders}); put it in the "
+                       "matter's templates/ folder") if missing else e.problems[0].message
+            problems.append(Problem(f"papers.{i}.template: {message}", matter.path,
+                                    matter.source.line_of(("papers", i, "template"))))
+    if problems:
+        raise FactsError(problems=problems)
+
+
+def _warn_unfiled(plan: Plan, warn: Progress) -> None:
+    """A paper in no filing is built but is in no packet: probably a filing that forgot it."""
+    for name in plan.unfiled:
+        warn(f"the paper '{name}' is in no filing, so it is in no packet; add it to the papers of a filing")
+
+
+def _packets(plan: Plan, built: list[BuiltPaper], out: Path, context: Mapping[str, Any],
+             progress: Progress) -> list[Path]:
+    """Merge each filing's papers into its packet, one bookmark per paper; a filing whose
+    papers are not all built (``--only`` after a build that lacked one) gets none."""
+    by_name = {b.paper.name: b for b in built}
+    packets = []
+    for filing in plan.filings:
+        papers = [by_name.get(p.name) for p in filing.papers]
+        if not papers or None in papers:
+            continue
+        progress(f"assembling the packet {filing.packet}")
+        packets.append(out / filing.packet)
+        pdf.merge([pdf.Part(b.pdf, b.paper.title) for b in papers], packets[-1], title=_packet_title(filing, context))
+    return packets
+
+
+def _packet_title(filing: Filing, context: Mapping[str, Any]) -> str:
+    """The packet's document title: the case, its number and, for a named filing, its title."""
+    case = context["case"]
+    title = f"{case.title}, Court No. {case['court_no'] or '(unassigned)'}"
+    return f"{title}: {filing.title}" if filing.name else title
 
 
 def template_library(matter: Matter, templates_dir: Path | None = None) -> TemplateLibrary:
@@ -242,8 +299,7 @@ def _relocate(result: BuildResult, generation: Path, out_dir: Path) -> None:
         return out_dir / path.relative_to(generation)
     for b in result.papers:
         b.docx, b.pdf = moved(b.docx), moved(b.pdf) if b.pdf else None
-    if result.packet:
-        result.packet = moved(result.packet)
+    result.packets = [moved(p) for p in result.packets]
     if result.bundle:
         result.bundle.path = moved(result.bundle.path)
         for e in result.bundle.exhibits:
@@ -252,16 +308,21 @@ def _relocate(result: BuildResult, generation: Path, out_dir: Path) -> None:
 
 def render_papers(renderer: Renderer, papers: list[Paper], out_dir: Path,
                   progress: Progress = _quiet) -> list[BuiltPaper]:
-    """Render each paper's DOCX into ``out_dir``; report every template problem at once."""
+    """Render each paper's DOCX into ``out_dir``; report every template problem at once.
+
+    A paper sees its filing as ``filing``; which filing that is counts as a fact it read.
+    """
     built, problems = [], []
     for paper in papers:
         progress(f"rendering {paper.name}")
         docx = out_dir / f"{paper.name}.docx"
         try:
-            reads = renderer.render(paper.template, docx)
+            reads = renderer.render(paper.template, docx, {"filing": filing_for(renderer.context, paper.filing)})
         except TemplateError as e:
             problems += e.problems
             continue
+        if paper.filing is not None:
+            reads.add(f"filings.{paper.filing}.name")
         built.append(BuiltPaper(paper, docx, reads=reads,
                                 template_sha256=_sha256(renderer.locate(paper.template))))
     if problems:
@@ -340,27 +401,34 @@ def check(facts_path: Path, *, templates_dir: Path | None = None, progress: Prog
     """
     progress(f"reading facts from {facts_path}")
     matter = load_facts(facts_path)
-    papers = select_papers(matter.facts)
+    plan, context = plan_build(matter)
+    papers = list(plan.papers)
     library = template_library(matter, templates_dir)
-    context = build_context(matter)
+    check_own_templates(matter, library)
+    _warn_unfiled(plan, warn)
     with tempfile.TemporaryDirectory(prefix="filings-check-") as tmp:
-        render_papers(Renderer(library, context), papers, Path(tmp), progress)
+        render_papers(Renderer(library, context, locate_fact=matter.locate_fact), papers, Path(tmp), progress)
         if matter.facts.exhibits:
             sources = plan_exhibits(matter, Path(tmp) / "sources",
-                                    Renderer(library, context, folder=f"{EXHIBITS_DIR}/"))
+                                    Renderer(library, context, folder=f"{EXHIBITS_DIR}/",
+                                             locate_fact=matter.locate_fact))
             pdfs = [s for s in sources if s.pdf == s.source]  # Word exhibits are checked when converted
             check_exhibits(_exhibit_pdfs(matter, context, pdfs), warn)
     return papers, len(matter.facts.exhibits)
 
 
-def _write_manifest(generation: Path, matter: Matter, papers: list[BuiltPaper]) -> None:
-    """Record, per paper, its template's hash and each fact it read with a fingerprint of its
-    value: what tells a later build whether the paper is still current. Written last: a
-    generation with a manifest is complete."""
+def _write_manifest(generation: Path, matter: Matter, papers: list[BuiltPaper], plan: Plan) -> None:
+    """Record, per paper, its template's hash, its filing, and each fact it read with a
+    fingerprint of its value: what tells a later build whether the paper is still current;
+    and, per packet, its papers. Written last: a generation with a manifest is complete."""
+    filings = plan.filings
     entries = {b.paper.name: {"template": b.paper.template, "template_sha256": b.template_sha256,
+                              "filing": filings[b.paper.filing].name if b.paper.filing is not None else None,
                               "facts_read": b.facts, "pages": b.pages} for b in papers}
+    packets = {f.packet: [p.name for p in f.papers] for f in filings
+               if (generation / f.packet).is_file()}
     manifest = {"facts": str(matter.path), "facts_sha256": _sha256(matter.path), "papers": entries,
-                "exhibits": [e.id for e in matter.facts.exhibits]}
+                "packets": packets, "exhibits": [e.id for e in matter.facts.exhibits]}
     path = generation / STATE_DIR / MANIFEST
     path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 

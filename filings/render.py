@@ -685,7 +685,9 @@ class Renderer:
     """Renders templates from one folder with one matter's context."""
 
     def __init__(self, templates: TemplateLibrary | Path, context: Mapping[str, Any],
-                 limits: Limits = DEFAULT_LIMITS, folder: str = ""):
+                 limits: Limits = DEFAULT_LIMITS, folder: str = "",
+                 locate_fact: Callable[[str], str | None] | None = None):
+        self.locate_fact = locate_fact or (lambda fact: None)  # where a fact is written: facts.yaml:12
         self.library = templates if isinstance(templates, TemplateLibrary) else \
             TemplateLibrary([("templates", Path(templates))])
         self.folder = folder  # "exhibits/": exhibit templates are looked up in that subfolder
@@ -708,7 +710,7 @@ class Renderer:
             with tracking(reads):
                 tpl.render({**self.context, **extra} if extra else self.context, self.env, autoescape=True)
         except (UnknownFact, EmptyFact, SectionPrinted, UnknownExhibit, jinja2.TemplateError) as e:
-            raise _template_error(tpl, e, path) from e
+            raise _template_error(tpl, e, path, self.locate_fact) from e
         except RecursionError as e:  # in Jinja's parser: a tag nested thousands deep
             raise TemplateError("a tag is nested too deeply to read; simplify it", path=path) from e
         finally:
@@ -768,13 +770,15 @@ def _rendered_parts(tpl: DocxTemplate) -> set[str]:
     return names
 
 
-def _template_error(tpl: DocxTemplate, e: Exception, path: Path) -> TemplateError:
-    """The one-line :class:`TemplateError` for an error raised while rendering."""
+def _template_error(tpl: DocxTemplate, e: Exception, path: Path,
+                    locate_fact: Callable[[str], str | None]) -> TemplateError:
+    """The one-line :class:`TemplateError` for an error raised while rendering; an empty fact
+    is named with the line of the facts file where it is (or would be) written."""
     if isinstance(e, UnknownFact):
         return TemplateError(f"{_tag_naming(tpl, e.path)}no such fact '{e.path}'{e.hint}", path=path)
     if isinstance(e, EmptyFact):
-        return TemplateError(f"{_tag_naming(tpl, e.path)}the fact '{e.path}' is empty in the facts file; "
-                             "give it a value or wrap the tag in {% if %}", path=path)
+        return TemplateError(f"{_tag_naming(tpl, e.path)}the fact '{e.path}' is empty in the facts file"
+                             f"{_at(locate_fact(e.path))}; give it a value or wrap the tag in {{% if %}}", path=path)
     if isinstance(e, SectionPrinted):
         return TemplateError(f"{_tag_naming(tpl, e.path)}'{e.path}' is a group of facts, not one fact; "
                              f"{e.hint}", path=path)
@@ -784,7 +788,7 @@ def _template_error(tpl: DocxTemplate, e: Exception, path: Path) -> TemplateErro
         hint = f"; did you mean '{close[0]}'?" if close else ""
         return TemplateError(f"exhibit('{exhibit_id}'): no exhibit with that id in the facts{hint}", path=path)
     if isinstance(e, MissingAttribute):
-        return TemplateError(f"{_where_or_tag(tpl, e, str(e.name))}{_missing(e)}", path=path)
+        return TemplateError(f"{_where_or_tag(tpl, e, str(e.name))}{_missing(e, locate_fact)}", path=path)
     if isinstance(e, SecurityError):
         return TemplateError(f"{_where(tpl, e)}{_reason(e).rstrip('.')}; templates can only read and print "
                              "the facts", path=path)
@@ -796,11 +800,15 @@ def _template_error(tpl: DocxTemplate, e: Exception, path: Path) -> TemplateErro
     return TemplateError(f"{_where(tpl, e)}{_reason(e)}", path=path)
 
 
-def _missing(e: MissingAttribute) -> str:
+def _at(where: str | None) -> str:
+    return f" ({where})" if where else ""
+
+
+def _missing(e: MissingAttribute, locate_fact: Callable[[str], str | None]) -> str:
     """``a list has no 'append'; ...`` for a name asked of a value that does not have it."""
     if isinstance(e.obj, Empty):
-        return (f"the fact '{e.obj._path}' is empty in the facts file, so it has no '{e.name}'; give it a "
-                "value or wrap the tag in {% if %}")
+        return (f"the fact '{e.obj._path}' is empty in the facts file{_at(locate_fact(e.obj._path))}, so it has "
+                f"no '{e.name}'; give it a value or wrap the tag in {{% if %}}")
     what = f"element {e.name!r}" if not isinstance(e.name, str) else f"'{e.name}'"
     if e.name in _MUTATORS:
         return f"{_kind(e.obj)} has no {what}: templates can only read the facts, not change them"

@@ -56,6 +56,13 @@ class CountingLibreOffice(LibreOffice):
 
 
 @pytest.fixture(scope="session")
+def other_build(tmp_path_factory):
+    """The second matter (no filings: one packet) built once: (out dir, result)."""
+    out = tmp_path_factory.mktemp("other") / "build"
+    return out, build(OTHER, out)
+
+
+@pytest.fixture(scope="session")
 def example_build(tmp_path_factory):
     """The example matter built once (real LibreOffice): (out dir, result, LibreOffice runs)."""
     out = tmp_path_factory.mktemp("example") / "build"

@@ -17,10 +17,13 @@ from filings.convert import LibreOffice
 from filings.errors import ConversionError, FactsError, TemplateError
 from filings.facts import load_facts
 from filings.papers import PAPERS
+from filings.pipeline import plan_build
 
 from conftest import EXAMPLE, OTHER
 
-PAPER_NAMES = [p.name for p in PAPERS]
+PLAN = plan_build(load_facts(EXAMPLE))[0]
+PAPER_NAMES = [p.name for p in PLAN.papers]  # the example's: a certificate of service per filing
+PACKETS = [f.packet for f in PLAN.filings]  # packet-complaint.pdf, packet-motion.pdf
 
 
 def flat(text: str) -> str:
@@ -41,28 +44,31 @@ def docx_text(path: Path) -> str:
     return "\n".join(parts)
 
 
-def test_every_paper_as_docx_and_pdf_plus_the_packet(example_build):
+def test_every_paper_as_docx_and_pdf_plus_the_packets(example_build):
     out, result, runs = example_build
     assert sorted(p.name for p in out.iterdir() if p.is_file()) == sorted(
-        [f"{n}.docx" for n in PAPER_NAMES] + [f"{n}.pdf" for n in PAPER_NAMES] + ["packet.pdf"])
+        [f"{n}.docx" for n in PAPER_NAMES] + [f"{n}.pdf" for n in PAPER_NAMES] + PACKETS)
     assert runs == 1  # one LibreOffice run converts the whole build
-    assert result.summary().startswith(f"built {len(PAPERS)} papers, {result.pages} pages, packet ")
+    assert result.summary().startswith(f"built {len(PAPER_NAMES)} papers, {result.pages} pages, packets ")
 
 
-def test_packet_has_one_bookmark_per_paper_in_filing_order(example_build):
+def test_packets_have_one_bookmark_per_paper_and_every_page(example_build):
     out, result, _ = example_build
-    starts, page = [], 0
-    for built in result.papers:
-        assert built.pages == pdf.page_count(out / f"{built.paper.name}.pdf") >= 1
-        starts.append((built.paper.title, page))
-        page += built.pages
-    assert pdf.outline_titles(out / "packet.pdf") == starts
-    assert pdf.page_count(out / "packet.pdf") == page == result.pages
+    pages = {b.paper.name: b.pages for b in result.papers}
+    for filing in PLAN.filings:
+        starts, page = [], 0
+        for paper in filing.papers:
+            assert pages[paper.name] == pdf.page_count(out / f"{paper.name}.pdf") >= 1
+            starts.append((paper.title, page))
+            page += pages[paper.name]
+        assert pdf.outline_titles(out / filing.packet) == starts
+        assert pdf.page_count(out / filing.packet) == page
+    assert sum(pdf.page_count(out / p) for p in PACKETS) == result.pages
 
 
 def test_packet_text_shows_caption_number_statute_dates_requests_and_relief(example_build):
     out, _, _ = example_build
-    text = flat(pdf.extract_text(out / "packet.pdf"))
+    text = " ".join(flat(pdf.extract_text(out / p)) for p in PACKETS)
     facts = load_facts(EXAMPLE).facts
     for expected in ["UNITED STATES COURT OF INTERNATIONAL TRADE", "SEKO CUSTOMS BROKERAGE, INC.",
                      "Court No. 24-00097", "Before: Hon. Claire R. Kelly, Judge",
@@ -86,8 +92,7 @@ def test_court_number_and_page_number_on_every_page(example_build):
 
 def test_pdfs_are_letter_size_searchable_with_fonts_embedded(example_build):
     out, _, _ = example_build
-    for name in PAPER_NAMES + ["packet"]:
-        path = out / f"{name}.pdf"
+    for path in [out / f"{name}.pdf" for name in PAPER_NAMES] + [out / p for p in PACKETS]:
         assert pdf.unembedded_fonts(path) == []
         reader = pdf.read_pdf(path)
         assert {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages} \
@@ -144,15 +149,14 @@ def test_changing_a_date_changes_it_everywhere(facts_copy, tmp_path):
     for name in PAPER_NAMES:
         for text in (pdf.extract_text(out / f"{name}.pdf"), docx_text(out / f"{name}.docx")):
             assert "May 20, 2024" not in flat(text), name
-    assert "May 21, 2024" in flat(pdf.extract_text(out / "packet.pdf"))
+    assert "May 21, 2024" in flat(pdf.extract_text(out / "packet-complaint.pdf"))
 
 
-def test_another_matter_leaves_no_trace_of_the_example(tmp_path):
-    out = tmp_path / "build"
-    result = build(OTHER, out)
+def test_another_matter_leaves_no_trace_of_the_example(other_build):
+    out, result = other_build
     assert len(result.papers) == len(PAPERS)
     text = flat(pdf.extract_text(out / "packet.pdf")) + " " + " ".join(
-        flat(docx_text(out / f"{n}.docx")) for n in PAPER_NAMES)
+        flat(docx_text(out / f"{p.name}.docx")) for p in PAPERS)
     assert "RIDGELINE STEEL IMPORTS LLC" in text and "Court No. __________" in text
     assert "Harriet V. Lund" in text and "9:15 a.m." in text
     for trace in ["Seko", "SEKO", "CBP", "C-TPAT", "Entry Type 86", "24-00097", "Kelly", "Landis",
@@ -206,10 +210,11 @@ def test_only_one_paper(last_good):
     result = build(EXAMPLE, out, only="proposed-order")
     assert [b.paper.name for b in result.papers if not b.carried] == ["proposed-order"]
     assert [b.paper.name for b in result.papers] == PAPER_NAMES  # the others kept as they were
-    assert "1 paper (proposed-order), kept 7 from the last build" in result.summary()
+    assert f"1 paper (proposed-order), kept {len(PAPER_NAMES) - 1} from the last build" in result.summary()
     after = snapshot(out)
     changed = {name for name in before if before[name] != after[name]}
-    assert changed <= {"proposed-order.docx", "proposed-order.pdf", "packet.pdf"}
-    # The packet is merged again from the current papers, so it never holds an old one.
-    assert [t for t, _ in pdf.outline_titles(out / "packet.pdf")] == [p.title for p in PAPERS]
-    assert pdf.page_count(out / "packet.pdf") == result.pages
+    assert changed <= {"proposed-order.docx", "proposed-order.pdf", *PACKETS}
+    # The packets are merged again from the current papers, so they never hold an old one.
+    for filing in PLAN.filings:
+        assert [t for t, _ in pdf.outline_titles(out / filing.packet)] == [p.title for p in filing.papers]
+    assert sum(pdf.page_count(out / p) for p in PACKETS) == result.pages

@@ -148,7 +148,7 @@ def test_letters_as_labels(facts_copy, tmp_path):
     assert [b.exhibit.mark for b in result.bundle.exhibits] == ["A", "B", "C", "D", "E", "F"]
     assert (tmp_path / "build" / "exhibits" / "Exhibit C - Plaintiff's first request to identify the "
             "violations.pdf").is_file()
-    assert not (tmp_path / "build" / "packet.pdf").exists()  # papers=False builds the bundle only
+    assert not list((tmp_path / "build").glob("packet*.pdf"))  # papers=False builds the bundle only
 
 
 def test_an_exhibit_no_paper_cites_is_a_warning(facts_copy, tmp_path):
@@ -164,7 +164,7 @@ def test_strict_turns_warnings_into_errors_and_keeps_outputs(facts_copy, tmp_pat
     with pytest.raises(Exception) as info:
         build(facts, tmp_path / "build", strict=True)
     assert str(info.value) == "--strict: exhibit 'ctpat_portal_status' is not cited in any paper"
-    assert not (tmp_path / "build" / "packet.pdf").exists()
+    assert not list((tmp_path / "build").glob("packet*.pdf"))
 
 
 def test_citing_an_unknown_exhibit_names_the_template(template_tree, tmp_path):
@@ -234,7 +234,7 @@ def test_the_bundle_after_a_reorder_rebuilds_the_papers_whose_citations_changed(
     complaint = flat(" ".join(p.extract_text() for p in PdfReader(out / "complaint.pdf").pages))
     assert "See Exhibit 6 (Agency notice of suspension from the informal entry test)" in complaint
     assert "See Exhibit 2 (Agency notice of conditional reinstatement)" in complaint
-    packet = flat(" ".join(p.extract_text() for p in PdfReader(out / "packet.pdf").pages))
+    packet = flat(" ".join(p.extract_text() for p in PdfReader(out / "packet-complaint.pdf").pages))
     assert "See Exhibit 6 (Agency notice of suspension" in packet  # the packet holds the rebuilt complaint
     assert result.warnings == []
 

@@ -122,7 +122,7 @@ def test_a_link_to_a_folder_filings_did_not_make_is_refused(matter, tmp_path):
 def test_an_output_path_with_url_characters(matter):
     proc = run("build", "--out", "out #1 100%?;x", "-q", cwd=matter)
     assert proc.returncode == 0, proc.stderr
-    assert (matter / "out #1 100%?;x" / "packet.pdf").is_file()
+    assert (matter / "out #1 100%?;x" / "packet-motion.pdf").is_file()
 
 
 def test_a_build_of_an_earlier_version_is_taken_over(matter):
@@ -138,7 +138,7 @@ def test_a_build_of_an_earlier_version_is_taken_over(matter):
         (matter / "build" / name).write_bytes(data)
     proc = run("build", "-q", cwd=matter)
     assert proc.returncode == 0, proc.stderr
-    assert (matter / "build").is_symlink() and (matter / "build" / "packet.pdf").is_file()
+    assert (matter / "build").is_symlink() and (matter / "build" / "packet-motion.pdf").is_file()
 
 
 def test_papers_that_no_longer_apply_leave_the_outputs(matter):
@@ -147,7 +147,8 @@ def test_papers_that_no_longer_apply_leave_the_outputs(matter):
     facts = matter / "facts.yaml"
     text = facts.read_text()
     start, end = text.index("declaration:\n"), text.index("service:\n")
-    facts.write_text(text[:start] + text[end:])
+    text = text[:start] + text[end:]
+    facts.write_text(text.replace("[motion, proposed-order, declaration]", "[motion, proposed-order]"))
     proc = run("build", "-q", cwd=matter)
     assert proc.returncode == 0, proc.stderr
     names = {p.name for p in (matter / "build").iterdir()}
@@ -190,7 +191,7 @@ def test_a_build_killed_at_any_stage_leaves_one_complete_set(matter):
         found = court_numbers(matter / "build")
         assert len(found) == 1 and found <= {numbers[-1], number}, (stage, found)
         numbers.append(found.pop())
-        assert len(list((matter / "build").glob("*.pdf"))) == 9  # 8 papers and the packet
+        assert len(list((matter / "build").glob("*.pdf"))) == 11  # 9 papers and a packet for each of 2 filings
     proc = run("build", "-q", cwd=matter)  # the lock of a killed build does not stay behind
     assert proc.returncode == 0, proc.stderr
     assert court_numbers(matter / "build") == {f"24-000{10 + len(STAGES)}"}

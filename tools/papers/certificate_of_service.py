@@ -1,4 +1,4 @@
-"""Certificate of service."""
+"""Certificate of service: one per filing, naming the papers it served (``filing.papers``)."""
 from templatekit import caption, contact_lines, control, para, signature_block
 
 FILE = "certificate-of-service.docx"
@@ -6,12 +6,15 @@ FILE = "certificate-of-service.docx"
 
 def build(doc):
     caption(doc, "CERTIFICATE OF SERVICE")
-    para(doc, "I certify that on {{ service.date }}, I caused the papers filed on that date in this action to be "
-              "served through {{ service.method }} on the following counsel of record:")
-    control(doc, "{%p for person in service.served %}")
+    para(doc, "I certify that on {{ filing.service.date }}, I served the following "
+              "paper{{ 's' if filing.papers|length > 1 }}: "
+              "{{ filing.papers|map(attribute='title')|and_list }}, on the following "
+              "{{ 'persons' if filing.service.served|length > 1 else 'person' }} "
+              "by {{ filing.service.method }}:")
+    control(doc, "{%p for person in filing.service.served %}")
     para(doc, "{{ person.name }}{% if person.title %}, {{ person.title }}{% endif %}", "Signature")
     contact_lines(doc, "person", "Signature", phone=False)
-    para(doc, "Counsel for Defendant{{ 's' if case.defendants|length > 1 }}", "Signature", italic=True)
-    para(doc, "", "Signature")
+    # Each person's lines stay together; the list may break between people.
+    para(doc, "", "Signature").paragraph_format.keep_with_next = False
     control(doc, "{%p endfor %}")
-    signature_block(doc, "service.date", closing="")
+    signature_block(doc, "filing.service.date", closing="")
