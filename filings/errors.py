@@ -7,13 +7,14 @@ a bug and keeps its traceback.
 from __future__ import annotations
 
 from dataclasses import dataclass
+import os
 from pathlib import Path
 
 
 def display_path(path: Path | str) -> str:
     """``path`` as a user would type it: relative to the working folder when inside it."""
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    try:  # links are kept as written: build/ is a link to the current generation
+        return str(Path(os.path.abspath(path)).relative_to(os.getcwd()))
     except (ValueError, OSError):
         return str(path)
 

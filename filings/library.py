@@ -116,12 +116,14 @@ class TemplateLibrary:
 
 def template_uses(facts_path: Path, templates_dir: Path | None = None) -> list[tuple[str, Found]]:
     """Each paper of the matter and each exhibit made from a template, with the template it uses."""
+    from .context import build_context
     from .facts import load_facts
-    from .papers import select_papers
+    from .papers import plan_papers
 
     matter = load_facts(facts_path)
     library = TemplateLibrary.for_facts(matter, templates_dir)
-    rows = [(paper.name, library.find(paper.template)) for paper in select_papers(matter.facts)]
+    plan = plan_papers(matter.facts, build_context(matter))
+    rows = [(paper.name, library.find(paper.template)) for paper in plan.papers]
     rows += [(f"exhibit {e.id}", library.find(f"exhibits/{e.template}")) for e in matter.facts.exhibits
              if e.template]
     return rows

@@ -26,6 +26,7 @@ command -v fc-match >/dev/null 2>&1 || need+=(fontconfig)
 # The test suite renders bundle pages to images to check where stamps land.
 if [ "${FILINGS_TEST_DEPS:-0}" = 1 ]; then
   command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+  command -v pgrep >/dev/null 2>&1 || need+=(procps)   # the tests look for leftover LibreOffice processes
 fi
 python3 -c "import venv, ensurepip" >/dev/null 2>&1 || need+=(python3-venv)
 

@@ -163,9 +163,25 @@ STAGES = ["rendering complaint", "converting", "assembling the packet", "assembl
           "publishing"]
 
 
+_STARTED: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_build_left_running():
+    """A test that fails half-way must not leave its builds running into the next test."""
+    yield
+    while _STARTED:
+        proc = _STARTED.pop()
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate()
+
+
 def start_build(matter: Path, *args: str, env: dict | None = None) -> subprocess.Popen:
-    return subprocess.Popen(command("build", *args), cwd=matter, stderr=subprocess.PIPE, stdout=subprocess.PIPE,
+    proc = subprocess.Popen(command("build", *args), cwd=matter, stderr=subprocess.PIPE, stdout=subprocess.PIPE,
                             text=True, env=env)
+    _STARTED.append(proc)
+    return proc
 
 
 def wait_for(proc: subprocess.Popen, stage: str) -> list[str]:
