@@ -11,6 +11,13 @@ the same one: a node's facts are a ``MappingProxyType``, lists are tuples, and n
 reachable from a node is a list, a dict or a model. A template cannot change what the
 next paper prints. Printed as markup (``__html__``, used by ``join`` and by Markup), a
 fact is XML-escaped text, so ``AT&T`` never turns into a broken entity in the DOCX.
+
+Besides the facts, the context holds **named values** computed from them, so that a
+template's prose holds only wording and simple tags: the words for each side
+(``plaintiffs.role`` → ``Plaintiffs``), the caption lines, a party's name with its article
+or defined term (``org.the_name``, ``org.term``), an official's capacity, the motion's
+kind, timeliness. They are nodes' values like any fact, read-only and read-tracked under
+their own paths; docs/templates.md lists them all.
 """
 from __future__ import annotations
 
@@ -31,6 +38,7 @@ from pydantic import BaseModel
 from .dates import LegalDate, legal_time
 from .facts import Facts, Matter
 from .typography import smart_quotes
+from .wording import and_join, roman as _roman
 
 _reads: ContextVar[set[str] | None] = ContextVar("filings_reads", default=None)
 
@@ -193,6 +201,12 @@ class NodeList:
     def __bool__(self) -> bool:
         return bool(self._items)
 
+    @property
+    def several(self) -> bool:
+        """True when the list holds more than one item (``{% if claims.several %}``); a read of the list."""
+        _record(self._path)
+        return len(self._items) > 1
+
     def __str__(self) -> str:
         raise SectionPrinted(self._path, "loop over it with {% for %}, or print it with |and_list")
 
@@ -232,15 +246,27 @@ def build_context(matter: Matter) -> Mapping[str, Any]:
 
 
 class _ContextBuilder:
-    """Turns :class:`Facts` into nodes, resolving ids to the nodes they name."""
+    """Turns :class:`Facts` into nodes, resolving ids to the nodes they name.
+
+    Besides the facts, each node carries the named values templates print instead of
+    computing them (``plaintiffs.role``, ``org.the_name``, ``case.timely``, ...), computed
+    here once from the facts: a template reads them like facts, and each read is recorded
+    under the value's own path, so a paper that printed ``plaintiffs.role`` is stale when the
+    number of plaintiffs changes.
+    """
 
     def __init__(self, facts: Facts):
         self.f = facts
+        c = facts.case
+        self.sole_plaintiff = c.plaintiffs[0] if len(c.plaintiffs) == 1 else None
+        agencies = [d for d in c.defendants if d in facts.organizations and facts.organizations[d].kind == "agency"]
+        self.agency_id = agencies[0] if agencies else None
         self.orgs = {k: self._org(k, o) for k, o in facts.organizations.items()}
         self.people = {k: self._person(k, p) for k, p in facts.people.items()}
         self.parties = {**self.orgs, **self.people}
         self.exhibits = {e.id: self._exhibit(i, e) for i, e in enumerate(facts.exhibits)}
         self.programs = {k: self._program(k, p) for k, p in facts.programs.items()}
+        self.mentions = _Mentions(self.parties, [*c.plaintiffs, *c.defendants])
 
     def context(self) -> dict[str, Any]:
         f = self.f
@@ -249,11 +275,15 @@ class _ContextBuilder:
             "case": case,
             "plaintiff": case._data["plaintiffs"][0],
             "signer": case._data["counsel"][0],
+            "plaintiffs": self._side("plaintiffs", "Plaintiff", f.case.plaintiffs),
+            "defendants": self._side("defendants", "Defendant", f.case.defendants),
+            "caption": self._caption(),
             "programs": NodeList("programs", list(self.programs.values())),
             "events": NodeList("events", [self._event(i, e) for i, e in enumerate(f.events)]),
             "requests": NodeList("requests", [self._request(i, r) for i, r in enumerate(f.requests)]),
             "claims": NodeList("claims", [Node(f"claims.{i}", {
-                "title": c.title, "number": i + 1,
+                "title": c.title, "number": i + 1, "label": f"Count {_roman(i + 1)}",
+                "cited": f"Count {_roman(i + 1)}, {c.title}",
                 "allegations": NodeList(f"claims.{i}.allegations", list(c.allegations))})
                 for i, c in enumerate(f.claims)]),
             "relief": NodeList("relief", list(f.relief)),
@@ -268,21 +298,94 @@ class _ContextBuilder:
     def _refs(self, path: str, ids: list[str]) -> NodeList:
         return NodeList(path, [self.parties[i] for i in ids])
 
+    # -- parties
+
+    def _role_terms(self, key: str) -> list[str]:
+        """The role words a party is defined as: the only plaintiff is “Plaintiff”, the first
+        agency among the defendants “the agency” (the facts speak of them so)."""
+        return (["Plaintiff"] if key == self.sole_plaintiff else []) + (["the agency"] if key == self.agency_id else [])
+
     def _org(self, key: str, o) -> Node:
         data = o.__dict__.copy()
-        data.update(id=key, short=o.short or o.name, is_person=False,
+        term = o.term or (o.short if o.short and o.short != o.name else None)
+        the_name = f"{o.article} {o.name}" if o.article else o.name
+        definition = _definition([term] if term else [], self._role_terms(key))
+        data.update(id=key, short=o.short or o.name, is_person=False, the_name=the_name, term=term or the_name,
+                    defined=o.name + definition, the_defined=the_name + definition, described=term or the_name,
+                    as_party=o.name, caption_name=o.name.upper(), pronoun="it", their="its",
+                    organization=None, capacity=None, in_capacity=None, is_counsel=False,
+                    is_sovereign=o.kind == "sovereign", is_agency=o.kind == "agency",
                     address=NodeList(f"organizations.{key}.address", list(o.address)),
                     public_owners=NodeList(f"organizations.{key}.public_owners", list(o.public_owners)),
                     affiliates=NodeList(f"organizations.{key}.affiliates", list(o.affiliates)))
-        return Node(f"organizations.{key}", data)
+        node = Node(f"organizations.{key}", data)
+        node._data = MappingProxyType({**node._data, "org": node})  # an organization's organization is itself
+        return node
 
     def _person(self, key: str, p) -> Node:
         org = self.orgs.get(p.organization) if p.organization else None
         address = list(p.address) or (list(org._data["address"]) if org is not None else [])
+        pronoun = p.pronoun or "they"
+        their = {"he": "his", "she": "her", "they": "their"}[pronoun]
+        in_capacity = None
+        if p.capacity == "official":
+            in_capacity = (f"in {their} official capacity as {p.title}" if p.pronoun
+                           else f"in the official capacity of {p.title}")
+        as_party = f"{p.name}, {in_capacity}" if in_capacity else p.name
+        is_counsel = key in self.f.case.counsel
         data = p.__dict__.copy()
-        data.update(id=key, short=p.name, is_person=True, organization=org,
-                    address=NodeList(f"people.{key}.address", address))
+        data.update(id=key, short=p.name, is_person=True, organization=org, org=org,
+                    address=NodeList(f"people.{key}.address", address),
+                    article="", the_name=p.name, term=p.name,
+                    defined=as_party + _definition([], self._role_terms(key)),
+                    the_defined=as_party + _definition([], self._role_terms(key)),
+                    described=p.name + self._described(p, org, is_counsel), as_party=as_party,
+                    caption_name=p.name.upper() + (f", {in_capacity}" if in_capacity else ""),
+                    pronoun=pronoun, their=their, in_capacity=in_capacity, is_counsel=is_counsel,
+                    is_sovereign=False, is_agency=False)
         return Node(f"people.{key}", data)
+
+    def _described(self, p, org: Node | None, is_counsel: bool) -> str:
+        """`` (counsel for Plaintiff)``, `` (Director, CBP)``, `` (Director)``, `` (CBP)`` or nothing."""
+        if is_counsel:
+            several = len(self.f.case.plaintiffs) > 1
+            return f" (counsel for Plaintiff{'s' if several else ''})"
+        org_term = org._data["term"] if org is not None else None
+        details = [d for d in (p.title, org_term) if d]
+        return f" ({', '.join(details)})" if details else ""
+
+    def _side(self, path: str, role: str, ids: list[str]) -> Node:
+        """``plaintiffs`` or ``defendants``: the words for one side of the case."""
+        parties = [self.parties[i] for i in ids]
+        several = len(parties) > 1
+        first = parties[0]._data
+        defined = and_join([p._data["defined"] for p in parties])
+        the_defined = and_join([p._data["the_defined"] for p in parties])
+        if several and role == "Plaintiff":
+            defined += " (together, “Plaintiffs”)"
+            the_defined += " (together, “Plaintiffs”)"
+        return Node(path, {
+            "role": role + ("s" if several else ""), "possessive": role + ("s’" if several else "’s"),
+            "several": several, "count": len(parties),
+            "pronoun": "they" if several else first["pronoun"], "their": "their" if several else first["their"],
+            "names": and_join([p._data["as_party"] for p in parties]),
+            "defined": defined, "the_defined": the_defined, "first": parties[0]})
+
+    def _caption(self) -> Node:
+        """The caption's party lines: ``caption.full`` names every party (summons, complaint);
+        ``caption.plaintiffs``/``defendants`` follow ``settings.caption`` (short: ``ACME CORP., et
+        al.,`` when a side has several parties)."""
+        c, short = self.f.case, self.f.settings.caption == "short"
+        full = {side: _caption_lines([self.parties[i] for i in getattr(c, side)]) for side in ("plaintiffs", "defendants")}
+        shown = {side: (_short_caption(self.parties[getattr(c, side)[0]]) if short and len(getattr(c, side)) > 1
+                        else full[side]) for side in full}
+        return Node("caption", {
+            "plaintiffs": NodeList("caption.plaintiffs", shown["plaintiffs"]),
+            "defendants": NodeList("caption.defendants", shown["defendants"]),
+            "full": Node("caption.full", {side: NodeList(f"caption.full.{side}", lines)
+                                          for side, lines in full.items()})})
+
+    # -- the case and the facts statement
 
     def _case(self) -> Node:
         c = self.f.case
@@ -292,17 +395,33 @@ class _ContextBuilder:
         first_p, first_d = plaintiffs._items[0], defendants._items[0]
         title = (f"{first_p._data['name']}{' et al.' if len(plaintiffs) > 1 else ''} v. "
                  f"{first_d._data['name']}{' et al.' if len(defendants) > 1 else ''}")
+        agencies = [d for d in defendants._items if d._data["is_agency"]]
+        accrued = min((e.date for e in self.f.events), default=None)
+        deadline = _years_after(accrued, 2) if accrued else None
         data.update(plaintiffs=plaintiffs, defendants=defendants,
                     counsel=self._refs("case.counsel", c.counsel),
-                    statute=f"28 U.S.C. § {c.jurisdiction}", title=title)
+                    co_counsel=self._refs("case.co_counsel", c.counsel[1:]),
+                    statute=f"28 U.S.C. § {c.jurisdiction}", title=title,
+                    number=c.court_no or "__________", residual=c.jurisdiction.startswith("1581(i)"),
+                    agencies=NodeList("case.agencies", agencies), agency=agencies[0] if agencies else None,
+                    accrued=accrued, limitation_deadline=deadline,
+                    timely=bool(deadline and c.filed.as_date() <= deadline.as_date()))
         return Node("case", data)
 
     def _program(self, key: str, p) -> Node:
         notices = [Node(f"programs.{key}.notices.{i}", {
-            **n.__dict__, "citation": f"{n.volume} Fed. Reg. {n.page:,} ({n.published.short()})"})
+            **n.__dict__, "citation": f"{n.volume} Fed. Reg. {n.page:,} ({n.published.short()})",
+            "cited": f"{n.volume} Fed. Reg. {n.page:,} ({n.published.short()})"
+                     + (f" (effective {n.effective.short()})" if n.effective else "")})
             for i, n in enumerate(p.notices)]
         data = p.__dict__.copy()
-        data.update(id=key, short=p.short or p.name, notices=NodeList(f"programs.{key}.notices", notices))
+        term = p.term or (p.short if p.short and p.short != p.name else None)
+        the_name = f"{p.article} {p.name}" if p.article else p.name
+        definition = _definition([term] if term else [], [])
+        data.update(id=key, short=p.short or p.name, notices=NodeList(f"programs.{key}.notices", notices),
+                    the_name=the_name, term=term or the_name, defined=p.name + definition,
+                    the_defined=the_name + definition,
+                    citations=NodeList(f"programs.{key}.citations", [n._data["cited"] for n in notices]))
         return Node(f"programs.{key}", data)
 
     def _exhibit(self, i: int, e) -> Node:
@@ -322,17 +441,22 @@ class _ContextBuilder:
         data = e.__dict__.copy()
         data.update(actor=self.parties[e.actor], program=self.programs.get(e.program),
                     exhibit=self.exhibits.get(e.exhibit),
-                    notice_days=e.date.days_until(e.effective) if e.effective else None)
+                    notice_days=e.date.days_until(e.effective) if e.effective and e.date.is_day else None,
+                    expired=bool(e.until and e.until < self.f.case.filed),
+                    actor_mention=self.mentions.of(e.actor))
         return Node(f"events.{i}", data)
 
     def _request(self, i: int, r) -> Node:
         data = r.__dict__.copy()
+        sender_mention, recipient_mention = self.mentions.of(r.sender), self.mentions.of(r.to)
         response = None
         if r.response:
             response = Node(f"requests.{i}.response", {**r.response.__dict__,
-                                                        "by": self.parties[r.response.by]})
+                                                        "by": self.parties[r.response.by],
+                                                        "by_mention": self.mentions.of(r.response.by)})
         data.update(sender=self.parties[r.sender], recipient=self.parties[r.to],
-                    exhibit=self.exhibits.get(r.exhibit), response=response, number=i + 1)
+                    exhibit=self.exhibits.get(r.exhibit), response=response, number=i + 1,
+                    sender_mention=sender_mention, recipient_mention=recipient_mention)
         data.pop("to", None)
         return Node(f"requests.{i}", data)
 
@@ -343,12 +467,34 @@ class _ContextBuilder:
         c = m.consultation
         consultation = Node("motion.consultation", {
             "date": c.date, "time": legal_time(c.time), "channel": c.channel, "outcome": c.outcome,
-            "participants": self._refs("motion.consultation.participants", c.participants)})
+            "participants": self._refs("motion.consultation.participants", c.participants),
+            "attendees": NodeList("motion.consultation.attendees", [self._attendee(p) for p in c.participants])})
         factors = Node("motion.factors", {k: NodeList(f"motion.factors.{k}", list(v))
                                           for k, v in m.factors.__dict__.copy().items()})
         return Node("motion", {"filed": m.filed, "relief": NodeList("motion.relief", list(m.relief)),
                                "order": NodeList("motion.order", list(m.order)),
-                               "factors": factors, "consultation": consultation})
+                               "factors": factors, "consultation": consultation,
+                               "kind": m.kind, "title": MOTION_TITLES[m.kind],
+                               "remedy": _REMEDY[m.kind][0], "remedy_or": _REMEDY[m.kind][1],
+                               "tro": m.kind in ("tro", "both"), "pi": m.kind in ("pi", "both"),
+                               "both": m.kind == "both"})
+
+    def _attendee(self, key: str) -> str:
+        """A participant in the consultation: ``Name (Title, Organization), counsel for Plaintiff``."""
+        p = self.f.people[key]
+        c = self.f.case
+        org = self.f.organizations.get(p.organization) if p.organization else None
+        details = [d for d in (p.title, org.name if org else None) if d]
+        plaintiffs = f"Plaintiff{'s' if len(c.plaintiffs) > 1 else ''}"
+        defendants = f"Defendant{'s' if len(c.defendants) > 1 else ''}"
+        signer_org = self.f.people[c.counsel[0]].organization
+        if key in c.counsel or (p.organization and p.organization == signer_org):
+            side = f"counsel for {plaintiffs}"
+        elif key in c.plaintiffs or p.organization in c.plaintiffs:
+            side = f"for {plaintiffs}"
+        else:  # the government's counsel, or someone of a defendant
+            side = f"for {defendants}"
+        return f"{p.name}{' (' + ', '.join(details) + ')' if details else ''}, {side}"
 
     def _declaration(self) -> Node | None:
         d = self.f.declaration
@@ -357,3 +503,56 @@ class _ContextBuilder:
         return Node("declaration", {"declarant": self.parties[d.declarant], "place": d.place,
                                     "signed": d.signed,
                                     "statements": NodeList("declaration.statements", list(d.statements))})
+
+
+MOTION_TITLES = {"both": "Motion for a Temporary Restraining Order and Preliminary Injunction",
+                 "pi": "Motion for a Preliminary Injunction",
+                 "tro": "Motion for a Temporary Restraining Order"}
+_REMEDY = {"both": ("a temporary restraining order and a preliminary injunction",
+                    "a temporary restraining order or a preliminary injunction"),
+           "pi": ("a preliminary injunction", "a preliminary injunction"),
+           "tro": ("a temporary restraining order", "a temporary restraining order")}
+
+
+class _Mentions:
+    """How the statement of facts names each party, in order (events, then requests): in full
+    at its first mention (a person with title and organization, an organization with its defined
+    term), by name or term after. The parties of the case are named in full at the opening of
+    every paper that tells the facts, so they start out as mentioned."""
+
+    def __init__(self, parties: dict[str, Node], introduced: list[str]):
+        self.parties = parties
+        self.seen = set(introduced)
+
+    def of(self, key: str) -> str:
+        """The party ``key`` as this mention names it."""
+        data = self.parties[key]._data
+        if key in self.seen:
+            return data["term"]
+        self.seen.add(key)
+        return data["described"] if data["is_person"] else data["the_defined"]
+
+
+def _definition(terms: list[str], roles: list[str]) -> str:
+    """`` (“CBP” or “the agency”)``: the defined terms a name introduces, or nothing."""
+    names = [*terms, *roles]
+    return f" ({' or '.join(f'“{t}”' for t in names)})" if names else ""
+
+
+def _caption_lines(parties: list[Node]) -> list[str]:
+    """One caption line per party, in capitals (an official's capacity as written): ``;`` after
+    each but the last, ``,`` after the last."""
+    return [p._data["caption_name"] + ("," if i == len(parties) - 1 else ";") for i, p in enumerate(parties)]
+
+
+def _short_caption(first: Node) -> list[str]:
+    """``ACME CORP., et al.,``: the first party of a side with several."""
+    return [f"{first._data['caption_name']}, et al.,"]
+
+
+def _years_after(date: LegalDate, years: int) -> LegalDate:
+    """The same day (or month, or year) ``years`` later; February 29 becomes February 28."""
+    day = date.day
+    if day == 29 and date.month == 2:
+        day = 28
+    return LegalDate(date.year + years, date.month, day)
