@@ -137,7 +137,7 @@ def test_text_that_yaml_reads_as_a_number_or_true_false_is_an_error_quoting_the_
         f'{path}:{line_of(path, "kind: on")}: organizations.united_states.kind: on is read as true; '
         f'{QUOTE}: kind: "on"',
         f'{path}:{line_of(path, "title: NO")}: people.government_counsel.title: NO is read as false; {QUOTE}: title: "NO"',
-        f'{path}:81: case.court_no: 0700 is read as a number; {QUOTE}: court_no: "0700"',
+        f'{path}:{line_of(path, "court_no: 0700")}: case.court_no: 0700 is read as a number; {QUOTE}: court_no: "0700"',
         f'{path}:{line_of(path, "judge: yes")}: case.judge: yes is read as true; {QUOTE}: judge: "yes"',
         f'{path}:{line_of(path, "0x1F")}: case.jurisdiction: 0x1F is read as a number; '
         f'{QUOTE}: jurisdiction: "0x1F"',
@@ -161,7 +161,8 @@ def test_numbers_stay_numbers_where_numbers_are_wanted(facts_copy):
 def test_the_quoting_fix_keeps_the_confidential_mark(facts_copy):
     path = facts_copy(("  court_no: 24-00097", "  court_no: !confidential 0700"))
     assert messages(path) == [
-        f'{path}:81: case.court_no: 0700 is read as a number; {QUOTE}: court_no: !confidential "0700"']
+        f'{path}:{line_of(path, "court_no: !confidential")}: case.court_no: 0700 is read as a number; '
+        f'{QUOTE}: court_no: !confidential "0700"']
 
 
 @pytest.mark.parametrize("written", ["!confidential null", "!confidential ~", "!confidential"])
