@@ -128,7 +128,7 @@ def _paragraph_text(paragraph) -> str:
 
 def _excerpt(text: str, limit: int = 40) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit] + "…"
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
 
 
 def _at(tag: _Tag, message: str) -> str:

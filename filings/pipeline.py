@@ -26,6 +26,7 @@ from .exhibits import ExhibitSource, images_to_pdf, plan_exhibits
 from .depends import changed, fingerprints, index_nodes
 from .errors import display_path
 from .facts import Matter, load_facts
+from .lint import lint_template
 from .limits import DEFAULT_LIMITS, Limits
 from .outputs import MANIFEST, STATE_DIR, Generation, Input, OutputFolder, check_output_folder
 from .papers import Paper, select_papers
@@ -344,7 +345,13 @@ def check(facts_path: Path, *, templates_dir: Path | None = None, progress: Prog
     library = template_library(matter, templates_dir)
     context = build_context(matter)
     with tempfile.TemporaryDirectory(prefix="filings-check-") as tmp:
-        render_papers(Renderer(library, context), papers, Path(tmp), progress)
+        renderer = Renderer(library, context)
+        render_papers(renderer, papers, Path(tmp), progress)
+        exhibit_templates = Renderer(library, context, folder=f"{EXHIBITS_DIR}/")
+        for path in sorted({renderer.locate(p.template) for p in papers} |
+                           {exhibit_templates.locate(e.template) for e in matter.facts.exhibits if e.template}):
+            for problem in lint_template(path):  # what would keep the template from being edited in Word
+                warn(str(problem))
         if matter.facts.exhibits:
             sources = plan_exhibits(matter, Path(tmp) / "sources",
                                     Renderer(library, context, folder=f"{EXHIBITS_DIR}/"))
