@@ -16,8 +16,8 @@ Besides the facts, the context holds **named values** computed from them, so tha
 template's prose holds only wording and simple tags: the words for each side
 (``plaintiffs.role`` → ``Plaintiffs``), the caption lines, a party's name with its article
 or defined term (``org.the_name``, ``org.term``), an official's capacity, the motion's
-kind, timeliness. They are nodes' values like any fact, read-only and read-tracked under
-their own paths; docs/templates.md lists them all.
+kind, timeliness. They are nodes' values like any fact, read-only, and a read records the
+value's own path and the facts it is computed from; docs/templates.md lists them all.
 """
 from __future__ import annotations
 
@@ -132,14 +132,18 @@ class Empty:
 class Node:
     """A section of the facts; attributes are its facts. Reads are recorded.
 
-    ``_data`` is a read-only mapping of read-only values (see :func:`_frozen`).
+    ``_data`` is a read-only mapping of read-only values (see :func:`_frozen`). ``_sources``
+    maps a named value computed from other facts (``plaintiffs.role``) to the paths of those
+    facts (``case.plaintiffs``): reading the value records them too, so the manifest names the
+    facts a paper depends on, not only the values it printed.
     """
 
-    __slots__ = ("_data", "_path")
+    __slots__ = ("_data", "_path", "_sources")
 
-    def __init__(self, path: str, data: Mapping[str, Any]):
+    def __init__(self, path: str, data: Mapping[str, Any], sources: Mapping[str, Iterable[str]] | None = None):
         self._path = path
         self._data = MappingProxyType({k: _frozen(v, f"{path}.{k}" if path else k) for k, v in data.items()})
+        self._sources = MappingProxyType({k: tuple(v) for k, v in (sources or {}).items()})
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
@@ -150,6 +154,8 @@ class Node:
             raise UnknownFact(f"{self._path}.{name}" if self._path else name, self._data) from None
         if not isinstance(value, NodeList):  # a list records itself when it is read
             _record(f"{self._path}.{name}")  # a section too: which one it is (events.3.exhibit → exhibits.1)
+        for source in self._sources.get(name, ()):
+            _record(source)
         return Empty(f"{self._path}.{name}") if value is None else value
 
     def __getitem__(self, name: str) -> Any:
@@ -284,7 +290,8 @@ class _ContextBuilder:
             "claims": NodeList("claims", [Node(f"claims.{i}", {
                 "title": c.title, "number": i + 1, "label": f"Count {_roman(i + 1)}",
                 "cited": f"Count {_roman(i + 1)}, {c.title}",
-                "allegations": NodeList(f"claims.{i}.allegations", list(c.allegations))})
+                "allegations": NodeList(f"claims.{i}.allegations", list(c.allegations))},
+                {"label": ["claims"], "cited": ["claims", f"claims.{i}.title"]})
                 for i, c in enumerate(f.claims)]),
             "relief": NodeList("relief", list(f.relief)),
             "motion": self._motion(),
@@ -318,7 +325,11 @@ class _ContextBuilder:
                     address=NodeList(f"organizations.{key}.address", list(o.address)),
                     public_owners=NodeList(f"organizations.{key}.public_owners", list(o.public_owners)),
                     affiliates=NodeList(f"organizations.{key}.affiliates", list(o.affiliates)))
-        node = Node(f"organizations.{key}", data)
+        naming = self._naming(key)
+        sources = {name: naming for name in ("the_name", "term", "described", "as_party", "caption_name",
+                                             "is_sovereign", "is_agency")}
+        sources.update(defined=naming + _ROLES, the_defined=naming + _ROLES)
+        node = Node(f"organizations.{key}", data, sources)
         node._data = MappingProxyType({**node._data, "org": node})  # an organization's organization is itself
         return node
 
@@ -343,7 +354,20 @@ class _ContextBuilder:
                     caption_name=p.name.upper() + (f", {in_capacity}" if in_capacity else ""),
                     pronoun=pronoun, their=their, in_capacity=in_capacity, is_counsel=is_counsel,
                     is_sovereign=False, is_agency=False)
-        return Node(f"people.{key}", data)
+        naming = self._naming(key)
+        sources = {name: naming for name in ("pronoun", "their", "in_capacity", "as_party", "caption_name",
+                                             "the_name", "term")}
+        sources.update(defined=naming + _ROLES, the_defined=naming + _ROLES, is_counsel=["case.counsel"],
+                       described=naming + (self._naming(p.organization) if org is not None else [])
+                       + ["case.counsel", "case.plaintiffs"])
+        return Node(f"people.{key}", data, sources)
+
+    def _naming(self, key: str) -> list[str]:
+        """The facts that decide how a party is named: name, short, article, term and kind of
+        an organization; name, title, pronoun, capacity and organization of a person."""
+        if key in self.f.organizations:
+            return [f"organizations.{key}.{n}" for n in ("name", "short", "article", "term", "kind")]
+        return [f"people.{key}.{n}" for n in ("name", "title", "pronoun", "capacity", "organization")]
 
     def _described(self, p, org: Node | None, is_counsel: bool) -> str:
         """`` (counsel for Plaintiff)``, `` (Director, CBP)``, `` (Director)``, `` (CBP)`` or nothing."""
@@ -364,12 +388,17 @@ class _ContextBuilder:
         if several and role == "Plaintiff":
             defined += " (together, “Plaintiffs”)"
             the_defined += " (together, “Plaintiffs”)"
+        side = [f"case.{path}"]
+        naming = [n for i in ids for n in self._naming(i)]
+        sources = {name: side for name in ("role", "possessive", "several", "count", "first")}
+        sources.update(pronoun=side + self._naming(ids[0]), their=side + self._naming(ids[0]), names=side + naming,
+                       defined=side + naming + _ROLES, the_defined=side + naming + _ROLES)
         return Node(path, {
             "role": role + ("s" if several else ""), "possessive": role + ("s’" if several else "’s"),
             "several": several, "count": len(parties),
             "pronoun": "they" if several else first["pronoun"], "their": "their" if several else first["their"],
             "names": and_join([p._data["as_party"] for p in parties]),
-            "defined": defined, "the_defined": the_defined, "first": parties[0]})
+            "defined": defined, "the_defined": the_defined, "first": parties[0]}, sources)
 
     def _caption(self) -> Node:
         """The caption's party lines: ``caption.full`` names every party (summons, complaint);
@@ -379,11 +408,13 @@ class _ContextBuilder:
         full = {side: _caption_lines([self.parties[i] for i in getattr(c, side)]) for side in ("plaintiffs", "defendants")}
         shown = {side: (_short_caption(self.parties[getattr(c, side)[0]]) if short and len(getattr(c, side)) > 1
                         else full[side]) for side in full}
+        naming = {side: [f"case.{side}"] + [n for i in getattr(c, side) for n in self._naming(i)] for side in full}
         return Node("caption", {
             "plaintiffs": NodeList("caption.plaintiffs", shown["plaintiffs"]),
             "defendants": NodeList("caption.defendants", shown["defendants"]),
             "full": Node("caption.full", {side: NodeList(f"caption.full.{side}", lines)
-                                          for side, lines in full.items()})})
+                                          for side, lines in full.items()}, naming)},
+            {side: lines + ["settings.caption"] for side, lines in naming.items()})
 
     # -- the case and the facts statement
 
@@ -406,13 +437,19 @@ class _ContextBuilder:
                     agencies=NodeList("case.agencies", agencies), agency=agencies[0] if agencies else None,
                     accrued=accrued, limitation_deadline=deadline,
                     timely=bool(deadline and c.filed.as_date() <= deadline.as_date()))
-        return Node("case", data)
+        dates = ["events"] + [f"events.{i}.date" for i in range(len(self.f.events))]
+        kinds = ["case.defendants"] + [f"organizations.{d}.kind" for d in c.defendants if d in self.f.organizations]
+        sources = {"number": ["case.court_no"], "residual": ["case.jurisdiction"], "statute": ["case.jurisdiction"],
+                   "co_counsel": ["case.counsel"], "agencies": kinds, "agency": kinds, "accrued": dates,
+                   "limitation_deadline": dates, "timely": dates + ["case.filed"]}
+        return Node("case", data, sources)
 
     def _program(self, key: str, p) -> Node:
         notices = [Node(f"programs.{key}.notices.{i}", {
             **n.__dict__, "citation": f"{n.volume} Fed. Reg. {n.page:,} ({n.published.short()})",
             "cited": f"{n.volume} Fed. Reg. {n.page:,} ({n.published.short()})"
-                     + (f" (effective {n.effective.short()})" if n.effective else "")})
+                     + (f" (effective {n.effective.short()})" if n.effective else "")},
+            {"cited": [f"programs.{key}.notices.{i}.{f}" for f in ("volume", "page", "published", "effective")]})
             for i, n in enumerate(p.notices)]
         data = p.__dict__.copy()
         term = p.term or (p.short if p.short and p.short != p.name else None)
@@ -422,7 +459,12 @@ class _ContextBuilder:
                     the_name=the_name, term=term or the_name, defined=p.name + definition,
                     the_defined=the_name + definition,
                     citations=NodeList(f"programs.{key}.citations", [n._data["cited"] for n in notices]))
-        return Node(f"programs.{key}", data)
+        naming = [f"programs.{key}.{n}" for n in ("name", "short", "article", "term")]
+        sources = {name: naming for name in ("the_name", "term", "defined", "the_defined")}
+        sources["citations"] = [f"programs.{key}.notices"] + [
+            f"programs.{key}.notices.{i}.{f}" for i in range(len(notices)) for f in ("volume", "page", "published",
+                                                                                    "effective")]
+        return Node(f"programs.{key}", data, sources)
 
     def _exhibit(self, i: int, e) -> Node:
         data = e.__dict__.copy()
@@ -444,7 +486,10 @@ class _ContextBuilder:
                     notice_days=e.date.days_until(e.effective) if e.effective and e.date.is_day else None,
                     expired=bool(e.until and e.until < self.f.case.filed),
                     actor_mention=self.mentions.of(e.actor))
-        return Node(f"events.{i}", data)
+        here = f"events.{i}"
+        return Node(here, data, {"notice_days": [f"{here}.date", f"{here}.effective"],
+                                 "expired": [f"{here}.until", "case.filed"],
+                                 "actor_mention": [f"{here}.actor", *_MENTIONED, *self._naming(e.actor)]})
 
     def _request(self, i: int, r) -> Node:
         data = r.__dict__.copy()
@@ -453,12 +498,15 @@ class _ContextBuilder:
         if r.response:
             response = Node(f"requests.{i}.response", {**r.response.__dict__,
                                                         "by": self.parties[r.response.by],
-                                                        "by_mention": self.mentions.of(r.response.by)})
+                                                        "by_mention": self.mentions.of(r.response.by)},
+                            {"by_mention": [f"requests.{i}.response.by", *_MENTIONED, *self._naming(r.response.by)]})
         data.update(sender=self.parties[r.sender], recipient=self.parties[r.to],
                     exhibit=self.exhibits.get(r.exhibit), response=response, number=i + 1,
                     sender_mention=sender_mention, recipient_mention=recipient_mention)
         data.pop("to", None)
-        return Node(f"requests.{i}", data)
+        here = f"requests.{i}"
+        return Node(here, data, {"sender_mention": [f"{here}.sender", *_MENTIONED, *self._naming(r.sender)],
+                                 "recipient_mention": [f"{here}.recipient", *_MENTIONED, *self._naming(r.to)]})
 
     def _motion(self) -> Node | None:
         m = self.f.motion
@@ -468,7 +516,9 @@ class _ContextBuilder:
         consultation = Node("motion.consultation", {
             "date": c.date, "time": legal_time(c.time), "channel": c.channel, "outcome": c.outcome,
             "participants": self._refs("motion.consultation.participants", c.participants),
-            "attendees": NodeList("motion.consultation.attendees", [self._attendee(p) for p in c.participants])})
+            "attendees": NodeList("motion.consultation.attendees", [self._attendee(p) for p in c.participants])},
+            {"attendees": ["motion.consultation.participants", *_ROLES, "case.counsel"]
+             + [n for p in c.participants for n in self._naming(p)]})
         factors = Node("motion.factors", {k: NodeList(f"motion.factors.{k}", list(v))
                                           for k, v in m.factors.__dict__.copy().items()})
         return Node("motion", {"filed": m.filed, "relief": NodeList("motion.relief", list(m.relief)),
@@ -477,7 +527,8 @@ class _ContextBuilder:
                                "kind": m.kind, "title": MOTION_TITLES[m.kind],
                                "remedy": _REMEDY[m.kind][0], "remedy_or": _REMEDY[m.kind][1],
                                "tro": m.kind in ("tro", "both"), "pi": m.kind in ("pi", "both"),
-                               "both": m.kind == "both"})
+                               "both": m.kind == "both"},
+                    {name: ["motion.kind"] for name in ("title", "remedy", "remedy_or", "tro", "pi", "both")})
 
     def _attendee(self, key: str) -> str:
         """A participant in the consultation: ``Name (Title, Organization), counsel for Plaintiff``."""
@@ -504,6 +555,9 @@ class _ContextBuilder:
                                     "signed": d.signed,
                                     "statements": NodeList("declaration.statements", list(d.statements))})
 
+
+_ROLES = ["case.plaintiffs", "case.defendants"]  # which parties are "Plaintiff" and "the agency"
+_MENTIONED = ["events", "requests"]  # whether a party was mentioned before, in the statement of facts
 
 MOTION_TITLES = {"both": "Motion for a Temporary Restraining Order and Preliminary Injunction",
                  "pi": "Motion for a Preliminary Injunction",

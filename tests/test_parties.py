@@ -21,7 +21,7 @@ from docx.oxml.ns import qn
 
 from filings import pdf
 from filings.context import build_context, tracking
-from filings.depends import changed, fingerprints, index_nodes
+from filings.depends import MISSING, changed, fingerprint_at, fingerprints, index_nodes
 from filings.errors import FactsError
 from filings.facts import load_facts
 from filings.lint import lint_template
@@ -192,12 +192,23 @@ def test_named_values_are_read_tracked(facts_copy):
     reads: set[str] = set()
     with tracking(reads):
         assert context["plaintiffs"].role == "Plaintiff"
-        assert context["caption"].defendants[0] == "UNITED STATES, et al.,"
-        assert context["case"].timely
-    assert {"plaintiffs.role", "caption.defendants", "case.timely"} <= reads
+        assert context["case"].number == "24-00097"
+        assert context["programs"][0].term == "C-TPAT"
+    # the value read, and the facts it comes from
+    assert {"plaintiffs.role", "case.plaintiffs", "case.number", "case.court_no", "programs.ctpat.term",
+            "programs.ctpat.short", "programs.ctpat.name"} <= reads
     recorded = fingerprints(index_nodes(context), reads)
     two = build_context(load_facts(facts_copy(("  plaintiffs: [seko]", "  plaintiffs: [seko, firm]"))))
-    assert changed(index_nodes(two), recorded) == ["plaintiffs.role"]
+    assert changed(index_nodes(two), recorded) == ["case.plaintiffs", "plaintiffs.role"]
+
+
+@pytest.mark.parametrize("facts", [EXAMPLE, MANY])
+def test_every_named_value_names_facts_that_exist(facts):
+    index = index_nodes(build_context(load_facts(facts)))
+    sources = {path for node in index.values() if hasattr(node, "_sources") for paths in node._sources.values()
+               for path in paths}
+    assert len(sources) > 50
+    assert [path for path in sorted(sources) if fingerprint_at(index, path) == MISSING] == []
 
 
 @pytest.mark.parametrize("tag, text", [
