@@ -345,19 +345,24 @@ def check(facts_path: Path, *, templates_dir: Path | None = None, progress: Prog
     library = template_library(matter, templates_dir)
     context = build_context(matter)
     with tempfile.TemporaryDirectory(prefix="filings-check-") as tmp:
-        renderer = Renderer(library, context)
-        render_papers(renderer, papers, Path(tmp), progress)
-        exhibit_templates = Renderer(library, context, folder=f"{EXHIBITS_DIR}/")
-        for path in sorted({renderer.locate(p.template) for p in papers} |
-                           {exhibit_templates.locate(e.template) for e in matter.facts.exhibits if e.template}):
-            for problem in lint_template(path):  # what would keep the template from being edited in Word
-                warn(str(problem))
+        render_papers(Renderer(library, context), papers, Path(tmp), progress)
         if matter.facts.exhibits:
             sources = plan_exhibits(matter, Path(tmp) / "sources",
                                     Renderer(library, context, folder=f"{EXHIBITS_DIR}/"))
             pdfs = [s for s in sources if s.pdf == s.source]  # Word exhibits are checked when converted
             check_exhibits(_exhibit_pdfs(matter, context, pdfs), warn)
+        _lint(library, context, papers, matter, warn)
     return papers, len(matter.facts.exhibits)
+
+
+def _lint(library: TemplateLibrary, context, papers: list[Paper], matter: Matter, warn: Progress) -> None:
+    """Warn of what in each template used would break or keep it from being edited in Word."""
+    exhibit_templates = Renderer(library, context, folder=f"{EXHIBITS_DIR}/")
+    paths = {Renderer(library, context).locate(p.template) for p in papers}
+    paths |= {exhibit_templates.locate(e.template) for e in matter.facts.exhibits if e.template}
+    for path in sorted(paths):
+        for problem in lint_template(path):
+            warn(str(problem))
 
 
 def _write_manifest(generation: Path, matter: Matter, papers: list[BuiltPaper]) -> None:
