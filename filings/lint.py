@@ -94,17 +94,34 @@ def lint_template(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> list[Pro
     return problems
 
 
-def _lint_part(root, where: str) -> list[str]:
-    """The problems of one part of the document (body, header, footer, notes)."""
+def unreadable_tags(part_xml: str) -> list[str]:
+    """The problems of one part's XML that docxtpl would not report but get wrong: a tag begun in
+    one paragraph and ended in another (it would join the paragraphs) and a ``{%p`` tag sharing
+    its paragraph (the text would be lost). The renderer refuses a template that has them."""
+    if "{" not in part_xml:
+        return []
+    root = etree.fromstring(part_xml.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True,
+                                                                      huge_tree=True))
+    return _lint_part(root, "", full=False)
+
+
+def _lint_part(root, where: str, full: bool = True) -> list[str]:
+    """The problems of one part of the document (body, header, footer, notes); with ``full``
+    false, only those that would make docxtpl render something else than the paragraphs show."""
     problems: list[str] = []
     stack: list[_Tag] = []
-    for number, paragraph in enumerate(root.iter(f"{W}p"), 1):
-        text = _paragraph_text(paragraph)
+    paragraphs = [(p, _paragraph_text(p)) for p in root.iter(f"{W}p")]
+    for number, (paragraph, text) in enumerate(paragraphs, 1):
         if "{" not in text and "}" not in text:
             continue
-        tags, split = _tags_of(text, number, where)
-        problems += split
+        tags, split, unclosed = _tags_of(text, number, where)
+        if full:
+            problems += split
+        elif unclosed and _closed_later(unclosed, [t for _, t in paragraphs[number:]]):
+            problems += split[-1:]  # docxtpl would join the paragraphs up to the closer
         problems += _paragraph_level(paragraph, text, tags)
+        if not full:
+            continue
         for tag in tags:
             problems += _logic(tag)
             problems += _structure(tag, stack)
@@ -135,8 +152,20 @@ def _at(tag: _Tag, message: str) -> str:
     return f'{tag.where}paragraph {tag.paragraph} ("{_excerpt(tag.text)}"): {message}'
 
 
-def _tags_of(text: str, number: int, where: str) -> tuple[list[_Tag], list[str]]:
-    """The tags of one paragraph's text, and the problems of tags not closed in it."""
+def _closed_later(closer: str, later: list[str]) -> bool:
+    """Whether ``closer`` comes in a later paragraph before any tag opens: the tag spans paragraphs."""
+    for text in later:
+        opener, end = _OPENER.search(text), text.find(closer)
+        if end >= 0 and (opener is None or end < opener.start()):
+            return True
+        if opener is not None:
+            return False
+    return False
+
+
+def _tags_of(text: str, number: int, where: str) -> tuple[list[_Tag], list[str], str | None]:
+    """The tags of one paragraph's text, the problems of tags not closed in it, and the closer
+    of a tag left open at its end (None when every tag closes)."""
     tags: list[_Tag] = []
     problems: list[str] = []
     pos = 0
@@ -148,14 +177,14 @@ def _tags_of(text: str, number: int, where: str) -> tuple[list[_Tag], list[str]]
                             f"'{stray.group()}' closes no tag opened in this paragraph; a tag must begin and "
                             "end in the same paragraph")
         if not opener:
-            return tags, problems
+            return tags, problems, None
         close = _DELIMITERS[opener.group()]
         end = text.find(close, opener.end())
         if end < 0:
             problems.append(f'{where}paragraph {number} ("{_excerpt(text[opener.start():])}"): '
                             f"'{opener.group()}' opens a tag that is not closed in this paragraph; a tag must "
                             f"begin and end in the same paragraph (close it with '{close}')")
-            return tags, problems
+            return tags, problems, close
         tags.append(_read_tag(text[opener.start():end + 2], number, where))
         pos = end + 2
 

@@ -53,6 +53,7 @@ from .dates import LegalDate
 from .errors import TemplateError, display_path
 from .library import TemplateLibrary
 from .limits import DEFAULT_LIMITS, Limits
+from .lint import unreadable_tags
 from .office import OfficeFileError, sanitize_office
 from .wording import PLURAL_PRONOUNS, capfirst, indefinite, number_words, plural_noun, plural_verb, roman
 
@@ -753,9 +754,14 @@ class _DocxTemplate(DocxTemplate):
     """docxtpl's template, with tags read as typed: ``&`` and quotes as they are (Word stores
     ``{{ xs|join(' & ') }}`` as ``' &amp; '``, which would print ``&amp;``), and the “smart
     quotes” and no-break spaces Word's AutoCorrect puts in a tag made straight quotes and
-    spaces, so a template edited in Word renders."""
+    spaces, so a template edited in Word renders. A tag that begins in one paragraph and ends
+    in another, or a ``{%p`` tag beside text, is refused with one line naming the paragraph
+    (docxtpl would join the paragraphs or drop the text)."""
 
     def patch_xml(self, src_xml: str) -> str:
+        unreadable = unreadable_tags(src_xml)
+        if unreadable:  # docxtpl would join the paragraphs or drop the text: one clear line instead
+            raise jinja2.TemplateError(unreadable[0])
         src_xml = super().patch_xml(src_xml)
         return _IN_TAG.sub(lambda m: _as_typed(m.group(0)), src_xml)
 

@@ -22,7 +22,7 @@ from docx.oxml.ns import qn
 from filings import pdf
 from filings.context import build_context, tracking
 from filings.depends import MISSING, changed, fingerprint_at, fingerprints, index_nodes
-from filings.errors import FactsError
+from filings.errors import FactsError, TemplateError
 from filings.facts import load_facts
 from filings.lint import lint_template
 from filings.papers import PAPERS
@@ -240,7 +240,7 @@ def test_filters_and_values(tmp_path, tag, text):
 
 def test_agree_needs_something_to_agree_with(tmp_path):
     name = make_template(tmp_path, "t.docx", "{{ 'is'|agree(case.filed) }}")
-    with pytest.raises(Exception) as info:
+    with pytest.raises(TemplateError) as info:
         Renderer(tmp_path, build_context(load_facts(EXAMPLE))).render(name, tmp_path / "out.docx")
     assert str(info.value) == (f"{tmp_path / name}: paragraph 1 (\"{{{{ 'is'|agree(case.filed) }}}}\"): |agree "
                                "needs a side (plaintiffs, defendants), a list, a number or a pronoun to agree with, "
@@ -299,6 +299,22 @@ def test_a_paragraph_reworded_in_word_renders(tmp_path, template_tree):
             "bring this action against Defendants United States, Department of Commerce (“Commerce” or “the "
             f"agency”), U.S. Customs and Border Protection (“CBP”), and {OFFICIAL}, and allege the following:") \
         in text_of(out, "complaint")
+
+
+@pytest.mark.parametrize("paragraphs, message", [
+    (("Intro {{ case.", "title }} more"),
+     'paragraph 1 ("{{ case."): \'{{\' opens a tag that is not closed in this paragraph; a tag must begin and end '
+     "in the same paragraph (close it with '}}')"),
+    (("{%p if case.judge %} Before the judge", "{%p endif %}"),
+     'paragraph 1 ("{%p if case.judge %}"): {%p if %} shares its paragraph with text ("Before the judge"), which '
+     "would be lost; put the tag in a paragraph of its own"),
+])
+def test_what_docxtpl_would_get_wrong_fails_with_one_line(tmp_path, paragraphs, message):
+    """docxtpl would join the two paragraphs, or drop the text beside the paragraph tag."""
+    name = make_template(tmp_path, "t.docx", *paragraphs)
+    with pytest.raises(TemplateError) as info:
+        Renderer(tmp_path, build_context(load_facts(EXAMPLE))).render(name, tmp_path / "out.docx")
+    assert str(info.value) == f"{tmp_path / name}: {message}"
 
 
 # --------------------------------------------------------------------------- the lint
