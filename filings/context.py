@@ -405,7 +405,8 @@ class _ContextBuilder:
         ``caption.plaintiffs``/``defendants`` follow ``settings.caption`` (short: ``ACME CORP., et
         al.,`` when a side has several parties)."""
         c, short = self.f.case, self.f.settings.caption == "short"
-        full = {side: _caption_lines([self.parties[i] for i in getattr(c, side)]) for side in ("plaintiffs", "defendants")}
+        full = {side: _caption_lines([self.parties[i] for i in getattr(c, side)])
+                for side in ("plaintiffs", "defendants")}
         shown = {side: (_short_caption(self.parties[getattr(c, side)[0]]) if short and len(getattr(c, side)) > 1
                         else full[side]) for side in full}
         naming = {side: [f"case.{side}"] + [n for i in getattr(c, side) for n in self._naming(i)] for side in full}

@@ -71,9 +71,9 @@ def _markup_of(value: Any) -> Markup:
 
 @jinja2.pass_environment
 def _and_list(environment, items, sep: str = ",", attribute: str | None = None) -> Markup:
-    """``a``, ``a and b``, ``a, b, and c``; ``and_list(';')``: ``a; b; and c`` (``a; and b``: items
-    that hold commas); ``attribute='term'``
-    lists that value of each item (each item escaped once, markup kept)."""
+    """``a``, ``a and b``, ``a, b, and c``; ``and_list(';')`` for items that hold commas: ``a; and b``,
+    ``a; b; and c``; ``attribute='term'`` lists that value of each item (each item escaped once,
+    markup kept)."""
     if attribute is not None:
         items = map(jinja2.filters.make_attrgetter(environment, attribute), items)
     words = [_markup_of(i) for i in items]
@@ -208,8 +208,8 @@ def _as_text(fn: Callable) -> Callable:
 
 
 _PER_TEXT = ("upper", "lower", "title", "replace", "nobreak")
-_AS_TEXT = ("capitalize", "capfirst", "a", "plural", "agree", "trim", "truncate", "wordwrap", "center", "reverse", "first", "last",
-            "indent", "list", "wordcount", "length", "count")
+_AS_TEXT = ("capitalize", "capfirst", "a", "plural", "agree", "trim", "truncate", "wordwrap", "center", "reverse",
+            "first", "last", "indent", "list", "wordcount", "length", "count")
 
 
 # --------------------------------------------------------------------------- bounds
