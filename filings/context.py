@@ -11,6 +11,13 @@ the same one: a node's facts are a ``MappingProxyType``, lists are tuples, and n
 reachable from a node is a list, a dict or a model. A template cannot change what the
 next paper prints. Printed as markup (``__html__``, used by ``join`` and by Markup), a
 fact is XML-escaped text, so ``AT&T`` never turns into a broken entity in the DOCX.
+
+Besides the facts, the context holds **named values** computed from them, so that a
+template's prose holds only wording and simple tags: the words for each side
+(``plaintiffs.role`` → ``Plaintiffs``), the caption lines, a party's name with its article
+or defined term (``org.the_name``, ``org.term``), an official's capacity, the motion's
+kind, timeliness. They are nodes' values like any fact, read-only, and a read records the
+value's own path and the facts it is computed from; docs/templates.md lists them all.
 """
 from __future__ import annotations
 
@@ -31,6 +38,7 @@ from pydantic import BaseModel
 from .dates import LegalDate, legal_time
 from .facts import Facts, Matter, extra_value
 from .typography import smart_quotes
+from .wording import and_join, roman as _roman
 
 if TYPE_CHECKING:
     from .papers import Filing
@@ -127,14 +135,18 @@ class Empty:
 class Node:
     """A section of the facts; attributes are its facts. Reads are recorded.
 
-    ``_data`` is a read-only mapping of read-only values (see :func:`_frozen`).
+    ``_data`` is a read-only mapping of read-only values (see :func:`_frozen`). ``_sources``
+    maps a named value computed from other facts (``plaintiffs.role``) to the paths of those
+    facts (``case.plaintiffs``): reading the value records them too, so the manifest names the
+    facts a paper depends on, not only the values it printed.
     """
 
-    __slots__ = ("_data", "_path")
+    __slots__ = ("_data", "_path", "_sources")
 
-    def __init__(self, path: str, data: Mapping[str, Any]):
+    def __init__(self, path: str, data: Mapping[str, Any], sources: Mapping[str, Iterable[str]] | None = None):
         self._path = path
         self._data = MappingProxyType({k: _frozen(v, f"{path}.{k}" if path else k) for k, v in data.items()})
+        self._sources = MappingProxyType({k: tuple(v) for k, v in (sources or {}).items()})
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):
@@ -145,6 +157,8 @@ class Node:
             raise UnknownFact(f"{self._path}.{name}" if self._path else name, self._data) from None
         if not isinstance(value, NodeList):  # a list records itself when it is read
             _record(f"{self._path}.{name}")  # a section too: which one it is (events.3.exhibit → exhibits.1)
+        for source in self._sources.get(name, ()):
+            _record(source)
         return Empty(f"{self._path}.{name}") if value is None else value
 
     def __getitem__(self, name: str) -> Any:
@@ -195,6 +209,12 @@ class NodeList:
 
     def __bool__(self) -> bool:
         return bool(self._items)
+
+    @property
+    def several(self) -> bool:
+        """True when the list holds more than one item (``{% if claims.several %}``); a read of the list."""
+        _record(self._path)
+        return len(self._items) > 1
 
     def __str__(self) -> str:
         raise SectionPrinted(self._path, "loop over it with {% for %}, or print it with |and_list")
@@ -256,16 +276,28 @@ def free_facts(path: str, value: Any) -> Any:
 
 
 class _ContextBuilder:
-    """Turns :class:`Facts` into nodes, resolving ids to the nodes they name."""
+    """Turns :class:`Facts` into nodes, resolving ids to the nodes they name.
+
+    Besides the facts, each node carries the named values templates print instead of
+    computing them (``plaintiffs.role``, ``org.the_name``, ``case.timely``, ...), computed
+    here once from the facts: a template reads them like facts, and each read is recorded
+    under the value's own path, so a paper that printed ``plaintiffs.role`` is stale when the
+    number of plaintiffs changes.
+    """
 
     def __init__(self, facts: Facts, filings: Sequence[Filing] = ()):
         self.f = facts
         self.filings = filings
+        c = facts.case
+        self.sole_plaintiff = c.plaintiffs[0] if len(c.plaintiffs) == 1 else None
+        agencies = [d for d in c.defendants if d in facts.organizations and facts.organizations[d].kind == "agency"]
+        self.agency_id = agencies[0] if agencies else None
         self.orgs = {k: self._org(k, o) for k, o in facts.organizations.items()}
         self.people = {k: self._person(k, p) for k, p in facts.people.items()}
         self.parties = {**self.orgs, **self.people}
         self.exhibits = {e.id: self._exhibit(i, e) for i, e in enumerate(facts.exhibits)}
         self.programs = {k: self._program(k, p) for k, p in facts.programs.items()}
+        self.mentions = _Mentions(self.parties, [*c.plaintiffs, *c.defendants])
 
     def context(self) -> dict[str, Any]:
         f = self.f
@@ -275,12 +307,17 @@ class _ContextBuilder:
             "case": case,
             "plaintiff": case._data["plaintiffs"][0],
             "signer": case._data["counsel"][0],
+            "plaintiffs": self._side("plaintiffs", "Plaintiff", f.case.plaintiffs),
+            "defendants": self._side("defendants", "Defendant", f.case.defendants),
+            "caption": self._caption(),
             "programs": NodeList("programs", list(self.programs.values())),
             "events": NodeList("events", [self._event(i, e) for i, e in enumerate(f.events)]),
             "requests": NodeList("requests", [self._request(i, r) for i, r in enumerate(f.requests)]),
             "claims": NodeList("claims", [Node(f"claims.{i}", {
-                "title": c.title, "number": i + 1,
-                "allegations": NodeList(f"claims.{i}.allegations", list(c.allegations))})
+                "title": c.title, "number": i + 1, "label": f"Count {_roman(i + 1)}",
+                "cited": f"Count {_roman(i + 1)}, {c.title}",
+                "allegations": NodeList(f"claims.{i}.allegations", list(c.allegations))},
+                {"label": ["claims"], "cited": ["claims", f"claims.{i}.title"]})
                 for i, c in enumerate(f.claims)]),
             "relief": NodeList("relief", list(f.relief)),
             "motion": self._motion(),
@@ -310,21 +347,119 @@ class _ContextBuilder:
     def _refs(self, path: str, ids: list[str]) -> NodeList:
         return NodeList(path, [self.parties[i] for i in ids])
 
+    # -- parties
+
+    def _role_terms(self, key: str) -> list[str]:
+        """The role words a party is defined as: the only plaintiff is “Plaintiff”, the first
+        agency among the defendants “the agency” (the facts speak of them so)."""
+        return (["Plaintiff"] if key == self.sole_plaintiff else []) + (["the agency"] if key == self.agency_id else [])
+
     def _org(self, key: str, o) -> Node:
         data = o.__dict__.copy()
-        data.update(id=key, short=o.short or o.name, is_person=False,
+        term = o.term or (o.short if o.short and o.short != o.name else None)
+        the_name = f"{o.article} {o.name}" if o.article else o.name
+        definition = _definition([term] if term else [], self._role_terms(key))
+        data.update(id=key, short=o.short or o.name, is_person=False, the_name=the_name, term=term or the_name,
+                    defined=o.name + definition, the_defined=the_name + definition, described=term or the_name,
+                    as_party=o.name, caption_name=o.name.upper(), pronoun="it", their="its",
+                    organization=None, capacity=None, in_capacity=None, is_counsel=False,
+                    is_sovereign=o.kind == "sovereign", is_agency=o.kind == "agency",
                     address=NodeList(f"organizations.{key}.address", list(o.address)),
                     public_owners=NodeList(f"organizations.{key}.public_owners", list(o.public_owners)),
                     affiliates=NodeList(f"organizations.{key}.affiliates", list(o.affiliates)))
-        return Node(f"organizations.{key}", data)
+        naming = self._naming(key)
+        sources = {name: naming for name in ("the_name", "term", "described", "as_party", "caption_name",
+                                             "is_sovereign", "is_agency")}
+        sources.update(defined=naming + _ROLES, the_defined=naming + _ROLES)
+        node = Node(f"organizations.{key}", data, sources)
+        node._data = MappingProxyType({**node._data, "org": node})  # an organization's organization is itself
+        return node
 
     def _person(self, key: str, p) -> Node:
         org = self.orgs.get(p.organization) if p.organization else None
         address = list(p.address) or (list(org._data["address"]) if org is not None else [])
+        pronoun = p.pronoun or "they"
+        their = {"he": "his", "she": "her", "they": "their"}[pronoun]
+        in_capacity = None
+        if p.capacity == "official":
+            in_capacity = (f"in {their} official capacity as {p.title}" if p.pronoun
+                           else f"in the official capacity of {p.title}")
+        as_party = f"{p.name}, {in_capacity}" if in_capacity else p.name
+        is_counsel = key in self.f.case.counsel
         data = p.__dict__.copy()
-        data.update(id=key, short=p.name, is_person=True, organization=org,
-                    address=NodeList(f"people.{key}.address", address))
-        return Node(f"people.{key}", data)
+        data.update(id=key, short=p.name, is_person=True, organization=org, org=org,
+                    address=NodeList(f"people.{key}.address", address),
+                    article="", the_name=p.name, term=p.name,
+                    defined=as_party + _definition([], self._role_terms(key)),
+                    the_defined=as_party + _definition([], self._role_terms(key)),
+                    described=p.name + self._described(p, org, is_counsel), as_party=as_party,
+                    caption_name=p.name.upper() + (f", {in_capacity}" if in_capacity else ""),
+                    pronoun=pronoun, their=their, in_capacity=in_capacity, is_counsel=is_counsel,
+                    is_sovereign=False, is_agency=False)
+        naming = self._naming(key)
+        sources = {name: naming for name in ("pronoun", "their", "in_capacity", "as_party", "caption_name",
+                                             "the_name", "term")}
+        sources.update(defined=naming + _ROLES, the_defined=naming + _ROLES, is_counsel=["case.counsel"],
+                       described=naming + (self._naming(p.organization) if org is not None else [])
+                       + ["case.counsel", "case.plaintiffs"])
+        return Node(f"people.{key}", data, sources)
+
+    def _naming(self, key: str) -> list[str]:
+        """The facts that decide how a party is named: name, short, article, term and kind of
+        an organization; name, title, pronoun, capacity and organization of a person."""
+        if key in self.f.organizations:
+            return [f"organizations.{key}.{n}" for n in ("name", "short", "article", "term", "kind")]
+        return [f"people.{key}.{n}" for n in ("name", "title", "pronoun", "capacity", "organization")]
+
+    def _described(self, p, org: Node | None, is_counsel: bool) -> str:
+        """`` (counsel for Plaintiff)``, `` (Director, CBP)``, `` (Director)``, `` (CBP)`` or nothing."""
+        if is_counsel:
+            several = len(self.f.case.plaintiffs) > 1
+            return f" (counsel for Plaintiff{'s' if several else ''})"
+        org_term = org._data["term"] if org is not None else None
+        details = [d for d in (p.title, org_term) if d]
+        return f" ({', '.join(details)})" if details else ""
+
+    def _side(self, path: str, role: str, ids: list[str]) -> Node:
+        """``plaintiffs`` or ``defendants``: the words for one side of the case."""
+        parties = [self.parties[i] for i in ids]
+        several = len(parties) > 1
+        first = parties[0]._data
+        defined = and_join([p._data["defined"] for p in parties])
+        the_defined = and_join([p._data["the_defined"] for p in parties])
+        if several and role == "Plaintiff":
+            defined += " (together, “Plaintiffs”)"
+            the_defined += " (together, “Plaintiffs”)"
+        side = [f"case.{path}"]
+        naming = [n for i in ids for n in self._naming(i)]
+        sources = {name: side for name in ("role", "possessive", "several", "count", "first")}
+        sources.update(pronoun=side + self._naming(ids[0]), their=side + self._naming(ids[0]), names=side + naming,
+                       defined=side + naming + _ROLES, the_defined=side + naming + _ROLES)
+        return Node(path, {
+            "role": role + ("s" if several else ""), "possessive": role + ("s’" if several else "’s"),
+            "several": several, "count": len(parties),
+            "pronoun": "they" if several else first["pronoun"], "their": "their" if several else first["their"],
+            "names": and_join([p._data["as_party"] for p in parties]),
+            "defined": defined, "the_defined": the_defined, "first": parties[0]}, sources)
+
+    def _caption(self) -> Node:
+        """The caption's party lines: ``caption.full`` names every party (summons, complaint);
+        ``caption.plaintiffs``/``defendants`` follow ``settings.caption`` (short: ``ACME CORP., et
+        al.,`` when a side has several parties)."""
+        c, short = self.f.case, self.f.settings.caption == "short"
+        full = {side: _caption_lines([self.parties[i] for i in getattr(c, side)])
+                for side in ("plaintiffs", "defendants")}
+        shown = {side: (_short_caption(self.parties[getattr(c, side)[0]]) if short and len(getattr(c, side)) > 1
+                        else full[side]) for side in full}
+        naming = {side: [f"case.{side}"] + [n for i in getattr(c, side) for n in self._naming(i)] for side in full}
+        return Node("caption", {
+            "plaintiffs": NodeList("caption.plaintiffs", shown["plaintiffs"]),
+            "defendants": NodeList("caption.defendants", shown["defendants"]),
+            "full": Node("caption.full", {side: NodeList(f"caption.full.{side}", lines)
+                                          for side, lines in full.items()}, naming)},
+            {side: lines + ["settings.caption"] for side, lines in naming.items()})
+
+    # -- the case and the facts statement
 
     def _case(self) -> Node:
         c = self.f.case
@@ -334,18 +469,45 @@ class _ContextBuilder:
         first_p, first_d = plaintiffs._items[0], defendants._items[0]
         title = (f"{first_p._data['name']}{' et al.' if len(plaintiffs) > 1 else ''} v. "
                  f"{first_d._data['name']}{' et al.' if len(defendants) > 1 else ''}")
+        agencies = [d for d in defendants._items if d._data["is_agency"]]
+        accrued = min((e.date for e in self.f.events), default=None)
+        deadline = _years_after(accrued, 2) if accrued else None
         data.update(plaintiffs=plaintiffs, defendants=defendants,
                     counsel=self._refs("case.counsel", c.counsel),
-                    statute=f"28 U.S.C. § {c.jurisdiction}", title=title)
-        return Node("case", data)
+                    co_counsel=self._refs("case.co_counsel", c.counsel[1:]),
+                    statute=f"28 U.S.C. § {c.jurisdiction}", title=title,
+                    number=c.court_no or "__________", residual=c.jurisdiction.startswith("1581(i)"),
+                    agencies=NodeList("case.agencies", agencies), agency=agencies[0] if agencies else None,
+                    accrued=accrued, limitation_deadline=deadline,
+                    timely=bool(deadline and c.filed.as_date() <= deadline.as_date()))
+        dates = ["events"] + [f"events.{i}.date" for i in range(len(self.f.events))]
+        kinds = ["case.defendants"] + [f"organizations.{d}.kind" for d in c.defendants if d in self.f.organizations]
+        sources = {"number": ["case.court_no"], "residual": ["case.jurisdiction"], "statute": ["case.jurisdiction"],
+                   "co_counsel": ["case.counsel"], "agencies": kinds, "agency": kinds, "accrued": dates,
+                   "limitation_deadline": dates, "timely": dates + ["case.filed"]}
+        return Node("case", data, sources)
 
     def _program(self, key: str, p) -> Node:
         notices = [Node(f"programs.{key}.notices.{i}", {
-            **n.__dict__, "citation": f"{n.volume} Fed. Reg. {n.page:,} ({n.published.short()})"})
+            **n.__dict__, "citation": f"{n.volume} Fed. Reg. {n.page:,} ({n.published.short()})",
+            "cited": f"{n.volume} Fed. Reg. {n.page:,} ({n.published.short()})"
+                     + (f" (effective {n.effective.short()})" if n.effective else "")},
+            {"cited": [f"programs.{key}.notices.{i}.{f}" for f in ("volume", "page", "published", "effective")]})
             for i, n in enumerate(p.notices)]
         data = p.__dict__.copy()
-        data.update(id=key, short=p.short or p.name, notices=NodeList(f"programs.{key}.notices", notices))
-        return Node(f"programs.{key}", data)
+        term = p.term or (p.short if p.short and p.short != p.name else None)
+        the_name = f"{p.article} {p.name}" if p.article else p.name
+        definition = _definition([term] if term else [], [])
+        data.update(id=key, short=p.short or p.name, notices=NodeList(f"programs.{key}.notices", notices),
+                    the_name=the_name, term=term or the_name, defined=p.name + definition,
+                    the_defined=the_name + definition,
+                    citations=NodeList(f"programs.{key}.citations", [n._data["cited"] for n in notices]))
+        naming = [f"programs.{key}.{n}" for n in ("name", "short", "article", "term")]
+        sources = {name: naming for name in ("the_name", "term", "defined", "the_defined")}
+        sources["citations"] = [f"programs.{key}.notices"] + [
+            f"programs.{key}.notices.{i}.{f}" for i in range(len(notices)) for f in ("volume", "page", "published",
+                                                                                    "effective")]
+        return Node(f"programs.{key}", data, sources)
 
     def _exhibit(self, i: int, e) -> Node:
         data = e.__dict__.copy()
@@ -364,19 +526,30 @@ class _ContextBuilder:
         data = e.__dict__.copy()
         data.update(actor=self.parties[e.actor], program=self.programs.get(e.program),
                     exhibit=self.exhibits.get(e.exhibit),
-                    notice_days=e.date.days_until(e.effective) if e.effective else None)
-        return Node(f"events.{i}", data)
+                    notice_days=e.date.days_until(e.effective) if e.effective and e.date.is_day else None,
+                    expired=bool(e.until and e.until < self.f.case.filed),
+                    actor_mention=self.mentions.of(e.actor))
+        here = f"events.{i}"
+        return Node(here, data, {"notice_days": [f"{here}.date", f"{here}.effective"],
+                                 "expired": [f"{here}.until", "case.filed"],
+                                 "actor_mention": [f"{here}.actor", *_MENTIONED, *self._naming(e.actor)]})
 
     def _request(self, i: int, r) -> Node:
         data = r.__dict__.copy()
+        sender_mention, recipient_mention = self.mentions.of(r.sender), self.mentions.of(r.to)
         response = None
         if r.response:
             response = Node(f"requests.{i}.response", {**r.response.__dict__,
-                                                        "by": self.parties[r.response.by]})
+                                                        "by": self.parties[r.response.by],
+                                                        "by_mention": self.mentions.of(r.response.by)},
+                            {"by_mention": [f"requests.{i}.response.by", *_MENTIONED, *self._naming(r.response.by)]})
         data.update(sender=self.parties[r.sender], recipient=self.parties[r.to],
-                    exhibit=self.exhibits.get(r.exhibit), response=response, number=i + 1)
+                    exhibit=self.exhibits.get(r.exhibit), response=response, number=i + 1,
+                    sender_mention=sender_mention, recipient_mention=recipient_mention)
         data.pop("to", None)
-        return Node(f"requests.{i}", data)
+        here = f"requests.{i}"
+        return Node(here, data, {"sender_mention": [f"{here}.sender", *_MENTIONED, *self._naming(r.sender)],
+                                 "recipient_mention": [f"{here}.recipient", *_MENTIONED, *self._naming(r.to)]})
 
     def _motion(self) -> Node | None:
         m = self.f.motion
@@ -385,12 +558,37 @@ class _ContextBuilder:
         c = m.consultation
         consultation = Node("motion.consultation", {
             "date": c.date, "time": legal_time(c.time), "channel": c.channel, "outcome": c.outcome,
-            "participants": self._refs("motion.consultation.participants", c.participants)})
+            "participants": self._refs("motion.consultation.participants", c.participants),
+            "attendees": NodeList("motion.consultation.attendees", [self._attendee(p) for p in c.participants])},
+            {"attendees": ["motion.consultation.participants", *_ROLES, "case.counsel"]
+             + [n for p in c.participants for n in self._naming(p)]})
         factors = Node("motion.factors", {k: NodeList(f"motion.factors.{k}", list(v))
                                           for k, v in m.factors.__dict__.copy().items()})
         return Node("motion", {"filed": m.filed, "relief": NodeList("motion.relief", list(m.relief)),
                                "order": NodeList("motion.order", list(m.order)),
-                               "factors": factors, "consultation": consultation})
+                               "factors": factors, "consultation": consultation,
+                               "kind": m.kind, "title": MOTION_TITLES[m.kind],
+                               "remedy": _REMEDY[m.kind][0], "remedy_or": _REMEDY[m.kind][1],
+                               "tro": m.kind in ("tro", "both"), "pi": m.kind in ("pi", "both"),
+                               "both": m.kind == "both"},
+                    {name: ["motion.kind"] for name in ("title", "remedy", "remedy_or", "tro", "pi", "both")})
+
+    def _attendee(self, key: str) -> str:
+        """A participant in the consultation: ``Name (Title, Organization), counsel for Plaintiff``."""
+        p = self.f.people[key]
+        c = self.f.case
+        org = self.f.organizations.get(p.organization) if p.organization else None
+        details = [d for d in (p.title, org.name if org else None) if d]
+        plaintiffs = f"Plaintiff{'s' if len(c.plaintiffs) > 1 else ''}"
+        defendants = f"Defendant{'s' if len(c.defendants) > 1 else ''}"
+        signer_org = self.f.people[c.counsel[0]].organization
+        if key in c.counsel or (p.organization and p.organization == signer_org):
+            side = f"counsel for {plaintiffs}"
+        elif key in c.plaintiffs or p.organization in c.plaintiffs:
+            side = f"for {plaintiffs}"
+        else:  # the government's counsel, or someone of a defendant
+            side = f"for {defendants}"
+        return f"{p.name}{' (' + ', '.join(details) + ')' if details else ''}, {side}"
 
     def _declaration(self) -> Node | None:
         d = self.f.declaration
@@ -399,3 +597,59 @@ class _ContextBuilder:
         return Node("declaration", {"declarant": self.parties[d.declarant], "place": d.place,
                                     "signed": d.signed,
                                     "statements": NodeList("declaration.statements", list(d.statements))})
+
+
+_ROLES = ["case.plaintiffs", "case.defendants"]  # which parties are "Plaintiff" and "the agency"
+_MENTIONED = ["events", "requests"]  # whether a party was mentioned before, in the statement of facts
+
+MOTION_TITLES = {"both": "Motion for a Temporary Restraining Order and Preliminary Injunction",
+                 "pi": "Motion for a Preliminary Injunction",
+                 "tro": "Motion for a Temporary Restraining Order"}
+_REMEDY = {"both": ("a temporary restraining order and a preliminary injunction",
+                    "a temporary restraining order or a preliminary injunction"),
+           "pi": ("a preliminary injunction", "a preliminary injunction"),
+           "tro": ("a temporary restraining order", "a temporary restraining order")}
+
+
+class _Mentions:
+    """How the statement of facts names each party, in order (events, then requests): in full
+    at its first mention (a person with title and organization, an organization with its defined
+    term), by name or term after. The parties of the case are named in full at the opening of
+    every paper that tells the facts, so they start out as mentioned."""
+
+    def __init__(self, parties: dict[str, Node], introduced: list[str]):
+        self.parties = parties
+        self.seen = set(introduced)
+
+    def of(self, key: str) -> str:
+        """The party ``key`` as this mention names it."""
+        data = self.parties[key]._data
+        if key in self.seen:
+            return data["term"]
+        self.seen.add(key)
+        return data["described"] if data["is_person"] else data["the_defined"]
+
+
+def _definition(terms: list[str], roles: list[str]) -> str:
+    """`` (“CBP” or “the agency”)``: the defined terms a name introduces, or nothing."""
+    names = [*terms, *roles]
+    return f" ({' or '.join(f'“{t}”' for t in names)})" if names else ""
+
+
+def _caption_lines(parties: list[Node]) -> list[str]:
+    """One caption line per party, in capitals (an official's capacity as written): ``;`` after
+    each but the last, ``,`` after the last."""
+    return [p._data["caption_name"] + ("," if i == len(parties) - 1 else ";") for i, p in enumerate(parties)]
+
+
+def _short_caption(first: Node) -> list[str]:
+    """``ACME CORP., et al.,``: the first party of a side with several."""
+    return [f"{first._data['caption_name']}, et al.,"]
+
+
+def _years_after(date: LegalDate, years: int) -> LegalDate:
+    """The same day (or month, or year) ``years`` later; February 29 becomes February 28."""
+    day = date.day
+    if day == 29 and date.month == 2:
+        day = 28
+    return LegalDate(date.year + years, date.month, day)

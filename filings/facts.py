@@ -63,9 +63,14 @@ class Model(BaseModel):
                               populate_by_name=True)
 
 
+Article = Literal["the", ""]  # "the" before a name ("the Department of Commerce"), or none
+
+
 class Organization(Model):
     name: Text
     short: str | None = None
+    article: Article = ""  # "the" when the name takes it: "the United States", "the Office of ..."
+    term: str | None = None  # the defined term the papers use after the name, with its article
     kind: str = "corporation"
     state: str | None = None
     address: list[Text] = []
@@ -86,6 +91,9 @@ class Person(Model):
     phone: str | None = None
     email: str | None = None
     address: list[Text] = []
+    pronoun: Literal["he", "she", "they"] | None = None
+    capacity: Literal["official"] | None = None  # a defendant sued in an official capacity (as ``title``)
+    description: str | None = None
 
 
 class Case(Model):
@@ -112,6 +120,8 @@ class Notice(Model):
 class Program(Model):
     name: Text
     short: str | None = None
+    article: Article = "the"  # "the Entry Type 86 test"; "" for a name without one
+    term: str | None = None  # the defined term the papers use after the name: "the Program"
     authority: str | None = None
     description: Text
     notices: list[Notice] = []
@@ -167,6 +177,7 @@ class Consultation(Model):
 
 
 class Motion(Model):
+    kind: Literal["tro", "pi", "both"] = "both"  # a temporary restraining order, a preliminary injunction, or both
     filed: Day
     relief: list[Text] = Field(min_length=1)
     order: list[Text] = Field(min_length=1)  # the proposed order's decretal clauses, in the Court's voice
@@ -256,6 +267,9 @@ class Settings(Model):
 
     answer_days: Int = 60
     bracket: str = "single"
+    # the caption of papers after the summons and the complaint: "short" names the first party of
+    # a side followed by "et al." when the side has several; "full" names every party
+    caption: Literal["short", "full"] = "short"
     # folders outside the matter's folder whose files exhibits may use (a firm's shared store):
     # absolute, or relative to the facts file's folder; ~ is expanded
     allow_outside: list[Text] = []
@@ -443,7 +457,7 @@ def _unwrap(tp: Any) -> Any:
 def check_references(facts: Facts) -> list[tuple[Loc, str]]:
     """Cross-field checks: every id names something, and dates come in a possible order."""
     return [*_reference_problems(facts), *_order_problems(facts), *_exhibit_sources(facts),
-            *_duplicate_ids(facts)]
+            *_duplicate_ids(facts), *_capacity_problems(facts)]
 
 
 def _reference_problems(f: Facts) -> Iterator[tuple[Loc, str]]:
@@ -548,6 +562,19 @@ def _as_written(value: bool | int | float, written: str | None) -> bool:
     if isinstance(value, bool):
         return written.lower() in ("true", "false")
     return written == repr(value)
+
+
+def _capacity_problems(f: Facts) -> Iterator[tuple[Loc, str]]:
+    """A person sued in an official capacity is a defendant and has the title of that office."""
+    for key, person in f.people.items():
+        if person.capacity is None:
+            continue
+        if key not in f.case.defendants:
+            yield ("people", key, "capacity"), ("only a defendant is sued in an official capacity; add the "
+                                                "person to case.defendants or remove 'capacity'")
+        elif not person.title:
+            yield ("people", key, "capacity"), ("a person sued in an official capacity needs the title of "
+                                                "that office; add 'title: Secretary of Commerce' or the like")
 
 
 def _dotted(loc: Loc) -> str:

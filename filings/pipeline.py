@@ -27,6 +27,7 @@ from .exhibits import ExhibitSource, images_to_pdf, plan_exhibits
 from .depends import changed, fingerprints, index_nodes
 from .errors import display_path
 from .facts import Matter, load_facts
+from .lint import lint_template
 from .limits import DEFAULT_LIMITS, Limits
 from .outputs import MANIFEST, STATE_DIR, Generation, Input, OutputFolder, check_output_folder
 from .papers import Filing, Paper, Plan, plan_papers, select_papers
@@ -414,7 +415,18 @@ def check(facts_path: Path, *, templates_dir: Path | None = None, progress: Prog
                                              locate_fact=matter.locate_fact))
             pdfs = [s for s in sources if s.pdf == s.source]  # Word exhibits are checked when converted
             check_exhibits(_exhibit_pdfs(matter, context, pdfs), warn)
+        _lint(library, context, papers, matter, warn)
     return papers, len(matter.facts.exhibits)
+
+
+def _lint(library: TemplateLibrary, context, papers: list[Paper], matter: Matter, warn: Progress) -> None:
+    """Warn of what in each template used would break or keep it from being edited in Word."""
+    exhibit_templates = Renderer(library, context, folder=f"{EXHIBITS_DIR}/")
+    paths = {Renderer(library, context).locate(p.template) for p in papers}
+    paths |= {exhibit_templates.locate(e.template) for e in matter.facts.exhibits if e.template}
+    for path in sorted(paths):
+        for problem in lint_template(path):
+            warn(str(problem))
 
 
 def _write_manifest(generation: Path, matter: Matter, papers: list[BuiltPaper], plan: Plan) -> None:

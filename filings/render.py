@@ -53,7 +53,9 @@ from .dates import LegalDate
 from .errors import TemplateError, display_path
 from .library import TemplateLibrary
 from .limits import DEFAULT_LIMITS, Limits
+from .lint import unreadable_tags
 from .office import OfficeFileError, sanitize_office
+from .wording import PLURAL_PRONOUNS, capfirst, indefinite, number_words, plural_noun, plural_verb, roman
 
 
 # --------------------------------------------------------------------------- filters
@@ -67,12 +69,81 @@ def _markup_of(value: Any) -> Markup:
     return as_markup(str(value))
 
 
-def _and_list(items) -> Markup:
-    """``a``, ``a and b``, ``a, b, and c`` (each item escaped once, markup kept)."""
+@jinja2.pass_environment
+def _and_list(environment, items, sep: str = ",", attribute: str | None = None) -> Markup:
+    """``a``, ``a and b``, ``a, b, and c``; ``and_list(';')`` for items that hold commas: ``a; and b``,
+    ``a; b; and c``; ``attribute='term'`` lists that value of each item (each item escaped once,
+    markup kept)."""
+    if attribute is not None:
+        items = map(jinja2.filters.make_attrgetter(environment, attribute), items)
     words = [_markup_of(i) for i in items]
-    if len(words) <= 2:
+    if len(words) <= 1 or (len(words) == 2 and sep == ","):
         return Markup(" and ").join(words)
-    return Markup(", ").join(words[:-1]) + Markup(", and ") + words[-1]
+    return Markup(f"{sep} ").join(words[:-1]) + Markup(f"{sep} and ") + words[-1]
+
+
+def _numbered_list(items) -> Markup:
+    """``(1) a; (2) b; and (3) c`` (one item: ``a``): relief asked for in one sentence."""
+    words = [_markup_of(i) for i in items]
+    if len(words) == 1:
+        return words[0]
+    numbered = [Markup(f"({n}) ") + w for n, w in enumerate(words, 1)]
+    return Markup("; ").join(numbered[:-1]) + Markup("; and ") + numbered[-1]
+
+
+def _series_end(loop: Any, last: str = ".") -> str:
+    """The punctuation after one of a run of paragraphs (``{{ item }}{{ loop|series_end }}``):
+    ``;``, then ``; and`` before the last, then ``.`` (or ``last``)."""
+    if not isinstance(loop, jinja2.runtime.LoopContext):
+        raise jinja2.TemplateRuntimeError(f"|series_end needs a loop, got {_kind(loop)}; use it inside "
+                                          "{%p for %} as {{ loop|series_end }}")
+    if loop.last:
+        return last
+    return "; and" if loop.revindex == 2 else ";"
+
+
+def _count(subject: Any, name: str) -> int:
+    """How many a filter's subject is: a side (``plaintiffs``), a list, a number or a pronoun."""
+    if isinstance(subject, Node) and "several" in subject:
+        return 2 if subject.several else 1
+    if isinstance(subject, (NodeList, tuple, list)):
+        return len(subject)
+    if isinstance(subject, int) and not isinstance(subject, bool):
+        return subject
+    if isinstance(subject, str):  # a pronoun: "they" takes the plural
+        text = _text_of(subject) if isinstance(subject, Markup) else subject
+        return 2 if text.strip().lower() in PLURAL_PRONOUNS else 1
+    raise jinja2.TemplateRuntimeError(f"|{name} needs a side (plaintiffs, defendants), a list, a number or a "
+                                      f"pronoun to agree with, got {_kind(subject)}")
+
+
+def _plural(word: str, subject: Any, plural: str | None = None) -> str:
+    """``{{ 'day'|plural(e.notice_days) }}`` → ``day`` or ``days``; ``{{ 'Program'|plural(programs) }}``."""
+    return word if _count(subject, "plural") == 1 else (plural or plural_noun(word))
+
+
+def _agree(word: str, subject: Any, plural: str | None = None) -> str:
+    """``{{ 'moves'|agree(plaintiffs) }}`` → ``moves`` or ``move``; ``'is'`` → ``is``/``are``; with a
+    pronoun: ``{{ 'is'|agree(plaintiffs.pronoun) }}`` (``they are``)."""
+    return word if _count(subject, "agree") == 1 else (plural or plural_verb(word))
+
+
+def _words(number: Any) -> str:
+    """7 → ``seven``: whole numbers below 100 in words, others in digits."""
+    if isinstance(number, bool) or not isinstance(number, int):
+        raise jinja2.TemplateRuntimeError(f"|words needs a whole number, got {_kind(number)}")
+    return number_words(number)
+
+
+def _indefinite(phrase: str) -> str:
+    """``{{ p.kind|a }}`` → ``a corporation``, ``an agency``."""
+    return indefinite(phrase)
+
+
+def _nobreak(text: str) -> str:
+    """Spaces as no-break spaces, hyphens as non-breaking hyphens: ``28 U.S.C. § 1581(i)``
+    and ``(202) 555-0147`` never break across lines."""
+    return text.replace(" ", "\u00a0").replace("-", "\u2011")
 
 
 def _short_date(value: Any) -> str:
@@ -85,12 +156,7 @@ def _short_date(value: Any) -> str:
 
 def _roman(number: int) -> str:
     """4 → ``IV`` (count numbers)."""
-    out, n = "", int(number)
-    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-                           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while n >= value:
-            out, n = out + letters, n - value
-    return out
+    return roman(int(number))
 
 
 def _no_safe(value: Any) -> Any:
@@ -141,9 +207,9 @@ def _as_text(fn: Callable) -> Callable:
     return filter_
 
 
-_PER_TEXT = ("upper", "lower", "title", "replace")
-_AS_TEXT = ("capitalize", "trim", "truncate", "wordwrap", "center", "reverse", "first", "last",
-            "indent", "list", "wordcount", "length", "count")
+_PER_TEXT = ("upper", "lower", "title", "replace", "nobreak")
+_AS_TEXT = ("capitalize", "capfirst", "a", "plural", "agree", "trim", "truncate", "wordwrap", "center", "reverse",
+            "first", "last", "indent", "list", "wordcount", "length", "count")
 
 
 # --------------------------------------------------------------------------- bounds
@@ -454,7 +520,9 @@ class FilingsEnvironment(ImmutableSandboxedEnvironment):
         self.globals["range"] = _Range
         self.globals.pop("lipsum", None)
         self.filters.pop("urlize", None)
-        self.filters.update(and_list=_and_list, short_date=_short_date, roman=_roman, safe=_no_safe)
+        self.filters.update(and_list=_and_list, short_date=_short_date, roman=_roman, safe=_no_safe,
+                            numbered_list=_numbered_list, series_end=_series_end, plural=_plural,
+                            agree=_agree, words=_words, a=_indefinite, capfirst=capfirst, nobreak=_nobreak)
         for name in _PER_TEXT:
             self.filters[name] = _per_text(self.filters[name])
         for name in _AS_TEXT:
@@ -669,16 +737,33 @@ def _exhibit_function(exhibits) -> Any:
 # --------------------------------------------------------------------------- the renderer
 
 _IN_TAG = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})")
+# What Word's AutoCorrect types inside a tag, as Jinja needs it: straight quotes, plain spaces.
+_TAG_TYPING = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "«": '"', "»": '"',
+                             "‘": "'", "’": "'", "‚": "'", "‛": "'",
+                             "\u00a0": " ", "\u202f": " ", "\u2007": " "})
+
+
+def _as_typed(tag: str) -> str:
+    """A tag's text as Jinja reads it: entities decoded (Word stores ``' & '`` as ``' &amp; '``)
+    and smart quotes and no-break spaces typed by AutoCorrect made plain."""
+    return (tag.replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
+            .translate(_TAG_TYPING))
 
 
 class _DocxTemplate(DocxTemplate):
-    """docxtpl's template, with ``&`` and quotes inside tags read as typed: Word stores
-    ``{{ xs|join(' & ') }}`` as ``' &amp; '``, which would print ``&amp;``."""
+    """docxtpl's template, with tags read as typed: ``&`` and quotes as they are (Word stores
+    ``{{ xs|join(' & ') }}`` as ``' &amp; '``, which would print ``&amp;``), and the “smart
+    quotes” and no-break spaces Word's AutoCorrect puts in a tag made straight quotes and
+    spaces, so a template edited in Word renders. A tag that begins in one paragraph and ends
+    in another, or a ``{%p`` tag beside text, is refused with one line naming the paragraph
+    (docxtpl would join the paragraphs or drop the text)."""
 
     def patch_xml(self, src_xml: str) -> str:
+        unreadable = unreadable_tags(src_xml)
+        if unreadable:  # docxtpl would join the paragraphs or drop the text: one clear line instead
+            raise jinja2.TemplateError(unreadable[0])
         src_xml = super().patch_xml(src_xml)
-        return _IN_TAG.sub(lambda m: m.group(0).replace("&quot;", '"').replace("&apos;", "'")
-                           .replace("&amp;", "&"), src_xml)
+        return _IN_TAG.sub(lambda m: _as_typed(m.group(0)), src_xml)
 
 
 class Renderer:

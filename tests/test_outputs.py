@@ -256,10 +256,10 @@ def test_a_full_disk_is_one_line_and_loses_nothing(matter):
     before = tree(matter / "build")
     set_court_no(matter, "24-00077")
 
-    def small_disk() -> None:  # files may not grow past 20 KB: writes fail as on a full disk
+    def small_disk() -> None:  # files may not grow past 4 KB: writes fail as on a full disk
         import resource
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4_000, 4_000))
 
     proc = subprocess.run(command("build", "-q"), cwd=matter, capture_output=True, text=True, timeout=600,
                           preexec_fn=small_disk)

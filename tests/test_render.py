@@ -125,7 +125,7 @@ def test_printing_a_section_is_an_error(tmp_path):
     name = make_template(tmp_path, "section.docx", "{{ motion.consultation }}")
     assert render_error(tmp_path, name) == (
         f"{tmp_path / name}: {{{{ motion.consultation }}}}: 'motion.consultation' is a group of facts, not one "
-        "fact; print one of its facts (channel, date, outcome, participants, time, ...)")
+        "fact; print one of its facts (attendees, channel, date, outcome, participants, time, ...)")
 
 
 # --------------------------------------------------------------------------- read-only facts

@@ -10,8 +10,8 @@ number; single-spaced Times New Roman 12 pt, 1-inch margins, Letter paper, page 
 at the bottom. Like every template it holds no case-specific text.
 
 Sender and recipient are normally people (name, title, organization); the template also
-copes with an organization in either place (``is_person`` false) and with empty titles
-and addresses.
+copes with an organization in either place (``is_person`` false; a party's ``org`` is a
+person's organization or the organization itself) and with empty titles and addresses.
 """
 from __future__ import annotations
 
@@ -57,17 +57,11 @@ def _rule_below(paragraph) -> None:
 
 
 def build(doc) -> None:
-    # Organizations of sender and recipient (a party may also be an organization itself).
-    control(doc, "{%p set from_org = request.sender.organization if request.sender.is_person "
-                 "else request.sender %}")
-    control(doc, "{%p set to_org = request.recipient.organization if request.recipient.is_person "
-                 "else request.recipient %}")
-
-    # Letterhead: the sender's organization and its address.
-    control(doc, "{%p if from_org %}")
-    head = para(doc, "{{ from_org.name }}", LINE, bold=True, align="center")
+    # Letterhead: the sender's organization (a person's, or the sender itself) and its address.
+    control(doc, "{%p if request.sender.org %}")
+    head = para(doc, "{{ request.sender.org.name }}", LINE, bold=True, align="center")
     head.runs[0].font.size = Pt(14)
-    control(doc, "{%p for line in from_org.address %}")
+    control(doc, "{%p for line in request.sender.org.address %}")
     para(doc, "{{ line }}", LINE, align="center")
     control(doc, "{%p endfor %}")
     _rule_below(para(doc, "", LINE))
@@ -83,8 +77,8 @@ def build(doc) -> None:
     control(doc, "{%p if request.recipient.title %}")
     para(doc, "{{ request.recipient.title }}", LINE)
     control(doc, "{%p endif %}")
-    control(doc, "{%p if to_org %}")
-    para(doc, "{{ to_org.name }}", LINE)
+    control(doc, "{%p if request.recipient.organization %}")
+    para(doc, "{{ request.recipient.organization.name }}", LINE)
     control(doc, "{%p endif %}")
     control(doc, "{%p endif %}")
     control(doc, "{%p for line in request.recipient.address %}")
@@ -92,20 +86,19 @@ def build(doc) -> None:
     control(doc, "{%p endfor %}")
     para(doc, "", LINE)
 
-    control(doc, "{%p if to_org %}")
-    para(doc, "Re:\tRequest to {{ to_org.short }}", BLOCK, bold=True)
+    control(doc, "{%p if request.recipient.org %}")
+    para(doc, "Re:\tRequest to {{ request.recipient.org.term }}", BLOCK, bold=True)
     control(doc, "{%p else %}")
-    para(doc, "Re:\tRequest to {{ request.recipient.short }}", BLOCK, bold=True)
+    para(doc, "Re:\tRequest to {{ request.recipient.term }}", BLOCK, bold=True)
     control(doc, "{%p endif %}")
 
     para(doc, "Dear {{ request.recipient.name }}:", BLOCK)
-    # On whose behalf: the party (Plaintiff), whether an officer or its counsel writes.
-    para(doc, "I write on behalf of {{ plaintiff.name }} to request {{ request.asked }}.",
-         BLOCK, align="justify")
-    para(doc, "We would be grateful for a prompt written response to this request. Please "
-              "direct your response, and any question about this letter, to me"
-              "{% if request.sender.is_person and request.sender.email %} at {{ request.sender.email }}{% endif %}"
-              "{% if request.sender.is_person and request.sender.phone %} or by telephone at {{ request.sender.phone }}{% endif %}.",
+    # On whose behalf: the parties (Plaintiff), whether an officer or its counsel writes.
+    para(doc, "I write on behalf of {{ plaintiffs.names }} to request {{ request.asked }}.", BLOCK, align="justify")
+    para(doc, "We would be grateful for a prompt written response to this request. Please direct your response, "
+              "and any question about this letter, to me"
+              "{% if request.sender.is_person %}{% if request.sender.email %} at {{ request.sender.email }}{% endif %}"
+              "{% if request.sender.phone %} or by telephone at {{ request.sender.phone }}{% endif %}{% endif %}.",
          BLOCK, align="justify")
     para(doc, "Thank you for your attention to this matter.", BLOCK)
 
@@ -113,11 +106,13 @@ def build(doc) -> None:
     for _ in range(3):
         para(doc, "", LINE).paragraph_format.keep_with_next = True
     para(doc, "{{ request.sender.name }}", LINE).paragraph_format.keep_with_next = True
-    control(doc, "{%p if request.sender.is_person and request.sender.title %}")
+    control(doc, "{%p if request.sender.is_person %}")
+    control(doc, "{%p if request.sender.title %}")
     para(doc, "{{ request.sender.title }}", LINE).paragraph_format.keep_with_next = True
     control(doc, "{%p endif %}")
-    control(doc, "{%p if from_org and from_org.name != plaintiff.name %}")
-    para(doc, "Counsel for {{ plaintiff.name }}", LINE, italic=True)
+    control(doc, "{%p endif %}")
+    control(doc, "{%p if request.sender.is_counsel %}")
+    para(doc, "Counsel for {{ plaintiffs.names }}", LINE, italic=True)
     control(doc, "{%p endif %}")
 
 

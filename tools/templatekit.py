@@ -2,9 +2,13 @@
 
 The templates in ``templates/`` are ordinary Word documents with Jinja tags; this kit
 is how they were first written, so that every paper shares one page setup, one set of
-styles and one caption. ``tools/make_templates.py`` uses it. The scripts are the source
-of the shipped templates: change a script and run ``make templates``, which rewrites the
-DOCX files (a template edited by hand in Word would be overwritten by that command).
+styles and one caption. ``tools/make_templates.py`` uses it. The DOCX files are meant to
+be edited in Word from now on (their paragraphs hold only wording and simple tags, see
+docs/templates.md); running ``make templates`` again would overwrite such edits.
+
+Numbering is Word's own: numbered paragraphs (1., 2., ...), lettered sub-headings (A.,
+B., ...), argument points (I., II., ...) and the prayer's items ((a), (b), ...) are lists
+linked to their styles, so a paragraph added or removed in Word renumbers the rest.
 
 Format (USCIT Rule 81 and the court's practice, see ../shared/reference): Letter paper,
 1-inch margins, Times New Roman 12 pt, double-spaced body, page numbers at the bottom,
@@ -22,6 +26,9 @@ from docx.shared import Inches, Pt
 
 FONT = "Times New Roman"
 NUMBERED = "Numbered Paragraph"
+LETTERED = "Sub Heading"        # A., B., C.
+POINT = "Point Heading"         # I., II., III.
+ITEM = "Relief Item"            # (a), (b), (c)
 
 
 def new_document():
@@ -51,6 +58,7 @@ def save(doc, path) -> None:
     props = doc.core_properties
     props.created = props.modified = props.last_printed = fixed
     props.revision = 1
+    _clean(doc)
     buffer = io.BytesIO()
     doc.save(buffer)
     with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -58,6 +66,77 @@ def save(doc, path) -> None:
             entry = zipfile.ZipInfo(info.filename, date_time=(2024, 1, 1, 0, 0, 0))
             entry.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(entry, src.read(info.filename))
+
+
+# Parts python-docx's default document carries that a template has no use for: a preview
+# picture of a blank page, Word 2010's copy of the styles, a bibliography store.
+_UNUSED_PARTS = ("/relationships/metadata/thumbnail", "/relationships/stylesWithEffects", "/relationships/customXml")
+_APP = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+        '<Template>Normal.dotm</Template><Application>filings</Application><DocSecurity>0</DocSecurity>'
+        '</Properties>')
+
+
+def _clean(doc) -> None:
+    """A clean Word document: no unused parts, no revision ids, no styles or lists nothing uses,
+    honest application properties."""
+    package = doc.part.package
+    for rels in (package.rels, doc.part.rels):
+        for r_id, rel in list(rels.items()):
+            if rel.reltype.endswith(_UNUSED_PARTS):
+                rels.pop(r_id)
+    for part in package.iter_parts():
+        if part.partname == "/docProps/app.xml":
+            part._blob = _APP.encode("utf-8")
+        element = getattr(part, "_element", None)
+        if element is None:
+            continue
+        for el in element.iter():
+            for name in [n for n in el.attrib if n.startswith(qn("w:rsid"))]:
+                del el.attrib[name]
+    settings = doc.settings.element
+    for tag in ("w:rsids", "w:savePreviewPicture", "w:attachedTemplate"):
+        for el in settings.findall(qn(tag)):
+            settings.remove(el)
+    _prune_styles(doc)
+
+
+def _prune_styles(doc) -> None:
+    """Keep the styles the document uses, the defaults and what they are based on or linked to;
+    keep the lists those styles number. Word's gallery of latent styles stays available."""
+    root = doc.styles.element
+    styles = {s.get(qn("w:styleId")): s for s in root.findall(qn("w:style"))}
+    used = {s.get(qn("w:styleId")) for s in styles.values() if s.get(qn("w:default")) == "1"}
+    parts = [p._element for p in doc.part.package.iter_parts()
+             if p.content_type.endswith(("document.main+xml", "header+xml", "footer+xml"))]
+    for element in parts:
+        for tag in ("w:pStyle", "w:rStyle", "w:tblStyle"):
+            used |= {el.get(qn("w:val")) for el in element.iter(qn(tag))}
+    pending = list(used)
+    while pending:
+        style = styles.get(pending.pop())
+        if style is None:
+            continue
+        for tag in ("w:basedOn", "w:link", "w:next"):
+            el = style.find(qn(tag))
+            if el is not None and el.get(qn("w:val")) not in used:
+                used.add(el.get(qn("w:val")))
+                pending.append(el.get(qn("w:val")))
+    for style_id, style in styles.items():
+        if style_id not in used:
+            root.remove(style)
+    numbering = doc.part.numbering_part.element
+    kept = {el.get(qn("w:val")) for el in root.iter(qn("w:numId"))}
+    kept |= {el.get(qn("w:val")) for el in doc.part.element.iter(qn("w:numId"))}
+    abstracts = set()
+    for num in numbering.findall(qn("w:num")):
+        if num.get(qn("w:numId")) in kept:
+            abstracts.add(num.find(qn("w:abstractNumId")).get(qn("w:val")))
+        else:
+            numbering.remove(num)
+    for abstract in numbering.findall(qn("w:abstractNum")):
+        if abstract.get(qn("w:abstractNumId")) not in abstracts:
+            numbering.remove(abstract)
 
 
 def _styles(doc) -> None:
@@ -74,7 +153,9 @@ def _styles(doc) -> None:
     _style(doc, "Block Quote Single", line=1.0, after=12, left=1.0, right=1.0)
     _style(doc, "Paper Title", line=1.0, after=24, before=12, bold=True, align="center", keep=True)
     _style(doc, "Section Heading", line=1.0, after=12, before=12, bold=True, align="center", keep=True)
-    _style(doc, "Sub Heading", line=1.0, after=12, before=6, bold=True, keep=True, left=0.5, hanging=0.5)
+    _style(doc, LETTERED, line=1.0, after=12, before=6, bold=True, keep=True, left=0.5, hanging=0.5)
+    _style(doc, POINT, line=1.0, after=12, before=6, bold=True, keep=True, left=0.5, hanging=0.5)
+    _style(doc, ITEM, line=2.0, left=1.0, hanging=0.5)
     _style(doc, "Signature", line=1.0, left=3.25, keep=True)
     _style(doc, "Caption Text", line=1.0)
     _style(doc, "Court Name", line=1.0, after=24, bold=True, align="center")
@@ -102,46 +183,51 @@ def _style(doc, name, *, line, after=0, before=0, first_indent=None, left=None, 
     return style
 
 
+# Word lists linked to styles: (style, id, number format, label, left indent, first-line indent) in twips.
+LISTS = ((NUMBERED, 90, "decimal", "%1.", 0, 720),
+         (LETTERED, 91, "upperLetter", "%1.", 720, -720),
+         (POINT, 92, "upperRoman", "%1.", 720, -720),
+         (ITEM, 93, "lowerLetter", "(%1)", 1440, -720))
+
+
 def _numbering(doc) -> None:
-    """One Word list, "1.", "2.", ... linked to the Numbered Paragraph style.
+    """One Word list per numbered style (see :data:`LISTS`).
 
     Word's own numbering (not numbers typed by the template) so that an attorney who
     inserts a paragraph in the draft sees every later number move.
     """
     numbering = doc.part.numbering_part.element
-    abstract = OxmlElement("w:abstractNum")
-    abstract.set(qn("w:abstractNumId"), "90")
-    lvl = OxmlElement("w:lvl")
-    lvl.set(qn("w:ilvl"), "0")
-    for tag, val in (("w:start", "1"), ("w:numFmt", "decimal"), ("w:pStyle", NUMBERED),
-                     ("w:suff", "tab"), ("w:lvlText", "%1."), ("w:lvlJc", "left")):
-        el = OxmlElement(tag)
-        el.set(qn("w:val"), val)
-        lvl.append(el)
-    ppr = OxmlElement("w:pPr")
-    ind = OxmlElement("w:ind")
-    ind.set(qn("w:left"), "0")
-    ind.set(qn("w:firstLine"), "720")
-    ppr.append(ind)
-    lvl.append(ppr)
-    abstract.append(lvl)
     first_num = numbering.find(qn("w:num"))
-    if first_num is not None:
-        first_num.addprevious(abstract)
-    else:
-        numbering.append(abstract)
-    num = OxmlElement("w:num")
-    num.set(qn("w:numId"), "90")
-    ref = OxmlElement("w:abstractNumId")
-    ref.set(qn("w:val"), "90")
-    num.append(ref)
-    numbering.append(num)
-    style_ppr = doc.styles[NUMBERED].element.get_or_add_pPr()
-    numpr = OxmlElement("w:numPr")
-    numid = OxmlElement("w:numId")
-    numid.set(qn("w:val"), "90")
-    numpr.append(numid)
-    style_ppr.insert(0, numpr)
+    for style, list_id, fmt, label, left, first_line in LISTS:
+        abstract = _element("w:abstractNum", {"w:abstractNumId": str(list_id)})
+        lvl = _element("w:lvl", {"w:ilvl": "0"})
+        for tag, val in (("w:start", "1"), ("w:numFmt", fmt), ("w:pStyle", style), ("w:suff", "tab"),
+                         ("w:lvlText", label), ("w:lvlJc", "left")):
+            lvl.append(_element(tag, {"w:val": val}))
+        ppr = OxmlElement("w:pPr")
+        indent = {"w:left": str(left)}
+        indent.update({"w:firstLine": str(first_line)} if first_line >= 0 else {"w:hanging": str(-first_line)})
+        ppr.append(_element("w:ind", indent))
+        lvl.append(ppr)
+        abstract.append(lvl)
+        if first_num is not None:
+            first_num.addprevious(abstract)
+        else:
+            numbering.append(abstract)
+        num = _element("w:num", {"w:numId": str(list_id)})
+        num.append(_element("w:abstractNumId", {"w:val": str(list_id)}))
+        numbering.append(num)
+        numpr = OxmlElement("w:numPr")
+        numpr.append(_element("w:numId", {"w:val": str(list_id)}))
+        doc.styles[style].element.get_or_add_pPr().insert(0, numpr)
+
+
+def _element(tag: str, attributes: dict[str, str]):
+    """An OOXML element with its attributes."""
+    el = OxmlElement(tag)
+    for key, val in attributes.items():
+        el.set(qn(key), val)
+    return el
 
 
 def _field(paragraph, instruction: str) -> None:
@@ -166,7 +252,7 @@ def _footer(section) -> None:
     footer = section.footer
     first = footer.paragraphs[0]
     first.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    first.add_run("Court No. {{ case.court_no or '__________' }}")
+    first.add_run("Court No. {{ case.number }}")
     page = footer.add_paragraph()
     page.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _field(page, "PAGE")
@@ -204,6 +290,11 @@ def numbered(doc, text: str):
     return para(doc, text, NUMBERED)
 
 
+def numbered_runs(doc, parts):
+    """A numbered paragraph of runs (see :func:`runs`)."""
+    return runs(doc, parts, NUMBERED)
+
+
 def control(doc, tag: str):
     """A paragraph holding only a docxtpl paragraph tag, e.g. ``{%p for r in requests %}``."""
     return para(doc, tag, "Normal")
@@ -215,8 +306,20 @@ def heading(doc, text: str):
 
 
 def subheading(doc, text: str):
-    """A bold left sub-heading (argument points)."""
-    return para(doc, text, "Sub Heading")
+    """A bold sub-heading lettered by Word (A., B., ...): the parts of a statement of facts."""
+    return para(doc, text, LETTERED)
+
+
+def point(doc, text: str):
+    """A bold argument point numbered by Word (I., II., ...)."""
+    return para(doc, text, POINT)
+
+
+def see(label: str, title: str, guard: str):
+    """`` See Exhibit 1 (Title).`` with the signal in italics, only when ``guard`` (a fact) is
+    given: runs for :func:`runs`."""
+    return ["{% if " + guard + " %} ", ("See", {"italic": True}),
+            " {{ " + label + " }} ({{ " + title + " }}).{% endif %}"]
 
 
 def title(doc, text: str):
@@ -229,8 +332,13 @@ def page_break(doc):
     doc.add_paragraph(style="Normal").add_run().add_break(WD_BREAK.PAGE)
 
 
-def caption(doc, paper_title: str):
-    """Court name, the two-column CIT caption and the paper's title."""
+def caption(doc, paper_title: str, *, full: bool = False):
+    """Court name, the two-column CIT caption and the paper's title.
+
+    The party lines come from the context: ``caption.full`` names every party (the summons
+    and the complaint, ``full=True``); ``caption.plaintiffs``/``defendants`` follow
+    ``settings.caption`` (short by default: ``ACME CORP., et al.,`` when a side has several).
+    """
     para(doc, "UNITED STATES COURT OF INTERNATIONAL TRADE", "Court Name")
     table = doc.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -239,46 +347,42 @@ def caption(doc, paper_title: str):
     left.width, right.width = Inches(3.6), Inches(2.9)
     _border(left, "right")
     _border(left, "bottom")
-    lines = [
-        "{%p for p in case.plaintiffs %}",
-        "{{ p.name|upper }}{{ ',' if loop.last else ';' }}",
+    lines = "caption.full" if full else "caption"
+    _cell_lines(left, [
+        "{%p for line in " + lines + ".plaintiffs %}",
+        "{{ line }}",
         "{%p endfor %}",
         "",
-        "Plaintiff{{ 's' if case.plaintiffs|length > 1 }},",
+        ("{{ plaintiffs.role }},", 1.5),
         "",
-        "v.",
+        ("v.", 0.75),
         "",
-        "{%p for d in case.defendants %}",
-        "{{ d.name|upper }}{{ ',' if loop.last else ';' }}",
+        "{%p for line in " + lines + ".defendants %}",
+        "{{ line }}",
         "{%p endfor %}",
         "",
-        "Defendant{{ 's' if case.defendants|length > 1 }}.",
+        ("{{ defendants.role }}.", 1.5),
         "",
-    ]
-    _cell_lines(left, lines, indent_roles=True)
+    ])
     _cell_lines(right, [
         "",
-        "{% if case.judge %}Before: Hon. {{ case.judge }}, Judge{% else %}Before: __________{% endif %}",
+        ("{% if case.judge %}Before: Hon. {{ case.judge }}, Judge{% else %}Before: __________{% endif %}", 0.2),
         "",
-        "Court No. {{ case.court_no or '__________' }}",
-    ], left_indent=0.2)
+        ("Court No. {{ case.number }}", 0.2),
+    ])
     title(doc, paper_title)
 
 
-def _cell_lines(cell, lines, *, indent_roles=False, left_indent=0.0):
-    first = True
-    for line in lines:
-        p = cell.paragraphs[0] if first else cell.add_paragraph()
-        first = False
+def _cell_lines(cell, lines):
+    """The paragraphs of a caption cell: ``text`` or ``(text, left indent in inches)``."""
+    for n, line in enumerate(lines):
+        text, indent = line if isinstance(line, tuple) else (line, 0.0)
+        p = cell.paragraphs[0] if n == 0 else cell.add_paragraph()
         p.style = cell.part.document.styles["Caption Text"]
-        if left_indent:
-            p.paragraph_format.left_indent = Inches(left_indent)
-        if indent_roles and (line.startswith("Plaintiff") or line.startswith("Defendant")):
-            p.paragraph_format.left_indent = Inches(1.5)
-        if indent_roles and line == "v.":
-            p.paragraph_format.left_indent = Inches(0.75)
-        if line:
-            p.add_run(line)
+        if indent:
+            p.paragraph_format.left_indent = Inches(indent)
+        if text:
+            p.add_run(text)
 
 
 def _border(cell, side: str) -> None:
@@ -307,7 +411,7 @@ def contact_lines(doc, who: str, style: str, *, phone: bool = True) -> None:
         control(doc, "{%p endif %}")
 
 
-def signature_block(doc, date_expr: str, *, role: str = "Counsel for Plaintiff",
+def signature_block(doc, date_expr: str, *, role: str = "Counsel for {{ plaintiffs.role }}",
                     closing: str = "Respectfully submitted,"):
     """Date line and counsel's signature block (Rule 11); ``date_expr`` is a Jinja expression."""
     para(doc, "Dated: {{ " + date_expr + " }}", "Single").paragraph_format.keep_with_next = True
@@ -316,7 +420,7 @@ def signature_block(doc, date_expr: str, *, role: str = "Counsel for Plaintiff",
     para(doc, "", "Signature")
     para(doc, "/s/ {{ signer.name }}", "Signature")
     para(doc, "{{ signer.name }}", "Signature")
-    control(doc, "{%p for c in case.counsel[1:] %}")
+    control(doc, "{%p for c in case.co_counsel %}")
     para(doc, "{{ c.name }}", "Signature")
     control(doc, "{%p endfor %}")
     contact_lines(doc, "signer", "Signature")

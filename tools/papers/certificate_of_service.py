@@ -7,9 +7,9 @@ FILE = "certificate-of-service.docx"
 def build(doc):
     caption(doc, "CERTIFICATE OF SERVICE")
     para(doc, "I certify that on {{ filing.service.date }}, I served the following "
-              "paper{{ 's' if filing.papers|length > 1 }}: "
-              "{{ filing.papers|map(attribute='title')|and_list }}, on the following "
-              "{{ 'persons' if filing.service.served|length > 1 else 'person' }} "
+              "{{ 'paper'|plural(filing.papers) }}: "
+              "{{ filing.papers|and_list(attribute='title') }}, on the following "
+              "{{ 'person'|plural(filing.service.served) }} "
               "by {{ filing.service.method }}:")
     control(doc, "{%p for person in filing.service.served %}")
     para(doc, "{{ person.name }}{% if person.title %}, {{ person.title }}{% endif %}", "Signature")

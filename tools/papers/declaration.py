@@ -3,40 +3,27 @@ from templatekit import caption, control, numbered, para
 
 FILE = "declaration.docx"
 
-SEP = ("{% if not loop.first %}{% if loop.last %}{{ ',' if loop.length > 2 else '' }} and "
-       "{% else %}, {% endif %}{% endif %}")
-
 
 def build(doc):
     caption(doc, "DECLARATION OF {{ declaration.declarant.name|upper }}")
-    para(doc, "{% set dd = declaration.declarant %}"
-              "{% set agencies = case.defendants|rejectattr('is_person')|selectattr('kind', 'equalto', 'agency')"
-              "|list %}I, {{ dd.name }}, declare as follows:")
+    para(doc, "I, {{ declaration.declarant.name }}, declare as follows:")
 
     # Who the declarant is and why the declaration is made.
-    numbered(doc, "{% if dd.title or dd.organization %}I am "
-                  "{% if dd.title %}the {{ dd.title }}{% if dd.organization %} of {% endif %}"
-                  "{% else %}employed by {% endif %}"
-                  "{% if dd.organization %}{{ dd.organization.name }}"
-                  "{% if dd.organization is sameas plaintiff %} ("
-                  "{% if plaintiff.short != plaintiff.name %}“{{ plaintiff.short }}” or {% endif %}“Plaintiff”)"
-                  "{% endif %}{% endif %}. {% endif %}"
-                  "I submit this declaration in support of "
-                  "{% if dd.organization is sameas plaintiff %}Plaintiff’s"
-                  "{% else %}the{% endif %} {% if motion %}motion for injunctive relief{% else %}claims{% endif %}"
-                  "{% if dd.organization is not sameas plaintiff %} of Plaintiff {{ plaintiff.name }} "
-                  "(“Plaintiff”){% endif %} in this action. If called as a witness, I could and would testify "
-                  "competently to the facts stated in this declaration.")
+    numbered(doc, "{% if declaration.declarant.title %}I am the {{ declaration.declarant.title }}"
+                  "{% if declaration.declarant.organization %} of "
+                  "{{ declaration.declarant.organization.the_defined }}{% endif %}. "
+                  "{% elif declaration.declarant.organization %}I am employed by "
+                  "{{ declaration.declarant.organization.the_defined }}. {% endif %}"
+                  "I submit this declaration in support of {{ plaintiffs.possessive }} "
+                  "{% if motion %}motion for injunctive relief{% else %}claims{% endif %} in this action. If called as "
+                  "a witness, I could and would testify competently to the facts stated in this declaration.")
     # The statements speak of "the agency" and of the programs by role: say which they are.
-    control(doc, "{%p if agencies or programs %}")
+    control(doc, "{%p if case.agency or programs %}")
     numbered(doc, "In this declaration, "
-                  "{% if agencies %}“the agency” means Defendant {{ agencies[0].name }}"
-                  "{% if agencies[0].short != agencies[0].name %} (“{{ agencies[0].short }}”){% endif %}"
+                  "{% if case.agency %}“the agency” means Defendant {{ case.agency.name }}"
                   "{% if programs %}, and {% endif %}{% endif %}"
-                  "{% if programs %}the program{{ 's' if programs|length > 1 else '' }} referred to "
-                  "{{ 'are' if programs|length > 1 else 'is' }} "
-                  "{% for p in programs %}" + SEP + "the {{ p.name }}"
-                  "{% if p.short != p.name %} (“{{ p.short }}”){% endif %}{% endfor %}{% endif %}.")
+                  "{% if programs %}the {{ 'program'|plural(programs) }} referred to {{ 'is'|agree(programs) }} "
+                  "{{ programs|and_list(attribute='the_defined') }}{% endif %}.")
     control(doc, "{%p endif %}")
     control(doc, "{%p for s in declaration.statements %}")
     numbered(doc, "{{ s }}")
@@ -48,15 +35,14 @@ def build(doc):
                   "foregoing is true and correct."),
         para(doc, "Executed on {{ declaration.signed }}, at {{ declaration.place }}."),
         para(doc, "", "Signature"),
-        para(doc, "/s/ {{ dd.name }}", "Signature"),
-        para(doc, "{{ dd.name }}", "Signature"),
+        para(doc, "/s/ {{ declaration.declarant.name }}", "Signature"),
+        para(doc, "{{ declaration.declarant.name }}", "Signature"),
     ]
     for p in closing:
         p.paragraph_format.keep_with_next = True
-    control(doc, "{%p if dd.title %}")
-    para(doc, "{{ dd.title }}", "Signature").paragraph_format.keep_with_next = True
+    control(doc, "{%p if declaration.declarant.title %}")
+    para(doc, "{{ declaration.declarant.title }}", "Signature").paragraph_format.keep_with_next = True
     control(doc, "{%p endif %}")
-    control(doc, "{%p if dd.organization %}")
-    para(doc, "{{ dd.organization.name }}", "Signature")
+    control(doc, "{%p if declaration.declarant.organization %}")
+    para(doc, "{{ declaration.declarant.organization.name }}", "Signature")
     control(doc, "{%p endif %}")
-

@@ -6,16 +6,14 @@ FILE = "disclosure-statement.docx"
 
 def build(doc):
     caption(doc, "DISCLOSURE STATEMENT")
-    para(doc, "Under Rule 3(i) of the Rules of this Court, the undersigned counsel for "
-              "{{ case.plaintiffs|and_list }} in {{ case.title }}, Court No. "
-              "{{ case.court_no or '__________' }}, makes the following disclosure:")
+    para(doc, "Under Rule 3(i) of the Rules of this Court, the undersigned counsel for {{ plaintiffs.names }} in "
+              "{{ case.title }}, Court No. {{ case.number }}, makes the following disclosure:")
     control(doc, "{%p for party in case.plaintiffs %}")
     para(doc, "{{ party.name }}", "Section Heading")
     control(doc, "{%p if party.is_person %}")
     numbered(doc, "{{ party.name }} is an individual; no corporate disclosure applies.")
     control(doc, "{%p else %}")
-    numbered(doc, "{{ party.name }} is{{ ' ' if party.publicly_held else ' not ' }}a publicly held "
-                  "corporation.")
+    numbered(doc, "{{ party.name }} is {% if not party.publicly_held %}not {% endif %}a publicly held corporation.")
     numbered(doc, "Parent corporation: {% if party.parent %}{{ party.parent }}{% else %}none{% endif %}.")
     numbered(doc, "Publicly held companies owning 10% or more of the party\u2019s stock: "
                   "{% if party.public_owners %}{{ party.public_owners|and_list }}{% else %}none{% endif %}.")
@@ -34,4 +32,4 @@ def build(doc):
     para(doc, "/s/ {{ signer.name }}", "Signature")
     para(doc, "{{ signer.name }}", "Signature")
     para(doc, "{{ signer.organization.name }}", "Signature")
-    para(doc, "Counsel for Plaintiff", "Signature", italic=True).paragraph_format.keep_with_next = False
+    para(doc, "Counsel for {{ plaintiffs.role }}", "Signature", italic=True).paragraph_format.keep_with_next = False

@@ -10,14 +10,14 @@ def _item(doc, label, value):
 
 def build(doc):
     caption(doc, "INFORMATION STATEMENT")
-    _item(doc, "Plaintiff{{ 's' if case.plaintiffs|length > 1 }}", "{{ case.plaintiffs|and_list }}")
-    _item(doc, "Defendant{{ 's' if case.defendants|length > 1 }}", "{{ case.defendants|and_list }}")
+    _item(doc, "{{ plaintiffs.role }}", "{{ plaintiffs.names }}")
+    _item(doc, "{{ defendants.role }}", "{{ defendants.names }}")
     _item(doc, "Jurisdiction", "{{ case.statute }}")
     _item(doc, "Nature of the action", "{{ case.nature }}.")
     para(doc, "Agency actions and events giving rise to the action:", "Single", bold=True)
     control(doc, "{%p for e in events %}")
-    para(doc, "{{ e.date }}: {{ e.actor.short }} {{ e.text }}{% if e.program %} ({{ e.program.short }})"
-              "{% endif %}.", "Block Quote Single")
+    para(doc, "{{ e.date }}: {{ e.actor.term }} {{ e.text }}{% if e.program %} ({{ e.program.short }}){% endif %}.",
+         "Block Quote Single")
     control(doc, "{%p endfor %}")
     para(doc, "Related actions:", "Single", bold=True)
     control(doc, "{%p for r in case.related %}")
@@ -26,13 +26,13 @@ def build(doc):
     control(doc, "{%p if not case.related %}")
     para(doc, "None.", "Block Quote Single")
     control(doc, "{%p endif %}")
-    para(doc, "Attorney{{ 's' if case.counsel|length > 1 }} for Plaintiff:", "Single", bold=True)
+    para(doc, "{{ 'Attorney'|plural(case.counsel) }} for {{ plaintiffs.role }}:", "Single", bold=True)
     control(doc, "{%p for c in case.counsel %}")
-    para(doc, "{{ c.name }}, {{ c.organization.name }}{% for line in c.address %}, {{ line }}"
-              "{% endfor %}{% if c.phone %}; Tel.: {{ c.phone|replace('-', '\u2011') }}{% endif %}"
-              "{% if c.email %}; {{ c.email }}{% endif %}", "Block Quote Single")
+    para(doc, "{{ c.name }}, {{ c.organization.name }}{% if c.address %}, {{ c.address|join(', ') }}{% endif %}"
+              "{% if c.phone %}; Tel.: {{ c.phone|nobreak }}{% endif %}{% if c.email %}; {{ c.email }}{% endif %}",
+         "Block Quote Single")
     control(doc, "{%p endfor %}")
     para(doc, "Dated: {{ case.filed }}", "Single").paragraph_format.keep_with_next = True
     para(doc, "/s/ {{ signer.name }}", "Signature")
     para(doc, "{{ signer.name }}", "Signature")
-    para(doc, "Counsel for Plaintiff", "Signature", italic=True).paragraph_format.keep_with_next = False
+    para(doc, "Counsel for {{ plaintiffs.role }}", "Signature", italic=True).paragraph_format.keep_with_next = False
