@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: setup system-deps build test bench check templates sample-exhibits clean
+.PHONY: setup system-deps build test bench check sample-exhibits clean
 
 setup: system-deps $(VENV)/.installed
 
@@ -30,10 +30,6 @@ test: setup
 
 bench: setup
 	$(BIN)/python tools/bench.py
-
-templates: setup
-	$(BIN)/python tools/make_templates.py
-	$(BIN)/python tools/exhibit_templates.py
 
 sample-exhibits: setup
 	$(BIN)/python tools/make_sample_exhibits.py

@@ -324,7 +324,7 @@ filings:
 
 def test_a_listed_paper_whose_section_is_missing(facts_copy):
     text = EXAMPLE.read_text(encoding="utf-8")
-    motion = text[text.index("motion:\n  filed:"):text.index("declaration:\n  declarant:")]
+    motion = text[text.index("\nmotion:\n") + 1:text.index("declaration:\n  declarant:")]
     path = facts_copy((motion, ""), ("filings:\n", "papers: [summons, complaint, motion, proposed-order]\n\n"
                                                    "filings:\n"))
     line = line_of(path, "papers: [summons, complaint, motion")
