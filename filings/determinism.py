@@ -13,7 +13,6 @@ import contextlib
 import contextvars
 import datetime as dt
 import hashlib
-import io
 import os
 import tempfile
 import zipfile
@@ -143,9 +142,13 @@ def stamp_pdf(pdf, when: dt.datetime | None = None) -> None:
 
 def _stamp_xmp(pdf, when: dt.datetime) -> None:
     """XMP dates set to ``when``; document and instance ids derived from the pages' content."""
-    digest = hashlib.sha256()
+    import pikepdf
+
+    digest = hashlib.sha256(str(len(pdf.pages)).encode())
     for page in pdf.pages:
-        for stream in page.get_contents():  # pikepdf 9+: the page's content streams
+        contents = page.obj.get("/Contents")
+        streams = contents if isinstance(contents, pikepdf.Array) else [contents] if contents is not None else []
+        for stream in streams:
             digest.update(stream.read_raw_bytes())
     uuid = digest.hexdigest()[:32]
     uuid = f"uuid:{uuid[:8]}-{uuid[8:12]}-{uuid[12:16]}-{uuid[16:20]}-{uuid[20:]}"
@@ -184,10 +187,3 @@ def content_id(*parts: bytes) -> bytes:
         digest.update(part)
     return digest.digest()[:16]
 
-
-def bytes_of(src: Path | IO[bytes]) -> bytes:
-    """The bytes of a file or a binary stream (read from its start)."""
-    if isinstance(src, (str, Path)):
-        return Path(src).read_bytes()
-    src.seek(0)
-    return src.read() if not isinstance(src, io.BytesIO) else src.getvalue()
