@@ -597,7 +597,11 @@ def main(argv: list[str] | None = None) -> int:
                "--idle", f"{args.idle:g}", "--memory", str(DEFAULT_LIMITS.convert_memory_bytes)]
     if unoserver_folder():
         command += ["--unoserver", unoserver_folder()]
-    return subprocess.call(command)
+    try:
+        os.execv(command[0], command)  # the server itself, so that signals reach it
+    except OSError as e:
+        print(f"cannot run {command[0]}: {e.strerror}; {UNO_HINT}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

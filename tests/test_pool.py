@@ -218,3 +218,39 @@ def test_the_lockdown_holds_in_the_pool(folder, tmp_path, watched_url):
     assert pool.used  # converted by the pool, not the fallback
     time.sleep(0.5)
     assert Watch.requests == []
+
+
+def free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_converters_elsewhere_get_contents_never_paths(folder, tmp_path, monkeypatch):
+    """FILINGS_CONVERTERS points the pool at shared servers (here `filings.pool serve` on the
+    loopback): documents go as contents; a request naming a path on the server is refused."""
+    import subprocess
+    import sys
+    import xmlrpc.client
+
+    address = f"127.0.0.1:{free_port()}"
+    server = subprocess.Popen([sys.executable, "-m", "filings.pool", "serve", "--listen", address,
+                               "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        shared = Endpoint(address)
+        deadline = time.monotonic() + 60
+        while not shared.healthy(2) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        monkeypatch.setenv("FILINGS_CONVERTERS", address)
+        pool = Pool(directory=folder / "local")
+        pdfs = pool.convert([docx(tmp_path / "shared.docx", "CONVERTED ELSEWHERE")], tmp_path / "out")
+        assert pdf.extract_text(pdfs[0]).strip() == "CONVERTED ELSEWHERE"
+        assert pool.used == {address: 1} and running(folder / "local") == []
+        with xmlrpc.client.ServerProxy(f"http://{address}", allow_none=True) as proxy:
+            with pytest.raises(xmlrpc.client.Fault, match="converts file contents"):
+                proxy.convert("/etc/hostname", None, str(tmp_path / "stolen.pdf"), "pdf")
+    finally:
+        server.terminate()
+        server.wait(30)
+    assert pool_processes(folder) == []
