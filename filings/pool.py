@@ -349,7 +349,8 @@ def _launch(slot: Slot, settings: _Settings) -> Endpoint:
         raise Unavailable(f"{settings.python} did not start the pool's server") from None
     if launched.returncode != 0:
         reason = (launched.stderr.strip().splitlines() or [f"exit code {launched.returncode}"])[-1]
-        raise Unavailable(f"{reason}; {UNO_HINT}" if "import" in reason else reason)
+        hint = {3: UNO_HINT, 4: "install unoserver into this environment (pip install unoserver)"}
+        raise Unavailable(f"{reason}; {hint[launched.returncode]}" if launched.returncode in hint else reason)
     pid = int(launched.stdout.split()[0])
     deadline = time.monotonic() + settings.startup_seconds + 10
     while time.monotonic() < deadline:

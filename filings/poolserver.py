@@ -37,6 +37,7 @@ from pathlib import Path
 
 API_VERSION = "3"  # unoserver's
 PROTOCOL = 1  # of the state file and the filings_status call
+NO_UNO, NO_UNOSERVER = 3, 4  # exit codes of a server that cannot run
 
 # Document loading, as com.sun.star.document.MacroExecMode.NEVER_EXECUTE and UpdateDocMode.NO_UPDATE.
 NEVER_EXECUTE = 0
@@ -349,12 +350,16 @@ def parse(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(sys.argv[1:] if argv is None else argv)
+    try:  # checked here, before leaving the caller, who reads the reason on stderr
+        import uno  # noqa: F401
+    except ImportError:
+        print(f"{sys.executable} has no LibreOffice uno module", file=sys.stderr)
+        return NO_UNO
     try:
         module = load_unoserver(args.unoserver)
-        import uno  # noqa: F401 (checked here, before leaving the caller)
     except ImportError as e:
-        print(f"cannot import {e.name or 'uno'} with {sys.executable}: {e}", file=sys.stderr)
-        return 3
+        print(f"{sys.executable} cannot import unoserver ({e})", file=sys.stderr)
+        return NO_UNOSERVER
     version = getattr(module, "__version__", "") or "filings"
     if args.memory:  # LibreOffice inherits it
         resource.setrlimit(resource.RLIMIT_AS, (args.memory, args.memory))
