@@ -20,7 +20,6 @@ instead (documents are sent as contents, never as paths).
 from __future__ import annotations
 
 import contextlib
-import errno
 import fcntl
 import http.client
 import importlib.util
@@ -40,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from .convert import (DEFAULT_TIMEOUT, INSTALL_HINT, LibreOffice, NotConverted, _lock_down, _plain_names, deliver,
+from .convert import (DEFAULT_TIMEOUT, LibreOffice, NotConverted, _lock_down, _plain_names, deliver,
                       find_soffice)
 from .errors import ConversionError
 from .limits import DEFAULT_LIMITS
@@ -394,10 +393,13 @@ def stop_all(directory: Path | None = None) -> int:
 
 @dataclass
 class _Job:
+    """One document of a batch: where it is (a plain-named copy), where its PDF goes, its tries."""
+
     index: int
-    source: Path  # the plain-named copy
+    source: Path
     target: Path
     attempts: int = 0
+    timeouts: int = 0
     reasons: list[str] = field(default_factory=list)
 
 
@@ -425,6 +427,7 @@ class Pool:
 
     @property
     def root(self) -> Path:
+        """The folder of this pool's local instances."""
         return self.directory or pool_dir()
 
     def convert(self, sources: Sequence[Path], out_dir: Path) -> list[Path]:
@@ -444,18 +447,21 @@ class Pool:
                 pdfs = self._fallback().convert([sources[j.index] for j in left], made / "fallback")
                 for job, pdf in zip(left, pdfs):
                     pdf.replace(job.target)
-            missing = [Path(sources[j.index]) for j in failed]
-            timed_out = [j for j in failed if j.reasons and all("within" in r for r in j.reasons)]
-            if timed_out:
-                name = Path(sources[timed_out[0].index]).name
-                raise ConversionError(f"LibreOffice did not convert {name} within {self.timeout:g} s, twice, "
-                                      "each time on a fresh instance; open it in Word or LibreOffice to check it, "
-                                      "check the machine's load, or raise --timeout")
-            if missing:
-                raise NotConverted(missing, f"LibreOffice produced no PDF for "
-                                            f"{', '.join(p.with_suffix('.pdf').name for p in missing)}; "
-                                            "open the DOCX in Word or LibreOffice to check it is not damaged")
+            if failed:
+                self._raise(failed, sources)
             return [deliver(job.target, out_dir / (Path(sources[job.index]).stem + ".pdf")) for job in jobs]
+
+    def _raise(self, failed: list[_Job], sources: Sequence[Path]) -> None:
+        """One line: the document that timed out twice, else the documents LibreOffice could not convert."""
+        hung = [j for j in failed if j.timeouts >= 2]
+        if hung:
+            raise ConversionError(f"LibreOffice did not convert {Path(sources[hung[0].index]).name} within "
+                                  f"{self.timeout:g} s, twice, each time on a fresh instance; open it in Word or "
+                                  "LibreOffice to check it, check the machine's load, or raise --timeout")
+        missing = [Path(sources[j.index]) for j in failed]
+        raise NotConverted(missing, f"LibreOffice produced no PDF for "
+                                    f"{', '.join(p.with_suffix('.pdf').name for p in missing)}; "
+                                    "open the DOCX in Word or LibreOffice to check it is not damaged")
 
     def stop(self) -> int:
         """Stop this pool's local instances (all of its folder's); return how many were running."""
@@ -526,6 +532,7 @@ class Pool:
             events.put(("failed", job))
         except InstanceFailed as e:
             job.reasons.append(str(e))
+            job.timeouts += e.timed_out
             if job.attempts < 2:
                 todo.put(job)
             else:
