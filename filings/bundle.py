@@ -24,6 +24,7 @@ from typing import Callable, Sequence
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
+from .determinism import stamp_pdf
 from .errors import PdfError
 from .frontmatter import FONT_PACKAGES, Cover, IndexEntry, draw_front_matter, stamp_width
 from .limits import DEFAULT_LIMITS, Limits
@@ -899,8 +900,10 @@ def _add_page_labels(pdf: pikepdf.Pdf, index_pages: int, bates: BatesStyle) -> N
 
 
 def _save(pdf: pikepdf.Pdf, path: Path) -> None:
+    """Save ``pdf`` compactly; the same pages make the same bytes (fixed dates, /ID from the content)."""
+    stamp_pdf(pdf)
     pdf.save(path, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
-             linearize=False)
+             linearize=False, deterministic_id=True)
 
 
 NAME_PUNCTUATION = set(" ,.()&'-")

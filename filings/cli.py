@@ -81,13 +81,23 @@ def _guarded(debug: bool, action: Callable[[], object]) -> object:
         _fail(e, debug)
 
 
+def _converter(timeout: float):
+    """The warm pool; ``FILINGS_CONVERTER=soffice`` asks for one LibreOffice run per build instead."""
+    import os
+
+    if os.environ.get("FILINGS_CONVERTER", "pool") == "soffice":
+        from .convert import LibreOffice
+        return LibreOffice(timeout=timeout)
+    from .pool import Pool
+    return Pool(timeout=timeout, warn=_warn)
+
+
 def _run(debug: bool, quiet: bool, timeout: float, **kwargs) -> None:
     from . import pipeline
-    from .convert import LibreOffice
 
     try:
         result = pipeline.build(progress=(lambda _: None) if quiet else _progress, warn=_warn,
-                                converter=LibreOffice(timeout=timeout), **kwargs)
+                                converter=_converter(timeout), **kwargs)
     except FilingsError as e:
         _fail(e, debug)
     except (KeyboardInterrupt, Terminated) as e:

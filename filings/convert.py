@@ -4,7 +4,8 @@ Conversion sits behind one small interface, :class:`Converter`: ``convert(source
 out_dir)`` turns a batch of DOCX files into PDFs in one go. :class:`LibreOffice` runs
 one headless ``soffice`` process per batch (one cold start per build, not one per paper)
 with a private profile so that a desktop LibreOffice the user has open does not block it.
-A warm pool (unoserver) can later implement the same interface.
+:class:`filings.pool.Pool` implements the same interface with warm LibreOffice instances
+(unoserver) that outlive a build.
 
 Documents are untrusted: the profile is locked down before every run (no macros, no
 linked images or other resources fetched from the network or read from local files, no
@@ -25,6 +26,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterator, Protocol, Sequence
 
+from .determinism import normalize_pdf
 from .errors import ConversionError
 from .limits import DEFAULT_LIMITS
 
@@ -96,14 +98,20 @@ class LibreOffice:
                 if not pdf.is_file() or pdf.stat().st_size == 0:
                     missing.append(Path(source))
                     continue
-                target = out_dir / (Path(source).stem + ".pdf")
-                shutil.move(pdf, target)
-                pdfs.append(target)
+                pdfs.append(deliver(pdf, out_dir / (Path(source).stem + ".pdf")))
         if missing:
             raise NotConverted(missing, f"LibreOffice produced no PDF for "
                                         f"{', '.join(p.with_suffix('.pdf').name for p in missing)}; "
                                   "open the DOCX in Word or LibreOffice to check it is not damaged")
         return pdfs
+
+
+def deliver(made: Path, target: Path) -> Path:
+    """Move the PDF LibreOffice ``made`` to ``target`` with its dates and /ID fixed (the same
+    document makes the same bytes in every build)."""
+    shutil.move(made, target)
+    normalize_pdf(target)
+    return target
 
 
 def _plain_names(sources: Sequence[Path], folder: Path) -> list[Path]:

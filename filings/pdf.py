@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Sequence
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, ByteStringObject
 
+from .determinism import build_time, content_id, pdf_date
 from .errors import PdfError
 
 
@@ -32,17 +35,24 @@ def page_count(path: Path) -> int:
     return len(read_pdf(path).pages)
 
 
-def merge(parts: Sequence[Part], out: Path, *, title: str) -> int:
+def merge(parts: Sequence[Part], out: Path, *, title: str, when: datetime | None = None) -> int:
     """Write ``parts`` one after another to ``out`` with one top-level bookmark per part.
 
+    The same parts make the same bytes: the dates are ``when`` (default
+    :func:`~filings.determinism.build_time`) and the /ID is derived from the parts and title.
     Returns the packet's page count.
     """
     writer = PdfWriter()
+    identity = [title.encode("utf-8")]
     for part in parts:
         start = len(writer.pages)
         writer.append(read_pdf(part.pdf), import_outline=False)
         writer.add_outline_item(title=part.bookmark, page_number=start)
-    writer.add_metadata({"/Title": title, "/Producer": "filings"})
+        identity += [part.bookmark.encode("utf-8"), Path(part.pdf).read_bytes()]
+    date = pdf_date(when or build_time())
+    writer.add_metadata({"/Title": title, "/Producer": "filings", "/CreationDate": date, "/ModDate": date})
+    file_id = ByteStringObject(content_id(*identity))
+    writer._ID = ArrayObject([file_id, file_id])  # pypdf writes no /ID unless given one; no public setter
     writer.page_mode = "/UseOutlines"
     with open(out, "wb") as fh:
         writer.write(fh)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from . import pdf
+from . import determinism, pdf
 from .bundle import BatesStyle, BundleResult, ExhibitPdf, check_exhibits, make_bundle
 from .context import build_context, filing_for
 from .convert import Converter, LibreOffice, NotConverted
@@ -109,6 +109,16 @@ def build(facts_path: Path, out_dir: Path, *, only: str | None = None, papers: b
     started = time.perf_counter()
     progress(f"reading facts from {facts_path}")
     matter = load_facts(facts_path)
+    # Every date a build stamps (DOCX properties, PDF metadata) is the case's filing date, or
+    # SOURCE_DATE_EPOCH: the same facts give the same bytes.
+    with determinism.pinned_time(determinism.time_for(matter.facts.case.filed.as_date())):
+        return _build(matter, Path(out_dir), started, only=only, papers=papers, templates_dir=templates_dir,
+                      converter=converter, strict=strict, progress=progress, warn=warn, limits=limits)
+
+
+def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, papers: bool,
+           templates_dir: Path | None, converter: Converter | None, strict: bool, progress: Progress,
+           warn: Progress, limits: Limits) -> BuildResult:
     plan, context = plan_build(matter)
     applicable = list(plan.papers)
     chosen = select_papers(applicable, only, matter.facts) if papers else []

@@ -50,6 +50,7 @@ from markupsafe import Markup, escape
 from .context import (Empty, EmptyFact, Node, NodeList, SectionPrinted, UnknownFact, as_markup,
                       tracking)
 from .dates import LegalDate
+from .determinism import repack_docx
 from .errors import TemplateError, display_path
 from .library import TemplateLibrary
 from .limits import DEFAULT_LIMITS, Limits
@@ -824,18 +825,25 @@ class Renderer:
         return tpl, removed
 
     def _save(self, tpl: DocxTemplate, out_path: Path, path: Path) -> list[str]:
-        """Save the rendered DOCX, cleaned again: a template can build a field at render time."""
+        """Save the rendered DOCX, cleaned again (a template can build a field at render time),
+        with the same bytes for the same facts: fixed entry dates, order and core properties."""
         rendered = io.BytesIO()
         tpl.save(rendered)
         rendered.seek(0)
+        cleaned = io.BytesIO()
+        try:
+            removed = sanitize_office(rendered, cleaned, limits=self.limits, parts=_rendered_parts(tpl))
+        except OfficeFileError as e:
+            raise TemplateError(f"the rendered paper {e.reason}", path=path) from e
+        cleaned.seek(0)
         out_path = Path(out_path)
         with tempfile.NamedTemporaryFile(dir=out_path.parent, prefix=".render-", suffix=".docx",
                                          delete=False) as tmp:
             try:
-                removed = sanitize_office(rendered, Path(tmp.name), limits=self.limits, parts=_rendered_parts(tpl))
-            except OfficeFileError as e:
+                repack_docx(cleaned, tmp)
+            except BaseException:
                 os.unlink(tmp.name)
-                raise TemplateError(f"the rendered paper {e.reason}", path=path) from e
+                raise
         os.replace(tmp.name, out_path)
         return [f"{r} (made while rendering)" for r in removed]
 

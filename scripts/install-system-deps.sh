@@ -3,7 +3,8 @@
 # LibreOffice Writer (headless DOCX -> PDF), Liberation fonts (metric twins of Times New
 # Roman), the fallback fonts for titles in other scripts (DejaVu: Greek, Cyrillic, Arabic,
 # Hebrew; Droid Sans Fallback: Chinese, Japanese, Korean), OCRmyPDF with Tesseract's
-# English data (a text layer for scanned exhibits), fontconfig, Python's venv module, and
+# English data (a text layer for scanned exhibits), fontconfig, LibreOffice's Python bridge
+# (python3-uno, for the warm LibreOffice pool), Python's venv module, and
 # for the tests (FILINGS_TEST_DEPS=1) poppler-utils. Safe to run again: it does nothing
 # when all is there.
 set -euo pipefail
@@ -23,6 +24,9 @@ command -v ocrmypdf >/dev/null 2>&1 || need+=(ocrmypdf)
 installed tesseract-ocr || need+=(tesseract-ocr)
 installed tesseract-ocr-eng || need+=(tesseract-ocr-eng)
 command -v fc-match >/dev/null 2>&1 || need+=(fontconfig)
+# The warm LibreOffice pool runs unoserver under the system Python with LibreOffice's uno
+# module; without it builds fall back to one LibreOffice run each, with a warning.
+installed python3-uno || need+=(python3-uno)
 # The test suite renders bundle pages to images to check where stamps land.
 if [ "${FILINGS_TEST_DEPS:-0}" = 1 ]; then
   command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)

@@ -69,3 +69,40 @@ def example_build(tmp_path_factory):
     CountingLibreOffice.runs = 0
     result = build(EXAMPLE, out, converter=CountingLibreOffice())
     return out, result, CountingLibreOffice.runs
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_pool(tmp_path_factory):
+    """Every warm LibreOffice pool the tests start lives in this session's folder (never the
+    user's pool), and is stopped when the session ends: no server outlives it."""
+    import os
+
+    from filings.pool import stop_all
+
+    folder = tmp_path_factory.mktemp("pool")
+    before = os.environ.get("FILINGS_POOL_DIR")
+    os.environ["FILINGS_POOL_DIR"] = str(folder)
+    yield folder
+    for root in {slot.parent for slot in folder.rglob("slot-*")}:
+        stop_all(root)
+    if before is None:
+        os.environ.pop("FILINGS_POOL_DIR", None)
+    else:
+        os.environ["FILINGS_POOL_DIR"] = before
+    assert pool_processes(folder) == [], "a pool server or its LibreOffice outlived the test session"
+
+
+def pool_processes(folder: Path) -> list[int]:
+    """Pids of live processes (servers, LibreOffice) whose command line names ``folder``."""
+    pids = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes()
+            state = (proc / "stat").read_text().rsplit(")", 1)[-1].split()[0]
+        except OSError:
+            continue
+        if str(folder).encode() in cmdline and state != "Z":
+            pids.append(int(proc.name))
+    return pids

@@ -102,3 +102,22 @@ def test_two_builds_at_once_share_no_profile(tmp_path, docx):
     for t in threads:
         t.join()
     assert errors == [] and len(outs) == 2 and all(p.stat().st_size > 0 for p in outs)
+
+
+def test_the_same_document_converts_to_the_same_bytes(tmp_path, docx, monkeypatch):
+    """LibreOffice dates its PDFs and gives them a random /ID and a /DocChecksum: fixed after conversion."""
+    from datetime import datetime, timezone
+
+    import pikepdf
+
+    from filings.determinism import pinned_time
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    with pinned_time(datetime(2024, 6, 3, tzinfo=timezone.utc)):
+        first = LibreOffice().convert([docx], tmp_path / "one")[0]
+        time.sleep(1.1)
+        second = LibreOffice().convert([docx], tmp_path / "two")[0]
+    assert first.read_bytes() == second.read_bytes()
+    with pikepdf.open(first) as pdf:
+        assert str(pdf.docinfo["/CreationDate"]) == "D:20240603000000Z"
+        assert "/DocChecksum" not in pdf.trailer

@@ -216,12 +216,14 @@ def test_a_build_killed_at_any_stage_leaves_one_complete_set(matter):
 
 @pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_an_interrupted_build_stops_libreoffice_and_leaves_nothing(matter, tmp_path, sig, code):
-    assert run("build", "-q", cwd=matter).returncode == 0
-    before = tree(matter / "build")
-    set_court_no(matter, "24-00042")
+    """With one LibreOffice run per build (FILINGS_CONVERTER=soffice); the pool: test_pool.py."""
     temp = tmp_path / "tmp"
     temp.mkdir()
-    proc = start_build(matter, env={**os.environ, "TMPDIR": str(temp)})
+    env = {**os.environ, "TMPDIR": str(temp), "FILINGS_CONVERTER": "soffice"}
+    assert run("build", "-q", cwd=matter, env=env).returncode == 0
+    before = tree(matter / "build")
+    set_court_no(matter, "24-00042")
+    proc = start_build(matter, env=env)
     wait_for(proc, "converting")
     time.sleep(0.5)  # LibreOffice is starting
     assert subprocess.run(["pgrep", "-f", str(temp)], capture_output=True).returncode == 0

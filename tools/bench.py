@@ -1,11 +1,14 @@
 """Benchmark: medians against the naive way, printed as tables.
 
-    python tools/bench.py [papers|bundle|all] [--runs 3]
+    python tools/bench.py [papers|bundle|all] [--runs 5]
 
-papers:
+papers (the naive way: one cold LibreOffice per paper, then pypdf merges the packet):
 - render: every template rendered, no conversion (what `filings check` costs);
-- build: the whole example matter, one LibreOffice run for papers and exhibits;
-- naive: the same papers converted with one LibreOffice start per paper.
+- build: the whole example matter, one cold LibreOffice run for papers and exhibits;
+- build, warm: the same with the warm LibreOffice pool already running (a later build);
+- convert the example's 11 documents (8 papers, 3 Word exhibits): one cold LibreOffice run,
+  the warm pool with one instance, the warm pool with one instance per core;
+- `filings --help`: the command's start-up (and Python's own, for scale).
 bundle (each run in a fresh process, so peak memory is the run's own):
 - 1,000 pages (50 exhibits x 20 pages) and 10,000 pages (500 x 20) through make_bundle;
 - naive: pypdf merging the same 1,000 pages and stamping each with a reportlab overlay.
@@ -15,7 +18,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -38,42 +43,96 @@ def timed(fn, runs: int) -> list[float]:
     return times
 
 
-def bench_papers(runs: int) -> None:
+def render_all(tmp: Path) -> list:
+    """Every paper of the example rendered into ``tmp``; the built papers."""
     from filings.context import build_context
-    from filings.convert import LibreOffice
     from filings.facts import load_facts
     from filings.papers import select_papers
-    from filings.pipeline import DEFAULT_TEMPLATES, build, render_papers
+    from filings.pipeline import render_papers, template_library
     from filings.render import Renderer
 
-    def render_only() -> None:
-        matter = load_facts(FACTS)
-        with tempfile.TemporaryDirectory() as tmp:
-            render_papers(Renderer(DEFAULT_TEMPLATES, build_context(matter)), select_papers(matter.facts),
-                          Path(tmp))
+    matter = load_facts(FACTS)
+    return render_papers(Renderer(template_library(matter), build_context(matter)), select_papers(matter.facts), tmp)
 
-    def full_build() -> None:
+
+def example_documents(folder: Path) -> list[Path]:
+    """The documents a build of the example converts (papers and Word exhibits), copied into ``folder``."""
+    from filings.convert import LibreOffice
+    from filings.pipeline import build
+
+    class Keep(LibreOffice):
+        def convert(self, sources, out_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+            for n, source in enumerate(sources):
+                shutil.copyfile(source, folder / f"{n:02d}-{Path(source).name}")
+            return super().convert(sources, out_dir)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        build(FACTS, Path(tmp) / "build", converter=Keep())
+    return sorted(folder.glob("*.docx"))
+
+
+def bench_papers(runs: int) -> None:
+    from filings.convert import LibreOffice
+    from filings.pdf import merge, Part
+    from filings.pipeline import build
+    from filings.pool import Pool, start_instance, Slot
+
+    def render_only() -> None:
         with tempfile.TemporaryDirectory() as tmp:
-            build(FACTS, Path(tmp) / "build")
+            render_all(Path(tmp))
+
+    def full_build(converter=None) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            build(FACTS, Path(tmp) / "build", converter=converter)
 
     def naive_build() -> None:
-        matter = load_facts(FACTS)
         with tempfile.TemporaryDirectory() as tmp:
-            built = render_papers(Renderer(DEFAULT_TEMPLATES, build_context(matter)),
-                                  select_papers(matter.facts), Path(tmp))
+            built = render_all(Path(tmp))
             converter = LibreOffice()
-            for b in built:
-                converter.convert([b.docx], Path(tmp) / "pdf")
+            pdfs = [converter.convert([b.docx], Path(tmp) / "pdf")[0] for b in built]
+            merge([Part(p, p.stem) for p in pdfs], Path(tmp) / "packet.pdf", title="packet")
 
-    full_build()  # warm the LibreOffice profile and the disk cache once
-    rows = [("render all templates (no PDF)", timed(render_only, runs)),
-            ("build: papers + bundle, 1 LibreOffice run", timed(full_build, runs)),
-            ("naive: papers, 1 LibreOffice run per paper", timed(naive_build, runs))]
-    print(f"{'papers':44} {'median s':>9} {'min s':>7} {'max s':>7}")
-    for name, times in rows:
-        print(f"{name:44} {statistics.median(times):9.2f} {min(times):7.2f} {max(times):7.2f}")
-    ratio = statistics.median(rows[2][1]) / statistics.median(rows[1][1])
-    print(f"naive / build: {ratio:.1f}x  ({runs} runs each; the build also makes the bundle)\n")
+    with tempfile.TemporaryDirectory() as tmp:
+        docs = example_documents(Path(tmp) / "docs")
+        pool_dir = Path(tmp) / "pool"
+        warm = Pool(directory=pool_dir)
+        one = Pool(1, directory=pool_dir)
+        for n in range(warm.size):  # every instance started before timing: a later build's pool
+            start_instance(Slot(pool_dir, n), warm.settings)
+
+        def convert(converter) -> None:
+            with tempfile.TemporaryDirectory() as out:
+                pdfs = converter.convert(docs, Path(out))
+                assert not getattr(converter, "warned", False) and len(pdfs) == len(docs)
+
+        try:
+            full_build()  # warm the LibreOffice profile and the disk cache once
+            rows = [("render all templates (no PDF)", timed(render_only, runs)),
+                    ("build: papers + bundle, cold LibreOffice run", timed(full_build, runs)),
+                    ("build: papers + bundle, warm pool", timed(lambda: full_build(warm), runs)),
+                    ("naive: 1 cold LibreOffice per paper + merge", timed(naive_build, runs)),
+                    (f"convert {len(docs)} documents: 1 cold run", timed(lambda: convert(LibreOffice()), runs)),
+                    (f"convert {len(docs)} documents: warm, 1 instance", timed(lambda: convert(one), runs)),
+                    (f"convert {len(docs)} documents: warm, {warm.size} instances",
+                     timed(lambda: convert(warm), runs)),
+                    ("filings --help", timed(lambda: run([sys.executable, "-m", "filings", "--help"]), runs)),
+                    ("python -c pass (for scale)", timed(lambda: run([sys.executable, "-c", "pass"]), runs))]
+        finally:
+            warm.stop()
+    naive = statistics.median(rows[3][1])
+    cold_convert = statistics.median(rows[4][1])
+    print(f"{'papers':48} {'median s':>9} {'min s':>7} {'max s':>7} {'ratio':>9}")
+    for n, (name, times) in enumerate(rows):
+        median = statistics.median(times)
+        ratio = f"{naive / median:.1f}x" if n in (1, 2) else f"{cold_convert / median:.1f}x" if n in (5, 6) else ""
+        print(f"{name:48} {median:9.2f} {min(times):7.2f} {max(times):7.2f} {ratio:>9}")
+    print(f"ratios: naive / build for builds (the build also makes the bundle), cold run / warm for conversions; "
+          f"{runs} runs each, {os.cpu_count()} cores\n")
+
+
+def run(command: list[str]) -> None:
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
 
 
 def make_inputs(folder: Path, exhibits: int, pages: int) -> list[Path]:
@@ -174,7 +233,7 @@ def main() -> None:
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("what", nargs="?", choices=["papers", "bundle", "all"], default="all")
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     if args.what in ("papers", "all"):
         bench_papers(args.runs)

@@ -1,0 +1,270 @@
+"""The warm LibreOffice pool, on the real LibreOffice through unoserver: parallel batches,
+servers reused by later builds, dead or hung instances replaced, idle stop, the fallback
+when the pool cannot run, and the profile's lockdown."""
+from __future__ import annotations
+
+import http.server
+import io
+import os
+import re
+import signal
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.shared import Inches
+from PIL import Image
+
+from filings import pdf
+from filings.errors import ConversionError
+from filings.pool import Endpoint, Pool, Slot, running, start_instance
+
+from conftest import pool_processes
+
+IMAGE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
+
+
+@pytest.fixture
+def folder(private_pool, request) -> Path:
+    """A pool folder of the test's own (inside the session's), its instances stopped after it."""
+    path = private_pool / re.sub(r"\W", "", request.node.name)[:40]
+    yield path
+    Pool(directory=path).stop()
+
+
+def docx(path: Path, text: str, paragraphs: int = 1) -> Path:
+    doc = Document()
+    for n in range(paragraphs):
+        doc.add_paragraph(f"{text} {n}" if paragraphs > 1 else text)
+    doc.save(path)
+    return path
+
+
+def state(folder: Path, slot: int = 0) -> dict:
+    found = Slot(folder, slot).state()
+    assert found, f"no instance running in slot {slot}"
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_a_batch_converts_in_parallel_on_two_instances(folder, tmp_path):
+    pool = Pool(2, directory=folder)
+    for n in range(2):  # both warm, so both take documents from the start
+        start_instance(Slot(folder, n), pool.settings)
+    sources = [docx(tmp_path / f"paper-{n}.docx", f"PAPER NUMBER {n}") for n in range(8)]
+    pdfs = pool.convert(sources, tmp_path / "out")
+    assert [p.name for p in pdfs] == [f"paper-{n}.pdf" for n in range(8)]
+    assert [pdf.extract_text(p).strip() for p in pdfs] == [f"PAPER NUMBER {n}" for n in range(8)]
+    assert len(pool.used) == 2 and sum(pool.used.values()) == 8, pool.used
+    assert len(running(folder)) == 2
+
+
+def test_a_later_build_reuses_the_running_server(folder, tmp_path):
+    """Speed is measured in the benchmark (make bench), not here: reuse is shown by the pids."""
+    source = docx(tmp_path / "paper.docx", "FIRST BUILD")
+    Pool(1, directory=folder).convert([source], tmp_path / "one")
+    first = state(folder)
+    pdfs = Pool(1, directory=folder).convert([source], tmp_path / "two")  # a new converter: a later build
+    assert state(folder)["pid"] == first["pid"] and state(folder)["office_pid"] == first["office_pid"]
+    assert pdf.extract_text(pdfs[0]).strip() == "FIRST BUILD"
+
+
+def test_an_interrupted_batch_stops_the_instances_converting_it(folder, tmp_path):
+    """Ctrl-C or SIGTERM during a build: the LibreOffice instances working on its documents are
+    killed (the next build starts fresh ones), not left converting for nobody."""
+    import _thread
+
+    pool = Pool(2, directory=folder)
+    for n in range(2):
+        start_instance(Slot(folder, n), pool.settings)
+    pids = [state(folder, n)["office_pid"] for n in range(2)]
+    sources = [docx(tmp_path / f"long-{n}.docx", "A LONG PAPER", paragraphs=3000) for n in range(6)]
+    timer = threading.Timer(1.0, _thread.interrupt_main)
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        pool.convert(sources, tmp_path / "out")
+    timer.join()
+    assert running(folder) == []
+    assert not any(alive(pid) for pid in pids)
+
+
+def test_a_killed_libreoffice_is_detected_and_replaced(folder, tmp_path):
+    source = docx(tmp_path / "paper.docx", "AFTER THE CRASH")
+    pool = Pool(1, directory=folder, health_seconds=3)
+    pool.convert([source], tmp_path / "one")
+    before = state(folder)
+    os.kill(before["office_pid"], signal.SIGKILL)
+    pdfs = pool.convert([source], tmp_path / "two")
+    assert pdf.extract_text(pdfs[0]).strip() == "AFTER THE CRASH"
+    after = state(folder)
+    assert after["office_pid"] != before["office_pid"] and after["pid"] != before["pid"]
+    assert not alive(before["pid"])
+
+
+def test_a_hung_conversion_is_killed_and_retried_on_a_fresh_instance(folder, tmp_path, monkeypatch):
+    """LibreOffice stops (SIGSTOP) after the health check, during the conversion: the
+    conversion times out, the instance is killed and replaced, the retry succeeds."""
+    source = docx(tmp_path / "paper.docx", "CONVERTED ON RETRY")
+    pool = Pool(1, directory=folder, timeout=3)
+    pool.convert([source], tmp_path / "warm")
+    hung = state(folder)
+    checked = Endpoint.healthy
+
+    def stop_after_check(self, timeout=10.0):
+        ok = checked(self, timeout)
+        if alive(hung["office_pid"]):
+            os.kill(hung["office_pid"], signal.SIGSTOP)
+        return ok
+
+    monkeypatch.setattr(Endpoint, "healthy", stop_after_check)
+    pdfs = pool.convert([source], tmp_path / "out")
+    assert pdf.extract_text(pdfs[0]).strip() == "CONVERTED ON RETRY"
+    assert state(folder)["pid"] != hung["pid"]
+    assert not alive(hung["office_pid"]) and not alive(hung["pid"])
+
+
+def test_a_document_too_slow_twice_is_one_line(folder, tmp_path):
+    slow = docx(tmp_path / "long.docx", "A long paragraph of text that LibreOffice lays out " * 20, paragraphs=3000)
+    pool = Pool(1, directory=folder, timeout=0.5)
+    with pytest.raises(ConversionError) as info:
+        pool.convert([slow], tmp_path / "out")
+    assert str(info.value) == (
+        "LibreOffice did not convert long.docx within 0.5 s, twice, each time on a fresh instance; open it in "
+        "Word or LibreOffice to check it, check the machine's load, or raise --timeout")
+    quick = Pool(1, directory=folder).convert([docx(tmp_path / "short.docx", "STILL WORKS")], tmp_path / "out")
+    assert pdf.extract_text(quick[0]).strip() == "STILL WORKS"
+
+
+def test_an_idle_instance_stops_itself(folder, tmp_path):
+    Pool(1, directory=folder, idle_seconds=1).convert([docx(tmp_path / "p.docx", "IDLE")], tmp_path / "out")
+    first = state(folder)
+    deadline = time.monotonic() + 30
+    while (running(folder) or alive(first["pid"]) or alive(first["office_pid"])) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert running(folder) == []
+    assert not alive(first["pid"]) and not alive(first["office_pid"])
+    assert pool_processes(folder) == []
+    assert not (folder / "slot-0" / "state.json").exists()
+
+
+def test_without_python3_uno_the_build_falls_back_with_one_warning(folder, tmp_path, monkeypatch):
+    monkeypatch.setenv("FILINGS_UNO_PYTHON", "/nonexistent/python3")
+    warnings: list[str] = []
+    pool = Pool(2, directory=folder, warn=warnings.append)
+    sources = [docx(tmp_path / f"p{n}.docx", f"FALLBACK {n}") for n in range(3)]
+    pdfs = pool.convert(sources, tmp_path / "out")
+    assert [pdf.extract_text(p).strip() for p in pdfs] == ["FALLBACK 0", "FALLBACK 1", "FALLBACK 2"]
+    assert warnings == [
+        "the warm LibreOffice pool is not available (no Python at /nonexistent/python3 to run LibreOffice's uno "
+        "module; install python3-uno (make setup does)); converting with one LibreOffice run per build instead"]
+    assert running(folder) == []
+
+
+class Watch(http.server.BaseHTTPRequestHandler):
+    """Records every request and answers with a green picture."""
+
+    requests: list[str] = []
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        type(self).requests.append(self.path)
+        buffer = io.BytesIO()
+        Image.new("RGB", (50, 50), (0, 255, 0)).save(buffer, "PNG")
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.send_header("Content-Length", str(len(buffer.getvalue())))
+        self.end_headers()
+        self.wfile.write(buffer.getvalue())
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def watched_url():
+    """A loopback HTTP server; yields its URL; ``Watch.requests`` lists what it was asked."""
+    Watch.requests = []
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Watch)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join()
+
+
+def linked_picture_docx(path: Path, url: str) -> Path:
+    """A Word file whose picture is linked to ``url`` (not embedded), as nothing cleaned it."""
+    picture = path.with_name("red.png")
+    Image.new("RGB", (40, 40), (255, 0, 0)).save(picture)
+    doc = Document()
+    doc.add_paragraph("LINKED PICTURE BELOW")
+    doc.add_picture(str(picture), width=Inches(1))
+    doc.save(path)
+    with zipfile.ZipFile(path) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+    xml = parts["word/document.xml"].decode()
+    embedded = re.findall(r'r:embed="(rId\d+)"', xml)[0]
+    parts["word/document.xml"] = xml.replace(f'r:embed="{embedded}"', 'r:link="rIdWeb"')
+    parts["word/_rels/document.xml.rels"] = parts["word/_rels/document.xml.rels"].decode().replace(
+        "</Relationships>", f'<Relationship Id="rIdWeb" Type="{IMAGE_REL}" Target="{url}/linked.png" '
+                            'TargetMode="External"/></Relationships>')
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return path
+
+
+def test_the_lockdown_holds_in_the_pool(folder, tmp_path, watched_url):
+    """LibreOffice in the pool runs on the locked-down profile: a linked picture is not fetched."""
+    source = linked_picture_docx(tmp_path / "linked.docx", watched_url)
+    pool = Pool(1, directory=folder)
+    pdfs = pool.convert([source], tmp_path / "out")
+    assert "LINKED PICTURE BELOW" in pdf.extract_text(pdfs[0])
+    assert pool.used  # converted by the pool, not the fallback
+    time.sleep(0.5)
+    assert Watch.requests == []
+
+
+def free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_converters_elsewhere_get_contents_never_paths(folder, tmp_path, monkeypatch):
+    """FILINGS_CONVERTERS points the pool at shared servers (here `filings.pool serve` on the
+    loopback): documents go as contents; a request naming a path on the server is refused."""
+    import subprocess
+    import sys
+    import xmlrpc.client
+
+    address = f"127.0.0.1:{free_port()}"
+    server = subprocess.Popen([sys.executable, "-m", "filings.pool", "serve", "--listen", address,
+                               "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        shared = Endpoint(address)
+        deadline = time.monotonic() + 60
+        while not shared.healthy(2) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        monkeypatch.setenv("FILINGS_CONVERTERS", address)
+        pool = Pool(directory=folder / "local")
+        pdfs = pool.convert([docx(tmp_path / "shared.docx", "CONVERTED ELSEWHERE")], tmp_path / "out")
+        assert pdf.extract_text(pdfs[0]).strip() == "CONVERTED ELSEWHERE"
+        assert pool.used == {address: 1} and running(folder / "local") == []
+        with xmlrpc.client.ServerProxy(f"http://{address}", allow_none=True) as proxy:
+            with pytest.raises(xmlrpc.client.Fault, match="converts file contents"):
+                proxy.convert("/etc/hostname", None, str(tmp_path / "stolen.pdf"), "pdf")
+    finally:
+        server.terminate()
+        server.wait(30)
+    assert pool_processes(folder) == []
