@@ -18,10 +18,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import resource
 import shutil
-import signal
-import subprocess
 import tempfile
 from pathlib import Path
 from typing import Iterator, Protocol, Sequence
@@ -29,6 +26,7 @@ from typing import Iterator, Protocol, Sequence
 from .determinism import normalize_pdf
 from .errors import ConversionError
 from .limits import DEFAULT_LIMITS
+from .processes import TimedOut, run_bounded
 
 DEFAULT_TIMEOUT = DEFAULT_LIMITS.convert_seconds
 INSTALL_HINT = "run 'make setup' or 'apt-get install libreoffice-writer-nogui fonts-liberation2'"
@@ -176,31 +174,17 @@ def _default_profile() -> Path:
 
 def _run(command: list[str], timeout: float, memory_bytes: int = DEFAULT_LIMITS.convert_memory_bytes,
          tmp: Path | None = None) -> None:
-    """Run LibreOffice in its own process group with bounded memory; kill the whole group
-    on timeout, and when the build is interrupted (Ctrl-C, SIGTERM) or fails. Its own
-    temporary files go into ``tmp``, which the caller removes, killed or not."""
-    def bound_memory() -> None:  # runs in the child, before LibreOffice starts
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-
-    with tempfile.TemporaryFile() as log:
-        try:
-            env = {**os.environ, "TMPDIR": str(tmp)} if tmp else None
-            proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
-                                    start_new_session=True, preexec_fn=bound_memory if memory_bytes else None)
-        except OSError as e:
-            raise ConversionError(f"cannot start LibreOffice ({command[0]}): {e.strerror}; {INSTALL_HINT}") from e
-        try:
-            code = proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _kill_group(proc)
-            raise ConversionError(f"LibreOffice did not finish within {timeout:g} s and was stopped; "
-                                  "close other LibreOffice windows, check the machine's load, or raise "
-                                  "--timeout") from None
-        except BaseException:
-            _kill_group(proc)
-            raise
-        log.seek(0)
-        output = log.read().decode("utf-8", "replace")
+    """Run LibreOffice within its time and memory (:func:`filings.processes.run_bounded`). Its
+    own temporary files go into ``tmp``, which the caller removes, killed or not."""
+    env = {**os.environ, "TMPDIR": str(tmp)} if tmp else None
+    try:
+        code, output = run_bounded(command, timeout, env=env, memory_bytes=memory_bytes)
+    except OSError as e:
+        raise ConversionError(f"cannot start LibreOffice ({command[0]}): {e.strerror}; {INSTALL_HINT}") from e
+    except TimedOut:
+        raise ConversionError(f"LibreOffice did not finish within {timeout:g} s and was stopped; "
+                              "close other LibreOffice windows, check the machine's load, or raise "
+                              "--timeout") from None
     if code != 0:
         tail = " | ".join(line for line in output.strip().splitlines()[-3:])
         how = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
@@ -209,11 +193,3 @@ def _run(command: list[str], timeout: float, memory_bytes: int = DEFAULT_LIMITS.
         raise ConversionError(f"LibreOffice {how}{': ' + tail if tail else ''}; "
                               f"command: {' '.join(command[:2])} ... --convert-to pdf; "
                               "retry, or run with --debug and report the output")
-
-
-def _kill_group(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    proc.wait()

@@ -97,7 +97,7 @@ class TemplateLibrary:
                 path = resolve_inside(folder, name)
             except FileNotFoundError:
                 continue
-            except OutsideError as e:
+            except OutsideError:
                 raise TemplateError(f"template '{name}' leads out of the templates folder; name a template "
                                     "inside it (copy the file there)", path=display_path(folder)) from None
             except ValueError as e:

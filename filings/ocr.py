@@ -13,14 +13,13 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import signal
-import subprocess
 import tempfile
 from pathlib import Path
 from typing import Callable
 
 from .errors import PdfError
 from .limits import DEFAULT_LIMITS, Limits
+from .processes import TimedOut, run_bounded
 
 LANGUAGES = "eng"
 # What changes the result is part of the cache key; --jobs does not change it.
@@ -99,20 +98,13 @@ class Ocr:
         command = [self.binary, "--quiet", *OPTIONS, "--jobs", str(min(4, os.cpu_count() or 1)),
                    "--max-image-mpixels", f"{self.pixels / 1e6:g}", str(pdf), str(out)]
         env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
-        with tempfile.TemporaryFile() as log:
-            try:
-                proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                        start_new_session=True, env=env)
-            except OSError as e:
-                return f"cannot start ocrmypdf: {e.strerror}"
-            try:
-                code = proc.wait(timeout=self.seconds)
-            except subprocess.TimeoutExpired:
-                _kill_group(proc)
-                raise PdfError(f"{where}: OCR did not finish within {self.seconds:g} s and was stopped; "
-                               "set 'ocr: false' under 'bundle:' in the facts, or split the exhibit") from None
-            log.seek(0)
-            output = log.read().decode("utf-8", "replace")
+        try:
+            code, output = run_bounded(command, self.seconds, env=env)
+        except OSError as e:
+            return f"cannot start ocrmypdf: {e.strerror}"
+        except TimedOut:
+            raise PdfError(f"{where}: OCR did not finish within {self.seconds:g} s and was stopped; "
+                           "set 'ocr: false' under 'bundle:' in the facts, or split the exhibit") from None
         if code == 0 and out.is_file():
             return ""
         lines = [line.strip() for line in output.strip().splitlines() if line.strip()]
@@ -126,11 +118,3 @@ def _writable_cache() -> Path | None:
     except OSError:
         return None
     return folder if os.access(folder, os.W_OK) else None
-
-
-def _kill_group(proc: subprocess.Popen) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    proc.wait()

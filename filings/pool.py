@@ -43,6 +43,7 @@ from .convert import (DEFAULT_TIMEOUT, LibreOffice, NotConverted, _lock_down, _p
                       find_soffice)
 from .errors import ConversionError
 from .limits import DEFAULT_LIMITS
+from .processes import kill_group
 
 DEFAULT_IDLE = 900.0  # seconds an instance waits for work before it stops itself
 STARTUP_SECONDS = 60.0  # for an instance to start answering
@@ -279,8 +280,7 @@ def _is_server(pid: int) -> bool:
 
 def _kill_group(pid: int) -> None:
     """SIGKILL the process group of the server ``pid`` (it leads its own session) and wait for it."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGKILL)
+    kill_group(pid)
     deadline = time.monotonic() + 10
     while _is_server(pid) and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -423,6 +423,7 @@ class Pool:
         self.fallback = fallback
         self.used: dict[str, int] = {}  # endpoint → documents it converted in the last batch
         self._lock = threading.Lock()
+        self._cancelled = threading.Event()
         self.warned = False
 
     @property
@@ -477,9 +478,11 @@ class Pool:
             todo.put(job)
         events: queue.Queue[tuple[str, _Job | str | None]] = queue.Queue()
         workers = self._workers(len(jobs))
-        for worker in workers:
-            threading.Thread(target=self._work, args=(worker, todo, events), daemon=True,
-                             name=f"filings-pool-{worker}").start()
+        self._cancelled.clear()
+        threads = [threading.Thread(target=self._work, args=(worker, todo, events), daemon=True,
+                                    name=f"filings-pool-{worker}") for worker in workers]
+        for thread in threads:
+            thread.start()
         failed, why, active = [], "", len(workers)
         try:
             while active:
@@ -490,14 +493,23 @@ class Pool:
                     active -= 1
                     why = why or str(item or "")
         except BaseException:  # Ctrl-C, SIGTERM: stop the instances converting this batch
-            for worker in workers:
-                if isinstance(worker, Slot):
-                    worker.kill()
+            self._cancel(workers, threads)
             raise
         left = []
         while not todo.empty():
             left.append(todo.get_nowait())
         return sorted(left, key=lambda j: j.index), sorted(failed, key=lambda j: j.index), why
+
+    def _cancel(self, workers: list[Slot | str], threads: list[threading.Thread]) -> None:
+        """Stop a batch: no worker takes another document or starts another instance, and the
+        local instances that were converting are killed (the next build starts fresh ones)."""
+        self._cancelled.set()
+        for _ in range(2):  # again after the workers have stopped: one may have been starting one
+            for worker in workers:
+                if isinstance(worker, Slot):
+                    worker.kill()
+            for thread in threads:
+                thread.join(timeout=self.settings.startup_seconds)
 
     def _workers(self, jobs: int) -> list[Slot | str]:
         """What each worker converts on: the configured endpoints, else local slots (no more than
@@ -513,7 +525,7 @@ class Pool:
         why = None
         try:
             endpoint = self._connect(where)
-            while True:
+            while not self._cancelled.is_set():
                 try:
                     job = todo.get_nowait()
                 except queue.Empty:
@@ -562,6 +574,8 @@ class Pool:
     def _replace(self, where: Slot | str, failed: Endpoint) -> Endpoint:
         """After a failure: kill the local instance and start a fresh one; a configured endpoint
         is used again only if it answers."""
+        if self._cancelled.is_set():
+            raise Unavailable("the build was interrupted")
         if isinstance(where, str):
             return self._connect(where)
         with where.starting(self.settings.startup_seconds + 30):

@@ -83,7 +83,9 @@ def private_pool(tmp_path_factory):
     before = os.environ.get("FILINGS_POOL_DIR")
     os.environ["FILINGS_POOL_DIR"] = str(folder)
     yield folder
-    for root in {slot.parent for slot in folder.rglob("slot-*")}:
+    # Pools live in the session's folder or one level down (a test's own); not deeper, where
+    # LibreOffice profiles come and go.
+    for root in {slot.parent for pattern in ("slot-*", "*/slot-*") for slot in folder.glob(pattern)}:
         stop_all(root)
     if before is None:
         os.environ.pop("FILINGS_POOL_DIR", None)
@@ -106,3 +108,39 @@ def pool_processes(folder: Path) -> list[int]:
         if str(folder).encode() in cmdline and state != "Z":
             pids.append(int(proc.name))
     return pids
+
+
+@pytest.fixture
+def loopback():
+    """An HTTP server on 127.0.0.1 that records every request: ``.url`` to link to, ``.requests``
+    what it was asked (a build must ask nothing)."""
+    import http.server
+    import io
+    import threading
+    from types import SimpleNamespace
+
+    from PIL import Image
+
+    seen: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            seen.append(self.path)
+            buffer = io.BytesIO()
+            Image.new("RGB", (50, 50), (0, 255, 0)).save(buffer, "PNG")
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(buffer.getvalue())))
+            self.end_headers()
+            self.wfile.write(buffer.getvalue())
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield SimpleNamespace(url=f"http://127.0.0.1:{httpd.server_address[1]}", requests=seen)
+    httpd.shutdown()
+    httpd.server_close()
+    thread.join()

@@ -19,7 +19,7 @@ from filings.facts import load_facts
 from filings.papers import PAPERS
 from filings.pipeline import plan_build
 
-from conftest import EXAMPLE, OTHER
+from conftest import EXAMPLE
 
 PLAN = plan_build(load_facts(EXAMPLE))[0]
 PAPER_NAMES = [p.name for p in PLAN.papers]  # the example's: a certificate of service per filing

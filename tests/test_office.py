@@ -7,12 +7,10 @@ converts with the real LibreOffice while a loopback HTTP server watches for requ
 """
 from __future__ import annotations
 
-import http.server
 import io
 import re
 import struct
 import subprocess
-import threading
 import time
 import zipfile
 import zlib
@@ -334,38 +332,6 @@ def test_every_outside_reference_of_an_odt_file_is_removed(tmp_path):
     assert b"Basic" not in parts["META-INF/manifest.xml"]
 
 
-class Watch(http.server.BaseHTTPRequestHandler):
-    """Records every request and answers with a green picture."""
-
-    requests: list[str] = []
-
-    def do_GET(self):  # noqa: N802 (http.server's name)
-        type(self).requests.append(self.path)
-        buffer = io.BytesIO()
-        Image.new("RGB", (50, 50), (0, 255, 0)).save(buffer, "PNG")
-        self.send_response(200)
-        self.send_header("Content-Type", "image/png")
-        self.send_header("Content-Length", str(len(buffer.getvalue())))
-        self.end_headers()
-        self.wfile.write(buffer.getvalue())
-
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def server():
-    """A loopback HTTP server; yields its URL; ``Watch.requests`` lists what it was asked."""
-    Watch.requests = []
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Watch)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
-
-
 def other_facts(folder: Path, exhibits: list[dict]) -> Path:
     """The other matter's facts with ``exhibits`` in place of its own (and nothing citing them)."""
     data = yaml.safe_load(OTHER.read_text(encoding="utf-8"))
@@ -378,21 +344,21 @@ def other_facts(folder: Path, exhibits: list[dict]) -> Path:
     return path
 
 
-def test_libreoffice_fetches_nothing_and_embeds_no_local_file(tmp_path, server):
+def test_libreoffice_fetches_nothing_and_embeds_no_local_file(tmp_path, loopback):
     """A Word exhibit, an ODT exhibit and an exhibit template, each linking pictures to the
     server and to a local file, built into a bundle by the real LibreOffice."""
     secret = secret_files(tmp_path)
-    outside_docx(tmp_path / "letter.docx", server, secret, "WORD EXHIBIT TEXT")
-    outside_odt(tmp_path / "notes.odt", server, secret, "ODT EXHIBIT TEXT")
+    outside_docx(tmp_path / "letter.docx", loopback.url, secret, "WORD EXHIBIT TEXT")
+    outside_odt(tmp_path / "notes.odt", loopback.url, secret, "ODT EXHIBIT TEXT")
     templates = tmp_path / "templates"
     (templates / "exhibits").mkdir(parents=True)
-    outside_docx(templates / "exhibits" / "linked.docx", server, secret, "TEMPLATE FOR {{ case.title }}")
+    outside_docx(templates / "exhibits" / "linked.docx", loopback.url, secret, "TEMPLATE FOR {{ case.title }}")
     facts = other_facts(tmp_path, [{"id": "word", "title": "A Word letter", "file": "letter.docx"},
                                    {"id": "odt", "title": "OpenDocument notes", "file": "notes.odt"},
                                    {"id": "made", "title": "A rendered letter", "template": "linked.docx"}])
     result = build(facts, tmp_path / "out", papers=False, templates_dir=templates,
                    converter=LibreOffice(profile_dir=tmp_path / "lo-profile"))
-    assert Watch.requests == []
+    assert loopback.requests == []
     bundle = result.bundle.path
     text = subprocess.run(["pdftotext", "-layout", str(bundle), "-"], capture_output=True, text=True,
                           check=True).stdout

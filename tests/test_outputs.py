@@ -4,14 +4,12 @@ Every test here runs the real command (``python -m filings``) on the real LibreO
 """
 from __future__ import annotations
 
-import http.server
 import os
 import re
 import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 import zipfile
 from pathlib import Path
@@ -302,31 +300,9 @@ def linked_image_docx(path: Path, targets: list[str]) -> Path:
     return path
 
 
-@pytest.fixture
-def loopback_server():
-    """An HTTP server on 127.0.0.1 that records every request it gets."""
-    seen: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            seen.append(self.path)
-            self.send_response(404)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", seen
-    server.shutdown()
-    server.server_close()
-
-
-def test_libreoffice_loads_no_linked_resource(tmp_path, loopback_server):
+def test_libreoffice_loads_no_linked_resource(tmp_path, loopback):
     """The converter's own lockdown, with no clean-up of the document before it."""
-    url, seen = loopback_server
+    url, seen = loopback.url, loopback.requests
     from PIL import Image
     Image.new("RGB", (200, 200), "blue").save(tmp_path / "secret.png")
     docx = linked_image_docx(tmp_path / "linked.docx", [f"{url}/pixel.png", (tmp_path / "secret.png").as_uri()])
