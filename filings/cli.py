@@ -113,10 +113,12 @@ def _run(debug: bool, quiet: bool, timeout: float, **kwargs) -> None:
 def build(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, out: Optional[Path] = OUT,
           only: Optional[str] = typer.Option(None, "--only", help="Build just this paper (e.g. complaint)."),
           timeout: float = TIMEOUT, strict: bool = STRICT, quiet: bool = QUIET, debug: bool = DEBUG,
-          templates: Optional[Path] = TEMPLATES) -> None:
-    """Build every paper as DOCX and PDF, the packets, and the exhibit bundle."""
+          templates: Optional[Path] = TEMPLATES,
+          force: bool = typer.Option(False, "--force", help="Make every output again, changed or not.")) -> None:
+    """Build every paper as DOCX and PDF, the packets, and the exhibit bundle: only what
+    changed since the last build is made again."""
     _run(debug, quiet, timeout, facts_path=_facts(matter, facts), out_dir=_out(matter, facts, out), only=only,
-         strict=strict, templates_dir=templates)
+         strict=strict, templates_dir=templates, force=force)
 
 
 @app.command()

@@ -157,6 +157,10 @@ class OutputFolder:
         _fsync_dir(self.out.parent)
         self._prune(current=gen.path, previous=gen.previous)
 
+    def discard(self, gen: Generation) -> None:
+        """Drop ``gen`` unpublished: a build that found nothing to change leaves the outputs alone."""
+        shutil.rmtree(gen.path, ignore_errors=True)
+
     # -- the store ----------------------------------------------------------------------
 
     def _make_store(self) -> None:

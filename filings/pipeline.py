@@ -54,6 +54,11 @@ class BuiltPaper:
     facts: dict[str, str] = field(default_factory=dict)  # each fact read → fingerprint of its value
     carried: bool = False  # kept from the last build, not rebuilt
 
+    @property
+    def pdf_sha256(self) -> str:
+        """The hash of the paper's PDF: what a packet holding it is made of."""
+        return _sha256(self.pdf) if self.pdf else ""
+
 
 @dataclass
 class BuildResult:
@@ -64,6 +69,10 @@ class BuildResult:
     seconds: float = 0.0
     bundle: BundleResult | None = None
     warnings: list[str] = field(default_factory=list)
+    bundle_kept: dict | None = None  # the last build's bundle, kept: its manifest entry
+    bundle_reads: dict[str, str] = field(default_factory=dict)  # facts the exhibit templates read
+    packet_keys: dict[str, str] = field(default_factory=dict)  # what each packet is made of
+    unchanged: bool = False  # nothing changed: nothing was written
 
     @property
     def pages(self) -> int:
@@ -86,7 +95,13 @@ class BuildResult:
             n = len(self.bundle.exhibits)
             parts.append(f"{n} exhibit{'s' if n != 1 else ''}, {self.bundle.total_pages} pages, "
                          f"bundle {self.bundle.path}")
+        elif self.bundle_kept:
+            n = int(self.bundle_kept.get("exhibits", 0))
+            parts.append(f"{n} exhibit{'s' if n != 1 else ''}, {self.bundle_kept.get('pages', 0)} pages, "
+                         "bundle kept from the last build")
         warned = f", {len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}" if self.warnings else ""
+        if self.unchanged:
+            return f"nothing changed since the last build; its outputs stay as they are{warned}, in {self.seconds:.1f} s"
         return f"built {'; '.join(parts) or 'nothing'}{warned}, in {self.seconds:.1f} s"
 
 
@@ -97,10 +112,14 @@ def _quiet(_: str) -> None:
 def build(facts_path: Path, out_dir: Path, *, only: str | None = None, papers: bool = True,
           templates_dir: Path | None = None, converter: Converter | None = None,
           strict: bool = False, progress: Progress = _quiet, warn: Progress = _quiet,
-          limits: Limits = DEFAULT_LIMITS) -> BuildResult:
+          limits: Limits = DEFAULT_LIMITS, force: bool = False) -> BuildResult:
     """Build the matter in ``facts_path`` into ``out_dir``: papers, packets and exhibit bundle.
 
-    ``only`` builds one paper and keeps the others from the last build; ``papers=False``
+    Only what changed is made again: a paper whose template and every fact it read are as
+    they were is kept from the last build (same bytes, same time), and so are a packet whose
+    papers are all kept and a bundle whose exhibits are; ``force`` makes everything again.
+    When nothing changed, nothing is written. ``only`` builds one paper and keeps the others
+    from the last build; ``papers=False``
     builds the bundle and rebuilds only the papers it made stale (a renumbered exhibit).
     The outputs are published all at once when everything succeeded; until then, and
     after any failure, ``out_dir`` holds the last complete build. Warnings go to
@@ -113,12 +132,13 @@ def build(facts_path: Path, out_dir: Path, *, only: str | None = None, papers: b
     # SOURCE_DATE_EPOCH: the same facts give the same bytes.
     with determinism.pinned_time(determinism.time_for(matter.facts.case.filed.as_date())):
         return _build(matter, Path(out_dir), started, only=only, papers=papers, templates_dir=templates_dir,
-                      converter=converter, strict=strict, progress=progress, warn=warn, limits=limits)
+                      converter=converter, strict=strict, progress=progress, warn=warn, limits=limits,
+                      force=force)
 
 
 def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, papers: bool,
            templates_dir: Path | None, converter: Converter | None, strict: bool, progress: Progress,
-           warn: Progress, limits: Limits) -> BuildResult:
+           warn: Progress, limits: Limits, force: bool) -> BuildResult:
     plan, context = plan_build(matter)
     applicable = list(plan.papers)
     chosen = select_papers(applicable, only, matter.facts) if papers else []
@@ -147,15 +167,23 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
                      for name, entry in before.items() if _is_stale(entry, index, papers_renderer)}
             if not papers:  # the bundle alone: rebuild the papers whose citations it changed
                 chosen = [p for p in applicable if p.name in stale]
+            elif only is None and not force:  # only what changed
+                chosen = [p for p in applicable if p.name in stale or p.name not in before]
             carried = [p for p in applicable if p not in chosen and p.name in before]
             built = render_papers(papers_renderer, chosen, gen.path, progress)
             sources: list[ExhibitSource] = []
+            bundle_key = _bundle_key(matter, context, library) if with_bundle else ""
+            kept = _kept_bundle(gen, bundle_key, index) if with_bundle and bundle_key and not force else None
+            if kept is not None:
+                gen.carry(EXHIBITS_DIR)
+                result.bundle_kept, with_bundle = kept, False
             if with_bundle:
                 progress(f"preparing {len(matter.facts.exhibits)} exhibits")
                 exhibits_renderer = Renderer(library, context, limits, folder=f"{EXHIBITS_DIR}/",
                                              locate_fact=matter.locate_fact)
                 sources = plan_exhibits(matter, gen.path / STATE_DIR / "sources", exhibits_renderer)
                 _warn_removed(exhibits_renderer, sources, warning)
+                result.bundle_reads = fingerprints(index, exhibits_renderer.read_paths)
             _warn_removed(papers_renderer, [], warning)
             _convert(built, sources, gen.path / STATE_DIR, converter, progress)
             for b in built:
@@ -166,21 +194,27 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
                     warning(f"{paper.name} is out of date with the facts ({', '.join(stale[paper.name][:3])} "
                             "changed); run a full build")
             result.papers = sorted(result.papers + built, key=lambda b: applicable.index(b.paper))
-            result.packets = _packets(plan, result.papers, gen.path, context, progress)
+            result.packets, result.packet_keys = _packets(plan, result.papers, gen.path, context, progress,
+                                                          keep=_previous_packets(gen) if not force else {})
+            if result.papers and only is None and matter.facts.exhibits:
+                _warn_uncited(matter, result.papers, warning)
             if with_bundle:
-                if result.papers:
-                    _warn_uncited(matter, result.papers, warning)
                 progress("assembling the exhibit bundle")
                 images_to_pdf(sources)
                 result.bundle = _bundle(matter, context, sources, gen.path / EXHIBITS_DIR, warning)
-            else:
+            elif kept is None:
                 gen.carry(EXHIBITS_DIR)
             shutil.rmtree(gen.path / STATE_DIR / "sources", ignore_errors=True)
             if strict and result.warnings:
                 raise FilingsError(problems=[Problem(f"--strict: {w}") for w in result.warnings])
-            _write_manifest(gen.path, matter, result.papers, plan)
-            progress("publishing")
-            folder.publish(gen)
+            _write_manifest(gen.path, matter, result.papers, plan, result, bundle_key)
+            if _unchanged(gen, result):
+                progress("nothing changed; the outputs stay as they are")
+                result.unchanged = True
+                folder.discard(gen)
+            else:
+                progress("publishing")
+                folder.publish(gen)
     except OSError as e:  # a disk that is full or fails: the last good outputs stay as they were
         raise FilingsError(f"cannot write the outputs: {e.strerror or e}"
                            f"{' (' + display_path(e.filename) + ')' if e.filename else ''}; free some space or "
@@ -224,19 +258,75 @@ def _warn_unfiled(plan: Plan, warn: Progress) -> None:
 
 
 def _packets(plan: Plan, built: list[BuiltPaper], out: Path, context: Mapping[str, Any],
-             progress: Progress) -> list[Path]:
+             progress: Progress, keep: Mapping[str, str]) -> tuple[list[Path], dict[str, str]]:
     """Merge each filing's papers into its packet, one bookmark per paper; a filing whose
-    papers are not all built (``--only`` after a build that lacked one) gets none."""
+    papers are not all built (``--only`` after a build that lacked one) gets none. A packet
+    whose key (its title, and each paper's bookmark and PDF) is in ``keep`` is kept as it was."""
     by_name = {b.paper.name: b for b in built}
-    packets = []
+    packets, keys = [], {}
     for filing in plan.filings:
         papers = [by_name.get(p.name) for p in filing.papers]
         if not papers or None in papers:
             continue
+        packet, title = out / filing.packet, _packet_title(filing, context)
+        keys[filing.packet] = _key([title] + [[b.paper.title, b.pdf_sha256] for b in papers])
+        packets.append(packet)
+        if keep.get(filing.packet) == keys[filing.packet] and packet.exists():
+            continue
+        if packet.exists():  # carried from the last build but out of date: a new file, not the linked one
+            packet.unlink()
         progress(f"assembling the packet {filing.packet}")
-        packets.append(out / filing.packet)
-        pdf.merge([pdf.Part(b.pdf, b.paper.title) for b in papers], packets[-1], title=_packet_title(filing, context))
-    return packets
+        pdf.merge([pdf.Part(b.pdf, b.paper.title) for b in papers], packet, title=title)
+    return packets, keys
+
+
+def _previous_packets(gen: Generation) -> dict[str, str]:
+    """The last build's packets that may be kept: each carried over now, with its key."""
+    keys = (gen.previous_manifest() or {}).get("packet_keys") or {}
+    return {name: key for name, key in keys.items() if isinstance(key, str) and gen.carry(name) is not None}
+
+
+def _key(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+                          .encode("utf-8")).hexdigest()
+
+
+def _bundle_key(matter: Matter, context: Mapping[str, Any], library: TemplateLibrary) -> str:
+    """What the bundle is made of, besides the facts its templates read: every exhibit's facts
+    (and label and date, as the index and covers print them), each file's and template's
+    bytes, the bundle settings and the caption."""
+    exhibits = []
+    for e, node in zip(matter.facts.exhibits, context["exhibits"]._items):
+        try:
+            source = _sha256(matter.inside(e.file) if e.file else library.find(f"{EXHIBITS_DIR}/{e.template}").path)
+        except (OSError, ValueError, FilingsError):
+            return ""  # an exhibit that cannot be read: the bundle is made again, and says why
+        exhibits.append([e.model_dump(mode="json"), node._data["mark"], str(node._data["date"] or ""), source])
+    case = context["case"]
+    return _key([exhibits, matter.facts.bundle.model_dump(mode="json"), case._data["title"],
+                 matter.facts.case.court_no])
+
+
+def _kept_bundle(gen: Generation, key: str, index: dict) -> dict | None:
+    """The last build's bundle, when nothing it is made of has changed (None: make it again)."""
+    bundle = (gen.previous_manifest() or {}).get("bundle")
+    if not isinstance(bundle, dict) or bundle.get("key") != key or not isinstance(bundle.get("reads"), dict):
+        return None
+    if changed(index, bundle["reads"]) or gen.previous is None or not (gen.previous / EXHIBITS_DIR).is_dir():
+        return None
+    return bundle
+
+
+def _unchanged(gen: Generation, result: BuildResult) -> bool:
+    """True when this build made nothing new: every output is the last build's, as it was."""
+    if gen.previous is None or any(not b.carried for b in result.papers) or result.bundle is not None:
+        return False
+    ours = (gen.path / STATE_DIR / MANIFEST).read_text(encoding="utf-8")
+    try:
+        theirs = (gen.previous / STATE_DIR / MANIFEST).read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return ours == theirs
 
 
 def _packet_title(filing: Filing, context: Mapping[str, Any]) -> str:
@@ -439,18 +529,26 @@ def _lint(library: TemplateLibrary, context, papers: list[Paper], matter: Matter
             warn(str(problem))
 
 
-def _write_manifest(generation: Path, matter: Matter, papers: list[BuiltPaper], plan: Plan) -> None:
+def _write_manifest(generation: Path, matter: Matter, papers: list[BuiltPaper], plan: Plan,
+                    result: BuildResult, bundle_key: str) -> None:
     """Record, per paper, its template's hash, its filing, and each fact it read with a
     fingerprint of its value: what tells a later build whether the paper is still current;
     and, per packet, its papers. Written last: a generation with a manifest is complete."""
     filings = plan.filings
     entries = {b.paper.name: {"template": b.paper.template, "template_sha256": b.template_sha256,
                               "filing": filings[b.paper.filing].name if b.paper.filing is not None else None,
-                              "facts_read": b.facts, "pages": b.pages} for b in papers}
+                              "facts_read": b.facts, "pages": b.pages, "pdf_sha256": b.pdf_sha256}
+               for b in papers}
     packets = {f.packet: [p.name for p in f.papers] for f in filings
                if (generation / f.packet).is_file()}
     manifest = {"facts": str(matter.path), "facts_sha256": _sha256(matter.path), "papers": entries,
-                "packets": packets, "exhibits": [e.id for e in matter.facts.exhibits]}
+                "packets": packets, "packet_keys": result.packet_keys,
+                "exhibits": [e.id for e in matter.facts.exhibits]}
+    if result.bundle is not None:
+        manifest["bundle"] = {"key": bundle_key, "reads": result.bundle_reads,
+                              "exhibits": len(result.bundle.exhibits), "pages": result.bundle.total_pages}
+    elif result.bundle_kept is not None:
+        manifest["bundle"] = result.bundle_kept
     path = generation / STATE_DIR / MANIFEST
     path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 

@@ -782,6 +782,7 @@ class Renderer:
         self.env = make_environment(limits)
         self.env.globals["exhibit"] = _exhibit_function(context.get("exhibits"))
         self.removed: dict[str, list[str]] = {}  # template name → what the cleaning removed
+        self.read_paths: set[str] = set()  # every fact read by every template rendered so far
 
     def render(self, template_name: str, out_path: Path, extra: Mapping[str, Any] | None = None) -> set[str]:
         """Render ``template_name`` to ``out_path``; return the fact paths it read.
@@ -801,6 +802,7 @@ class Renderer:
             raise TemplateError("a tag is nested too deeply to read; simplify it", path=path) from e
         finally:
             _budget.reset(token)
+        self.read_paths |= reads
         removed += self._save(tpl, out_path, path)
         if removed:
             self.removed[template_name] = removed

@@ -200,7 +200,7 @@ def test_failed_conversion_leaves_the_last_good_outputs(last_good, tmp_path):
     fake.write_text("#!/bin/sh\nexit 81\n")
     fake.chmod(0o755)
     with pytest.raises(ConversionError):
-        build(EXAMPLE, out, converter=LibreOffice(binary=str(fake)))
+        build(EXAMPLE, out, converter=LibreOffice(binary=str(fake)), force=True)
     assert snapshot(out) == before
     assert [p.name for p in (out / ".filings").iterdir()] == ["manifest.json"]  # no staging left
 

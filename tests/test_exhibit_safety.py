@@ -62,9 +62,10 @@ def facts_with(folder: Path, exhibits: list[dict], **bundle) -> Path:
 
 
 def run(folder: Path, exhibits: list[dict], **bundle):
-    """Build the bundle of ``exhibits``; (result, bundle path)."""
+    """Build the bundle of ``exhibits`` (made again each time: these tests are about making it);
+    (result, bundle path)."""
     facts = facts_with(folder, exhibits, **bundle)
-    result = build(facts, folder / "out", papers=False)
+    result = build(facts, folder / "out", papers=False, force=True)
     return result, folder / "out" / "exhibits" / "exhibit-bundle.pdf"
 
 
