@@ -45,14 +45,13 @@ def timed(fn, runs: int) -> list[float]:
 
 def render_all(tmp: Path) -> list:
     """Every paper of the example rendered into ``tmp``; the built papers."""
-    from filings.context import build_context
     from filings.facts import load_facts
-    from filings.papers import select_papers
-    from filings.pipeline import render_papers, template_library
+    from filings.pipeline import plan_build, render_papers, template_library
     from filings.render import Renderer
 
     matter = load_facts(FACTS)
-    return render_papers(Renderer(template_library(matter), build_context(matter)), select_papers(matter.facts), tmp)
+    plan, context = plan_build(matter)
+    return render_papers(Renderer(template_library(matter), context), list(plan.papers), tmp)
 
 
 def example_documents(folder: Path) -> list[Path]:
@@ -106,8 +105,27 @@ def bench_papers(runs: int) -> None:
                 pdfs = converter.convert(docs, Path(out))
                 assert not getattr(converter, "warned", False) and len(pdfs) == len(docs)
 
+        # A matter built once, then built again: with one date changed (the declaration's, read
+        # by one paper), and with nothing changed.
+        matter = Path(tmp) / "matter"
+        matter.mkdir()
+        facts = matter / "facts.yaml"
+        original = FACTS.read_text(encoding="utf-8")
+        facts.write_text(original, encoding="utf-8")
+        shutil.copytree(ROOT / "exhibits", matter / "exhibits")
+        dates = iter(f"  signed: 2024-07-{day:02d}" for day in range(1, 29))
+
+        def one_date_changed() -> None:
+            facts.write_text(original.replace("  signed: 2024-07-09", next(dates), 1), encoding="utf-8")
+            result = build(facts, matter / "build", converter=warm)
+            assert [b.paper.name for b in result.papers if not b.carried] == ["declaration"], result.summary()
+
+        def nothing_changed() -> None:
+            assert build(facts, matter / "build", converter=warm).unchanged
+
         try:
             full_build()  # warm the LibreOffice profile and the disk cache once
+            build(facts, matter / "build", converter=warm)
             rows = [("render all templates (no PDF)", timed(render_only, runs)),
                     ("build: papers + bundle, cold LibreOffice run", timed(full_build, runs)),
                     ("build: papers + bundle, warm pool", timed(lambda: full_build(warm), runs)),
@@ -117,6 +135,8 @@ def bench_papers(runs: int) -> None:
                     (f"convert {len(docs)} documents: warm, {warm.size} instances",
                      timed(lambda: convert(warm), runs)),
                     ("filings --help", timed(lambda: run([sys.executable, "-m", "filings", "--help"]), runs)),
+                    ("rebuild after one date change, warm pool", timed(one_date_changed, runs)),
+                    ("rebuild with nothing changed", timed(nothing_changed, runs)),
                     ("python -c pass (for scale)", timed(lambda: run([sys.executable, "-c", "pass"]), runs))]
         finally:
             warm.stop()
@@ -125,9 +145,11 @@ def bench_papers(runs: int) -> None:
     print(f"{'papers':48} {'median s':>9} {'min s':>7} {'max s':>7} {'ratio':>9}")
     for n, (name, times) in enumerate(rows):
         median = statistics.median(times)
-        ratio = f"{naive / median:.1f}x" if n in (1, 2) else f"{cold_convert / median:.1f}x" if n in (5, 6) else ""
+        ratio = (f"{naive / median:.1f}x" if n in (1, 2, 8, 9) else
+                 f"{cold_convert / median:.1f}x" if n in (5, 6) else "")
         print(f"{name:48} {median:9.2f} {min(times):7.2f} {max(times):7.2f} {ratio:>9}")
-    print(f"ratios: naive / build for builds (the build also makes the bundle), cold run / warm for conversions; "
+    print(f"ratios: naive / build for builds and rebuilds (in-process: no interpreter start-up), cold run / warm "
+          f"for conversions; the build also makes the bundle; "
           f"{runs} runs each, {os.cpu_count()} cores\n")
 
 
