@@ -38,7 +38,7 @@ if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
 
-echo "filings: installing ${need[*]} (Debian packages)" >&2
+echo "filings: installing ${need[*]} (Debian packages; LibreOffice and OCR are large, this can take a few minutes)" >&2
 if [ "$(id -u)" -eq 0 ]; then
   sudo=""
 elif command -v sudo >/dev/null 2>&1; then
