@@ -156,15 +156,20 @@ def new(folder: Path = typer.Argument(..., help="The new matter's folder (new, o
 
 
 @app.command()
-def schema(out: Optional[Path] = typer.Option(None, "--out", help="Write it to this file, not to stdout.")) -> None:
+def schema(out: Optional[Path] = typer.Option(None, "--out", help="Write it to this file, not to stdout."),
+           debug: bool = DEBUG) -> None:
     """Print the JSON Schema of the facts file (for editors that complete and check YAML)."""
     from .scaffold import schema as facts_schema
 
     text = json.dumps(facts_schema(), indent=2) + "\n"
     if out is None:
         typer.echo(text, nl=False)
-    else:
+        return
+    try:
         out.write_text(text, encoding="utf-8")
+    except OSError as e:
+        _fail(FilingsError(f"cannot write the schema here: {e.strerror or e}; choose another --out",
+                           path=display_path(out)), debug)
 
 
 @app.command()

@@ -294,17 +294,25 @@ def _key(value: Any) -> str:
 def _bundle_key(matter: Matter, context: Mapping[str, Any], library: TemplateLibrary) -> str:
     """What the bundle is made of, besides the facts its templates read: every exhibit's facts
     (and label and date, as the index and covers print them), each file's and template's
-    bytes, the bundle settings and the caption."""
+    size and time, the bundle settings and the caption."""
     exhibits = []
     for e, node in zip(matter.facts.exhibits, context["exhibits"]._items):
         try:
-            source = _sha256(matter.inside(e.file) if e.file else library.find(f"{EXHIBITS_DIR}/{e.template}").path)
+            source = _signature(matter.inside(e.file) if e.file else library.find(f"{EXHIBITS_DIR}/{e.template}").path)
         except (OSError, ValueError, FilingsError):
             return ""  # an exhibit that cannot be read: the bundle is made again, and says why
         exhibits.append([e.model_dump(mode="json"), node._data["mark"], str(node._data["date"] or ""), source])
     case = context["case"]
     return _key([exhibits, matter.facts.bundle.model_dump(mode="json"), case._data["title"],
                  matter.facts.case.court_no])
+
+
+def _signature(path: Path) -> list:
+    """A file's size and modification time, as make and ninja compare them: hashing every
+    exhibit (hundreds of MB in a large matter) on every build would put the bundle's whole
+    size on the path of a one-fact rebuild. A file replaced keeping both: ``--force``."""
+    stat = path.stat()
+    return [str(path), stat.st_size, stat.st_mtime_ns]
 
 
 def _kept_bundle(gen: Generation, key: str, index: dict) -> dict | None:

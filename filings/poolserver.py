@@ -20,6 +20,7 @@ profile already locked down and the address space already bounded; it:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import os
@@ -377,10 +378,8 @@ def main(argv: list[str] | None = None) -> int:
         log(f"starting LibreOffice ({args.soffice}, profile {args.profile})")
         office.start()
         if args.socket:
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 os.unlink(args.socket)
-            except FileNotFoundError:
-                pass
             server = UnixXMLRPCServer(args.socket)
         else:
             host, _, port = args.listen.rpartition(":")
@@ -400,10 +399,8 @@ def main(argv: list[str] | None = None) -> int:
         if server is not None:
             server.server_close()
             if args.socket:
-                try:
+                with contextlib.suppress(OSError):
                     os.unlink(args.socket)
-                except OSError:
-                    pass
         office.stop()
         log("stopped")
     return code
