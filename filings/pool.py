@@ -248,6 +248,8 @@ class Slot:
         state = self.state()
         if state:
             _kill_group(int(state["pid"]))
+            if state.get("office_pid"):  # in the server's group, so killed with it: wait until it is gone
+                _wait_gone(int(state["office_pid"]))
         for leftover in (self.state_file, _socket_path(self)):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
@@ -276,6 +278,19 @@ def _is_server(pid: int) -> bool:
         return False
     state = status.rsplit(")", 1)[-1].split()[0]
     return state != "Z" and SERVER.name.encode() in cmdline
+
+
+def _wait_gone(pid: int, seconds: float = 10.0) -> None:
+    """Wait until process ``pid`` has exited (a zombie has), for at most ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0]
+        except OSError:
+            return
+        if state in ("Z", "X"):
+            return
+        time.sleep(0.02)
 
 
 def _kill_group(pid: int) -> None:
