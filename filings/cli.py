@@ -114,11 +114,13 @@ def build(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, out: O
           only: Optional[str] = typer.Option(None, "--only", help="Build just this paper (e.g. complaint)."),
           timeout: float = TIMEOUT, strict: bool = STRICT, quiet: bool = QUIET, debug: bool = DEBUG,
           templates: Optional[Path] = TEMPLATES,
-          force: bool = typer.Option(False, "--force", help="Make every output again, changed or not.")) -> None:
+          force: bool = typer.Option(False, "--force", help="Make every output again, changed or not."),
+          draft: bool = typer.Option(False, "--draft", help="Stamp every page of every paper DRAFT, with the "
+                                     "build's date and the paper's short content hash.")) -> None:
     """Build every paper as DOCX and PDF, the packets, and the exhibit bundle: only what
     changed since the last build is made again."""
     _run(debug, quiet, timeout, facts_path=_facts(matter, facts), out_dir=_out(matter, facts, out), only=only,
-         strict=strict, templates_dir=templates, force=force)
+         strict=strict, templates_dir=templates, force=force, draft=draft)
 
 
 @app.command()
