@@ -36,6 +36,7 @@ HISTORY_DIR = Path(".filings") / "history"
 RECORDS = "records"
 OBJECTS = "objects"
 DEFAULT_KEEP = 20
+DIFF_MARK = ".filings-diff"  # in a folder filings diff made (its redlines are no papers)
 
 
 @dataclass(frozen=True)
@@ -162,11 +163,12 @@ class History:
 
 def recorded_files(folder: Path) -> list[str]:
     """What a build's history keeps of ``folder``: every DOCX (the papers, in any subset
-    folder) and every manifest, as paths relative to ``folder``, sorted."""
+    folder, not a diff's redlines) and every manifest, as paths relative to ``folder``, sorted."""
     found = []
+    skipped = {p.parent for p in Path(folder).rglob(DIFF_MARK)}  # a diff written into the build
     for path in Path(folder).rglob("*"):
         rel = path.relative_to(folder)
-        if not path.is_file() or path.is_symlink():
+        if not path.is_file() or path.is_symlink() or any(d in skipped for d in path.parents):
             continue
         if rel.parts[-2:] == (".filings", "manifest.json") or (
                 path.suffix.lower() == ".docx" and ".filings" not in rel.parts):
