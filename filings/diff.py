@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .changes import paper_changes
+from .changes import causes_between
 from .errors import FilingsError, display_path
 from .factdiff import FactChange, fact_changes
 from .history import DIFF_MARK, History, recorded_files
@@ -149,8 +149,8 @@ def _causes(old: dict[str, dict], new: dict[str, dict]) -> dict[str, tuple[str, 
     """Paper key → the facts (and ``template``) whose change made it change, per manifest."""
     found = {}
     for prefix in set(old) | set(new):
-        for change in paper_changes(old.get(prefix), new.get(prefix)).papers:
-            found[prefix + change.name] = change.causes
+        for name, why in causes_between(old.get(prefix), new.get(prefix)).items():
+            found[prefix + name] = why
     return found
 
 

@@ -173,18 +173,15 @@ def test_html_summary_in_headless_chromium(one_date, tmp_path):
     assert not tree.xpath("//script | //link | //img | //iframe")  # self-contained
 
 
-def bold_one_phrase(template: Path) -> str:
-    """Make one run of plain wording bold (no tag in it); return its text."""
+def bold_one_phrase(template: Path, phrase: str) -> None:
+    """Make the run that starts with ``phrase`` (plain wording, no tag) bold, as a lawyer would in Word."""
     import docx
 
     document = docx.Document(template)
-    for paragraph in document.paragraphs:
-        for run in paragraph.runs:
-            if len(run.text) > 30 and "{" not in run.text and "}" not in run.text and not run.bold:
-                run.bold = True
-                document.save(template)
-                return run.text
-    raise AssertionError("no plain run to make bold")
+    runs = [r for p in document.paragraphs if not p.style.font.bold for r in p.runs if r.text.startswith(phrase)]
+    assert len(runs) == 1 and "{" not in runs[0].text and not runs[0].bold
+    runs[0].bold = True
+    document.save(template)
 
 
 def test_bold_only_template_change_is_a_formatting_change(tmp_path):
@@ -192,7 +189,7 @@ def test_bold_only_template_change_is_a_formatting_change(tmp_path):
     (matter / "templates").mkdir()
     shutil.copy(ROOT / "templates" / "complaint.docx", matter / "templates" / "complaint.docx")
     built(cli("build", "-q", cwd=matter))
-    bold_one_phrase(matter / "templates" / "complaint.docx")
+    bold_one_phrase(matter / "templates" / "complaint.docx", "The Court may order any form of relief")
     built(cli("build", "-q", cwd=matter))
     proc = cli("diff", "--exit-code", cwd=matter)
     assert proc.returncode == 1, proc.stderr
