@@ -10,6 +10,7 @@ version marks it ``!confidential`` (the summary then says so instead of printing
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,8 +41,11 @@ class FactChange:
         return f"{self.path}: {value(self.old)} → {value(self.new)} ({lines})"
 
 
+@functools.lru_cache(maxsize=8)
 def load_text(text: str, name: str = "facts.yaml") -> tuple[Any, SourceMap]:
-    """Load facts given as text (a version from the history or git) as a build would."""
+    """Load facts given as text (a version from the history or git) as a build would; each
+    version is read once per process (the fact diff and the exhibit labels both need it).
+    The result is shared: do not change it."""
     with tempfile.TemporaryDirectory(prefix="filings-facts-") as work:
         path = Path(work) / name
         path.write_text(text, encoding="utf-8")
