@@ -3,8 +3,8 @@
 ``filings build --draft`` stamps every page of every paper's PDF with a light diagonal
 "DRAFT" and one line at the top: ``DRAFT · 2024-06-03 · 3f2a9c01d4`` — the build's date (the
 deterministic date every output carries) and the first ten hex digits of the SHA-256 of the
-paper's PDF before stamping, which the manifest records as ``pdf_sha256``'s source and which
-``filings diff`` and the history can match. The overlay is drawn once by reportlab
+paper's PDF before stamping (the bytes the same build without ``--draft`` makes, since the
+outputs are deterministic), so a printed page can be matched to the build that made it. The overlay is drawn once by reportlab
 (``invariant=1``: the same bytes each time) and laid over each page by pikepdf, scaled to the
 page; the file keeps its deterministic dates and /ID.
 """
