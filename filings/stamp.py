@@ -4,9 +4,9 @@
 "DRAFT" and one line at the top: ``DRAFT · 2024-06-03 · 3f2a9c01d4`` — the build's date (the
 deterministic date every output carries) and the first ten hex digits of the SHA-256 of the
 paper's PDF before stamping (the bytes the same build without ``--draft`` makes, since the
-outputs are deterministic), so a printed page can be matched to the build that made it. The overlay is drawn once by reportlab
-(``invariant=1``: the same bytes each time) and laid over each page by pikepdf, scaled to the
-page; the file keeps its deterministic dates and /ID.
+outputs are deterministic), so a printed page can be matched to the build that made it.
+The overlay is drawn once per page size by reportlab (``invariant=1``: the same bytes each
+time) and laid over each page by pikepdf; the file keeps its deterministic dates and /ID.
 """
 from __future__ import annotations
 
