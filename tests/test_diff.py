@@ -228,3 +228,63 @@ def test_rev_against_the_working_tree(tmp_path):
 
     bad = cli("diff", "--rev", "nosuchrev", cwd=repo)
     assert bad.returncode == 1 and bad.stderr.strip().endswith("git: no such git revision 'nosuchrev'")
+
+
+ACCEPT_REJECT = r'''
+import json, os, subprocess, sys, time, uno
+from com.sun.star.beans import PropertyValue
+def P(n, v): return PropertyValue(Name=n, Value=v)
+profile, pipe, redline = sys.argv[1:4]
+proc = subprocess.Popen(["soffice", "-env:UserInstallation=" + uno.systemPathToFileUrl(profile), "--headless",
+                         "--invisible", "--norestore", "--accept=pipe,name=%s;urp;" % pipe],
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+try:
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    for _ in range(600):
+        try:
+            ctx = resolver.resolve("uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe)
+            break
+        except Exception:
+            time.sleep(0.1)
+    desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    helper = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.DispatchHelper", ctx)
+    result = {}
+    for command in ("AcceptAllTrackedChanges", "RejectAllTrackedChanges"):
+        doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(redline), "_blank", 0, (P("Hidden", True),))
+        changes = doc.getRedlines().createEnumeration()
+        count = 0
+        while changes.hasMoreElements():
+            changes.nextElement()
+            count += 1
+        helper.executeDispatch(doc.getCurrentController().getFrame(), ".uno:" + command, "", 0, ())
+        result[command] = [count, doc.getText().getString()]
+        doc.close(True)
+    print(json.dumps(result))
+finally:
+    try:
+        desktop.terminate()
+    except Exception:
+        pass
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+'''
+
+
+def test_libreoffice_accepts_and_rejects_the_redline(one_date, tmp_path):
+    """LibreOffice opens the redline with its tracked changes: Accept All gives the new text,
+    Reject All the old one."""
+    from filings.pool import uno_python
+
+    matter, _, _ = one_date
+    redline = matter / "build" / "diff" / "redline" / "complaint.docx"
+    proc = subprocess.run([uno_python(), "-c", ACCEPT_REJECT, str(tmp_path / "profile"), f"filings-test-{os.getpid()}",
+                           str(redline)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    (accepted_count, accepted), (rejected_count, rejected) = result.values()
+    assert accepted_count >= 2 and rejected_count == accepted_count
+    assert "April 12, 2024, in connection with C-TPAT" in accepted and "May 17, 2024" not in accepted
+    assert "May 17, 2024, in connection with C-TPAT" in rejected and "April 12, 2024" not in rejected
