@@ -193,7 +193,8 @@ def _sha(path: Path) -> str:
 
 # --------------------------------------------------------------------------- writing
 
-def write_diff(diff: Diff, out: Path, converter, *, progress: Progress = lambda _: None) -> Diff:
+def write_diff(diff: Diff, out: Path, converter, *, progress: Progress = lambda _: None,
+               warn: Progress = lambda _: None) -> Diff:
     """Write the redlines of every changed paper and the summary into ``out`` (replaced when
     an earlier diff made it; refused when it holds anything else)."""
     from . import determinism
@@ -209,7 +210,7 @@ def write_diff(diff: Diff, out: Path, converter, *, progress: Progress = lambda 
     when = diff.new.date() or determinism.build_time()
     if pairs:
         progress(f"comparing {len(pairs)} paper{'s' if len(pairs) != 1 else ''}")
-        docx = redline_all(pairs, out / "redline", when=when)
+        docx = redline_all(pairs, out / "redline", when=when, warn=warn)
         progress(f"converting {len(docx)} redline{'s' if len(docx) != 1 else ''} to PDF with LibreOffice")
         with determinism.pinned_time(when):
             pdfs = redline_pdfs(docx, converter)
@@ -364,7 +365,7 @@ def run(facts_path: Path, build_out: Path, *, folders: list[Path] | None = None,
                 raise FilingsError("the matter has no build/ to write the diff into; give --out DIR",
                                    path=display_path(build_out))
         diff = compare(old, new)
-        write_diff(diff, out, converter, progress=progress)
+        write_diff(diff, out, converter, progress=progress, warn=warn)
     return diff, out
 
 

@@ -9,7 +9,9 @@ LibreOffice silently drops a formatting-only change (a phrase made bold gives a 
 no revision at all), where Docxodus records it as ``w:rPrChange``; Docxodus also marks moved
 paragraphs (``w:moveFrom``/``w:moveTo``). LibreOffice is faster once warm (0.1-0.3 s a paper
 against 0.7-0.9 s, most of it the engine's start), so the papers are compared in parallel,
-one engine per core.
+one engine per core. LibreOffice's compare stays as the fallback (:mod:`filings.locompare`):
+where Docxodus is not installed or cannot run, or with ``FILINGS_REDLINE_ENGINE=libreoffice``,
+with a warning that formatting-only changes are then not shown.
 
 Every revision carries the author (``filings`` unless told) and the new build's date (the
 deterministic date its outputs carry), and the redline DOCX is repacked with fixed ZIP dates,
@@ -20,18 +22,20 @@ Writer, insertions underlined, deletions struck through, a change bar in the mar
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from .errors import FilingsError
 
 AUTHOR = "filings"
 TIMEOUT = 120.0
+ENGINE_VARIABLE = "FILINGS_REDLINE_ENGINE"  # "docxodus" (default) or "libreoffice"
 INSTALL_HINT = "pip install 'python-redlines[docxodus]' (python-redlines and python-redlines-docxodus)"
 
 
@@ -93,12 +97,27 @@ def _revisions(output: str) -> int:
 
 
 def redline_all(pairs: Sequence[Pair], out_dir: Path, *, when: dt.datetime, author: str = AUTHOR,
-                workers: int | None = None) -> dict[str, Path]:
-    """Redline DOCX of every pair into ``out_dir/KEY.docx``, in parallel; key → path."""
+                workers: int | None = None, warn: Callable[[str], None] = lambda _: None) -> dict[str, Path]:
+    """Redline DOCX of every pair into ``out_dir/KEY.docx``, in parallel; key → path.
+
+    The engine is Docxodus; ``FILINGS_REDLINE_ENGINE=libreoffice``, or a Docxodus that is not
+    installed or cannot run here, uses LibreOffice's compare instead, with a warning that
+    formatting-only changes are then not shown."""
     if not pairs:
         return {}
-    binary = engine_binary()
     targets = {p.key: out_dir / f"{p.key}.docx" for p in pairs}
+    if os.environ.get(ENGINE_VARIABLE, "docxodus") == "libreoffice":
+        binary = None
+    else:
+        try:
+            binary = engine_binary()
+        except FilingsError as e:
+            warn(f"{e.problems[0].message}; comparing with LibreOffice instead, which does not show "
+                 "formatting-only changes")
+            binary = None
+    if binary is None:
+        libreoffice_redlines(pairs, targets, when=when, author=author)
+        return targets
     workers = workers or max(1, min(len(pairs), os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
         jobs = [pool.submit(redline_docx, p.old, p.new, targets[p.key], when=when, author=author, binary=binary)
@@ -128,3 +147,56 @@ def redline_pdfs(docx: dict[str, Path], converter) -> dict[str, Path]:
             shutil.move(pdf, target)
             result[key] = target
     return result
+
+
+def libreoffice_redlines(pairs: Sequence[Pair], targets: dict[str, Path], *, when: dt.datetime,
+                         author: str = AUTHOR, timeout: float = TIMEOUT) -> None:
+    """The fallback: LibreOffice's own compare (:mod:`filings.locompare`, run under the
+    Python that has ``uno``) on a locked-down profile of its own, one LibreOffice for every
+    pair; each revision then given ``author`` and ``when``, the package repacked."""
+    from .convert import _lock_down
+    from .determinism import repack_docx
+    from .pool import uno_python
+    from .processes import TimedOut, run_bounded
+
+    with tempfile.TemporaryDirectory(prefix="filings-locompare-") as work:
+        profile = Path(work) / "profile"
+        _lock_down(profile)
+        jobs = [[str(Path(p.old).resolve()), str(Path(p.new).resolve()), str(Path(work) / f"{i}.docx")]
+                for i, p in enumerate(pairs)]
+        (Path(work) / "jobs.json").write_text(json.dumps(jobs), encoding="utf-8")
+        script = Path(__file__).with_name("locompare.py")
+        try:
+            code, output = run_bounded([uno_python(), str(script), str(profile), f"filings-compare-{os.getpid()}",
+                                        str(Path(work) / "jobs.json")], timeout * max(1, len(pairs)))
+        except TimedOut:
+            raise FilingsError(f"LibreOffice's compare did not finish within {timeout:g} s a paper") from None
+        if code != 0 or not all(Path(out).is_file() for _, _, out in jobs):
+            last = output.strip().splitlines()[-1] if output.strip() else f"exit code {code}"
+            raise FilingsError(f"LibreOffice could not compare the papers ({last}); install the redline engine: "
+                               f"{INSTALL_HINT}")
+        for p, (_, _, made) in zip(pairs, jobs):
+            _sign(Path(made), author, when)
+            targets[p.key].parent.mkdir(parents=True, exist_ok=True)
+            repack_docx(Path(made), targets[p.key], when)
+
+
+def _sign(docx: Path, author: str, when: dt.datetime) -> None:
+    """Every tracked change in ``docx`` by ``author`` at ``when`` (LibreOffice signs them with its
+    profile's user and the wall clock)."""
+    import re
+    import zipfile
+
+    from .determinism import w3c_date
+
+    with zipfile.ZipFile(docx) as z:
+        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+    xml = parts["word/document.xml"].decode("utf-8")
+    xml = re.sub(r'(<w:(?:ins|del|moveFrom|moveTo|rPrChange|pPrChange)\b[^>]*?)w:author="[^"]*"',
+                 lambda m: f'{m.group(1)}w:author="{author}"', xml)
+    xml = re.sub(r'(<w:(?:ins|del|moveFrom|moveTo|rPrChange|pPrChange)\b[^>]*?)w:date="[^"]*"',
+                 lambda m: f'{m.group(1)}w:date="{w3c_date(when)}"', xml)
+    parts["word/document.xml"] = xml.encode("utf-8")
+    with zipfile.ZipFile(docx, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)

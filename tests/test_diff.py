@@ -20,8 +20,8 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 OLD_DATE, NEW_DATE = "date: 2024-05-17", "date: 2024-04-12"   # events.2 (the C-TPAT suspension)
 
 
-def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+def cli(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), **env)
     return subprocess.run([sys.executable, "-m", "filings", *args], cwd=cwd, capture_output=True, text=True,
                           timeout=600, env=env)
 
@@ -288,3 +288,18 @@ def test_libreoffice_accepts_and_rejects_the_redline(one_date, tmp_path):
     assert accepted_count >= 2 and rejected_count == accepted_count
     assert "April 12, 2024, in connection with C-TPAT" in accepted and "May 17, 2024" not in accepted
     assert "May 17, 2024, in connection with C-TPAT" in rejected and "April 12, 2024" not in rejected
+
+
+def test_libreoffice_compare_is_the_fallback(one_date, tmp_path):
+    """FILINGS_REDLINE_ENGINE=libreoffice (or no Docxodus): LibreOffice's compare makes the
+    redlines, signed with the same author and date."""
+    matter, _, _ = one_date
+    proc = cli("diff", "--out", str(tmp_path / "d"), cwd=matter, FILINGS_REDLINE_ENGINE="libreoffice")
+    assert proc.returncode == 0, proc.stderr
+    old, new, deleted, inserted = versions(tmp_path / "d" / "redline" / "complaint.docx")
+    assert any("May 17, 2024, in connection with C-TPAT" in p for p in old)
+    assert any("April 12, 2024, in connection with C-TPAT" in p for p in new)
+    with zipfile.ZipFile(tmp_path / "d" / "redline" / "complaint.docx") as z:
+        xml = z.read("word/document.xml").decode()
+    assert set(re.findall(r'<w:(?:ins|del) [^>]*w:author="([^"]*)"', xml)) == {"filings"}
+    assert set(re.findall(r'<w:(?:ins|del) [^>]*w:date="([^"]*)"', xml)) == {"2024-06-03T00:00:00Z"}
