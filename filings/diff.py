@@ -297,6 +297,8 @@ def revision_tree(facts_path: Path, rev: str, work: Path) -> Iterator[Path]:
     top = Path(_git(folder, "rev-parse", "--show-toplevel").strip())
     commit = _git(folder, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").strip()
     tree = work / f"rev-{commit[:12]}"
+    while tree.exists():  # the same revision twice
+        tree = tree.with_name(tree.name + "-again")
     _git(top, "worktree", "add", "--detach", str(tree), commit)
     try:
         yield tree / facts_path.resolve().relative_to(top)
