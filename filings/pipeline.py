@@ -29,6 +29,7 @@ from .facts import Matter, load_facts
 from .limits import DEFAULT_LIMITS, Limits
 from .outputs import MANIFEST, STATE_DIR, Generation, Input, OutputFolder, check_output_folder
 from .papers import Filing, Paper, Plan, plan_papers, select_papers
+from .pdfcache import PdfCache
 from .library import TemplateLibrary
 from .typography import smart_quotes
 
@@ -198,7 +199,8 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
                 result.bundle_reads = fingerprints(index, exhibits_renderer.read_paths)
             if papers_renderer is not None:
                 _warn_removed(papers_renderer, [], warning)
-            _convert(built, sources, gen.path / STATE_DIR, converter, progress)
+            _convert(built, sources, gen.path / STATE_DIR, converter, progress,
+                     cache=None if force else PdfCache(gen.path.parent / "cache" / "pdf"))
             for b in built:
                 b.facts = fingerprints(index, b.reads)
             for paper in carried:
@@ -455,28 +457,34 @@ def render_papers(renderer: Renderer, papers: list[Paper], out_dir: Path,
 
 
 def _convert(built: list[BuiltPaper], sources: list[ExhibitSource], staging: Path,
-             converter: Converter | None, progress: Progress) -> None:
-    """Convert every paper and every Word exhibit in one LibreOffice run."""
+             converter: Converter | None, progress: Progress, cache: PdfCache | None = None) -> None:
+    """Convert every paper and every Word exhibit in one LibreOffice run; a document converted
+    before (the same bytes) takes its PDF from ``cache``."""
     docs = [b.docx for b in built] + [s.convert for s in sources if s.convert]
-    if not docs:
-        return
-    from . import pdf
-    from .convert import LibreOffice, NotConverted
-    progress(f"converting {len(docs)} document{'s' if len(docs) != 1 else ''} to PDF with LibreOffice")
-    try:
-        converter = converter or LibreOffice()
-        pdfs = converter.convert(docs, staging / "pdf")
+    keys = {doc: cache.key(doc) for doc in docs} if cache is not None else {}
+    docs = [doc for doc in docs if not (cache is not None and cache.take(keys[doc], doc.with_suffix(".pdf")))]
+    if docs:
+        from .convert import LibreOffice, NotConverted
+        progress(f"converting {len(docs)} document{'s' if len(docs) != 1 else ''} to PDF with LibreOffice")
+        try:
+            converter = converter or LibreOffice()
+            pdfs = converter.convert(docs, staging / "pdf")
+        except NotConverted as e:
+            names = {s.convert: f"exhibit '{s.id}' ({s.source})" for s in sources if s.convert}
+            names.update({b.docx: f"paper '{b.paper.name}'" for b in built})
+            raise ConversionError(problems=[
+                f"{names.get(doc, doc.name)}: LibreOffice could not convert it to PDF (it is damaged, or needs "
+                f"more than the {_gb(getattr(converter, 'memory_bytes', 0))} a conversion may use); open it in "
+                "Word or LibreOffice to check it" for doc in e.sources]) from e
         for doc, made in zip(docs, pdfs):
             made.replace(doc.with_suffix(".pdf"))
+            if cache is not None:
+                cache.keep(keys[doc], doc.with_suffix(".pdf"))
         (staging / "pdf").rmdir()
-    except NotConverted as e:
-        names = {s.convert: f"exhibit '{s.id}' ({s.source})" for s in sources if s.convert}
-        names.update({b.docx: f"paper '{b.paper.name}'" for b in built})
-        raise ConversionError(problems=[
-            f"{names.get(doc, doc.name)}: LibreOffice could not convert it to PDF (it is damaged, or needs more "
-            f"than the {_gb(getattr(converter, 'memory_bytes', 0))} a conversion may use); open it in "
-            "Word or LibreOffice to check it" for doc in e.sources]) from e
-    for b in built:
+        if cache is not None:
+            cache.prune()
+    from . import pdf
+    for b in built:  # every paper's PDF is in place now, converted or taken from the cache
         b.pdf = b.docx.with_suffix(".pdf")
         b.pages = pdf.page_count(b.pdf)
 
