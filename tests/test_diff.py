@@ -138,8 +138,10 @@ def test_identical_builds_are_no_changes(one_date, tmp_path):
 def test_two_build_folders(one_date, tmp_path):
     """`filings diff OLD NEW`: the facts come from the history by the manifests' hashes."""
     matter, _, _ = one_date
-    generations = sorted(p for p in (matter / ".build.filings").iterdir() if p.is_dir())
-    proc = cli("diff", str(generations[-2]), "build", "--out", str(tmp_path / "d"), cwd=matter)
+    current = (matter / "build").resolve()
+    previous = next(p for p in (matter / ".build.filings").iterdir()
+                    if p != current and (p / ".filings" / "manifest.json").is_file())
+    proc = cli("diff", str(previous), "build", "--out", str(tmp_path / "d"), cwd=matter)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("1 fact changed;")
     assert (tmp_path / "d" / "redline" / "complaint.docx").is_file()
