@@ -160,7 +160,6 @@ def _exhibits(old: Side, new: Side) -> list[ExhibitDiff]:
         manifest = side.manifests().get("", {})
         ids = [str(i) for i in manifest.get("exhibits") or []]
         return ids, _label_style(side.facts_text)
-    from .context import exhibit_mark
 
     (a, style_a), (b, style_b) = listed(old), listed(new)
     result = []
@@ -173,6 +172,19 @@ def _exhibits(old: Side, new: Side) -> list[ExhibitDiff]:
     result += [ExhibitDiff(ident, "removed", exhibit_mark(i, style_a), None) for i, ident in enumerate(a)
                if ident not in b]
     return result
+
+
+def exhibit_mark(index: int, style: str) -> str:
+    """The label of the exhibit at 0-based ``index``, as :func:`filings.context.exhibit_mark`
+    gives it (a test holds them equal): importing the context (the facts' schema) would
+    cost a diff of two history records a third of a second."""
+    if style == "numbers":
+        return str(index + 1)
+    letters, n = "", index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(ord("A") + rem) + letters
+    return letters
 
 
 def _label_style(facts_text: str | None) -> str:

@@ -74,3 +74,11 @@ def test_papers_and_exhibits_added_removed_relabelled(tmp_path):
         ("c", "removed", "3", None)]
     assert diff.changed
     assert diff.summary_line().startswith("4 facts changed; 3 of 4 papers changed: complaint, order, motion")
+
+
+def test_exhibit_labels_as_the_papers_print_them():
+    from filings import context, diff
+
+    for style in ("numbers", "letters"):
+        assert [diff.exhibit_mark(i, style) for i in range(800)] == \
+            [context.exhibit_mark(i, style) for i in range(800)]
