@@ -67,6 +67,14 @@ def _papers(manifest: Mapping | None) -> dict[str, Mapping]:
     return {name: entry for name, entry in papers.items() if isinstance(entry, Mapping)}
 
 
+def causes_between(old: Mapping | None, new: Mapping | None) -> dict[str, tuple[str, ...]]:
+    """Paper name → why it may differ (the facts whose fingerprints differ, TEMPLATE), for
+    every paper in both manifests, whatever its PDF: ``filings diff`` finds a paper changed by
+    its DOCX, which a formatting change alters even when the PDF looks alike."""
+    before, after = _papers(old), _papers(new)
+    return {name: _causes(before[name], entry) for name, entry in after.items() if name in before}
+
+
 def _causes(old: Mapping, new: Mapping) -> tuple[str, ...]:
     """The facts read by either build whose fingerprints differ; TEMPLATE when it changed."""
     read_old, read_new = _reads(old), _reads(new)

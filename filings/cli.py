@@ -138,11 +138,13 @@ def build(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, out: O
           only: Optional[str] = typer.Option(None, "--only", help="Build just this paper (e.g. complaint)."),
           timeout: float = TIMEOUT, strict: bool = STRICT, quiet: bool = QUIET, debug: bool = DEBUG,
           templates: Optional[Path] = TEMPLATES,
-          force: bool = typer.Option(False, "--force", help="Make every output again, changed or not.")) -> None:
+          force: bool = typer.Option(False, "--force", help="Make every output again, changed or not."),
+          draft: bool = typer.Option(False, "--draft", help="Stamp every page of every paper DRAFT, with the "
+                                     "build's date and the paper's short content hash.")) -> None:
     """Build every paper as DOCX and PDF, the packets, and the exhibit bundle: only what
     changed since the last build is made again."""
     _run(debug, quiet, timeout, facts_path=_facts(matter, facts), out_dir=_out(matter, facts, out), only=only,
-         strict=strict, templates_dir=templates, force=force)
+         strict=strict, templates_dir=templates, force=force, draft=draft)
 
 
 @app.command()
@@ -247,6 +249,36 @@ def templates(words: Optional[list[str]] = typer.Argument(None, metavar="[MATTER
     width = max(len(name) for name, _ in rows)
     for name, found in rows:
         typer.echo(f"{name:<{width}}  {found.origin:<12}  {display_path(found.path)}")
+
+
+@app.command()
+def diff(folders: Optional[list[Path]] = typer.Argument(None, metavar="[OLD NEW]", show_default=False,
+                                                     help="Two build folders to compare (default: the last two "
+                                                     "builds in the matter's history)."),
+         rev: Optional[list[str]] = typer.Option(None, "--rev", help="Compare the matter at this git revision "
+                                                 "(built in a temporary worktree) with the working tree; twice: "
+                                                 "two revisions."),
+         matter: Optional[Path] = typer.Option(None, "--matter", help="The matter's folder (default: the "
+                                               "current folder).", show_default=False),
+         facts: Optional[Path] = FACTS,
+         out: Optional[Path] = typer.Option(None, "--out", help="Where the redlines and the summary go "
+                                            "(default: build/diff).", show_default=False),
+         exit_code: bool = typer.Option(False, "--exit-code", help="Exit with 1 when something changed."),
+         timeout: float = TIMEOUT, templates: Optional[Path] = TEMPLATES, quiet: bool = QUIET,
+         debug: bool = DEBUG) -> None:
+    """What changed between two versions of the papers and which facts caused it: the fact
+    diff, a redline DOCX (tracked changes) and PDF per changed paper, and a summary page."""
+    from . import diff as diffs
+
+    facts_path = _facts(matter, facts)
+    result = _guarded(debug, lambda: diffs.run(
+        facts_path, _out(matter, facts, None), folders=folders, revs=rev, out=out, converter=_converter(timeout),
+        templates_dir=templates, progress=(lambda _: None) if quiet else _progress, warn=_warn))
+    found, where = result
+    typer.echo(found.summary_line())
+    typer.echo(f"summary: {display_path(where / 'summary.html')} ({display_path(where / 'summary.md')})")
+    if exit_code and found.changed:
+        raise typer.Exit(1)
 
 
 def main() -> None:

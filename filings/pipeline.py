@@ -80,6 +80,8 @@ class BuildResult:
     bundle_reads: dict[str, str] = field(default_factory=dict)  # facts the exhibit templates read
     packet_keys: dict[str, str] = field(default_factory=dict)  # what each packet is made of
     unchanged: bool = False  # nothing changed: nothing was written
+    draft: bool = False  # every paper's PDF stamped DRAFT (--draft)
+    recorded: int | None = None  # the number of this build's record in the matter's history
 
     @property
     def pages(self) -> int:
@@ -119,13 +121,15 @@ def _quiet(_: str) -> None:
 def build(facts_path: Path, out_dir: Path, *, only: str | None = None, papers: bool = True,
           templates_dir: Path | None = None, converter: Converter | None = None,
           strict: bool = False, progress: Progress = _quiet, warn: Progress = _quiet,
-          limits: Limits = DEFAULT_LIMITS, force: bool = False) -> BuildResult:
+          limits: Limits = DEFAULT_LIMITS, force: bool = False, draft: bool = False) -> BuildResult:
     """Build the matter in ``facts_path`` into ``out_dir``: papers, packets and exhibit bundle.
 
     Only what changed is made again: a paper whose template and every fact it read are as
     they were is kept from the last build (same bytes, same time), and so are a packet whose
     papers are all kept and a bundle whose exhibits are; ``force`` makes everything again.
-    When nothing changed, nothing is written. ``only`` builds one paper and keeps the others
+    When nothing changed, nothing is written. ``draft`` stamps every page of every paper
+    DRAFT with the build's date and the paper's short content hash (:mod:`filings.stamp`);
+    it is part of what a kept paper must match. ``only`` builds one paper and keeps the others
     from the last build; ``papers=False``
     builds the bundle and rebuilds only the papers it made stale (a renumbered exhibit).
     The outputs are published all at once when everything succeeded; until then, and
@@ -140,12 +144,12 @@ def build(facts_path: Path, out_dir: Path, *, only: str | None = None, papers: b
     with determinism.pinned_time(determinism.time_for(matter.facts.case.filed.as_date())):
         return _build(matter, Path(out_dir), started, only=only, papers=papers, templates_dir=templates_dir,
                       converter=converter, strict=strict, progress=progress, warn=warn, limits=limits,
-                      force=force)
+                      force=force, draft=draft)
 
 
 def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, papers: bool,
            templates_dir: Path | None, converter: Converter | None, strict: bool, progress: Progress,
-           warn: Progress, limits: Limits, force: bool) -> BuildResult:
+           warn: Progress, limits: Limits, force: bool, draft: bool = False) -> BuildResult:
     plan, context = plan_build(matter)
     applicable = list(plan.papers)
     chosen = select_papers(applicable, only, matter.facts) if papers else []
@@ -158,7 +162,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
     check_output_folder(Path(out_dir), _inputs(matter, library))
     index = index_nodes(context)
     folder = OutputFolder(Path(out_dir))
-    result = BuildResult([])
+    result = BuildResult([], draft=draft)
 
     def warning(message: str) -> None:
         result.warnings.append(message)
@@ -171,6 +175,8 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
                 _warn_unfiled(plan, warning)
             stale = {name: changed(index, entry["facts_read"]) or ["its template"]
                      for name, entry in before.items() if _is_stale(entry, index, library)}
+            if bool((gen.previous_manifest() or {}).get("draft")) != draft:  # never carry a draft stamp over
+                stale.update({name: ["--draft"] for name in before})
             if not papers:  # the bundle alone: rebuild the papers whose citations it changed
                 chosen = [p for p in applicable if p.name in stale]
             elif only is None and not force:  # only what changed
@@ -201,6 +207,10 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
                 _warn_removed(papers_renderer, [], warning)
             _convert(built, sources, gen.path / STATE_DIR, converter, progress,
                      cache=None if force else PdfCache(gen.path.parent / "cache" / "pdf"))
+            if draft and built:
+                from .stamp import stamp_drafts
+                progress("stamping DRAFT on every page")
+                stamp_drafts([b.pdf for b in built], determinism.build_time())
             for b in built:
                 b.facts = fingerprints(index, b.reads)
             for paper in carried:
@@ -231,6 +241,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
             else:
                 progress("publishing")
                 folder.publish(gen)
+                result.recorded = _remember(matter, gen.path, Path(out_dir), draft, warning)
     except OSError as e:  # a disk that is full or fails: the last good outputs stay as they were
         raise FilingsError(f"cannot write the outputs: {e.strerror or e}"
                            f"{' (' + display_path(e.filename) + ')' if e.filename else ''}; free some space or "
@@ -238,6 +249,21 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
     _relocate(result, gen.path, Path(out_dir))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _remember(matter: Matter, generation: Path, out_dir: Path, draft: bool, warn: Progress) -> int | None:
+    """Record the published build in the matter's history (:mod:`filings.history`), for
+    ``filings diff``; a history that cannot be written is a warning, never a failed build."""
+    from .history import History
+
+    try:
+        record = History(matter.root).record(matter.path, generation, out_dir, determinism.build_time(),
+                                             keep=matter.facts.settings.history, draft=draft)
+    except OSError as e:
+        warn(f"the build was not recorded in the matter's history ({e.strerror or e}); "
+             "filings diff cannot compare with it")
+        return None
+    return record.number if record else None
 
 
 def plan_build(matter: Matter) -> tuple[Plan, Mapping[str, Any]]:
@@ -583,7 +609,7 @@ def _write_manifest(generation: Path, matter: Matter, papers: list[BuiltPaper], 
                if (generation / f.packet).is_file()}
     manifest = {"facts": str(matter.path), "facts_sha256": _sha256(matter.path), "papers": entries,
                 "packets": packets, "packet_keys": result.packet_keys,
-                "exhibits": [e.id for e in matter.facts.exhibits]}
+                "exhibits": [e.id for e in matter.facts.exhibits], "draft": result.draft}
     if result.bundle is not None:
         manifest["bundle"] = {"key": bundle_key, "reads": result.bundle_reads,
                               "exhibits": len(result.bundle.exhibits), "pages": result.bundle.total_pages}

@@ -1,6 +1,6 @@
 """Benchmark: medians against the naive way, printed as tables.
 
-    python tools/bench.py [papers|scale|bundle|all] [--runs 5]
+    python tools/bench.py [papers|scale|bundle|redlines|all] [--runs 5]
 
 papers (the naive way: one cold LibreOffice per paper, then pypdf merges the packet):
 - render: every template rendered, no conversion (what `filings check` costs);
@@ -17,6 +17,8 @@ were (system-wide, from /proc/stat: both cores busy is 100%).
 bundle (each run in a fresh process, so peak memory is the run's own):
 - 1,000 pages (50 exhibits x 20 pages) and 10,000 pages (500 x 20) through make_bundle;
 - naive: pypdf merging the same 1,000 pages and stamping each with a reportlab overlay.
+redlines: `filings diff` after a one-date change read by three papers, warm pool: the fact
+diff, the redline DOCX and PDF of each changed paper, the summary (target: 3 s).
 Timings depend on the machine's load: compare ratios, not absolute seconds.
 """
 from __future__ import annotations
@@ -370,12 +372,52 @@ def bench_bundle(runs: int) -> None:
               "labels or per-exhibit files)")
 
 
+def bench_redlines(runs: int) -> None:
+    """The whole redline set of the example after one date change (a date three papers print),
+    warm pool: what `filings diff` costs after the build (target: 3 s)."""
+    from filings import diff
+    from filings.pipeline import build
+    from filings.pool import Pool, Slot, start_instance
+
+    with tempfile.TemporaryDirectory() as tmp:
+        matter = Path(tmp) / "matter"
+        matter.mkdir()
+        facts = matter / "facts.yaml"
+        original = FACTS.read_text(encoding="utf-8")
+        facts.write_text(original, encoding="utf-8")
+        shutil.copytree(ROOT / "exhibits", matter / "exhibits")
+        pool_dir = Path(tmp) / "pool"
+        warm = Pool(directory=pool_dir)
+        for n in range(warm.size):
+            start_instance(Slot(pool_dir, n), warm.settings)
+        try:
+            build(facts, matter / "build", converter=warm)
+            facts.write_text(original.replace("    date: 2024-05-17", "    date: 2024-05-16", 1), encoding="utf-8")
+            build(facts, matter / "build", converter=warm)
+            made = {}
+
+            def redlines() -> None:
+                found, _ = diff.run(facts, matter / "build", converter=warm)
+                made["papers"] = [p.key for p in found.papers if p.redline_pdf]
+
+            times = timed(redlines, runs)
+        finally:
+            warm.stop()
+    median = statistics.median(times)
+    print(f"{'redlines':48} {'median s':>9} {'min s':>7} {'max s':>7} {'target':>9}")
+    name = f"redline set after one date change ({len(made['papers'])} papers), warm"
+    print(f"{name:48} "
+          f"{median:9.2f} {min(times):7.2f} {max(times):7.2f} {'<= 3 s':>9}")
+    print(f"the fact diff, {', '.join(made['papers'])} compared (DOCX tracked changes) and converted to PDF, the "
+          f"summary; {runs} runs, {os.cpu_count()} cores\n")
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "_bundle_once":
         print(json.dumps(run_bundle_once(Path(sys.argv[2]), Path(sys.argv[3]), "--naive" in sys.argv)))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", nargs="?", choices=["papers", "scale", "bundle", "all"], default="all")
+    parser.add_argument("what", nargs="?", choices=["papers", "scale", "bundle", "redlines", "all"], default="all")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     if args.what in ("papers", "all"):
@@ -384,6 +426,8 @@ def main() -> None:
         bench_scale(args.runs)
     if args.what in ("bundle", "all"):
         bench_bundle(args.runs)
+    if args.what in ("redlines", "all"):
+        bench_redlines(args.runs)
 
 
 if __name__ == "__main__":
