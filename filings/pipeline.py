@@ -509,6 +509,8 @@ def _convert(built: list[BuiltPaper], sources: list[ExhibitSource], staging: Pat
         (staging / "pdf").rmdir()
         if cache is not None:
             cache.prune()
+    if not built:
+        return
     from . import pdf
     for b in built:  # every paper's PDF is in place now, converted or taken from the cache
         b.pdf = b.docx.with_suffix(".pdf")
