@@ -143,6 +143,19 @@ def check(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, debug:
 
 
 @app.command()
+def deadlines(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, debug: bool = DEBUG) -> None:
+    """Print the deadlines that follow from the facts (answer, response to the motion, reply) and the
+    time bar, counted under USCIT Rule 6(a) with the court's holidays, each with its rule."""
+    from .deadlines import report
+    from .facts import load_facts
+
+    path = _facts(matter, facts)
+    loaded = _guarded(debug, lambda: load_facts(path))
+    for line in report(loaded.facts):
+        typer.echo(line)
+
+
+@app.command()
 def new(folder: Path = typer.Argument(..., help="The new matter's folder (new, or empty)."),
         blank: bool = typer.Option(False, "--blank", help="Start from a blank facts file, not the example's."),
         debug: bool = DEBUG) -> None:

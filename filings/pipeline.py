@@ -128,6 +128,7 @@ def build(facts_path: Path, out_dir: Path, *, only: str | None = None, papers: b
     started = time.perf_counter()
     progress(f"reading facts from {facts_path}")
     matter = load_facts(facts_path)
+    legal_checks(matter)
     # Every date a build stamps (DOCX properties, PDF metadata) is the case's filing date, or
     # SOURCE_DATE_EPOCH: the same facts give the same bytes.
     with determinism.pinned_time(determinism.time_for(matter.facts.case.filed.as_date())):
@@ -229,6 +230,16 @@ def plan_build(matter: Matter) -> tuple[Plan, Mapping[str, Any]]:
     the filings, so a certificate of service can name its papers)."""
     plan = plan_papers(matter.facts, build_context(matter))
     return plan, build_context(matter, plan.filings)
+
+
+def legal_checks(matter: Matter) -> None:
+    """What the facts themselves show the papers cannot say: an action filed after its time bar
+    (the complaint would allege a timely action its facts contradict)."""
+    from .deadlines import limitation_problems
+
+    problems = limitation_problems(matter)
+    if problems:
+        raise FactsError(problems=problems)
 
 
 def check_own_templates(matter: Matter, library: TemplateLibrary) -> None:
@@ -510,6 +521,7 @@ def check(facts_path: Path, *, templates_dir: Path | None = None, progress: Prog
     """
     progress(f"reading facts from {facts_path}")
     matter = load_facts(facts_path)
+    legal_checks(matter)
     plan, context = plan_build(matter)
     papers = list(plan.papers)
     library = template_library(matter, templates_dir)
