@@ -161,6 +161,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
     try:
         with folder.generation(progress, limits.lock_seconds) as gen:
             before = _previous_papers(gen)
+            _warn_private(matter, warning)
             if chosen:
                 _warn_unfiled(plan, warning)
             papers_renderer = Renderer(library, context, limits, locate_fact=matter.locate_fact)
@@ -240,6 +241,14 @@ def legal_checks(matter: Matter) -> None:
     problems = limitation_problems(matter)
     if problems:
         raise FactsError(problems=problems)
+
+
+def _warn_private(matter: Matter, warn: Progress) -> None:
+    """Rule 5.2: what the facts or the exhibits show that a filing may show only in part."""
+    from .privacy import privacy_findings
+
+    for finding in privacy_findings(matter):
+        warn(str(finding))
 
 
 def check_own_templates(matter: Matter, library: TemplateLibrary) -> None:
@@ -514,14 +523,30 @@ def _bundle(matter: Matter, context: dict, sources: list[ExhibitSource], out: Pa
 
 
 def check(facts_path: Path, *, templates_dir: Path | None = None, progress: Progress = _quiet,
-          warn: Progress = _quiet) -> tuple[list[Paper], int]:
+          warn: Progress = _quiet, strict: bool = False) -> tuple[list[Paper], int]:
     """Validate the facts, the exhibit files and every template without converting.
 
-    Returns the papers checked and the number of exhibits.
+    Returns the papers checked and the number of exhibits. With ``strict`` any warning (the
+    privacy lint's among them) fails the check.
     """
+    warnings: list[str] = []
+
+    def warning(message: str) -> None:
+        warnings.append(message)
+        warn(message)
+
+    found = _check(facts_path, templates_dir, progress, warning)
+    if strict and warnings:
+        raise FilingsError(problems=[Problem(f"--strict: {w}") for w in warnings])
+    return found
+
+
+def _check(facts_path: Path, templates_dir: Path | None, progress: Progress,
+           warn: Progress) -> tuple[list[Paper], int]:
     progress(f"reading facts from {facts_path}")
     matter = load_facts(facts_path)
     legal_checks(matter)
+    _warn_private(matter, warn)
     plan, context = plan_build(matter)
     papers = list(plan.papers)
     library = template_library(matter, templates_dir)
