@@ -30,9 +30,11 @@ from .facts import Matter, load_facts
 from .lint import lint_template
 from .limits import DEFAULT_LIMITS, Limits
 from .outputs import MANIFEST, STATE_DIR, Generation, Input, OutputFolder, check_output_folder
-from .papers import Filing, Paper, Plan, plan_papers, select_papers
+from .papers import Filing, Paper, Plan, plan_papers, select_papers, with_partners
 from .library import TemplateLibrary
 from .render import Renderer
+from .rules import Rules, rules_for
+from .wordcount import WordCount, count_words
 from .typography import smart_quotes
 
 BUNDLE = "exhibit-bundle.pdf"
@@ -171,8 +173,9 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
                 chosen = [p for p in applicable if p.name in stale]
             elif only is None and not force:  # only what changed
                 chosen = [p for p in applicable if p.name in stale or p.name not in before]
+            chosen = with_partners(applicable, chosen)  # a motion and its certificate of compliance together
             carried = [p for p in applicable if p not in chosen and p.name in before]
-            built = render_papers(papers_renderer, chosen, gen.path, progress)
+            built = render_papers(papers_renderer, chosen, gen.path, progress, rules_for(matter.facts))
             sources: list[ExhibitSource] = []
             bundle_key = _bundle_key(matter, context, library) if with_bundle else ""
             kept = _kept_bundle(gen, bundle_key, index) if with_bundle and bundle_key and not force else None
@@ -436,27 +439,64 @@ def _relocate(result: BuildResult, generation: Path, out_dir: Path) -> None:
 
 
 def render_papers(renderer: Renderer, papers: list[Paper], out_dir: Path,
-                  progress: Progress = _quiet) -> list[BuiltPaper]:
+                  progress: Progress = _quiet, rules: Rules | None = None) -> list[BuiltPaper]:
     """Render each paper's DOCX into ``out_dir``; report every template problem at once.
 
-    A paper sees its filing as ``filing``; which filing that is counts as a fact it read.
+    A paper sees its filing as ``filing``; which filing that is counts as a fact it read. Each
+    motion or brief is counted as rendered (:mod:`filings.wordcount`): over its limit in
+    ``rules`` it is an error; its certificate of compliance, rendered after it, sees the count
+    as ``compliance`` and is stale whenever its paper is.
     """
     built, problems = [], []
+    counted: dict[str, tuple[Paper, WordCount, set[str]]] = {}  # each motion or brief rendered: its words
     for paper in papers:
         progress(f"rendering {paper.name}")
         docx = out_dir / f"{paper.name}.docx"
+        extra = {"filing": filing_for(renderer.context, paper.filing)}
+        if paper.certifies is not None:
+            if paper.certifies not in counted:
+                continue  # its paper failed to render: reported there
+            certified, count, certified_reads = counted[paper.certifies]
+            extra["compliance"] = compliance_node(certified, count, rules)
         try:
-            reads = renderer.render(paper.template, docx, {"filing": filing_for(renderer.context, paper.filing)})
+            reads = renderer.render(paper.template, docx, extra)
         except TemplateError as e:
             problems += e.problems
             continue
         if paper.filing is not None:
             reads.add(f"filings.{paper.filing}.name")
+        if paper.words:
+            count = count_words(docx)
+            counted[paper.name] = (paper, count, reads)
+            problems += word_limit_problems(paper, count, rules)
+        if paper.certifies is not None:  # it says what its paper says: stale when that is
+            reads = {r for r in reads if not r.startswith("compliance.")} | certified_reads
         built.append(BuiltPaper(paper, docx, reads=reads,
                                 template_sha256=_sha256(renderer.locate(paper.template))))
     if problems:
         raise TemplateError(problems=problems)
     return built
+
+
+def compliance_node(paper: Paper, count: WordCount, rules: Rules | None):
+    """What a certificate of compliance prints: the paper's title, its words and its limit."""
+    from .context import Node
+
+    limit = rules.word_limits.get(paper.words) if rules is not None and paper.words else None
+    return Node("compliance", {"paper": paper.title, "words": f"{count.words:,}", "count": count.words,
+                               "limit": f"{limit.words:,}" if limit else None})
+
+
+def word_limit_problems(paper: Paper, count: WordCount, rules: Rules | None) -> list[Problem]:
+    """A motion or brief over its word limit (the rules' word_limits): one line naming the paper, its
+    count and the limit."""
+    limit = rules.word_limits.get(paper.words) if rules is not None and paper.words else None
+    if limit is None or count.words <= limit.words:
+        return []
+    mark = "" if limit.verified else ", unverified"
+    return [Problem(f"{paper.name}: {count.words:,} words, over the limit of {limit.words:,} words for a "
+                    f"{paper.words} ({limit.source}{mark}); shorten it, or change settings.rules.word_limits."
+                    f"{paper.words} if the Court allowed more")]
 
 
 def _convert(built: list[BuiltPaper], sources: list[ExhibitSource], staging: Path,
@@ -553,7 +593,8 @@ def _check(facts_path: Path, templates_dir: Path | None, progress: Progress,
     check_own_templates(matter, library)
     _warn_unfiled(plan, warn)
     with tempfile.TemporaryDirectory(prefix="filings-check-") as tmp:
-        render_papers(Renderer(library, context, locate_fact=matter.locate_fact), papers, Path(tmp), progress)
+        render_papers(Renderer(library, context, locate_fact=matter.locate_fact), papers, Path(tmp), progress,
+                      rules_for(matter.facts))
         if matter.facts.exhibits:
             sources = plan_exhibits(matter, Path(tmp) / "sources",
                                     Renderer(library, context, folder=f"{EXHIBITS_DIR}/",
