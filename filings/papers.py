@@ -93,8 +93,9 @@ class Filing:
 
     @property
     def served(self) -> tuple[Paper, ...]:
-        """The papers its certificate of service names: all but the certificate."""
-        return tuple(p for p in self.papers if p.listed_as != CERTIFICATE)
+        """The papers its certificate of service names: all but the certificates (a certificate of
+        compliance is part of the motion or brief it follows)."""
+        return tuple(p for p in self.papers if p.listed_as != CERTIFICATE and p.certifies is None)
 
 
 @dataclass(frozen=True)
