@@ -205,13 +205,12 @@ def deadlines(facts: Facts, rules: Rules | None = None) -> list[Deadline]:
     rules = rules or rules_for(facts)
     out: list[Deadline] = []
 
-    def add(what: str, key: str, trigger: dt.date | None, after: str | None = None) -> None:
+    def add(what: str, key: str, trigger: dt.date | None) -> None:
         period = rules.periods.get(key)
         if period is None:
             return
         due = count(trigger, period.days, rules.holidays) if trigger is not None else None
-        out.append(Deadline(what, key, period.days, after or period.after, trigger, due, period.source,
-                            period.verified))
+        out.append(Deadline(what, key, period.days, period.after, trigger, due, period.source, period.verified))
 
     if _against_united_states(facts):
         add("Answer", "answer", _filing_of(facts, "complaint") or facts.case.filed.as_date())

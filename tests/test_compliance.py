@@ -7,10 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from docx import Document
 
-from conftest import EXAMPLE, ROOT
+from conftest import ROOT
 from filings import pdf
 from filings.context import build_context
 from filings.convert import LibreOffice

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from reportlab.pdfgen import canvas
@@ -108,3 +107,20 @@ def test_an_exhibit_pdf_is_read_page_by_page(facts_copy):
 ])
 def test_no_false_positives_on_ordinary_legal_text(text):
     assert list(scan_text(text)) == []
+
+
+def test_every_build_warns_and_strict_fails_it(private_facts, tmp_path):
+    from filings.convert import LibreOffice
+    from filings.errors import FilingsError
+    from filings.pipeline import build
+
+    out = tmp_path / "out"
+    result = build(private_facts, out, only="summons", converter=LibreOffice())
+    assert [w for w in result.warnings if "Rule 5.2" in w] == [
+        f"{private_facts}:{line_of(private_facts, SSN)}: people.landis.description: a Social Security number; "
+        "Rule 5.2 allows only the last four digits: write XXX-XX-6789",
+        f"{private_facts}:{line_of(private_facts, 'asked: >-', 2)}: requests.1.asked: a financial account number; "
+        "Rule 5.2 allows only the last four digits: write XXXX7890"]
+    with pytest.raises(FilingsError) as info:
+        build(private_facts, out, only="summons", converter=LibreOffice(), strict=True, force=True)
+    assert any(str(p).startswith("--strict: ") and "XXX-XX-6789" in str(p) for p in info.value.problems)
