@@ -16,6 +16,9 @@ every value of the facts file and the text of the exhibits' PDF files for:
   "account", "acct", "routing", "IBAN", "bank" (or the value of a key named so);
 - **minors' names**: the full name of a person marked ``minor: true``, wherever it appears.
 
+Exhibits are read as text: a PDF's text layer page by page, a Word or ODT file's paragraphs
+(after the same checks and cleaning the build applies).
+
 Each finding names where it is (``facts.yaml:LINE: path`` or ``exhibit 'id' (file), page N``)
 and the redacted form to write instead; it never prints the number itself. The patterns are
 narrow on purpose: court numbers (``24-00097``), dates, telephone numbers, ZIP codes and Bates
@@ -28,6 +31,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterator
 
 from .dates import LegalDate
@@ -132,8 +136,11 @@ def privacy_findings(matter: Matter) -> list[Finding]:
     minors = {p.name: initials(p.name) for p in matter.facts.people.values() if p.minor}
     findings = list(_facts_findings(matter, minors))
     for i, exhibit in enumerate(matter.facts.exhibits):
-        if exhibit.file and exhibit.file.lower().endswith(".pdf"):
+        suffix = Path(exhibit.file).suffix.lower() if exhibit.file else ""
+        if suffix == ".pdf":
             findings += _exhibit_findings(matter, i, minors)
+        elif suffix in (".docx", ".odt"):
+            findings += _office_findings(matter, i, minors)
     return findings
 
 
@@ -200,3 +207,36 @@ def _exhibit_findings(matter: Matter, i: int, minors: dict[str, str]) -> list[Fi
         return findings
     except Exception:  # noqa: BLE001 - an unreadable exhibit is reported by the exhibit checks, not here
         return []
+
+
+_OFFICE_PARTS = re.compile(r"^(word/(document|footnotes|endnotes|header\d*|footer\d*)\.xml|content\.xml)$")
+_W_P = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"
+_W_T = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
+_ODF_P = ("{urn:oasis:names:tc:opendocument:xmlns:text:1.0}p", "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}h")
+
+
+def _office_findings(matter: Matter, i: int, minors: dict[str, str]) -> list[Finding]:
+    """The findings in a Word or ODT exhibit's text (checked and cleaned first, within the office
+    bounds): its body, notes, headers and footers, paragraph by paragraph; it has no pages yet."""
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    from .office import sanitize_office
+
+    exhibit = matter.facts.exhibits[i]
+    try:
+        clean = io.BytesIO()
+        sanitize_office(matter.inside(exhibit.file or ""), clean)
+        paragraphs = []
+        with zipfile.ZipFile(clean) as package:
+            for name in (n for n in package.namelist() if _OFFICE_PARTS.match(n)):
+                root = etree.fromstring(package.read(name), etree.XMLParser(resolve_entities=False, no_network=True))
+                paragraphs += ["".join(t.text or "" for t in p.iter(_W_T)) for p in root.iter(_W_P)]
+                paragraphs += ["".join(p.itertext()) for p in root.iter(*_ODF_P)]
+    except Exception:  # noqa: BLE001 - an unreadable exhibit is reported by the exhibit checks, not here
+        return []
+    text = "\n".join(paragraphs)[:MAX_CHARS]
+    where = f"exhibit '{exhibit.id}' ({exhibit.file})"
+    return [Finding(where, kind, redacted, allowed) for kind, redacted, allowed in scan_text(text, minors)]

@@ -124,3 +124,19 @@ def test_every_build_warns_and_strict_fails_it(private_facts, tmp_path):
     with pytest.raises(FilingsError) as info:
         build(private_facts, out, only="summons", converter=LibreOffice(), strict=True, force=True)
     assert any(str(p).startswith("--strict: ") and "XXX-XX-6789" in str(p) for p in info.value.problems)
+
+
+def test_a_word_exhibit_is_read(facts_copy):
+    from docx import Document
+
+    path = facts_copy()
+    doc = Document()
+    doc.add_paragraph("Employee record")
+    doc.add_paragraph("Date of birth: April 2, 1980. SSN 078-05-1120.")
+    doc.save(path.parent / "exhibits" / "record.docx")
+    path.write_text(path.read_text().replace("file: exhibits/type86-suspension-notice.pdf",
+                                             "file: exhibits/record.docx"))
+    found = [str(f) for f in privacy_findings(load_facts(path))]
+    where = "exhibit 'type86_notice' (exhibits/record.docx)"
+    assert found == [f"{where}: a full birth date; Rule 5.2 allows only the year of a birth date: write 1980",
+                     f"{where}: a Social Security number; Rule 5.2 allows only the last four digits: write XXX-XX-1120"]
