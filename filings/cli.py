@@ -22,6 +22,7 @@ from .limits import DEFAULT_LIMITS
 
 # No locals in tracebacks: they would print facts, confidential ones included.
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
+                  rich_markup_mode=None,
                   help="Assemble Court of International Trade papers from a matter's facts file.")
 
 MATTER = typer.Argument(None, help="The matter's folder (default: the current folder).", show_default=False)
@@ -82,14 +83,37 @@ def _guarded(debug: bool, action: Callable[[], object]) -> object:
 
 
 def _converter(timeout: float):
-    """The warm pool; ``FILINGS_CONVERTER=soffice`` asks for one LibreOffice run per build instead."""
+    """The warm pool; ``FILINGS_CONVERTER=soffice`` asks for one LibreOffice run per build instead.
+    Made on first use: a build with nothing to convert does not load either."""
     import os
 
-    if os.environ.get("FILINGS_CONVERTER", "pool") == "soffice":
-        from .convert import LibreOffice
-        return LibreOffice(timeout=timeout)
-    from .pool import Pool
-    return Pool(timeout=timeout, warn=_warn)
+    def make():
+        if os.environ.get("FILINGS_CONVERTER", "pool") == "soffice":
+            from .convert import LibreOffice
+            return LibreOffice(timeout=timeout)
+        from .pool import Pool
+        return Pool(timeout=timeout, warn=_warn)
+    return _OnFirstUse(make)
+
+
+class _OnFirstUse:
+    """A converter made when something is first converted."""
+
+    def __init__(self, make: Callable[[], object]):
+        self._make, self._made = make, None
+
+    def _converter(self):
+        if self._made is None:
+            self._made = self._make()
+        return self._made
+
+    def convert(self, sources, out_dir):
+        return self._converter().convert(sources, out_dir)
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._converter(), name)
 
 
 def _run(debug: bool, quiet: bool, timeout: float, **kwargs) -> None:
@@ -129,6 +153,34 @@ def bundle(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, out: 
     papers whose citations it changed."""
     _run(debug, quiet, timeout, facts_path=_facts(matter, facts), out_dir=_out(matter, facts, out), papers=False,
          strict=strict, templates_dir=templates)
+
+
+@app.command()
+def watch(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, out: Optional[Path] = OUT,
+          timeout: float = TIMEOUT, strict: bool = STRICT, debug: bool = DEBUG, templates: Optional[Path] = TEMPLATES,
+          interval: float = typer.Option(0.5, "--interval", min=0.05, help="Seconds between looks at the files.")
+          ) -> None:
+    """Build now, then again on every save of the facts, a template or an exhibit; print which
+    papers changed and which facts caused it. A failed build keeps the last good outputs."""
+    from . import pipeline
+    from .watch import watch as watch_matter
+
+    facts_path, out_dir = _facts(matter, facts), _out(matter, facts, out)
+    converter = _converter(timeout)  # one warm converter for every build of the session
+
+    def build_once() -> None:
+        pipeline.build(facts_path, out_dir, converter=converter, strict=strict, templates_dir=templates,
+                       warn=_warn)
+
+    typer.echo(f"watching {display_path(facts_path)}; the outputs go to {display_path(out_dir)}", err=True)
+    try:
+        watch_matter(facts_path, out_dir, build_once, report=lambda line: typer.echo(line), interval=interval,
+                     templates_dir=templates)
+    except (KeyboardInterrupt, Terminated) as e:
+        if debug:
+            traceback.print_exception(e, file=sys.stderr)
+        typer.echo(f"stopped watching; {display_path(out_dir)} holds the last complete build", err=True)
+        raise typer.Exit(0) from None
 
 
 @app.command()

@@ -18,24 +18,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from . import determinism, pdf
-from .bundle import BatesStyle, BundleResult, ExhibitPdf, check_exhibits, make_bundle
+from typing import TYPE_CHECKING
+
+from . import determinism
 from .context import build_context, filing_for
-from .convert import Converter, LibreOffice, NotConverted
 from .errors import ConversionError, FactsError, FilingsError, Problem, TemplateError
-from .exhibits import ExhibitSource, images_to_pdf, plan_exhibits
 from .depends import changed, fingerprints, index_nodes
 from .errors import display_path
 from .facts import Matter, load_facts
-from .lint import lint_template
 from .limits import DEFAULT_LIMITS, Limits
 from .outputs import MANIFEST, STATE_DIR, Generation, Input, OutputFolder, check_output_folder
 from .papers import Filing, Paper, Plan, plan_papers, select_papers, with_partners
+from .pdfcache import PdfCache
 from .library import TemplateLibrary
-from .render import Renderer
 from .rules import Rules, rules_for
-from .wordcount import WordCount, count_words
 from .typography import smart_quotes
+
+# Rendering (docxtpl, Jinja), PDF work (pikepdf, pypdf), the exhibit pipeline and the
+# converter are imported where they are used: a build with nothing to make again, the
+# common case while an attorney edits, must not pay for loading them.
+if TYPE_CHECKING:
+    from .wordcount import WordCount
+    from .bundle import BundleResult, ExhibitPdf
+    from .convert import Converter
+    from .exhibits import ExhibitSource
+    from .render import Renderer
 
 BUNDLE = "exhibit-bundle.pdf"
 EXHIBITS_DIR = "exhibits"
@@ -166,16 +173,20 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
             _warn_private(matter, warning)
             if chosen:
                 _warn_unfiled(plan, warning)
-            papers_renderer = Renderer(library, context, limits, locate_fact=matter.locate_fact)
             stale = {name: changed(index, entry["facts_read"]) or ["its template"]
-                     for name, entry in before.items() if _is_stale(entry, index, papers_renderer)}
+                     for name, entry in before.items() if _is_stale(entry, index, library)}
             if not papers:  # the bundle alone: rebuild the papers whose citations it changed
                 chosen = [p for p in applicable if p.name in stale]
             elif only is None and not force:  # only what changed
                 chosen = [p for p in applicable if p.name in stale or p.name not in before]
             chosen = with_partners(applicable, chosen)  # a motion and its certificate of compliance together
             carried = [p for p in applicable if p not in chosen and p.name in before]
-            built = render_papers(papers_renderer, chosen, gen.path, progress, rules_for(matter.facts))
+            papers_renderer = None
+            built: list[BuiltPaper] = []
+            if chosen:
+                from .render import Renderer
+                papers_renderer = Renderer(library, context, limits, locate_fact=matter.locate_fact)
+                built = render_papers(papers_renderer, chosen, gen.path, progress, rules_for(matter.facts))
             sources: list[ExhibitSource] = []
             bundle_key = _bundle_key(matter, context, library) if with_bundle else ""
             kept = _kept_bundle(gen, bundle_key, index) if with_bundle and bundle_key and not force else None
@@ -183,14 +194,18 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
                 gen.carry(EXHIBITS_DIR)
                 result.bundle_kept, with_bundle = kept, False
             if with_bundle:
+                from .exhibits import plan_exhibits
+                from .render import Renderer
                 progress(f"preparing {len(matter.facts.exhibits)} exhibits")
                 exhibits_renderer = Renderer(library, context, limits, folder=f"{EXHIBITS_DIR}/",
                                              locate_fact=matter.locate_fact)
                 sources = plan_exhibits(matter, gen.path / STATE_DIR / "sources", exhibits_renderer)
                 _warn_removed(exhibits_renderer, sources, warning)
                 result.bundle_reads = fingerprints(index, exhibits_renderer.read_paths)
-            _warn_removed(papers_renderer, [], warning)
-            _convert(built, sources, gen.path / STATE_DIR, converter, progress)
+            if papers_renderer is not None:
+                _warn_removed(papers_renderer, [], warning)
+            _convert(built, sources, gen.path / STATE_DIR, converter, progress,
+                     cache=None if force else PdfCache(gen.path.parent / "cache" / "pdf"))
             for b in built:
                 b.facts = fingerprints(index, b.reads)
             for paper in carried:
@@ -204,6 +219,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
             if result.papers and only is None and matter.facts.exhibits:
                 _warn_uncited(matter, result.papers, warning)
             if with_bundle:
+                from .exhibits import images_to_pdf
                 progress("assembling the exhibit bundle")
                 images_to_pdf(sources)
                 result.bundle = _bundle(matter, context, sources, gen.path / EXHIBITS_DIR, warning)
@@ -299,6 +315,7 @@ def _packets(plan: Plan, built: list[BuiltPaper], out: Path, context: Mapping[st
         if packet.exists():  # carried from the last build but out of date: a new file, not the linked one
             packet.unlink()
         progress(f"assembling the packet {filing.packet}")
+        from . import pdf
         pdf.merge([pdf.Part(b.pdf, b.paper.title) for b in papers], packet, title=title)
     return packets, keys
 
@@ -404,10 +421,10 @@ def _previous_papers(gen: Generation) -> dict[str, dict]:
             if isinstance(entry, dict) and isinstance(entry.get("facts_read"), dict)}
 
 
-def _is_stale(entry: dict, index: dict, renderer: Renderer) -> bool:
+def _is_stale(entry: dict, index: dict, library: TemplateLibrary) -> bool:
     """True when a paper built earlier no longer matches the facts or its template."""
     try:
-        template = renderer.locate(str(entry.get("template", "")))
+        template = library.find(str(entry.get("template", ""))).path
     except TemplateError:
         return True
     if _sha256(template) != entry.get("template_sha256"):
@@ -447,6 +464,8 @@ def render_papers(renderer: Renderer, papers: list[Paper], out_dir: Path,
     ``rules`` it is an error; its certificate of compliance, rendered after it, sees the count
     as ``compliance`` and is stale whenever its paper is.
     """
+    from .wordcount import count_words
+
     built, problems = [], []
     counted: dict[str, tuple[Paper, WordCount, set[str]]] = {}  # each motion or brief rendered: its words
     for paper in papers:
@@ -500,26 +519,34 @@ def word_limit_problems(paper: Paper, count: WordCount, rules: Rules | None) -> 
 
 
 def _convert(built: list[BuiltPaper], sources: list[ExhibitSource], staging: Path,
-             converter: Converter | None, progress: Progress) -> None:
-    """Convert every paper and every Word exhibit in one LibreOffice run."""
+             converter: Converter | None, progress: Progress, cache: PdfCache | None = None) -> None:
+    """Convert every paper and every Word exhibit in one LibreOffice run; a document converted
+    before (the same bytes) takes its PDF from ``cache``."""
     docs = [b.docx for b in built] + [s.convert for s in sources if s.convert]
-    if not docs:
-        return
-    progress(f"converting {len(docs)} document{'s' if len(docs) != 1 else ''} to PDF with LibreOffice")
-    try:
-        converter = converter or LibreOffice()
-        pdfs = converter.convert(docs, staging / "pdf")
+    keys = {doc: cache.key(doc) for doc in docs} if cache is not None else {}
+    docs = [doc for doc in docs if not (cache is not None and cache.take(keys[doc], doc.with_suffix(".pdf")))]
+    if docs:
+        from .convert import LibreOffice, NotConverted
+        progress(f"converting {len(docs)} document{'s' if len(docs) != 1 else ''} to PDF with LibreOffice")
+        try:
+            converter = converter or LibreOffice()
+            pdfs = converter.convert(docs, staging / "pdf")
+        except NotConverted as e:
+            names = {s.convert: f"exhibit '{s.id}' ({s.source})" for s in sources if s.convert}
+            names.update({b.docx: f"paper '{b.paper.name}'" for b in built})
+            raise ConversionError(problems=[
+                f"{names.get(doc, doc.name)}: LibreOffice could not convert it to PDF (it is damaged, or needs "
+                f"more than the {_gb(getattr(converter, 'memory_bytes', 0))} a conversion may use); open it in "
+                "Word or LibreOffice to check it" for doc in e.sources]) from e
         for doc, made in zip(docs, pdfs):
             made.replace(doc.with_suffix(".pdf"))
+            if cache is not None:
+                cache.keep(keys[doc], doc.with_suffix(".pdf"))
         (staging / "pdf").rmdir()
-    except NotConverted as e:
-        names = {s.convert: f"exhibit '{s.id}' ({s.source})" for s in sources if s.convert}
-        names.update({b.docx: f"paper '{b.paper.name}'" for b in built})
-        raise ConversionError(problems=[
-            f"{names.get(doc, doc.name)}: LibreOffice could not convert it to PDF (it is damaged, or needs more "
-            f"than the {_gb(getattr(converter, 'memory_bytes', 0))} a conversion may use); open it in "
-            "Word or LibreOffice to check it" for doc in e.sources]) from e
-    for b in built:
+        if cache is not None:
+            cache.prune()
+    from . import pdf
+    for b in built:  # every paper's PDF is in place now, converted or taken from the cache
         b.pdf = b.docx.with_suffix(".pdf")
         b.pages = pdf.page_count(b.pdf)
 
@@ -539,6 +566,7 @@ def _warn_uncited(matter: Matter, built: list[BuiltPaper], warn: Progress) -> No
 
 def _exhibit_pdfs(matter: Matter, context: dict, sources: list[ExhibitSource]) -> list[ExhibitPdf]:
     """What the bundle needs to know of each exhibit: label, title, dates, PDF, password."""
+    from .bundle import ExhibitPdf
     exhibits = []
     for source in sources:
         e = matter.facts.exhibits[source.index]
@@ -552,6 +580,7 @@ def _exhibit_pdfs(matter: Matter, context: dict, sources: list[ExhibitSource]) -
 
 
 def _bundle(matter: Matter, context: dict, sources: list[ExhibitSource], out: Path, warn: Progress) -> BundleResult:
+    from .bundle import BatesStyle, make_bundle
     facts = matter.facts
     exhibits = _exhibit_pdfs(matter, context, sources)
     bates = facts.bundle.bates
@@ -583,6 +612,10 @@ def check(facts_path: Path, *, templates_dir: Path | None = None, progress: Prog
 
 def _check(facts_path: Path, templates_dir: Path | None, progress: Progress,
            warn: Progress) -> tuple[list[Paper], int]:
+    from .bundle import check_exhibits
+    from .exhibits import plan_exhibits
+    from .render import Renderer
+
     progress(f"reading facts from {facts_path}")
     matter = load_facts(facts_path)
     legal_checks(matter)
@@ -607,6 +640,8 @@ def _check(facts_path: Path, templates_dir: Path | None, progress: Progress,
 
 def _lint(library: TemplateLibrary, context, papers: list[Paper], matter: Matter, warn: Progress) -> None:
     """Warn of what in each template used would break or keep it from being edited in Word."""
+    from .lint import lint_template
+    from .render import Renderer
     exhibit_templates = Renderer(library, context, folder=f"{EXHIBITS_DIR}/")
     paths = {Renderer(library, context).locate(p.template) for p in papers}
     paths |= {exhibit_templates.locate(e.template) for e in matter.facts.exhibits if e.template}

@@ -29,6 +29,9 @@ these are warnings, errors only with ``--strict``.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -138,10 +141,47 @@ def privacy_findings(matter: Matter) -> list[Finding]:
     for i, exhibit in enumerate(matter.facts.exhibits):
         suffix = Path(exhibit.file).suffix.lower() if exhibit.file else ""
         if suffix == ".pdf":
-            findings += _exhibit_findings(matter, i, minors)
+            findings += _cached(matter, i, minors, _exhibit_findings)
         elif suffix in (".docx", ".odt"):
-            findings += _office_findings(matter, i, minors)
+            findings += _cached(matter, i, minors, _office_findings)
     return findings
+
+
+CACHE_VERSION = "1"  # bump when a change to the patterns should invalidate cached results
+_memory: dict[str, list[Finding]] = {}
+
+
+def _cached(matter: Matter, i: int, minors: dict[str, str], scan) -> list[Finding]:
+    """``scan``'s findings in exhibit ``i``, kept by the file's path, size and time (and what else
+    changes them): every build looks, so an unchanged exhibit is not read again, in this process
+    (``filings watch``) or the next (``$XDG_CACHE_HOME/filings/privacy``, which holds only the
+    redacted forms)."""
+    exhibit = matter.facts.exhibits[i]
+    try:
+        stat = matter.inside(exhibit.file or "").stat()
+    except Exception:  # noqa: BLE001 - a missing or refused file is reported by the exhibit checks
+        return []
+    key = hashlib.sha256(json.dumps([CACHE_VERSION, str(matter.root), exhibit.id, exhibit.file, exhibit.password,
+                                     stat.st_size, stat.st_mtime_ns, sorted(minors.items())]).encode()).hexdigest()
+    if key in _memory:
+        return _memory[key]
+    stored = _cache_dir() / f"{key}.json"
+    try:
+        found = [Finding(*row) for row in json.loads(stored.read_text(encoding="utf-8"))]
+    except (OSError, ValueError, TypeError):
+        found = scan(matter, i, minors)
+        try:
+            stored.parent.mkdir(parents=True, exist_ok=True)
+            stored.write_text(json.dumps([[f.where, f.kind, f.redacted, f.allowed] for f in found]), encoding="utf-8")
+        except OSError:
+            pass  # no cache: read again next time
+    _memory[key] = found
+    return found
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "filings" / "privacy"
 
 
 def _facts_findings(matter: Matter, minors: dict[str, str]) -> Iterator[Finding]:
