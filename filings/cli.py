@@ -187,13 +187,31 @@ def watch(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, out: O
 
 @app.command()
 def check(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, debug: bool = DEBUG,
-          templates: Optional[Path] = TEMPLATES) -> None:
-    """Validate the facts, the exhibit files and every template without converting anything."""
+          templates: Optional[Path] = TEMPLATES,
+          strict: bool = typer.Option(False, "--strict", help="Treat warnings (the privacy lint's, an exhibit "
+                                      "no paper cites, ...) as errors.")) -> None:
+    """Validate the facts, the exhibit files and every template without converting anything;
+    warn of what Rule 5.2 would redact (Social Security, taxpayer and account numbers, birth dates,
+    minors' names) in the facts and the exhibits."""
     from . import pipeline
 
     path = _facts(matter, facts)
-    papers, exhibits = _guarded(debug, lambda: pipeline.check(path, templates_dir=templates, warn=_warn))
+    papers, exhibits = _guarded(debug, lambda: pipeline.check(path, templates_dir=templates, warn=_warn,
+                                                              strict=strict))
     typer.echo(f"ok: {path}, {len(papers)} papers, {exhibits} exhibits")
+
+
+@app.command()
+def deadlines(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, debug: bool = DEBUG) -> None:
+    """Print the deadlines that follow from the facts (answer, response to the motion, reply) and the
+    time bar, counted under USCIT Rule 6(a) with the court's holidays, each with its rule."""
+    from .deadlines import report
+    from .facts import load_facts
+
+    path = _facts(matter, facts)
+    loaded = _guarded(debug, lambda: load_facts(path))
+    for line in report(loaded.facts):
+        typer.echo(line)
 
 
 @app.command()

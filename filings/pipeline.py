@@ -28,15 +28,17 @@ from .errors import display_path
 from .facts import Matter, load_facts
 from .limits import DEFAULT_LIMITS, Limits
 from .outputs import MANIFEST, STATE_DIR, Generation, Input, OutputFolder, check_output_folder
-from .papers import Filing, Paper, Plan, plan_papers, select_papers
+from .papers import Filing, Paper, Plan, plan_papers, select_papers, with_partners
 from .pdfcache import PdfCache
 from .library import TemplateLibrary
+from .rules import Rules, rules_for
 from .typography import smart_quotes
 
 # Rendering (docxtpl, Jinja), PDF work (pikepdf, pypdf), the exhibit pipeline and the
 # converter are imported where they are used: a build with nothing to make again, the
 # common case while an attorney edits, must not pay for loading them.
 if TYPE_CHECKING:
+    from .wordcount import WordCount
     from .bundle import BundleResult, ExhibitPdf
     from .convert import Converter
     from .exhibits import ExhibitSource
@@ -139,6 +141,7 @@ def build(facts_path: Path, out_dir: Path, *, only: str | None = None, papers: b
     started = time.perf_counter()
     progress(f"reading facts from {facts_path}")
     matter = load_facts(facts_path)
+    legal_checks(matter)
     # Every date a build stamps (DOCX properties, PDF metadata) is the case's filing date, or
     # SOURCE_DATE_EPOCH: the same facts give the same bytes.
     with determinism.pinned_time(determinism.time_for(matter.facts.case.filed.as_date())):
@@ -171,6 +174,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
     try:
         with folder.generation(progress, limits.lock_seconds) as gen:
             before = _previous_papers(gen)
+            _warn_private(matter, warning)
             if chosen:
                 _warn_unfiled(plan, warning)
             stale = {name: changed(index, entry["facts_read"]) or ["its template"]
@@ -181,13 +185,14 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
                 chosen = [p for p in applicable if p.name in stale]
             elif only is None and not force:  # only what changed
                 chosen = [p for p in applicable if p.name in stale or p.name not in before]
+            chosen = with_partners(applicable, chosen)  # a motion and its certificate of compliance together
             carried = [p for p in applicable if p not in chosen and p.name in before]
             papers_renderer = None
             built: list[BuiltPaper] = []
             if chosen:
                 from .render import Renderer
                 papers_renderer = Renderer(library, context, limits, locate_fact=matter.locate_fact)
-                built = render_papers(papers_renderer, chosen, gen.path, progress)
+                built = render_papers(papers_renderer, chosen, gen.path, progress, rules_for(matter.facts))
             sources: list[ExhibitSource] = []
             bundle_key = _bundle_key(matter, context, library) if with_bundle else ""
             kept = _kept_bundle(gen, bundle_key, index) if with_bundle and bundle_key and not force else None
@@ -271,6 +276,24 @@ def plan_build(matter: Matter) -> tuple[Plan, Mapping[str, Any]]:
     the filings, so a certificate of service can name its papers)."""
     plan = plan_papers(matter.facts, build_context(matter))
     return plan, build_context(matter, plan.filings)
+
+
+def legal_checks(matter: Matter) -> None:
+    """What the facts themselves show the papers cannot say: an action filed after its time bar
+    (the complaint would allege a timely action its facts contradict)."""
+    from .deadlines import limitation_problems
+
+    problems = limitation_problems(matter)
+    if problems:
+        raise FactsError(problems=problems)
+
+
+def _warn_private(matter: Matter, warn: Progress) -> None:
+    """Rule 5.2: what the facts or the exhibits show that a filing may show only in part."""
+    from .privacy import privacy_findings
+
+    for finding in privacy_findings(matter):
+        warn(str(finding))
 
 
 def check_own_templates(matter: Matter, library: TemplateLibrary) -> None:
@@ -459,27 +482,66 @@ def _relocate(result: BuildResult, generation: Path, out_dir: Path) -> None:
 
 
 def render_papers(renderer: Renderer, papers: list[Paper], out_dir: Path,
-                  progress: Progress = _quiet) -> list[BuiltPaper]:
+                  progress: Progress = _quiet, rules: Rules | None = None) -> list[BuiltPaper]:
     """Render each paper's DOCX into ``out_dir``; report every template problem at once.
 
-    A paper sees its filing as ``filing``; which filing that is counts as a fact it read.
+    A paper sees its filing as ``filing``; which filing that is counts as a fact it read. Each
+    motion or brief is counted as rendered (:mod:`filings.wordcount`): over its limit in
+    ``rules`` it is an error; its certificate of compliance, rendered after it, sees the count
+    as ``compliance`` and is stale whenever its paper is.
     """
+    from .wordcount import count_words
+
     built, problems = [], []
+    counted: dict[str, tuple[Paper, WordCount, set[str]]] = {}  # each motion or brief rendered: its words
     for paper in papers:
         progress(f"rendering {paper.name}")
         docx = out_dir / f"{paper.name}.docx"
+        extra = {"filing": filing_for(renderer.context, paper.filing)}
+        if paper.certifies is not None:
+            if paper.certifies not in counted:
+                continue  # its paper failed to render: reported there
+            certified, count, certified_reads = counted[paper.certifies]
+            extra["compliance"] = compliance_node(certified, count, rules)
         try:
-            reads = renderer.render(paper.template, docx, {"filing": filing_for(renderer.context, paper.filing)})
+            reads = renderer.render(paper.template, docx, extra)
         except TemplateError as e:
             problems += e.problems
             continue
         if paper.filing is not None:
             reads.add(f"filings.{paper.filing}.name")
+        if paper.words:
+            count = count_words(docx)
+            counted[paper.name] = (paper, count, reads)
+            problems += word_limit_problems(paper, count, rules)
+        if paper.certifies is not None:  # it says what its paper says: stale when that is
+            reads = {r for r in reads if not r.startswith("compliance.")} | certified_reads
         built.append(BuiltPaper(paper, docx, reads=reads,
                                 template_sha256=_sha256(renderer.locate(paper.template))))
     if problems:
         raise TemplateError(problems=problems)
     return built
+
+
+def compliance_node(paper: Paper, count: WordCount, rules: Rules | None):
+    """What a certificate of compliance prints: the paper's title, its words and its limit."""
+    from .context import Node
+
+    limit = rules.word_limits.get(paper.words) if rules is not None and paper.words else None
+    return Node("compliance", {"paper": paper.title, "words": f"{count.words:,}", "count": count.words,
+                               "limit": f"{limit.words:,}" if limit else None})
+
+
+def word_limit_problems(paper: Paper, count: WordCount, rules: Rules | None) -> list[Problem]:
+    """A motion or brief over its word limit (the rules' word_limits): one line naming the paper, its
+    count and the limit."""
+    limit = rules.word_limits.get(paper.words) if rules is not None and paper.words else None
+    if limit is None or count.words <= limit.words:
+        return []
+    mark = "" if limit.verified else ", unverified"
+    return [Problem(f"{paper.name}: {count.words:,} words, over the limit of {limit.words:,} words for a "
+                    f"{paper.words} ({limit.source}{mark}); shorten it, or change settings.rules.word_limits."
+                    f"{paper.words} if the Court allowed more")]
 
 
 def _convert(built: list[BuiltPaper], sources: list[ExhibitSource], staging: Path,
@@ -558,23 +620,42 @@ def _bundle(matter: Matter, context: dict, sources: list[ExhibitSource], out: Pa
 
 
 def check(facts_path: Path, *, templates_dir: Path | None = None, progress: Progress = _quiet,
-          warn: Progress = _quiet) -> tuple[list[Paper], int]:
+          warn: Progress = _quiet, strict: bool = False) -> tuple[list[Paper], int]:
     """Validate the facts, the exhibit files and every template without converting.
 
-    Returns the papers checked and the number of exhibits.
+    Returns the papers checked and the number of exhibits. With ``strict`` any warning (the
+    privacy lint's among them) fails the check.
     """
+    warnings: list[str] = []
+
+    def warning(message: str) -> None:
+        warnings.append(message)
+        warn(message)
+
+    found = _check(facts_path, templates_dir, progress, warning)
+    if strict and warnings:
+        raise FilingsError(problems=[Problem(f"--strict: {w}") for w in warnings])
+    return found
+
+
+def _check(facts_path: Path, templates_dir: Path | None, progress: Progress,
+           warn: Progress) -> tuple[list[Paper], int]:
     from .bundle import check_exhibits
     from .exhibits import plan_exhibits
     from .render import Renderer
+
     progress(f"reading facts from {facts_path}")
     matter = load_facts(facts_path)
+    legal_checks(matter)
+    _warn_private(matter, warn)
     plan, context = plan_build(matter)
     papers = list(plan.papers)
     library = template_library(matter, templates_dir)
     check_own_templates(matter, library)
     _warn_unfiled(plan, warn)
     with tempfile.TemporaryDirectory(prefix="filings-check-") as tmp:
-        render_papers(Renderer(library, context, locate_fact=matter.locate_fact), papers, Path(tmp), progress)
+        render_papers(Renderer(library, context, locate_fact=matter.locate_fact), papers, Path(tmp), progress,
+                      rules_for(matter.facts))
         if matter.facts.exhibits:
             sources = plan_exhibits(matter, Path(tmp) / "sources",
                                     Renderer(library, context, folder=f"{EXHIBITS_DIR}/",
