@@ -241,6 +241,9 @@ class Exhibit(Model):
     file: str | None = None  # a PDF, DOCX, ODT, PNG, JPEG or TIFF, relative to the facts file
     template: str | None = None  # or a template in templates/exhibits/, rendered from the facts
     password: str | None = None  # for an encrypted PDF
+    # its pages are confidential (CIT Rule 5(g)): in the public bundle a slip sheet stands in for
+    # them; its title stays public unless tagged !confidential
+    confidential: bool = False
 
 
 class Bates(Model):
@@ -266,7 +269,12 @@ class Settings(Model):
     """Court practice that the notes mark unverified: settings, never constants."""
 
     answer_days: Int = 60
-    bracket: str = "single"
+    # how confidential values are enclosed (CIT Rule 5(g)): "single" [ ] or "double" [[ ]]
+    bracket: Literal["single", "double"] = "single"
+    # the legends of the two versions a build writes when a paper prints a confidential value
+    # or an exhibit is confidential: in each page's header and above each paper's title
+    confidential_legend: Text = "CONFIDENTIAL VERSION"
+    public_legend: Text = "PUBLIC VERSION"
     # the caption of papers after the summons and the complaint: "short" names the first party of
     # a side followed by "et al." when the side has several; "full" names every party
     caption: Literal["short", "full"] = "short"

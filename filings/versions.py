@@ -1,0 +1,88 @@
+"""Which sets a build writes: one, or a confidential and a public version (CIT Rule 5(g)).
+
+When any paper (or exhibit template) reads a confidential fact, or any exhibit is
+confidential, a build writes two complete sets, ``confidential/`` and ``public/``, each
+with its papers, packets and bundle; otherwise one set at the top of the output folder,
+as always. Deciding needs the facts each template reads, so every template is rendered
+once, plainly, into a scratch folder first (rendering costs milliseconds; converting is
+what takes time). In the public bundle a confidential exhibit's pages are replaced by as
+many slip-sheet pages, so its Bates numbers, like its label, stay those of the
+confidential bundle.
+"""
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import pikepdf
+
+from .confidential import Version, confidential_exhibits, is_marked, secrets_of, versions
+from .context import Node, NodeList
+from .depends import index_nodes
+from .errors import FilingsError
+from .facts import Matter
+from .frontmatter import draw_slip_sheet
+
+
+@dataclass(frozen=True)
+class OutputSet:
+    """One set of outputs: its folder inside the output folder ("" for the only set) and version."""
+
+    prefix: str
+    version: Version | None
+
+    @property
+    def bundle_entry(self) -> str:
+        """The manifest's name for this set's bundle."""
+        return f"bundle-{self.version.name}" if self.version else "bundle"
+
+
+SINGLE = OutputSet("", None)
+
+
+def marked_paths(context: Mapping[str, Any]) -> set[str]:
+    """Every path of the context whose value is, or holds, a confidential value (a list read
+    whole records only its own path)."""
+    paths: set[str] = set()
+    for path, node in index_nodes(dict(context)).items():
+        if isinstance(node, Node):
+            paths |= {f"{path}.{k}" for k, v in node._data.items() if is_marked(v)}
+        elif isinstance(node, NodeList):
+            hits = {f"{path}.{i}" for i, v in enumerate(node._items) if is_marked(v)}
+            paths |= hits | ({path} if hits else set())
+    return paths
+
+
+def plan_sets(matter: Matter, context: Mapping[str, Any], render_all) -> list[OutputSet]:
+    """The sets to build: both versions when an exhibit is confidential or a template reads a
+    confidential fact (``render_all(folder)`` renders every template plainly there and returns
+    the facts read); else the one set."""
+    both = [OutputSet(f"{v.name}/", v) for v in versions(matter.facts.settings)]
+    if confidential_exhibits(matter):
+        return both
+    if not secrets_of(matter):
+        return [SINGLE]
+    marked = marked_paths(context)
+    with tempfile.TemporaryDirectory(prefix="filings-versions-") as tmp:
+        reads = render_all(Path(tmp))
+    return both if reads & marked else [SINGLE]
+
+
+def slip_sheet(index: int, label: str, title: str, source: Path, password: str | None, folder: Path,
+               version: Version) -> Path:
+    """The slip sheet standing in the public bundle for exhibit ``label`` (as many pages as it has)."""
+    try:
+        with pikepdf.open(source, password=password or "") as pdf:
+            pages = len(pdf.pages)
+    except (pikepdf.PdfError, OSError) as e:
+        raise FilingsError(f"exhibit {label} ({source}): cannot count its pages for the public version's "
+                           f"slip sheet ({e})") from None
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = [f"{label}: {title}" if title.strip("[] ") else label,
+             f"This exhibit ({pages} page{'s' if pages != 1 else ''}) contains confidential information "
+             "and is omitted from the public version."]
+    return draw_slip_sheet(folder / f"slip-{index + 1:03d}.pdf", heading="CONFIDENTIAL EXHIBIT OMITTED",
+                           lines=lines, pages=pages, legend=version.legend)
+
