@@ -28,6 +28,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
+from pydantic import BaseModel
+
 from .dates import LegalDate
 
 BRACKETS = {"single": ("[", "]"), "double": ("[[", "]]")}
@@ -266,7 +268,7 @@ def _resolve(obj: Any, parts: list[str]) -> Any:
             obj = obj[int(part)] if part.isdigit() and int(part) < len(obj) else None
         elif isinstance(obj, dict):
             obj = obj.get(part)
-        elif hasattr(obj, "model_fields"):
+        elif isinstance(obj, BaseModel):
             names = {f.alias or n: n for n, f in type(obj).model_fields.items()}
             obj = getattr(obj, names.get(part, part), None)
         else:
@@ -282,7 +284,7 @@ def _leaves(path: str, value: Any) -> Iterator[tuple[str, Any]]:
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _leaves(f"{path}.{key}", item)
-    elif hasattr(value, "model_fields"):
+    elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
             yield from _leaves(f"{path}.{name}", getattr(value, name))
     elif value is not None:

@@ -33,6 +33,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
+from urllib.parse import unquote_plus
 
 import pikepdf
 from pypdf import PdfReader
@@ -236,6 +237,12 @@ def pdf_places(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[tuple[st
                     yield f"PDF object {obj.objgen[0]}", "\n".join(strings)
 
 
+def _uri(value) -> str:
+    """A link's address, and the same decoded with its separators as spaces (``Quarry-Lane``)."""
+    uri = _string(value)
+    return f"{uri}\n{re.sub(r'[-_+/.=&?]', ' ', unquote_plus(uri))}"
+
+
 def _string(value) -> str:
     if isinstance(value, pikepdf.String):
         return str(value)
@@ -258,14 +265,16 @@ def _strings(obj, depth: int = 0) -> Iterator[str]:
 
 def _outline_places(pdf: pikepdf.Pdf) -> Iterator[tuple[str, str]]:
     with pdf.open_outline() as outline:
-        stack = list(outline.root)
+        stack = list(reversed(outline.root))
+        n = 0
         while stack:
             item = stack.pop()
-            yield f"bookmark '{item.title[:40]}'", item.title or ""
+            n += 1
+            yield f"bookmark {n}", item.title or ""  # by number: its title may be what leaks
             action = item.action
             if isinstance(action, pikepdf.Dictionary) and "/URI" in action:
-                yield "bookmark link", _string(action["/URI"])
-            stack.extend(item.children)
+                yield "bookmark link", _uri(action["/URI"])
+            stack.extend(reversed(item.children))
 
 
 def _annotation_places(annot, page: int) -> Iterator[tuple[str, str]]:
@@ -276,7 +285,7 @@ def _annotation_places(annot, page: int) -> Iterator[tuple[str, str]]:
             yield f"annotation {key} on page {page}", _string(annot[key])
     action = annot.get("/A")
     if isinstance(action, pikepdf.Dictionary) and "/URI" in action:
-        yield f"link on page {page}", _string(action["/URI"])
+        yield f"link on page {page}", _uri(action["/URI"])
 
 
 # --------------------------------------------------------------------------- DOCX
@@ -307,4 +316,6 @@ def _xml_text(xml: str) -> str:
     """The text of XML (runs of a paragraph joined, paragraphs on lines) and its attribute values."""
     text = re.sub(r"</w:p>|</a:p>|<w:br/>|<w:tab/>|</rdf:li>", "\n", xml)
     attributes = "\n".join(html.unescape(v) for v in _ATTRIBUTE.findall(xml))
-    return html.unescape(_TAG.sub("", text)) + "\n" + attributes
+    glued = html.unescape(_TAG.sub("", text))  # a word split into runs is whole again
+    spaced = html.unescape(_TAG.sub(" ", text))  # elements side by side stay apart
+    return f"{glued}\n{spaced}\n{attributes}"

@@ -100,7 +100,7 @@ class BuildResult:
                       if self.packets else "no packet until every paper is built")
             papers = f"{len(made)} paper{'s' if len(made) != 1 else ''}"
             if kept:
-                papers += f"{' (' + ', '.join(b.paper.name for b in made) + ')' if made else ''}, " \
+                papers += f"{' (' + ', '.join(b.key for b in made) + ')' if made else ''}, " \
                           f"kept {kept} from the last build"
             parts.append(f"{papers}, {self.pages} pages, {packet}")
         if self.bundle:
@@ -231,19 +231,18 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
             shutil.rmtree(gen.path / STATE_DIR / "sources", ignore_errors=True)
             for state in states:
                 shutil.rmtree(state.staging, ignore_errors=True)
-            public = [st.output for st in states if st.output.version and st.output.version.public]
-            if public:
-                progress("scanning the public version for confidential values")
-                result.leak_scan = scan_outputs(gen.path / public[0].prefix, secrets_of(matter).values,
-                                                limits=limits, locate=matter.locate_fact)
             if strict and result.warnings:
                 raise FilingsError(problems=[Problem(f"--strict: {w}") for w in result.warnings])
             _write_manifest(gen.path, matter, result.papers, plan, result)
-            if _unchanged(gen, result):
+            if _unchanged(gen, result):  # the outputs published last time, scanned then
                 progress("nothing changed; the outputs stay as they are")
                 result.unchanged = True
                 folder.discard(gen)
             else:
+                for public in [st.output for st in states if st.output.version and st.output.version.public]:
+                    progress("scanning the public version for confidential values")
+                    result.leak_scan = scan_outputs(gen.path / public.prefix, secrets_of(matter).values,
+                                                    limits=limits, locate=matter.locate_fact)
                 progress("publishing")
                 folder.publish(gen)
     except OSError as e:  # a disk that is full or fails: the last good outputs stay as they were
