@@ -175,6 +175,7 @@ class Secrets:
     def __init__(self, paths: Iterable[str] = ()):
         self.paths = set(paths)
         self.values: dict[str, list[str]] = {}  # fact path → the texts it prints as
+        self.dates: dict[str, tuple[str, ...]] = {}  # a confidential date (ISO) → its fact
         self._pattern: re.Pattern | None = None
 
     def __bool__(self) -> bool:
@@ -190,9 +191,13 @@ class Secrets:
         return None
 
     def wrap(self, value: Any, path: str) -> Any:
-        """``value`` marked if it sits at a confidential path; recorded for searching."""
-        if not self.paths or self.covers(path) is None:
+        """``value`` marked if it sits at a confidential path; recorded for searching. A date
+        computed from a confidential one (``case.accrued``) is confidential too."""
+        if not self.paths:
             return value
+        if self.covers(path) is None:
+            same = self.dates.get(value.iso()) if isinstance(value, LegalDate) else None
+            return SecretDate(value, same) if same else value
         paths = (path,)
         if isinstance(value, Marked):
             return value
@@ -201,6 +206,7 @@ class Secrets:
             return Marked.whole(value, paths)
         if isinstance(value, LegalDate):
             self._remember(path, [value.long(), value.short(), value.iso()])
+            self.dates.setdefault(value.iso(), paths)
             return SecretDate(value, paths)
         if isinstance(value, int) and not isinstance(value, bool):
             self._remember(path, [str(value), f"{value:,}"])

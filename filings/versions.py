@@ -66,7 +66,10 @@ def plan_sets(matter: Matter, context: Mapping[str, Any], render_all) -> list[Ou
         return [SINGLE]
     marked = marked_paths(context)
     with tempfile.TemporaryDirectory(prefix="filings-versions-") as tmp:
-        reads = render_all(Path(tmp))
+        try:
+            reads = render_all(Path(tmp))
+        except FilingsError:  # a template that does not render: decide for both, the build will say why
+            return both
     return both if reads & marked else [SINGLE]
 
 
