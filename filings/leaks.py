@@ -177,10 +177,13 @@ def scan_outputs(folder: Path, values: Mapping[str, Iterable[str]], *, limits: L
 
 def _message(leak: Leak, folder: Path, locate: Callable[[str], str | None]) -> str:
     where = locate(leak.path)
+    fix = ("if an exhibit's own pages show it, mark that exhibit 'confidential: true' or give a redacted copy "
+           "as its file; if a paper prints it, print the fact itself" if leak.file.startswith("exhibits/") else
+           "print the fact itself in the template (a filter or string method that rewrites it loses its "
+           "brackets), or tag the fact it is written in as !confidential too")
     return (f"leak scan: the confidential value of {display(leak.path)}{f' ({where})' if where else ''} is in "
-            f"the public version, {folder.name}/{leak.file} ({leak.place}); nothing was published. Print the "
-            "fact itself in the template (a filter or string method that rewrites it loses its brackets), "
-            "or tag the fact it is written in as !confidential too")
+            f"the public version, {folder.name}/{leak.file} ({leak.place}); nothing was published. {fix[0].upper()}"
+            f"{fix[1:]}")
 
 
 def _chain(*parts: Iterable) -> Iterator:

@@ -10,6 +10,7 @@ plant a value in each place it reads and see each caught, with the fact named.
 """
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -358,3 +359,29 @@ def test_the_leak_scan_finds_normalized_forms(tmp_path, written, fact):
 def test_the_leak_scan_does_not_find_what_is_not_there(tmp_path):
     _clean_pdf(tmp_path / "paper.pdf", "Woodfield Road East, 1501 pages, 47,500 and May 21, 2024")
     assert scan_outputs(tmp_path, VALUES, raise_on_leak=False).leaks == []
+
+
+def test_incremental_builds_work_per_version(tmp_path):
+    folder = tmp_path / "matter"
+    shutil.copytree(MATTER, folder)
+    facts, out = folder / "facts.yaml", folder / "build"
+    build(facts, out)
+    again = build(facts, out)
+    assert again.unchanged  # nothing changed: nothing written, no scan needed
+    facts.write_text(facts.read_text().replace("Toledo, Ohio\n", "Toledo, Lucas County, Ohio\n"))
+    one_fact = build(facts, out)
+    assert sorted(b.key for b in one_fact.papers if not b.carried) == ["confidential/declaration",
+                                                                       "public/declaration"]
+    assert one_fact.bundle_kept is not None and one_fact.leak_scan is not None
+    assert "Lucas County" in " ".join(_pdftotext(out / "public" / "declaration.pdf"))
+    # tagging a value already printed changes no value, but what the papers print: they are made again
+    facts.write_text(facts.read_text().replace("    title: Managing Member", "    title: !confidential Managing Member"))
+    tagged = build(facts, out)
+    assert {"confidential/declaration", "public/declaration"} <= {b.key for b in tagged.papers if not b.carried}
+    declaration = _norm(" ".join(_pdftotext(out / "public" / "declaration.pdf")))
+    assert "managing member" not in declaration and "i am the [] of ridgeline" in declaration
+    manifest = json.loads((out / ".filings" / "manifest.json").read_text())
+    assert set(manifest["papers"]) == {f"{v}/{p}" for v in ("confidential", "public") for p in (
+        "summons", "complaint", "information-statement", "disclosure-statement", "motion", "proposed-order",
+        "declaration", "certificate-of-service")}
+    assert {"bundle-confidential", "bundle-public"} <= set(manifest) and "bundle" not in manifest
