@@ -142,15 +142,31 @@ class SecretNumber(int):
         return as_markup(shown(self))
 
 
+class SecretFloat(float):
+    """A confidential number with a fraction (``extra: {rate: !confidential 12.5}``)."""
+
+    paths: tuple[str, ...]
+
+    def __new__(cls, value: float, paths: tuple[str, ...]):
+        self = super().__new__(cls, value)
+        self.paths = paths
+        return self
+
+    def __html__(self) -> str:
+        from .context import as_markup
+        return as_markup(shown(self))
+
+
 def is_marked(value: Any) -> bool:
-    return isinstance(value, (Marked, SecretDate, SecretNumber))
+    return isinstance(value, (Marked, SecretDate, SecretNumber, SecretFloat))
 
 
 def shown(value: Any) -> str:
     """``value`` as text, its confidential stretches bracketed or removed per the version."""
     version = _version.get()
-    if isinstance(value, (SecretDate, SecretNumber)):
-        text = str(value) if isinstance(value, SecretDate) else int.__repr__(value)
+    if isinstance(value, (SecretDate, SecretNumber, SecretFloat)):
+        text = str(value) if isinstance(value, SecretDate) else \
+            int.__repr__(value) if isinstance(value, SecretNumber) else float.__repr__(value)
         return version.bracket(text) if version else text
     if not isinstance(value, Marked):
         return str(value)
@@ -211,6 +227,9 @@ class Secrets:
         if isinstance(value, int) and not isinstance(value, bool):
             self._remember(path, [str(value), f"{value:,}"])
             return SecretNumber(value, paths)
+        if isinstance(value, float):
+            self._remember(path, [repr(value), f"{value:,}"])
+            return SecretFloat(value, paths)
         return value
 
     def _remember(self, path: str, texts: list[str]) -> None:
@@ -314,6 +333,8 @@ def carry_mark(source: Any, result: Any) -> Any:
         texts = [str.__str__(source)[a:b] for a, b, _ in source.spans]
     elif isinstance(source, SecretDate):
         texts = [source.long(), source.short(), source.iso()]
+    elif isinstance(source, SecretFloat):
+        texts = [float.__repr__(source), f"{float(source):,}"]
     else:
         texts = [int.__repr__(source), f"{int(source):,}"]
     texts = sorted({t for t in texts if t.strip()}, key=len, reverse=True)

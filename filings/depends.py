@@ -12,7 +12,7 @@ import hashlib
 import json
 from typing import Any, Iterable
 
-from .confidential import Marked, SecretDate, SecretNumber
+from .confidential import Marked, SecretDate, SecretFloat, SecretNumber
 from .context import Node, NodeList
 from .dates import LegalDate
 
@@ -70,8 +70,8 @@ def _plain(value: Any) -> Any:
         return {"confidential": str.__str__(value), "spans": [[a, b] for a, b, _ in value.spans]}
     if isinstance(value, SecretDate):
         return {"confidential": value.iso()}
-    if isinstance(value, SecretNumber):
-        return {"confidential": int(value)}
+    if isinstance(value, (SecretNumber, SecretFloat)):
+        return {"confidential": repr(value)}
     if isinstance(value, Node):
         return {"section": value._path}
     if isinstance(value, NodeList):

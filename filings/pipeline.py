@@ -35,7 +35,7 @@ from .papers import Filing, Paper, Plan, plan_papers, select_papers
 from .library import TemplateLibrary
 from .render import Renderer
 from .typography import smart_quotes
-from .confidential import Version, confidential_exhibits, secrets_of, shown, showing
+from .confidential import Version, carry_mark, confidential_exhibits, secrets_of, shown, showing
 from .leaks import LeakReport, scan_outputs
 from .versions import SINGLE, OutputSet, plan_sets, slip_sheet
 
@@ -635,7 +635,7 @@ def _exhibit_pdfs(matter: Matter, context: dict, sources: list[ExhibitSource]) -
         date = node.date or None  # an exhibit with no date of its own or of what cites it
         data = node._data  # as the version shows them: a confidential title in brackets, or emptied
         exhibits.append(ExhibitPdf(id=e.id, mark=node.mark, title=smart_quotes(shown(data["title"])),
-                                   date=shown(date or ""), short_date=shown(date.short()) if date else "",
+                                   date=shown(date or ""), short_date=shown(carry_mark(date, date.short())) if date else "",
                                    description=smart_quotes(shown(data["description"] or "")),
                                    pdf=source.pdf, source=source.source, password=e.password))
     return exhibits

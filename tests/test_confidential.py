@@ -385,3 +385,30 @@ def test_incremental_builds_work_per_version(tmp_path):
         "summons", "complaint", "information-statement", "disclosure-statement", "motion", "proposed-order",
         "declaration", "certificate-of-service")}
     assert {"bundle-confidential", "bundle-public"} <= set(manifest) and "bundle" not in manifest
+
+
+def test_confidential_numbers_dates_and_derived_names_print_in_brackets(tmp_path):
+    text = (DATA / "other-matter" / "facts.yaml").read_text().replace(
+        "    name: Ridgeline Steel Imports LLC", "    name: !confidential Ridgeline Steel Imports LLC")
+    text += ("\nextra:\n  tons: !confidential 18250\n  rate: !confidential 12.5\n"
+             "  signed: !confidential 2024-06-14\n")
+    (tmp_path / "facts.yaml").write_text(text)
+    matter = load_facts(tmp_path / "facts.yaml")
+    _, context = plan_build(matter)
+    template = docx.Document()
+    for line in ("{{ extra.tons }} tons ({{ extra.tons|words }}) at {{ extra.rate }}%",
+                 "signed {{ extra.signed }} ({{ extra.signed|short_date }})",
+                 "{{ caption.plaintiffs|and_list }} / {{ case.title }} / {{ plaintiffs.defined }}"):
+        template.add_paragraph(line)
+    (tmp_path / "templates").mkdir()
+    template.save(tmp_path / "templates" / "probe.docx")
+    confidential, public = versions(matter.facts.settings)
+    renderer = Renderer(tmp_path / "templates", context, version=confidential)
+    renderer.render("probe.docx", tmp_path / "c.docx")
+    assert [p.text for p in docx.Document(tmp_path / "c.docx").paragraphs] == [
+        "[18250] tons ([18250]) at [12.5]%", "signed [June 14, 2024] ([June 14, 2024])",
+        "[RIDGELINE STEEL IMPORTS LLC], / [Ridgeline Steel Imports LLC] v. United States / "
+        "[Ridgeline Steel Imports LLC] (“Ridgeline” or “Plaintiff”)"]
+    Renderer(tmp_path / "templates", context, version=public).render("probe.docx", tmp_path / "p.docx")
+    assert [p.text for p in docx.Document(tmp_path / "p.docx").paragraphs] == [
+        "[] tons ([]) at []%", "signed [] ([])", "[], / [] v. United States / [] (“Ridgeline” or “Plaintiff”)"]
