@@ -356,3 +356,15 @@ def draw_slip_sheet(path: Path, *, heading: str, lines: list[str], pages: int, l
         canvas.showPage()
     canvas.save()
     return path
+
+
+def draw_legend(path: Path, legend: str, size: float) -> tuple[float, float]:
+    """``legend`` alone on a page just its size (bold, ``size`` points), to be laid over the
+    pages of a confidential or public bundle; returns the page's width and height."""
+    register_fonts()
+    width, height = text_width(shaped(legend), SERIF_BOLD, size) + 2, size * 1.5
+    canvas = Canvas(str(path), pagesize=(width, height), pageCompression=1, invariant=1)
+    draw_text(canvas, 1, size * 0.35, shaped(legend), SERIF_BOLD, size)
+    canvas.showPage()
+    canvas.save()
+    return width, height

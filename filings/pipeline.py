@@ -37,7 +37,7 @@ from .render import Renderer
 from .typography import smart_quotes
 from .confidential import Version, carry_mark, confidential_exhibits, secrets_of, shown, showing
 from .leaks import LeakReport, scan_outputs
-from .versions import SINGLE, OutputSet, plan_sets, slip_sheet
+from .versions import SINGLE, OutputSet, plan_sets, slip_sheet, stamp_legend
 
 BUNDLE = "exhibit-bundle.pdf"
 EXHIBITS_DIR = "exhibits"
@@ -323,6 +323,9 @@ class _SetBuild:
             with showing(self.output.version):
                 out.bundle = _bundle(matter, context, self.sources, self.gen.path / prefix / EXHIBITS_DIR, warning,
                                      self.output.version, self.staging)
+            if self.output.version:  # every page of the bundle and of each exhibit's file says which version
+                stamp_legend(self.gen.path / prefix / EXHIBITS_DIR, self.output.version,
+                             matter.facts.bundle.bates.position, self.staging / "legend")
         elif self.kept is None:
             self.gen.carry(prefix + EXHIBITS_DIR)
         return out

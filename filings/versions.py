@@ -23,7 +23,8 @@ from .context import Node, NodeList
 from .depends import index_nodes
 from .errors import FilingsError
 from .facts import Matter
-from .frontmatter import draw_slip_sheet
+from .determinism import stamp_pdf
+from .frontmatter import draw_legend, draw_slip_sheet
 
 
 @dataclass(frozen=True)
@@ -89,3 +90,37 @@ def slip_sheet(index: int, label: str, title: str, source: Path, password: str |
     return draw_slip_sheet(folder / f"slip-{index + 1:03d}.pdf", heading="CONFIDENTIAL EXHIBIT OMITTED",
                            lines=lines, pages=pages, legend=version.legend)
 
+
+
+BAND, STAMP_SIZE, MARGIN, LETTER_HEIGHT = 30.0, 9.0, 54.0, 792.0  # as filings.bundle stamps Bates numbers
+
+
+def stamp_legend(folder: Path, version: Version, bates_position: str, scratch: Path) -> None:
+    """Lay the version's legend over every page of every PDF in ``folder`` (the bundle and the
+    per-exhibit files), in the band the Bates number is in, on the other side, so it never
+    covers a page's content."""
+    scratch.mkdir(parents=True, exist_ok=True)
+    edge, side = bates_position.split("-")
+    stamps: dict[float, tuple[pikepdf.Pdf, float, float]] = {}
+    try:
+        for path in sorted(folder.glob("*.pdf")):
+            with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+                for page in pdf.pages:
+                    x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+                    grow = max(1.0, min(abs(x1 - x0), abs(y1 - y0)) / LETTER_HEIGHT)
+                    if grow not in stamps:
+                        made = scratch / f"legend-{len(stamps)}.pdf"
+                        w, h = draw_legend(made, version.legend, STAMP_SIZE * grow)
+                        stamps[grow] = (pikepdf.open(made), w, h)
+                    stamp, w, h = stamps[grow]
+                    left, bottom, right, top = min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+                    x = right - MARGIN * grow - w if side in ("left", "center") else left + MARGIN * grow
+                    band = BAND * grow
+                    y = bottom + (band - h) / 2 if edge == "bottom" else top - band + (band - h) / 2
+                    page.add_overlay(stamp.pages[0], pikepdf.Rectangle(x, y, x + w, y + h))
+                stamp_pdf(pdf)
+                pdf.save(path, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                         linearize=False, deterministic_id=True)
+    finally:
+        for stamp, _, _ in stamps.values():
+            stamp.close()

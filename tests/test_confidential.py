@@ -144,6 +144,10 @@ def test_a_confidential_exhibit_is_a_slip_sheet_in_the_public_bundle_with_the_sa
     confidential = _pdftotext(out / "confidential" / "exhibits" / "exhibit-bundle.pdf")
     public = _pdftotext(out / "public" / "exhibits" / "exhibit-bundle.pdf")
     assert len(public) == len(confidential)  # the slip sheet has as many pages as the exhibit
+    for version, pages in (("CONFIDENTIAL VERSION", confidential), ("PUBLIC VERSION", public)):
+        assert all(version in page for page in pages)  # in the Bates number's band of every page
+        folder = out / version.split()[0].lower() / "exhibits"
+        assert all(version in page for f in folder.glob("Exhibit *.pdf") for page in _pdftotext(f))
     index = [re.findall(r"Exhibit [AB]|RSI\d{5} – RSI\d{5}", p) for p in (confidential[0], public[0])]
     assert index[0] == index[1] == ["Exhibit A", "RSI00001 – RSI00002", "Exhibit B", "RSI00003 – RSI00004"]
     original = " ".join(_pdftotext(MATTER / "exhibits" / "revocation-notice.pdf"))
