@@ -105,6 +105,7 @@ def stamp_legend(folder: Path, version: Version, bates_position: str, scratch: P
     try:
         for path in sorted(folder.glob("*.pdf")):
             with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+                forms: dict[float, pikepdf.Object] = {}  # the legend as a form in this file, by size
                 for page in pdf.pages:
                     x0, y0, x1, y1 = (float(v) for v in page.mediabox)
                     grow = max(1.0, min(abs(x1 - x0), abs(y1 - y0)) / LETTER_HEIGHT)
@@ -113,11 +114,17 @@ def stamp_legend(folder: Path, version: Version, bates_position: str, scratch: P
                         w, h = draw_legend(made, version.legend, STAMP_SIZE * grow)
                         stamps[grow] = (pikepdf.open(made), w, h)
                     stamp, w, h = stamps[grow]
+                    if grow not in forms:
+                        forms[grow] = pdf.copy_foreign(stamp.pages[0].as_form_xobject())
                     left, bottom, right, top = min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
                     x = right - MARGIN * grow - w if side in ("left", "center") else left + MARGIN * grow
                     band = BAND * grow
                     y = bottom + (band - h) / 2 if edge == "bottom" else top - band + (band - h) / 2
-                    page.add_overlay(stamp.pages[0], pikepdf.Rectangle(x, y, x + w, y + h))
+                    # named, not add_overlay's random name: the same pages make the same bytes
+                    page.add_resource(forms[grow], pikepdf.Name.XObject, pikepdf.Name.FilingsLegend)
+                    page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
+                    page.contents_add(pdf.make_stream(
+                        f"Q q 1 0 0 1 {x:.3f} {y:.3f} cm /FilingsLegend Do Q\n".encode()))
                 stamp_pdf(pdf)
                 pdf.save(path, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
                          linearize=False, deterministic_id=True)

@@ -416,3 +416,13 @@ def test_confidential_numbers_dates_and_derived_names_print_in_brackets(tmp_path
     Renderer(tmp_path / "templates", context, version=public).render("probe.docx", tmp_path / "p.docx")
     assert [p.text for p in docx.Document(tmp_path / "p.docx").paragraphs] == [
         "[] tons ([]) at []%", "signed [] ([])", "[], / [] v. United States / [] (“Ridgeline” or “Plaintiff”)"]
+
+
+def test_both_versions_are_the_same_bytes_build_after_build(conf_build):
+    folder, out, _ = conf_build
+    again = folder.parent / "again"
+    build(folder / "facts.yaml", again, force=True)
+    files = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file() and ".filings" not in p.parts)
+    assert files and files == sorted(p.relative_to(again) for p in again.rglob("*")
+                                     if p.is_file() and ".filings" not in p.parts)
+    assert [f for f in files if (out / f).read_bytes() != (again / f).read_bytes()] == []
