@@ -21,7 +21,8 @@ text). Any finding fails the build with the fact's path, where it is and what to
 build then publishes nothing, so the last good outputs stay.
 
 The scan is bounded: a DOCX is read within the office bounds (:mod:`filings.limits`), a PDF
-page by page, an attached file up to 16 MB.
+page by page (every page: a page not read would be a page not checked), an attached file up
+to 16 MB. A file it cannot read fails the build too: what cannot be checked is not published.
 """
 from __future__ import annotations
 
@@ -207,7 +208,7 @@ def _places(path: Path, limits: Limits) -> Iterator[tuple[str, str]]:
 def pdf_places(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[tuple[str, str]]:
     """Every place of a PDF where text can be read, as (place, text)."""
     reader = PdfReader(path)
-    for n, page in enumerate(reader.pages[:limits.exhibit_pages], 1):
+    for n, page in enumerate(reader.pages, 1):  # every page: the outputs were made within bounds
         try:
             text = page.extract_text() or ""
         except Exception as e:  # noqa: BLE001 - pypdf raises many kinds; a page it cannot read is an error

@@ -271,6 +271,7 @@ class _SetBuild:
         self.with_bundle = False
         self.bundle_key = ""
         self.reads: dict[str, str] = {}
+        self.force, self.index = False, {}
         self.staging = gen.path / STATE_DIR / f"sources{'-' + output.version.name if output.version else ''}"
         (gen.path / output.prefix).mkdir(parents=True, exist_ok=True)
 

@@ -7,7 +7,7 @@ as always. Deciding needs the facts each template reads, so every template is re
 once, plainly, into a scratch folder first (rendering costs milliseconds; converting is
 what takes time). In the public bundle a confidential exhibit's pages are replaced by as
 many slip-sheet pages, so its Bates numbers, like its label, stay those of the
-confidential bundle.
+confidential bundle; every page of either bundle carries the version's legend.
 """
 from __future__ import annotations
 

@@ -393,7 +393,8 @@ def test_incremental_builds_work_per_version(tmp_path):
 
 def test_confidential_numbers_dates_and_derived_names_print_in_brackets(tmp_path):
     text = (DATA / "other-matter" / "facts.yaml").read_text().replace(
-        "    name: Ridgeline Steel Imports LLC", "    name: !confidential Ridgeline Steel Imports LLC")
+        "    name: Ridgeline Steel Imports LLC", "    name: !confidential Ridgeline Steel Imports LLC").replace(
+        "  lawco:\n", "  lawco: !confidential\n")  # a whole mapping: every value in it
     text += ("\nextra:\n  tons: !confidential 18250\n  rate: !confidential 12.5\n"
              "  signed: !confidential 2024-06-14\n")
     (tmp_path / "facts.yaml").write_text(text)
@@ -402,7 +403,8 @@ def test_confidential_numbers_dates_and_derived_names_print_in_brackets(tmp_path
     template = docx.Document()
     for line in ("{{ extra.tons }} tons ({{ extra.tons|words }}) at {{ extra.rate }}%",
                  "signed {{ extra.signed }} ({{ extra.signed|short_date }})",
-                 "{{ caption.plaintiffs|and_list }} / {{ case.title }} / {{ plaintiffs.defined }}"):
+                 "{{ caption.plaintiffs|and_list }} / {{ case.title }} / {{ plaintiffs.defined }}",
+                 "{{ signer.organization }}, {{ signer.address|join('; ') }}"):
         template.add_paragraph(line)
     (tmp_path / "templates").mkdir()
     template.save(tmp_path / "templates" / "probe.docx")
@@ -412,10 +414,12 @@ def test_confidential_numbers_dates_and_derived_names_print_in_brackets(tmp_path
     assert [p.text for p in docx.Document(tmp_path / "c.docx").paragraphs] == [
         "[18250] tons ([18250]) at [12.5]%", "signed [June 14, 2024] ([June 14, 2024])",
         "[RIDGELINE STEEL IMPORTS LLC], / [Ridgeline Steel Imports LLC] v. United States / "
-        "[Ridgeline Steel Imports LLC] (“Ridgeline” or “Plaintiff”)"]
+        "[Ridgeline Steel Imports LLC] (“Ridgeline” or “Plaintiff”)",
+        "[Brightwater Parr PC], [77 Harbor Street]; [Boston, Massachusetts 02110]"]
     Renderer(tmp_path / "templates", context, version=public).render("probe.docx", tmp_path / "p.docx")
     assert [p.text for p in docx.Document(tmp_path / "p.docx").paragraphs] == [
-        "[] tons ([]) at []%", "signed [] ([])", "[], / [] v. United States / [] (“Ridgeline” or “Plaintiff”)"]
+        "[] tons ([]) at []%", "signed [] ([])", "[], / [] v. United States / [] (“Ridgeline” or “Plaintiff”)",
+        "[], []; []"]
 
 
 def test_both_versions_are_the_same_bytes_build_after_build(conf_build):
