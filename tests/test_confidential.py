@@ -27,7 +27,8 @@ from filings.context import build_context
 from filings.errors import FilingsError
 from filings.facts import load_facts
 from filings.leaks import scan_outputs
-from filings.pipeline import build, plan_build, template_library
+from filings.limits import DEFAULT_LIMITS
+from filings.pipeline import _reads_of_all, build, plan_build, template_library
 from filings.render import Renderer
 from filings.versions import SINGLE, plan_sets
 
@@ -218,10 +219,11 @@ def test_a_matter_whose_confidential_facts_no_paper_reads_keeps_one_set(tmp_path
     shutil.copytree(DATA / "other-matter" / "exhibits", tmp_path / "exhibits")
     matter = load_facts(tmp_path / "facts.yaml")
     plan, context = plan_build(matter)
-    from filings.pipeline import _reads_of_all
     library = template_library(matter)
-    assert plan_sets(matter, context, lambda tmp: _reads_of_all(matter, library, context, __import__(
-        "filings.limits").limits.DEFAULT_LIMITS, list(plan.papers), tmp)) == [SINGLE]
+    read_by_all = lambda tmp: _reads_of_all(matter, library, context, DEFAULT_LIMITS, list(plan.papers), tmp)  # noqa: E731
+    (tmp_path / "probe").mkdir()
+    assert "extra.note" not in read_by_all(tmp_path / "probe")
+    assert plan_sets(matter, context, read_by_all) == [SINGLE]
     example = load_facts(ROOT / "facts.yaml")
     assert plan_sets(example, build_context(example), lambda tmp: set()) == [SINGLE]
 
