@@ -243,7 +243,8 @@ class Exhibit(Model):
     password: str | None = None  # for an encrypted PDF
     # its pages are confidential (CIT Rule 5(g)): in the public bundle a slip sheet stands in for
     # them; its title stays public unless tagged !confidential
-    confidential: bool = False
+    confidential: bool = Field(False, description="its pages are confidential (CIT Rule 5(g)): the public "
+                                                  "bundle shows a slip sheet in their place")
 
 
 class Bates(Model):
@@ -270,11 +271,12 @@ class Settings(Model):
 
     answer_days: Int = 60
     # how confidential values are enclosed (CIT Rule 5(g)): "single" [ ] or "double" [[ ]]
-    bracket: Literal["single", "double"] = "single"
+    bracket: Literal["single", "double"] = Field("single", description="how !confidential values are enclosed: "
+                                                                       "[ ] or [[ ]]")
     # the legends of the two versions a build writes when a paper prints a confidential value
     # or an exhibit is confidential: in each page's header and above each paper's title
-    confidential_legend: Text = "CONFIDENTIAL VERSION"
-    public_legend: Text = "PUBLIC VERSION"
+    confidential_legend: Text = Field("CONFIDENTIAL VERSION", description="the confidential version's legend")
+    public_legend: Text = Field("PUBLIC VERSION", description="the public version's legend")
     # the caption of papers after the summons and the complaint: "short" names the first party of
     # a side followed by "et al." when the side has several; "full" names every party
     caption: Literal["short", "full"] = "short"
