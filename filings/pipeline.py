@@ -639,7 +639,8 @@ def _exhibit_pdfs(matter: Matter, context: dict, sources: list[ExhibitSource]) -
         date = node.date or None  # an exhibit with no date of its own or of what cites it
         data = node._data  # as the version shows them: a confidential title in brackets, or emptied
         exhibits.append(ExhibitPdf(id=e.id, mark=node.mark, title=smart_quotes(shown(data["title"])),
-                                   date=shown(date or ""), short_date=shown(carry_mark(date, date.short())) if date else "",
+                                   date=shown(date or ""),
+                                   short_date=shown(carry_mark(date, date.short())) if date else "",
                                    description=smart_quotes(shown(data["description"] or "")),
                                    pdf=source.pdf, source=source.source, password=e.password))
     return exhibits

@@ -220,7 +220,8 @@ def test_a_matter_whose_confidential_facts_no_paper_reads_keeps_one_set(tmp_path
     matter = load_facts(tmp_path / "facts.yaml")
     plan, context = plan_build(matter)
     library = template_library(matter)
-    read_by_all = lambda tmp: _reads_of_all(matter, library, context, DEFAULT_LIMITS, list(plan.papers), tmp)  # noqa: E731
+    def read_by_all(tmp):
+        return _reads_of_all(matter, library, context, DEFAULT_LIMITS, list(plan.papers), tmp)
     (tmp_path / "probe").mkdir()
     assert "extra.note" not in read_by_all(tmp_path / "probe")
     assert plan_sets(matter, context, read_by_all) == [SINGLE]
@@ -381,7 +382,8 @@ def test_incremental_builds_work_per_version(tmp_path):
     assert one_fact.bundle_kept is not None and one_fact.leak_scan is not None
     assert "Lucas County" in " ".join(_pdftotext(out / "public" / "declaration.pdf"))
     # tagging a value already printed changes no value, but what the papers print: they are made again
-    facts.write_text(facts.read_text().replace("    title: Managing Member", "    title: !confidential Managing Member"))
+    facts.write_text(facts.read_text().replace("    title: Managing Member",
+                                               "    title: !confidential Managing Member"))
     tagged = build(facts, out)
     assert {"confidential/declaration", "public/declaration"} <= {b.key for b in tagged.papers if not b.carried}
     declaration = _norm(" ".join(_pdftotext(out / "public" / "declaration.pdf")))
