@@ -287,6 +287,8 @@ class Settings(Model):
     # ones (absolute, or relative to the facts file's folder); --templates and FILINGS_TEMPLATES
     # take its place
     templates: Text | None = None
+    # builds remembered in the matter's history (.filings/history) for `filings diff`; 0 keeps none
+    history: Int = Field(20, ge=0)
 
 
 class Facts(Model):

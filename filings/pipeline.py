@@ -19,25 +19,32 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from . import determinism, pdf
-from .bundle import BatesStyle, BundleResult, ExhibitPdf, check_exhibits, make_bundle
+from typing import TYPE_CHECKING
+
+from . import determinism
 from .context import build_context, filing_for
-from .convert import Converter, LibreOffice, NotConverted
 from .errors import ConversionError, FactsError, FilingsError, Problem, TemplateError
-from .exhibits import ExhibitSource, _template_subject, images_to_pdf, plan_exhibits
 from .depends import changed, fingerprints, index_nodes
 from .errors import display_path
 from .facts import Matter, load_facts
-from .lint import lint_template
 from .limits import DEFAULT_LIMITS, Limits
 from .outputs import MANIFEST, STATE_DIR, Generation, Input, OutputFolder, check_output_folder
 from .papers import Filing, Paper, Plan, plan_papers, select_papers
+from .pdfcache import PdfCache
 from .library import TemplateLibrary
-from .render import Renderer
 from .typography import smart_quotes
 from .confidential import Version, carry_mark, confidential_exhibits, secrets_of, shown, showing
-from .leaks import LeakReport, scan_outputs
-from .versions import SINGLE, OutputSet, plan_sets, slip_sheet, stamp_legend
+from .versions import SINGLE, OutputSet, plan_sets
+
+# Rendering (docxtpl, Jinja), PDF work (pikepdf, pypdf), the exhibit pipeline and the
+# converter are imported where they are used: a build with nothing to make again, the
+# common case while an attorney edits, must not pay for loading them.
+if TYPE_CHECKING:
+    from .leaks import LeakReport
+    from .bundle import BundleResult, ExhibitPdf
+    from .convert import Converter
+    from .exhibits import ExhibitSource
+    from .render import Renderer
 
 BUNDLE = "exhibit-bundle.pdf"
 EXHIBITS_DIR = "exhibits"
@@ -85,6 +92,8 @@ class BuildResult:
     unchanged: bool = False  # nothing changed: nothing was written
     sets: list[SetResult] = field(default_factory=list)  # each set's bundle (one, or two versions)
     leak_scan: LeakReport | None = None  # what the public version's scan read
+    draft: bool = False  # every paper's PDF stamped DRAFT (--draft)
+    recorded: int | None = None  # the number of this build's record in the matter's history
 
     @property
     def pages(self) -> int:
@@ -138,13 +147,15 @@ def _quiet(_: str) -> None:
 def build(facts_path: Path, out_dir: Path, *, only: str | None = None, papers: bool = True,
           templates_dir: Path | None = None, converter: Converter | None = None,
           strict: bool = False, progress: Progress = _quiet, warn: Progress = _quiet,
-          limits: Limits = DEFAULT_LIMITS, force: bool = False) -> BuildResult:
+          limits: Limits = DEFAULT_LIMITS, force: bool = False, draft: bool = False) -> BuildResult:
     """Build the matter in ``facts_path`` into ``out_dir``: papers, packets and exhibit bundle.
 
     Only what changed is made again: a paper whose template and every fact it read are as
     they were is kept from the last build (same bytes, same time), and so are a packet whose
     papers are all kept and a bundle whose exhibits are; ``force`` makes everything again.
-    When nothing changed, nothing is written. ``only`` builds one paper and keeps the others
+    When nothing changed, nothing is written. ``draft`` stamps every page of every paper
+    DRAFT with the build's date and the paper's short content hash (:mod:`filings.stamp`);
+    it is part of what a kept paper must match. ``only`` builds one paper and keeps the others
     from the last build; ``papers=False``
     builds the bundle and rebuilds only the papers it made stale (a renumbered exhibit).
     The outputs are published all at once when everything succeeded; until then, and
@@ -159,12 +170,12 @@ def build(facts_path: Path, out_dir: Path, *, only: str | None = None, papers: b
     with determinism.pinned_time(determinism.time_for(matter.facts.case.filed.as_date())):
         return _build(matter, Path(out_dir), started, only=only, papers=papers, templates_dir=templates_dir,
                       converter=converter, strict=strict, progress=progress, warn=warn, limits=limits,
-                      force=force)
+                      force=force, draft=draft)
 
 
 def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, papers: bool,
            templates_dir: Path | None, converter: Converter | None, strict: bool, progress: Progress,
-           warn: Progress, limits: Limits, force: bool) -> BuildResult:
+           warn: Progress, limits: Limits, force: bool, draft: bool = False) -> BuildResult:
     plan, context = plan_build(matter)
     applicable = list(plan.papers)
     chosen = select_papers(applicable, only, matter.facts) if papers else []
@@ -177,7 +188,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
     check_output_folder(Path(out_dir), _inputs(matter, library))
     index = index_nodes(context)
     folder = OutputFolder(Path(out_dir))
-    result = BuildResult([])
+    result = BuildResult([], draft=draft)
 
     def warning(message: str) -> None:
         result.warnings.append(message)
@@ -192,17 +203,24 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
                                                                         applicable, tmp))
             if sets[0].version:
                 progress("confidential facts: building a confidential and a public version")
+            redraft = bool((gen.previous_manifest() or {}).get("draft")) != draft  # never carry a draft stamp over
             states = [_SetBuild(o, gen, library, context, limits, matter) for o in sets]
             for state in states:
                 state.render(applicable, chosen, before, index, papers=papers, only=only, force=force,
-                             with_bundle=with_bundle, progress=progress)
+                             with_bundle=with_bundle, progress=progress, redraft=redraft)
                 state.plan_bundle(matter, progress)
             for state in states[:1]:  # both versions warn alike: say it once
                 if state.exhibits_renderer is not None:
                     _warn_removed(state.exhibits_renderer, state.sources, warning)
-                _warn_removed(state.renderer, [], warning)
-            _convert([b for st in states for b in st.built], [src for st in states for src in st.sources],
-                     gen.path / STATE_DIR, converter, progress)
+                if state.renderer is not None:
+                    _warn_removed(state.renderer, [], warning)
+            built = [b for st in states for b in st.built]
+            _convert(built, [src for st in states for src in st.sources], gen.path / STATE_DIR, converter, progress,
+                     cache=None if force else PdfCache(gen.path.parent / "cache" / "pdf"))
+            if draft and built:
+                from .stamp import stamp_drafts
+                progress("stamping DRAFT on every page")
+                stamp_drafts([b.pdf for b in built], determinism.build_time())
             for state in states:
                 for b in state.built:
                     b.facts = fingerprints(index, b.reads)
@@ -212,8 +230,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
                         warning(f"{paper.name} is out of date with the facts ({', '.join(state.stale[paper.name][:3])} "
                                 "changed); run a full build")
             order = {p.name: i for i, p in enumerate(applicable)}
-            result.papers = sorted(result.papers + [b for st in states for b in st.built],
-                                   key=lambda b: (b.prefix, order[b.paper.name]))
+            result.papers = sorted(result.papers + built, key=lambda b: (b.prefix, order[b.paper.name]))
             for state in states:
                 prefix = state.output.prefix
                 with showing(state.output.version):
@@ -240,11 +257,13 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
                 folder.discard(gen)
             else:
                 for public in [st.output for st in states if st.output.version and st.output.version.public]:
+                    from .leaks import scan_outputs
                     progress("scanning the public version for confidential values")
                     result.leak_scan = scan_outputs(gen.path / public.prefix, secrets_of(matter).values,
                                                     limits=limits, locate=matter.locate_fact)
                 progress("publishing")
                 folder.publish(gen)
+                result.recorded = _remember(matter, gen.path, Path(out_dir), draft, warning)
     except OSError as e:  # a disk that is full or fails: the last good outputs stay as they were
         raise FilingsError(f"cannot write the outputs: {e.strerror or e}"
                            f"{' (' + display_path(e.filename) + ')' if e.filename else ''}; free some space or "
@@ -260,8 +279,9 @@ class _SetBuild:
     def __init__(self, output: OutputSet, gen: Generation, library: TemplateLibrary, context: Mapping[str, Any],
                  limits: Limits, matter: Matter):
         self.output, self.gen, self.library, self.context, self.limits = output, gen, library, context, limits
-        self.renderer = Renderer(library, context, limits, locate_fact=matter.locate_fact, version=output.version)
-        self.exhibits_renderer: Renderer | None = None
+        self.matter = matter
+        self.renderer: Renderer | None = None  # made when a paper is rendered: a build that keeps every
+        self.exhibits_renderer: Renderer | None = None  # paper need not load docxtpl
         self.built: list[BuiltPaper] = []
         self.carried: list[Paper] = []
         self.sources: list[ExhibitSource] = []
@@ -276,19 +296,26 @@ class _SetBuild:
         (gen.path / output.prefix).mkdir(parents=True, exist_ok=True)
 
     def render(self, applicable: list[Paper], chosen: list[Paper], before: dict[str, dict], index: dict, *,
-               papers: bool, only: str | None, force: bool, with_bundle: bool, progress: Progress) -> None:
+               papers: bool, only: str | None, force: bool, with_bundle: bool, progress: Progress,
+               redraft: bool = False) -> None:
         """Render the papers that changed (or were chosen) and plan the exhibits, if the bundle changed."""
         prefix = self.output.prefix
         self.before = {k[len(prefix):]: e for k, e in before.items()
                        if k.startswith(prefix) and "/" not in k[len(prefix):]}
         self.stale = {name: changed(index, entry["facts_read"]) or ["its template"]
-                      for name, entry in self.before.items() if _is_stale(entry, index, self.renderer)}
+                      for name, entry in self.before.items() if _is_stale(entry, index, self.library)}
+        if redraft:
+            self.stale.update({name: ["--draft"] for name in self.before})
         if not papers:  # the bundle alone: rebuild the papers whose citations it changed
             chosen = [p for p in applicable if p.name in self.stale]
         elif only is None and not force:  # only what changed
             chosen = [p for p in applicable if p.name in self.stale or p.name not in self.before]
         self.carried = [p for p in applicable if p not in chosen and p.name in self.before]
-        self.built = render_papers(self.renderer, chosen, self.gen.path / prefix, progress, prefix=prefix)
+        if chosen:
+            from .render import Renderer
+            self.renderer = Renderer(self.library, self.context, self.limits, locate_fact=self.matter.locate_fact,
+                                     version=self.output.version)
+            self.built = render_papers(self.renderer, chosen, self.gen.path / prefix, progress, prefix=prefix)
         self.with_bundle = with_bundle
         self.force, self.index = force, index
 
@@ -304,6 +331,8 @@ class _SetBuild:
             self.gen.carry(prefix + EXHIBITS_DIR)
             self.with_bundle = False
             return
+        from .exhibits import plan_exhibits
+        from .render import Renderer
         progress(f"preparing {len(matter.facts.exhibits)} exhibits{self._of()}")
         self.exhibits_renderer = Renderer(self.library, self.context, self.limits, folder=f"{EXHIBITS_DIR}/",
                                           locate_fact=matter.locate_fact, version=self.output.version,
@@ -319,6 +348,8 @@ class _SetBuild:
         out = SetResult(self.output, bundle_kept=self.kept, bundle_reads=self.reads, bundle_key=self.bundle_key)
         prefix = self.output.prefix
         if self.with_bundle:
+            from .exhibits import images_to_pdf
+            from .versions import stamp_legend
             progress(f"assembling the exhibit bundle{self._of()}")
             images_to_pdf(self.sources)
             with showing(self.output.version):
@@ -335,6 +366,8 @@ class _SetBuild:
 def _reads_of_all(matter: Matter, library: TemplateLibrary, context: Mapping[str, Any], limits: Limits,
                   papers: list[Paper], folder: Path) -> set[str]:
     """Every fact the papers and the exhibit templates read, rendered plainly into ``folder``."""
+    from .exhibits import _template_subject
+    from .render import Renderer
     renderer = Renderer(library, context, limits, locate_fact=matter.locate_fact)
     reads: set[str] = set()
     for b in render_papers(renderer, papers, folder):
@@ -345,6 +378,21 @@ def _reads_of_all(matter: Matter, library: TemplateLibrary, context: Mapping[str
             reads |= exhibits.render(e.template, folder / f"exhibit-{i + 1:03d}.docx",
                                      extra=_template_subject(context, e.id))
     return reads
+
+
+def _remember(matter: Matter, generation: Path, out_dir: Path, draft: bool, warn: Progress) -> int | None:
+    """Record the published build in the matter's history (:mod:`filings.history`), for
+    ``filings diff``; a history that cannot be written is a warning, never a failed build."""
+    from .history import History
+
+    try:
+        record = History(matter.root).record(matter.path, generation, out_dir, determinism.build_time(),
+                                             keep=matter.facts.settings.history, draft=draft)
+    except OSError as e:
+        warn(f"the build was not recorded in the matter's history ({e.strerror or e}); "
+             "filings diff cannot compare with it")
+        return None
+    return record.number if record else None
 
 
 def plan_build(matter: Matter) -> tuple[Plan, Mapping[str, Any]]:
@@ -399,6 +447,7 @@ def _packets(plan: Plan, built: list[BuiltPaper], out: Path, context: Mapping[st
         if packet.exists():  # carried from the last build but out of date: a new file, not the linked one
             packet.unlink()
         progress(f"assembling the packet {name}")
+        from . import pdf
         pdf.merge([pdf.Part(b.pdf, shown(b.paper.title)) for b in papers], packet, title=title)
     return packets, keys
 
@@ -512,10 +561,10 @@ def _previous_papers(gen: Generation) -> dict[str, dict]:
             if isinstance(entry, dict) and isinstance(entry.get("facts_read"), dict)}
 
 
-def _is_stale(entry: dict, index: dict, renderer: Renderer) -> bool:
+def _is_stale(entry: dict, index: dict, library: TemplateLibrary) -> bool:
     """True when a paper built earlier no longer matches the facts or its template."""
     try:
-        template = renderer.locate(str(entry.get("template", "")))
+        template = library.find(str(entry.get("template", ""))).path
     except TemplateError:
         return True
     if _sha256(template) != entry.get("template_sha256"):
@@ -571,31 +620,39 @@ def render_papers(renderer: Renderer, papers: list[Paper], out_dir: Path,
 
 
 def _convert(built: list[BuiltPaper], sources: list[ExhibitSource], staging: Path,
-             converter: Converter | None, progress: Progress) -> None:
-    """Convert every paper and every Word exhibit (of every version) in one LibreOffice run."""
+             converter: Converter | None, progress: Progress, cache: PdfCache | None = None) -> None:
+    """Convert every paper and every Word exhibit (of every version) in one LibreOffice run; a
+    document converted before (the same bytes) takes its PDF from ``cache``."""
     docs = [b.docx for b in built] + [s.convert for s in sources if s.convert]
-    if not docs:
-        return
-    progress(f"converting {len(docs)} document{'s' if len(docs) != 1 else ''} to PDF with LibreOffice")
-    named = _unique_names(docs, staging / "named")  # both versions have a complaint.docx
-    try:
-        converter = converter or LibreOffice()
-        pdfs = converter.convert(named, staging / "pdf")
+    keys = {doc: cache.key(doc) for doc in docs} if cache is not None else {}
+    docs = [doc for doc in docs if not (cache is not None and cache.take(keys[doc], doc.with_suffix(".pdf")))]
+    if docs:
+        from .convert import LibreOffice, NotConverted
+        progress(f"converting {len(docs)} document{'s' if len(docs) != 1 else ''} to PDF with LibreOffice")
+        named = _unique_names(docs, staging / "named")  # both versions have a complaint.docx
+        try:
+            converter = converter or LibreOffice()
+            pdfs = converter.convert(named, staging / "pdf")
+        except NotConverted as e:
+            names = {s.convert: f"exhibit '{s.id}' ({s.source})" for s in sources if s.convert}
+            names.update({b.docx: f"paper '{b.key}'" for b in built})
+            names = {n: names.get(d, d.name) for n, d in zip(named, docs)}
+            raise ConversionError(problems=[
+                f"{names.get(doc, doc.name)}: LibreOffice could not convert it to PDF (it is damaged, or needs "
+                f"more than the {_gb(getattr(converter, 'memory_bytes', 0))} a conversion may use); open it in "
+                "Word or LibreOffice to check it" for doc in e.sources]) from e
+        finally:
+            if named is not docs:
+                shutil.rmtree(staging / "named", ignore_errors=True)
         for doc, made in zip(docs, pdfs):
             made.replace(doc.with_suffix(".pdf"))
+            if cache is not None:
+                cache.keep(keys[doc], doc.with_suffix(".pdf"))
         (staging / "pdf").rmdir()
-    except NotConverted as e:
-        names = {s.convert: f"exhibit '{s.id}' ({s.source})" for s in sources if s.convert}
-        names.update({b.docx: f"paper '{b.key}'" for b in built})
-        names = {n: names.get(d, d.name) for n, d in zip(named, docs)}
-        raise ConversionError(problems=[
-            f"{names.get(doc, doc.name)}: LibreOffice could not convert it to PDF (it is damaged, or needs more "
-            f"than the {_gb(getattr(converter, 'memory_bytes', 0))} a conversion may use); open it in "
-            "Word or LibreOffice to check it" for doc in e.sources]) from e
-    finally:
-        if named is not docs:
-            shutil.rmtree(staging / "named", ignore_errors=True)
-    for b in built:
+        if cache is not None:
+            cache.prune()
+    from . import pdf
+    for b in built:  # every paper's PDF is in place now, converted or taken from the cache
         b.pdf = b.docx.with_suffix(".pdf")
         b.pages = pdf.page_count(b.pdf)
 
@@ -632,6 +689,7 @@ def _warn_uncited(matter: Matter, built: list[BuiltPaper], warn: Progress) -> No
 
 def _exhibit_pdfs(matter: Matter, context: dict, sources: list[ExhibitSource]) -> list[ExhibitPdf]:
     """What the bundle needs to know of each exhibit: label, title, dates, PDF, password."""
+    from .bundle import ExhibitPdf
     exhibits = []
     for source in sources:
         e = matter.facts.exhibits[source.index]
@@ -648,6 +706,8 @@ def _exhibit_pdfs(matter: Matter, context: dict, sources: list[ExhibitSource]) -
 
 def _bundle(matter: Matter, context: dict, sources: list[ExhibitSource], out: Path, warn: Progress,
             version: Version | None = None, staging: Path | None = None) -> BundleResult:
+    from .bundle import BatesStyle, make_bundle
+    from .versions import slip_sheet
     facts = matter.facts
     exhibits = _exhibit_pdfs(matter, context, sources)
     if version is not None and version.public:  # confidential exhibits: slip sheets, as many pages
@@ -671,6 +731,9 @@ def check(facts_path: Path, *, templates_dir: Path | None = None, progress: Prog
 
     Returns the papers checked and the number of exhibits.
     """
+    from .bundle import check_exhibits
+    from .exhibits import plan_exhibits
+    from .render import Renderer
     progress(f"reading facts from {facts_path}")
     matter = load_facts(facts_path)
     plan, context = plan_build(matter)
@@ -692,6 +755,8 @@ def check(facts_path: Path, *, templates_dir: Path | None = None, progress: Prog
 
 def _lint(library: TemplateLibrary, context, papers: list[Paper], matter: Matter, warn: Progress) -> None:
     """Warn of what in each template used would break or keep it from being edited in Word."""
+    from .lint import lint_template
+    from .render import Renderer
     exhibit_templates = Renderer(library, context, folder=f"{EXHIBITS_DIR}/")
     paths = {Renderer(library, context).locate(p.template) for p in papers}
     paths |= {exhibit_templates.locate(e.template) for e in matter.facts.exhibits if e.template}
@@ -717,7 +782,7 @@ def _write_manifest(generation: Path, matter: Matter, papers: list[BuiltPaper], 
                if (generation / prefix / f.packet).is_file()}
     manifest = {"facts": str(matter.path), "facts_sha256": _sha256(matter.path), "papers": entries,
                 "packets": packets, "packet_keys": result.packet_keys,
-                "exhibits": [e.id for e in matter.facts.exhibits]}
+                "exhibits": [e.id for e in matter.facts.exhibits], "draft": result.draft}
     for s in result.sets:
         if s.bundle is not None:
             manifest[s.output.bundle_entry] = {"key": s.bundle_key, "reads": s.bundle_reads,

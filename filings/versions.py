@@ -16,15 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-import pikepdf
-
 from .confidential import Version, confidential_exhibits, is_marked, secrets_of, versions
 from .context import Node, NodeList
 from .depends import index_nodes
 from .errors import FilingsError
 from .facts import Matter
-from .determinism import stamp_pdf
-from .frontmatter import draw_legend, draw_slip_sheet
 
 
 @dataclass(frozen=True)
@@ -77,6 +73,9 @@ def plan_sets(matter: Matter, context: Mapping[str, Any], render_all) -> list[Ou
 def slip_sheet(index: int, label: str, title: str, source: Path, password: str | None, folder: Path,
                version: Version) -> Path:
     """The slip sheet standing in the public bundle for exhibit ``label`` (as many pages as it has)."""
+    import pikepdf  # PDF work is loaded when there is some (a build that keeps everything has none)
+
+    from .frontmatter import draw_slip_sheet
     try:
         with pikepdf.open(source, password=password or "") as pdf:
             pages = len(pdf.pages)
@@ -99,13 +98,17 @@ def stamp_legend(folder: Path, version: Version, bates_position: str, scratch: P
     """Lay the version's legend over every page of every PDF in ``folder`` (the bundle and the
     per-exhibit files), in the band the Bates number is in, on the other side, so it never
     covers a page's content."""
+    import pikepdf
+
+    from .determinism import stamp_pdf
+    from .frontmatter import draw_legend
     scratch.mkdir(parents=True, exist_ok=True)
     edge, side = bates_position.split("-")
-    stamps: dict[float, tuple[pikepdf.Pdf, float, float]] = {}
+    stamps: dict[float, tuple] = {}  # the legend drawn at each size: (its PDF, width, height)
     try:
         for path in sorted(folder.glob("*.pdf")):
             with pikepdf.open(path, allow_overwriting_input=True) as pdf:
-                forms: dict[float, pikepdf.Object] = {}  # the legend as a form in this file, by size
+                forms: dict[float, object] = {}  # the legend as a form in this file, by size
                 for page in pdf.pages:
                     x0, y0, x1, y1 = (float(v) for v in page.mediabox)
                     grow = max(1.0, min(abs(x1 - x0), abs(y1 - y0)) / LETTER_HEIGHT)
