@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
+from .confidential import Secrets, is_marked, secrets_of, shown
 from .dates import LegalDate, legal_time
 from .deadlines import accrual, limitation
 from .facts import Facts, Matter, extra_value
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
     from .papers import Filing
 
 _reads: ContextVar[set[str] | None] = ContextVar("filings_reads", default=None)
+_secrets: ContextVar[Secrets | None] = ContextVar("filings_secrets", default=None)  # while a context is built
 
 
 class UnknownFact(Exception):
@@ -86,8 +88,9 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def as_markup(text: str) -> Markup:
-    """Fact text as it goes into the DOCX XML: typographer's quotes, escaped, XML-safe."""
-    return escape(smart_quotes(_NOT_XML.sub("", str(text))))
+    """Fact text as it goes into the DOCX XML: typographer's quotes, escaped, XML-safe; its
+    confidential stretches bracketed or removed for the version being rendered."""
+    return escape(smart_quotes(_NOT_XML.sub("", shown(text))))
 
 
 # Values a template may hold as they are: immutable, with no way back to shared state.
@@ -98,8 +101,14 @@ _ATOMS = (str, bytes, int, float, complex, decimal.Decimal, LegalDate, dt.date, 
 def _frozen(value: Any, path: str) -> Any:
     """``value`` made read-only for templates: lists → tuples, dicts → mapping proxies,
     models → :class:`Node`; a type that could be changed in place is a bug, said loudly."""
-    if value is None or isinstance(value, (Node, NodeList, Empty, *_ATOMS)):
+    if value is None or isinstance(value, (Node, NodeList, Empty)):
         return value
+    if isinstance(value, _ATOMS):
+        secrets = _secrets.get()
+        if not secrets or is_marked(value):
+            return value
+        marked = secrets.wrap(value, path)
+        return secrets.mark_within(marked) if isinstance(marked, str) else marked
     if isinstance(value, (list, tuple)):
         return tuple(_frozen(v, f"{path}.{i}") for i, v in enumerate(value))
     if isinstance(value, (set, frozenset)):
@@ -178,7 +187,7 @@ class Node:
         if name is None:
             raise SectionPrinted(self._path, f"print one of its facts ({', '.join(sorted(self._data)[:6])}, ...)")
         _record(f"{self._path}.name")
-        return str(name)
+        return name if isinstance(name, str) else str(name)  # a confidential name keeps its mark
 
     def __html__(self) -> Markup:
         """The name as escaped XML text (``join`` and Markup use this, not ``__str__``)."""
@@ -254,7 +263,11 @@ def build_context(matter: Matter, filings: Sequence[Filing] = ()) -> Mapping[str
     """The names a template sees, each a :class:`Node`, :class:`NodeList` or plain value;
     read-only, since every paper of a build renders from the same context. ``filings`` are
     the filings of the build (:func:`filings.papers.plan_papers`), seen as ``filings``."""
-    return MappingProxyType(_ContextBuilder(matter.facts, filings).context())
+    token = _secrets.set(secrets_of(matter))
+    try:
+        return MappingProxyType(_ContextBuilder(matter.facts, filings).context())
+    finally:
+        _secrets.reset(token)
 
 
 def filing_for(context: Mapping[str, Any], index: int | None) -> Node | Empty:

@@ -12,6 +12,7 @@ import hashlib
 import json
 from typing import Any, Iterable
 
+from .confidential import Marked, SecretDate, SecretFloat, SecretNumber
 from .context import Node, NodeList
 from .dates import LegalDate
 
@@ -65,6 +66,12 @@ def _hash(value: Any) -> str:
 
 def _plain(value: Any) -> Any:
     """A value as JSON: a section by its path (its own facts are read, and hashed, one by one)."""
+    if isinstance(value, Marked):  # a value tagged confidential (or untagged) prints otherwise: a change
+        return {"confidential": str.__str__(value), "spans": [[a, b] for a, b, _ in value.spans]}
+    if isinstance(value, SecretDate):
+        return {"confidential": value.iso()}
+    if isinstance(value, (SecretNumber, SecretFloat)):
+        return {"confidential": repr(value)}
     if isinstance(value, Node):
         return {"section": value._path}
     if isinstance(value, NodeList):

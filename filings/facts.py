@@ -249,6 +249,10 @@ class Exhibit(Model):
     file: str | None = None  # a PDF, DOCX, ODT, PNG, JPEG or TIFF, relative to the facts file
     template: str | None = None  # or a template in templates/exhibits/, rendered from the facts
     password: str | None = None  # for an encrypted PDF
+    # its pages are confidential (CIT Rule 5(g)): in the public bundle a slip sheet stands in for
+    # them; its title stays public unless tagged !confidential
+    confidential: bool = Field(False, description="its pages are confidential (CIT Rule 5(g)): the public "
+                                                  "bundle shows a slip sheet in their place")
 
 
 class Bates(Model):
@@ -274,7 +278,13 @@ class Settings(Model):
     """Court practice that the notes mark unverified: settings, never constants."""
 
     answer_days: Int | None = None  # the answer period's days; filings/rules.yaml's (60) when not given
-    bracket: str = "single"
+    # how confidential values are enclosed (CIT Rule 5(g)): "single" [ ] or "double" [[ ]]
+    bracket: Literal["single", "double"] = Field("single", description="how !confidential values are enclosed: "
+                                                                       "[ ] or [[ ]]")
+    # the legends of the two versions a build writes when a paper prints a confidential value
+    # or an exhibit is confidential: in each page's header and above each paper's title
+    confidential_legend: Text = Field("CONFIDENTIAL VERSION", description="the confidential version's legend")
+    public_legend: Text = Field("PUBLIC VERSION", description="the public version's legend")
     # the caption of papers after the summons and the complaint: "short" names the first party of
     # a side followed by "et al." when the side has several; "full" names every party
     caption: Literal["short", "full"] = "short"

@@ -328,3 +328,43 @@ def _draw_cover(canvas: Canvas, cover: Cover) -> None:
             draw_text(canvas, width / 2, y, line, SERIF, 11, centred=True)
             y -= 14
     canvas.showPage()
+
+
+def draw_slip_sheet(path: Path, *, heading: str, lines: list[str], pages: int, legend: str) -> Path:
+    """The pages that stand in the public bundle for a confidential exhibit (CIT Rule 5(g)):
+    as many as the exhibit has, so Bates numbers and ranges are those of the confidential
+    bundle; the first says why, each carries ``legend`` at its top."""
+    register_fonts()
+    width, height = LETTER
+    canvas = Canvas(str(path), pagesize=LETTER, pageCompression=1, invariant=1,
+                    initialFontName=SERIF, initialFontSize=11, initialLeading=13)
+    canvas.setTitle(heading)
+    for n in range(max(pages, 1)):
+        draw_text(canvas, width - INCH - text_width(shaped(legend), SERIF_BOLD, 11), height - 0.6 * INCH,
+                  shaped(legend), SERIF_BOLD, 11)
+        if n == 0:
+            draw_text(canvas, width / 2, height * 0.58, shaped(heading), SERIF_BOLD, 20, centred=True)
+            y = height * 0.58 - 36
+            for text in lines:
+                for line in wrap(shaped(text), SERIF, 12, width - 3 * INCH):
+                    draw_text(canvas, width / 2, y, line, SERIF, 12, centred=True)
+                    y -= 16
+                y -= 8
+        else:
+            draw_text(canvas, width / 2, height / 2, shaped(f"Page {n + 1} of {pages} withheld"), SERIF, 12,
+                      centred=True)
+        canvas.showPage()
+    canvas.save()
+    return path
+
+
+def draw_legend(path: Path, legend: str, size: float) -> tuple[float, float]:
+    """``legend`` alone on a page just its size (bold, ``size`` points), to be laid over the
+    pages of a confidential or public bundle; returns the page's width and height."""
+    register_fonts()
+    width, height = text_width(shaped(legend), SERIF_BOLD, size) + 2, size * 1.5
+    canvas = Canvas(str(path), pagesize=(width, height), pageCompression=1, invariant=1)
+    draw_text(canvas, 1, size * 0.35, shaped(legend), SERIF_BOLD, size)
+    canvas.showPage()
+    canvas.save()
+    return width, height

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -33,12 +34,15 @@ from .pdfcache import PdfCache
 from .library import TemplateLibrary
 from .rules import Rules, rules_for
 from .typography import smart_quotes
+from .confidential import Version, carry_mark, confidential_exhibits, secrets_of, shown, showing
+from .versions import SINGLE, OutputSet, plan_sets
 
 # Rendering (docxtpl, Jinja), PDF work (pikepdf, pypdf), the exhibit pipeline and the
 # converter are imported where they are used: a build with nothing to make again, the
 # common case while an attorney edits, must not pay for loading them.
 if TYPE_CHECKING:
     from .wordcount import WordCount
+    from .leaks import LeakReport
     from .bundle import BundleResult, ExhibitPdf
     from .convert import Converter
     from .exhibits import ExhibitSource
@@ -62,6 +66,12 @@ class BuiltPaper:
     template_sha256: str = ""
     facts: dict[str, str] = field(default_factory=dict)  # each fact read → fingerprint of its value
     carried: bool = False  # kept from the last build, not rebuilt
+    prefix: str = ""  # the set it belongs to: "" (the only one), "confidential/" or "public/"
+
+    @property
+    def key(self) -> str:
+        """Its name in the manifest: the set's folder and the paper's name."""
+        return self.prefix + self.paper.name
 
     @property
     def pdf_sha256(self) -> str:
@@ -82,6 +92,8 @@ class BuildResult:
     bundle_reads: dict[str, str] = field(default_factory=dict)  # facts the exhibit templates read
     packet_keys: dict[str, str] = field(default_factory=dict)  # what each packet is made of
     unchanged: bool = False  # nothing changed: nothing was written
+    sets: list[SetResult] = field(default_factory=list)  # each set's bundle (one, or two versions)
+    leak_scan: LeakReport | None = None  # what the public version's scan read
     draft: bool = False  # every paper's PDF stamped DRAFT (--draft)
     recorded: int | None = None  # the number of this build's record in the matter's history
 
@@ -99,7 +111,7 @@ class BuildResult:
                       if self.packets else "no packet until every paper is built")
             papers = f"{len(made)} paper{'s' if len(made) != 1 else ''}"
             if kept:
-                papers += f"{' (' + ', '.join(b.paper.name for b in made) + ')' if made else ''}, " \
+                papers += f"{' (' + ', '.join(b.key for b in made) + ')' if made else ''}, " \
                           f"kept {kept} from the last build"
             parts.append(f"{papers}, {self.pages} pages, {packet}")
         if self.bundle:
@@ -110,10 +122,24 @@ class BuildResult:
             n = int(self.bundle_kept.get("exhibits", 0))
             parts.append(f"{n} exhibit{'s' if n != 1 else ''}, {self.bundle_kept.get('pages', 0)} pages, "
                          "bundle kept from the last build")
+        if any(s.output.version for s in self.sets):
+            parts.append("in confidential/ and public/ versions (the public one scanned: no confidential "
+                         "value in it)")
         warned = f", {len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}" if self.warnings else ""
         if self.unchanged:
             return f"nothing changed since the last build; its outputs stay as they are{warned}, in {self.seconds:.1f} s"
         return f"built {'; '.join(parts) or 'nothing'}{warned}, in {self.seconds:.1f} s"
+
+
+@dataclass
+class SetResult:
+    """What a build made of one set: its bundle, made or kept, and what it read."""
+
+    output: OutputSet
+    bundle: BundleResult | None = None
+    bundle_kept: dict | None = None
+    bundle_reads: dict[str, str] = field(default_factory=dict)
+    bundle_key: str = ""
 
 
 def _quiet(_: str) -> None:
@@ -177,73 +203,68 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
             _warn_private(matter, warning)
             if chosen:
                 _warn_unfiled(plan, warning)
-            stale = {name: changed(index, entry["facts_read"]) or ["its template"]
-                     for name, entry in before.items() if _is_stale(entry, index, library)}
-            if bool((gen.previous_manifest() or {}).get("draft")) != draft:  # never carry a draft stamp over
-                stale.update({name: ["--draft"] for name in before})
-            if not papers:  # the bundle alone: rebuild the papers whose citations it changed
-                chosen = [p for p in applicable if p.name in stale]
-            elif only is None and not force:  # only what changed
-                chosen = [p for p in applicable if p.name in stale or p.name not in before]
-            chosen = with_partners(applicable, chosen)  # a motion and its certificate of compliance together
-            carried = [p for p in applicable if p not in chosen and p.name in before]
-            papers_renderer = None
-            built: list[BuiltPaper] = []
-            if chosen:
-                from .render import Renderer
-                papers_renderer = Renderer(library, context, limits, locate_fact=matter.locate_fact)
-                built = render_papers(papers_renderer, chosen, gen.path, progress, rules_for(matter.facts))
-            sources: list[ExhibitSource] = []
-            bundle_key = _bundle_key(matter, context, library) if with_bundle else ""
-            kept = _kept_bundle(gen, bundle_key, index) if with_bundle and bundle_key and not force else None
-            if kept is not None:
-                gen.carry(EXHIBITS_DIR)
-                result.bundle_kept, with_bundle = kept, False
-            if with_bundle:
-                from .exhibits import plan_exhibits
-                from .render import Renderer
-                progress(f"preparing {len(matter.facts.exhibits)} exhibits")
-                exhibits_renderer = Renderer(library, context, limits, folder=f"{EXHIBITS_DIR}/",
-                                             locate_fact=matter.locate_fact)
-                sources = plan_exhibits(matter, gen.path / STATE_DIR / "sources", exhibits_renderer)
-                _warn_removed(exhibits_renderer, sources, warning)
-                result.bundle_reads = fingerprints(index, exhibits_renderer.read_paths)
-            if papers_renderer is not None:
-                _warn_removed(papers_renderer, [], warning)
-            _convert(built, sources, gen.path / STATE_DIR, converter, progress,
+            sets = plan_sets(matter, context, lambda tmp: _reads_of_all(matter, library, context, limits,
+                                                                        applicable, tmp))
+            if sets[0].version:
+                progress("confidential facts: building a confidential and a public version")
+            redraft = bool((gen.previous_manifest() or {}).get("draft")) != draft  # never carry a draft stamp over
+            states = [_SetBuild(o, gen, library, context, limits, matter) for o in sets]
+            for state in states:
+                state.render(applicable, chosen, before, index, papers=papers, only=only, force=force,
+                             with_bundle=with_bundle, progress=progress, redraft=redraft)
+                state.plan_bundle(matter, progress)
+            for state in states[:1]:  # both versions warn alike: say it once
+                if state.exhibits_renderer is not None:
+                    _warn_removed(state.exhibits_renderer, state.sources, warning)
+                if state.renderer is not None:
+                    _warn_removed(state.renderer, [], warning)
+            built = [b for st in states for b in st.built]
+            _convert(built, [src for st in states for src in st.sources], gen.path / STATE_DIR, converter, progress,
                      cache=None if force else PdfCache(gen.path.parent / "cache" / "pdf"))
             if draft and built:
                 from .stamp import stamp_drafts
                 progress("stamping DRAFT on every page")
                 stamp_drafts([b.pdf for b in built], determinism.build_time())
-            for b in built:
-                b.facts = fingerprints(index, b.reads)
-            for paper in carried:
-                result.papers.append(_carry(gen, paper, before[paper.name]))
-                if paper.name in stale:
-                    warning(f"{paper.name} is out of date with the facts ({', '.join(stale[paper.name][:3])} "
-                            "changed); run a full build")
-            result.papers = sorted(result.papers + built, key=lambda b: applicable.index(b.paper))
-            result.packets, result.packet_keys = _packets(plan, result.papers, gen.path, context, progress,
-                                                          keep=_previous_packets(gen) if not force else {})
+            for state in states:
+                for b in state.built:
+                    b.facts = fingerprints(index, b.reads)
+                for paper in state.carried:
+                    result.papers.append(_carry(gen, paper, state.before[paper.name], state.output.prefix))
+                    if paper.name in state.stale:
+                        warning(f"{paper.name} is out of date with the facts ({', '.join(state.stale[paper.name][:3])} "
+                                "changed); run a full build")
+            order = {p.name: i for i, p in enumerate(applicable)}
+            result.papers = sorted(result.papers + built, key=lambda b: (b.prefix, order[b.paper.name]))
+            for state in states:
+                prefix = state.output.prefix
+                with showing(state.output.version):
+                    packets, keys = _packets(plan, [b for b in result.papers if b.prefix == prefix],
+                                             gen.path / prefix, context, progress,
+                                             keep=_previous_packets(gen, prefix) if not force else {}, prefix=prefix)
+                result.packets += packets
+                result.packet_keys.update(keys)
             if result.papers and only is None and matter.facts.exhibits:
                 _warn_uncited(matter, result.papers, warning)
-            if with_bundle:
-                from .exhibits import images_to_pdf
-                progress("assembling the exhibit bundle")
-                images_to_pdf(sources)
-                result.bundle = _bundle(matter, context, sources, gen.path / EXHIBITS_DIR, warning)
-            elif kept is None:
-                gen.carry(EXHIBITS_DIR)
+            for state in states:
+                result.sets.append(state.finish(matter, context, warning, progress))
+            first = result.sets[0]
+            result.bundle, result.bundle_kept, result.bundle_reads = first.bundle, first.bundle_kept, first.bundle_reads
             shutil.rmtree(gen.path / STATE_DIR / "sources", ignore_errors=True)
+            for state in states:
+                shutil.rmtree(state.staging, ignore_errors=True)
             if strict and result.warnings:
                 raise FilingsError(problems=[Problem(f"--strict: {w}") for w in result.warnings])
-            _write_manifest(gen.path, matter, result.papers, plan, result, bundle_key)
-            if _unchanged(gen, result):
+            _write_manifest(gen.path, matter, result.papers, plan, result)
+            if _unchanged(gen, result):  # the outputs published last time, scanned then
                 progress("nothing changed; the outputs stay as they are")
                 result.unchanged = True
                 folder.discard(gen)
             else:
+                for public in [st.output for st in states if st.output.version and st.output.version.public]:
+                    from .leaks import scan_outputs
+                    progress("scanning the public version for confidential values")
+                    result.leak_scan = scan_outputs(gen.path / public.prefix, secrets_of(matter).values,
+                                                    limits=limits, locate=matter.locate_fact)
                 progress("publishing")
                 folder.publish(gen)
                 result.recorded = _remember(matter, gen.path, Path(out_dir), draft, warning)
@@ -254,6 +275,115 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
     _relocate(result, gen.path, Path(out_dir))
     result.seconds = time.perf_counter() - started
     return result
+
+
+class _SetBuild:
+    """One set of outputs on its way: the papers it renders and carries, its exhibits, its bundle."""
+
+    def __init__(self, output: OutputSet, gen: Generation, library: TemplateLibrary, context: Mapping[str, Any],
+                 limits: Limits, matter: Matter):
+        self.output, self.gen, self.library, self.context, self.limits = output, gen, library, context, limits
+        self.matter = matter
+        self.renderer: Renderer | None = None  # made when a paper is rendered: a build that keeps every
+        self.exhibits_renderer: Renderer | None = None  # paper need not load docxtpl
+        self.built: list[BuiltPaper] = []
+        self.carried: list[Paper] = []
+        self.sources: list[ExhibitSource] = []
+        self.before: dict[str, dict] = {}
+        self.stale: dict[str, list[str]] = {}
+        self.kept: dict | None = None
+        self.with_bundle = False
+        self.bundle_key = ""
+        self.reads: dict[str, str] = {}
+        self.force, self.index = False, {}
+        self.staging = gen.path / STATE_DIR / f"sources{'-' + output.version.name if output.version else ''}"
+        (gen.path / output.prefix).mkdir(parents=True, exist_ok=True)
+
+    def render(self, applicable: list[Paper], chosen: list[Paper], before: dict[str, dict], index: dict, *,
+               papers: bool, only: str | None, force: bool, with_bundle: bool, progress: Progress,
+               redraft: bool = False) -> None:
+        """Render the papers that changed (or were chosen) and plan the exhibits, if the bundle changed."""
+        prefix = self.output.prefix
+        self.before = {k[len(prefix):]: e for k, e in before.items()
+                       if k.startswith(prefix) and "/" not in k[len(prefix):]}
+        self.stale = {name: changed(index, entry["facts_read"]) or ["its template"]
+                      for name, entry in self.before.items() if _is_stale(entry, index, self.library)}
+        if redraft:
+            self.stale.update({name: ["--draft"] for name in self.before})
+        if not papers:  # the bundle alone: rebuild the papers whose citations it changed
+            chosen = [p for p in applicable if p.name in self.stale]
+        elif only is None and not force:  # only what changed
+            chosen = [p for p in applicable if p.name in self.stale or p.name not in self.before]
+        chosen = with_partners(applicable, chosen)  # a motion and its certificate of compliance together
+        self.carried = [p for p in applicable if p not in chosen and p.name in self.before]
+        if chosen:
+            from .render import Renderer
+            self.renderer = Renderer(self.library, self.context, self.limits, locate_fact=self.matter.locate_fact,
+                                     version=self.output.version)
+            self.built = render_papers(self.renderer, chosen, self.gen.path / prefix, progress,
+                                       rules_for(self.matter.facts), prefix=prefix)
+        self.with_bundle = with_bundle
+        self.force, self.index = force, index
+
+    def plan_bundle(self, matter: Matter, progress: Progress) -> None:
+        """Keep the last bundle of this set when nothing it is made of changed; else plan its exhibits."""
+        if not self.with_bundle:
+            return
+        prefix = self.output.prefix
+        self.bundle_key = _bundle_key(matter, self.context, self.library, self.output)
+        self.kept = _kept_bundle(self.gen, self.bundle_key, self.index, self.output) \
+            if self.bundle_key and not self.force else None
+        if self.kept is not None:
+            self.gen.carry(prefix + EXHIBITS_DIR)
+            self.with_bundle = False
+            return
+        from .exhibits import plan_exhibits
+        from .render import Renderer
+        progress(f"preparing {len(matter.facts.exhibits)} exhibits{self._of()}")
+        self.exhibits_renderer = Renderer(self.library, self.context, self.limits, folder=f"{EXHIBITS_DIR}/",
+                                          locate_fact=matter.locate_fact, version=self.output.version,
+                                          header_legend=False)
+        self.sources = plan_exhibits(matter, self.staging, self.exhibits_renderer)
+        self.reads = fingerprints(self.index, self.exhibits_renderer.read_paths)
+
+    def _of(self) -> str:
+        return f" ({self.output.version.name} version)" if self.output.version else ""
+
+    def finish(self, matter: Matter, context: Mapping[str, Any], warning: Progress, progress: Progress) -> SetResult:
+        """Assemble this set's bundle (or carry the last one over)."""
+        out = SetResult(self.output, bundle_kept=self.kept, bundle_reads=self.reads, bundle_key=self.bundle_key)
+        prefix = self.output.prefix
+        if self.with_bundle:
+            from .exhibits import images_to_pdf
+            from .versions import stamp_legend
+            progress(f"assembling the exhibit bundle{self._of()}")
+            images_to_pdf(self.sources)
+            with showing(self.output.version):
+                out.bundle = _bundle(matter, context, self.sources, self.gen.path / prefix / EXHIBITS_DIR, warning,
+                                     self.output.version, self.staging)
+            if self.output.version:  # every page of the bundle and of each exhibit's file says which version
+                stamp_legend(self.gen.path / prefix / EXHIBITS_DIR, self.output.version,
+                             matter.facts.bundle.bates.position, self.staging / "legend")
+        elif self.kept is None:
+            self.gen.carry(prefix + EXHIBITS_DIR)
+        return out
+
+
+def _reads_of_all(matter: Matter, library: TemplateLibrary, context: Mapping[str, Any], limits: Limits,
+                  papers: list[Paper], folder: Path) -> set[str]:
+    """Every fact the papers and the exhibit templates read, rendered plainly into ``folder``."""
+    from .exhibits import _template_subject
+    from .render import Renderer
+    renderer = Renderer(library, context, limits, locate_fact=matter.locate_fact)
+    reads: set[str] = set()
+    for b in render_papers(renderer, papers, folder):
+        reads |= b.reads
+    exhibits = Renderer(library, context, limits, folder=f"{EXHIBITS_DIR}/", locate_fact=matter.locate_fact)
+    for i, e in enumerate(matter.facts.exhibits):
+        if e.template:
+            reads |= exhibits.render(e.template, folder / f"exhibit-{i + 1:03d}.docx",
+                                     extra=_template_subject(context, e.id))
+    return reads
 
 
 def _remember(matter: Matter, generation: Path, out_dir: Path, draft: bool, warn: Progress) -> int | None:
@@ -323,7 +453,7 @@ def _warn_unfiled(plan: Plan, warn: Progress) -> None:
 
 
 def _packets(plan: Plan, built: list[BuiltPaper], out: Path, context: Mapping[str, Any],
-             progress: Progress, keep: Mapping[str, str]) -> tuple[list[Path], dict[str, str]]:
+             progress: Progress, keep: Mapping[str, str], prefix: str = "") -> tuple[list[Path], dict[str, str]]:
     """Merge each filing's papers into its packet, one bookmark per paper; a filing whose
     papers are not all built (``--only`` after a build that lacked one) gets none. A packet
     whose key (its title, and each paper's bookmark and PDF) is in ``keep`` is kept as it was."""
@@ -333,23 +463,25 @@ def _packets(plan: Plan, built: list[BuiltPaper], out: Path, context: Mapping[st
         papers = [by_name.get(p.name) for p in filing.papers]
         if not papers or None in papers:
             continue
-        packet, title = out / filing.packet, _packet_title(filing, context)
-        keys[filing.packet] = _key([title] + [[b.paper.title, b.pdf_sha256] for b in papers])
+        packet, title, name = out / filing.packet, _packet_title(filing, context), prefix + filing.packet
+        keys[name] = _key([title] + [[shown(b.paper.title), b.pdf_sha256] for b in papers])
         packets.append(packet)
-        if keep.get(filing.packet) == keys[filing.packet] and packet.exists():
+        if keep.get(name) == keys[name] and packet.exists():
             continue
         if packet.exists():  # carried from the last build but out of date: a new file, not the linked one
             packet.unlink()
-        progress(f"assembling the packet {filing.packet}")
+        progress(f"assembling the packet {name}")
         from . import pdf
-        pdf.merge([pdf.Part(b.pdf, b.paper.title) for b in papers], packet, title=title)
+        pdf.merge([pdf.Part(b.pdf, shown(b.paper.title)) for b in papers], packet, title=title)
     return packets, keys
 
 
-def _previous_packets(gen: Generation) -> dict[str, str]:
-    """The last build's packets that may be kept: each carried over now, with its key."""
+def _previous_packets(gen: Generation, prefix: str = "") -> dict[str, str]:
+    """The last build's packets of the set in ``prefix`` that may be kept: each carried over now,
+    with its key."""
     keys = (gen.previous_manifest() or {}).get("packet_keys") or {}
-    return {name: key for name, key in keys.items() if isinstance(key, str) and gen.carry(name) is not None}
+    return {name: key for name, key in keys.items() if isinstance(key, str) and name.startswith(prefix)
+            and "/" not in name[len(prefix):] and gen.carry(name) is not None}
 
 
 def _key(value: Any) -> str:
@@ -357,7 +489,8 @@ def _key(value: Any) -> str:
                           .encode("utf-8")).hexdigest()
 
 
-def _bundle_key(matter: Matter, context: Mapping[str, Any], library: TemplateLibrary) -> str:
+def _bundle_key(matter: Matter, context: Mapping[str, Any], library: TemplateLibrary,
+                output: OutputSet = SINGLE) -> str:
     """What the bundle is made of, besides the facts its templates read: every exhibit's facts
     (and label and date, as the index and covers print them), each file's and template's
     size and time, the bundle settings and the caption."""
@@ -369,8 +502,11 @@ def _bundle_key(matter: Matter, context: Mapping[str, Any], library: TemplateLib
             return ""  # an exhibit that cannot be read: the bundle is made again, and says why
         exhibits.append([e.model_dump(mode="json"), node._data["mark"], str(node._data["date"] or ""), source])
     case = context["case"]
-    return _key([exhibits, matter.facts.bundle.model_dump(mode="json"), case._data["title"],
-                 matter.facts.case.court_no])
+    key = [exhibits, matter.facts.bundle.model_dump(mode="json"), case._data["title"], matter.facts.case.court_no]
+    if output.version:  # the version's legend and brackets, and which exhibits are confidential
+        key += [repr(output.version), sorted(confidential_exhibits(matter)),
+                [repr(getattr(n._data["title"], "spans", "")) for n in context["exhibits"]._items]]
+    return _key(key)
 
 
 def _signature(path: Path) -> list:
@@ -381,19 +517,21 @@ def _signature(path: Path) -> list:
     return [str(path), stat.st_size, stat.st_mtime_ns]
 
 
-def _kept_bundle(gen: Generation, key: str, index: dict) -> dict | None:
-    """The last build's bundle, when nothing it is made of has changed (None: make it again)."""
-    bundle = (gen.previous_manifest() or {}).get("bundle")
+def _kept_bundle(gen: Generation, key: str, index: dict, output: OutputSet = SINGLE) -> dict | None:
+    """The last build's bundle of the set, when nothing it is made of has changed (None: make it again)."""
+    bundle = (gen.previous_manifest() or {}).get(output.bundle_entry)
     if not isinstance(bundle, dict) or bundle.get("key") != key or not isinstance(bundle.get("reads"), dict):
         return None
-    if changed(index, bundle["reads"]) or gen.previous is None or not (gen.previous / EXHIBITS_DIR).is_dir():
+    if changed(index, bundle["reads"]) or gen.previous is None or \
+            not (gen.previous / output.prefix / EXHIBITS_DIR).is_dir():
         return None
     return bundle
 
 
 def _unchanged(gen: Generation, result: BuildResult) -> bool:
     """True when this build made nothing new: every output is the last build's, as it was."""
-    if gen.previous is None or any(not b.carried for b in result.papers) or result.bundle is not None:
+    if gen.previous is None or any(not b.carried for b in result.papers) or \
+            any(s.bundle is not None for s in result.sets):
         return False
     ours = (gen.path / STATE_DIR / MANIFEST).read_text(encoding="utf-8")
     try:
@@ -406,8 +544,8 @@ def _unchanged(gen: Generation, result: BuildResult) -> bool:
 def _packet_title(filing: Filing, context: Mapping[str, Any]) -> str:
     """The packet's document title: the case, its number and, for a named filing, its title."""
     case = context["case"]
-    title = f"{case.title}, Court No. {case['court_no'] or '(unassigned)'}"
-    return f"{title}: {filing.title}" if filing.name else title
+    title = f"{shown(case.title)}, Court No. {shown(case['court_no'] or '(unassigned)')}"
+    return f"{title}: {shown(filing.title)}" if filing.name else title
 
 
 def template_library(matter: Matter, templates_dir: Path | None = None) -> TemplateLibrary:
@@ -458,14 +596,14 @@ def _is_stale(entry: dict, index: dict, library: TemplateLibrary) -> bool:
     return bool(changed(index, entry["facts_read"]))
 
 
-def _carry(gen: Generation, paper: Paper, entry: dict) -> BuiltPaper:
+def _carry(gen: Generation, paper: Paper, entry: dict, prefix: str = "") -> BuiltPaper:
     """A paper kept from the last build as it was (``--only`` another, or the bundle alone)."""
-    docx, made = gen.carry(f"{paper.name}.docx"), gen.carry(f"{paper.name}.pdf")
+    docx, made = gen.carry(f"{prefix}{paper.name}.docx"), gen.carry(f"{prefix}{paper.name}.pdf")
     if docx is None or made is None:
         raise FilingsError(f"the last build's {paper.name} is incomplete; run a full build")
     return BuiltPaper(paper, docx, made, pages=int(entry.get("pages", 0)), reads=set(entry["facts_read"]),
                       template_sha256=str(entry.get("template_sha256", "")), facts=dict(entry["facts_read"]),
-                      carried=True)
+                      carried=True, prefix=prefix)
 
 
 def _relocate(result: BuildResult, generation: Path, out_dir: Path) -> None:
@@ -475,14 +613,14 @@ def _relocate(result: BuildResult, generation: Path, out_dir: Path) -> None:
     for b in result.papers:
         b.docx, b.pdf = moved(b.docx), moved(b.pdf) if b.pdf else None
     result.packets = [moved(p) for p in result.packets]
-    if result.bundle:
-        result.bundle.path = moved(result.bundle.path)
-        for e in result.bundle.exhibits:
+    for bundle in [s.bundle for s in result.sets if s.bundle] or ([result.bundle] if result.bundle else []):
+        bundle.path = moved(bundle.path)
+        for e in bundle.exhibits:
             e.files = [moved(f) for f in e.files]
 
 
 def render_papers(renderer: Renderer, papers: list[Paper], out_dir: Path,
-                  progress: Progress = _quiet, rules: Rules | None = None) -> list[BuiltPaper]:
+                  progress: Progress = _quiet, rules: Rules | None = None, prefix: str = "") -> list[BuiltPaper]:
     """Render each paper's DOCX into ``out_dir``; report every template problem at once.
 
     A paper sees its filing as ``filing``; which filing that is counts as a fact it read. Each
@@ -495,7 +633,7 @@ def render_papers(renderer: Renderer, papers: list[Paper], out_dir: Path,
     built, problems = [], []
     counted: dict[str, tuple[Paper, WordCount, set[str]]] = {}  # each motion or brief rendered: its words
     for paper in papers:
-        progress(f"rendering {paper.name}")
+        progress(f"rendering {prefix}{paper.name}")
         docx = out_dir / f"{paper.name}.docx"
         extra = {"filing": filing_for(renderer.context, paper.filing)}
         if paper.certifies is not None:
@@ -516,7 +654,7 @@ def render_papers(renderer: Renderer, papers: list[Paper], out_dir: Path,
             problems += word_limit_problems(paper, count, rules)
         if paper.certifies is not None:  # it says what its paper says: stale when that is
             reads = {r for r in reads if not r.startswith("compliance.")} | certified_reads
-        built.append(BuiltPaper(paper, docx, reads=reads,
+        built.append(BuiltPaper(paper, docx, reads=reads, prefix=prefix,
                                 template_sha256=_sha256(renderer.locate(paper.template))))
     if problems:
         raise TemplateError(problems=problems)
@@ -546,24 +684,29 @@ def word_limit_problems(paper: Paper, count: WordCount, rules: Rules | None) -> 
 
 def _convert(built: list[BuiltPaper], sources: list[ExhibitSource], staging: Path,
              converter: Converter | None, progress: Progress, cache: PdfCache | None = None) -> None:
-    """Convert every paper and every Word exhibit in one LibreOffice run; a document converted
-    before (the same bytes) takes its PDF from ``cache``."""
+    """Convert every paper and every Word exhibit (of every version) in one LibreOffice run; a
+    document converted before (the same bytes) takes its PDF from ``cache``."""
     docs = [b.docx for b in built] + [s.convert for s in sources if s.convert]
     keys = {doc: cache.key(doc) for doc in docs} if cache is not None else {}
     docs = [doc for doc in docs if not (cache is not None and cache.take(keys[doc], doc.with_suffix(".pdf")))]
     if docs:
         from .convert import LibreOffice, NotConverted
         progress(f"converting {len(docs)} document{'s' if len(docs) != 1 else ''} to PDF with LibreOffice")
+        named = _unique_names(docs, staging / "named")  # both versions have a complaint.docx
         try:
             converter = converter or LibreOffice()
-            pdfs = converter.convert(docs, staging / "pdf")
+            pdfs = converter.convert(named, staging / "pdf")
         except NotConverted as e:
             names = {s.convert: f"exhibit '{s.id}' ({s.source})" for s in sources if s.convert}
-            names.update({b.docx: f"paper '{b.paper.name}'" for b in built})
+            names.update({b.docx: f"paper '{b.key}'" for b in built})
+            names = {n: names.get(d, d.name) for n, d in zip(named, docs)}
             raise ConversionError(problems=[
                 f"{names.get(doc, doc.name)}: LibreOffice could not convert it to PDF (it is damaged, or needs "
                 f"more than the {_gb(getattr(converter, 'memory_bytes', 0))} a conversion may use); open it in "
                 "Word or LibreOffice to check it" for doc in e.sources]) from e
+        finally:
+            if named is not docs:
+                shutil.rmtree(staging / "named", ignore_errors=True)
         for doc, made in zip(docs, pdfs):
             made.replace(doc.with_suffix(".pdf"))
             if cache is not None:
@@ -577,6 +720,23 @@ def _convert(built: list[BuiltPaper], sources: list[ExhibitSource], staging: Pat
     for b in built:  # every paper's PDF is in place now, converted or taken from the cache
         b.pdf = b.docx.with_suffix(".pdf")
         b.pages = pdf.page_count(b.pdf)
+
+
+def _unique_names(docs: list[Path], folder: Path) -> list[Path]:
+    """``docs`` as they are when no two share a name; else linked into ``folder`` under names
+    that differ (a converter names each PDF after its document)."""
+    if len({d.stem for d in docs}) == len(docs):
+        return docs
+    folder.mkdir(parents=True, exist_ok=True)
+    named = []
+    for n, doc in enumerate(docs, 1):
+        target = folder / f"{n:03d}-{doc.name}"
+        try:
+            os.link(doc, target)
+        except OSError:
+            shutil.copyfile(doc, target)
+        named.append(target)
+    return named
 
 
 def _gb(size: int) -> str:
@@ -600,20 +760,31 @@ def _exhibit_pdfs(matter: Matter, context: dict, sources: list[ExhibitSource]) -
         e = matter.facts.exhibits[source.index]
         node = context["exhibits"][source.index]
         date = node.date or None  # an exhibit with no date of its own or of what cites it
-        exhibits.append(ExhibitPdf(id=e.id, mark=node.mark, title=smart_quotes(e.title),
-                                   date=str(date or ""), short_date=date.short() if date else "",
-                                   description=smart_quotes(e.description or ""),
+        data = node._data  # as the version shows them: a confidential title in brackets, or emptied
+        exhibits.append(ExhibitPdf(id=e.id, mark=node.mark, title=smart_quotes(shown(data["title"])),
+                                   date=shown(date or ""),
+                                   short_date=shown(carry_mark(date, date.short())) if date else "",
+                                   description=smart_quotes(shown(data["description"] or "")),
                                    pdf=source.pdf, source=source.source, password=e.password))
     return exhibits
 
 
-def _bundle(matter: Matter, context: dict, sources: list[ExhibitSource], out: Path, warn: Progress) -> BundleResult:
+def _bundle(matter: Matter, context: dict, sources: list[ExhibitSource], out: Path, warn: Progress,
+            version: Version | None = None, staging: Path | None = None) -> BundleResult:
     from .bundle import BatesStyle, make_bundle
+    from .versions import slip_sheet
     facts = matter.facts
     exhibits = _exhibit_pdfs(matter, context, sources)
+    if version is not None and version.public:  # confidential exhibits: slip sheets, as many pages
+        hidden = confidential_exhibits(matter)
+        exhibits = [replace(e, pdf=slip_sheet(s.index, f"Exhibit {e.mark}", e.title, e.pdf, e.password,
+                                              (staging or out) / "slips", version), password=None)
+                    if s.index in hidden else e for e, s in zip(exhibits, sources)]
     bates = facts.bundle.bates
     case = context["case"]
-    caption = [case.title, f"Court No. {facts.case.court_no or '__________'}"]
+    caption = [shown(case.title), f"Court No. {shown(case._data['court_no'] or '__________')}"]
+    if version is not None:
+        caption.insert(0, version.legend)
     return make_bundle(exhibits, out, bates=BatesStyle(bates.prefix, bates.start, bates.digits, bates.position),
                        heading="INDEX OF EXHIBITS", caption=caption,
                        size_limit_mb=facts.bundle.size_limit_mb, warn=warn, name=BUNDLE, ocr=facts.bundle.ocr)
@@ -679,25 +850,29 @@ def _lint(library: TemplateLibrary, context, papers: list[Paper], matter: Matter
 
 
 def _write_manifest(generation: Path, matter: Matter, papers: list[BuiltPaper], plan: Plan,
-                    result: BuildResult, bundle_key: str) -> None:
+                    result: BuildResult) -> None:
     """Record, per paper, its template's hash, its filing, and each fact it read with a
     fingerprint of its value: what tells a later build whether the paper is still current;
-    and, per packet, its papers. Written last: a generation with a manifest is complete."""
+    and, per packet, its papers; per set, its bundle. A paper of the confidential or public
+    version is named with its folder (``public/complaint``). Written last: a generation with
+    a manifest is complete."""
     filings = plan.filings
-    entries = {b.paper.name: {"template": b.paper.template, "template_sha256": b.template_sha256,
-                              "filing": filings[b.paper.filing].name if b.paper.filing is not None else None,
-                              "facts_read": b.facts, "pages": b.pages, "pdf_sha256": b.pdf_sha256}
+    entries = {b.key: {"template": b.paper.template, "template_sha256": b.template_sha256,
+                       "filing": filings[b.paper.filing].name if b.paper.filing is not None else None,
+                       "facts_read": b.facts, "pages": b.pages, "pdf_sha256": b.pdf_sha256}
                for b in papers}
-    packets = {f.packet: [p.name for p in f.papers] for f in filings
-               if (generation / f.packet).is_file()}
+    prefixes = [s.output.prefix for s in result.sets] or [""]
+    packets = {prefix + f.packet: [p.name for p in f.papers] for prefix in prefixes for f in filings
+               if (generation / prefix / f.packet).is_file()}
     manifest = {"facts": str(matter.path), "facts_sha256": _sha256(matter.path), "papers": entries,
                 "packets": packets, "packet_keys": result.packet_keys,
                 "exhibits": [e.id for e in matter.facts.exhibits], "draft": result.draft}
-    if result.bundle is not None:
-        manifest["bundle"] = {"key": bundle_key, "reads": result.bundle_reads,
-                              "exhibits": len(result.bundle.exhibits), "pages": result.bundle.total_pages}
-    elif result.bundle_kept is not None:
-        manifest["bundle"] = result.bundle_kept
+    for s in result.sets:
+        if s.bundle is not None:
+            manifest[s.output.bundle_entry] = {"key": s.bundle_key, "reads": s.bundle_reads,
+                                               "exhibits": len(s.bundle.exhibits), "pages": s.bundle.total_pages}
+        elif s.bundle_kept is not None:
+            manifest[s.output.bundle_entry] = s.bundle_kept
     path = generation / STATE_DIR / MANIFEST
     path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 

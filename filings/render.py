@@ -47,6 +47,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.sandbox import MAX_RANGE, SecurityError, safe_range
 from markupsafe import Markup, escape
 
+from .confidential import Version, carry_mark, is_marked, showing
 from .context import (Empty, EmptyFact, Node, NodeList, SectionPrinted, UnknownFact, as_markup,
                       tracking)
 from .dates import LegalDate
@@ -604,6 +605,8 @@ class FilingsEnvironment(ImmutableSandboxedEnvironment):
         """Called on every ``{{ }}``: facts escaped once; an empty fact is an error, never a blank."""
         if isinstance(value, (Node, NodeList, Empty)):
             return as_markup(str(value))
+        if is_marked(value):  # bracketed, or emptied, for the version being rendered
+            return as_markup(value)
         if value is None:
             raise EmptyFact("(a value computed in the template)")
         if isinstance(value, Markup):
@@ -690,7 +693,7 @@ def _guarded(name: str, fn: Callable) -> Callable:
             budget.allow(_filter_estimate(name, data, kwargs), f"|{name}")
         result = fn(*args, **kwargs)
         budget.allow(_size(result), f"|{name}")
-        return result
+        return carry_mark(data[0], result) if data else result  # a confidential value stays so
     return filter_
 
 
@@ -772,7 +775,10 @@ class Renderer:
 
     def __init__(self, templates: TemplateLibrary | Path, context: Mapping[str, Any],
                  limits: Limits = DEFAULT_LIMITS, folder: str = "",
-                 locate_fact: Callable[[str], str | None] | None = None):
+                 locate_fact: Callable[[str], str | None] | None = None, version: Version | None = None,
+                 header_legend: bool = True):
+        self.version = version  # the confidential or public version, or None (nothing confidential)
+        self.header_legend = header_legend  # put the legend in the header of a template that lacks it
         self.locate_fact = locate_fact or (lambda fact: None)  # where a fact is written: facts.yaml:12
         self.library = templates if isinstance(templates, TemplateLibrary) else \
             TemplateLibrary([("templates", Path(templates))])
@@ -793,15 +799,20 @@ class Renderer:
         tpl, removed = self._open(path)
         reads: set[str] = set()
         token = _budget.set(_Budget(self.limits))
+        names = {**self.context, "version_legend": self.version.legend if self.version else "", **(extra or {})}
         try:
-            with tracking(reads):
-                tpl.render({**self.context, **extra} if extra else self.context, self.env, autoescape=True)
+            with tracking(reads), showing(self.version):
+                tpl.render(names, self.env, autoescape=True)
         except (UnknownFact, EmptyFact, SectionPrinted, UnknownExhibit, jinja2.TemplateError) as e:
             raise _template_error(tpl, e, path, self.locate_fact) from e
         except RecursionError as e:  # in Jinja's parser: a tag nested thousands deep
             raise TemplateError("a tag is nested too deeply to read; simplify it", path=path) from e
         finally:
             _budget.reset(token)
+        if self.version is not None:  # the legend and the brackets come from the settings
+            reads |= {"settings.bracket", f"settings.{self.version.name}_legend"}
+            if self.header_legend:
+                add_header_legend(tpl.docx, self.version.legend)
         self.read_paths |= reads
         removed += self._save(tpl, out_path, path)
         if removed:
@@ -853,6 +864,32 @@ class Renderer:
         """The file the template ``template_name`` comes from, on the search path (as a user would
         type it); a TemplateError when no folder has it or the name leads out of its folder."""
         return Path(display_path(self.library.find(self.folder + template_name).path))
+
+
+def add_header_legend(document: Any, legend: str) -> None:
+    """Put ``legend`` at the top of every header of ``document`` that does not show it.
+
+    The shipped templates print ``{{ version_legend }}`` in their header, where Word owns its
+    place and style; a template of a matter or a firm that has no such tag gets the legend
+    here, so no page of a confidential or public version goes without it."""
+    for i, section in enumerate(document.sections):
+        headers = [section.header]
+        if section.different_first_page_header_footer:
+            headers.append(section.first_page_header)
+        if document.settings.odd_and_even_pages_header_footer:
+            headers.append(section.even_page_header)
+        for header in headers:
+            if header.is_linked_to_previous and i > 0:
+                continue  # shows the previous section's header
+            if any(legend in p.text for p in header.paragraphs):
+                continue
+            header.is_linked_to_previous = False
+            paragraphs = header.paragraphs
+            paragraph = paragraphs[0].insert_paragraph_before() if paragraphs and paragraphs[0].text else \
+                (paragraphs[0] if paragraphs else header.add_paragraph())
+            paragraph.alignment = 2  # right
+            run = paragraph.add_run(legend)
+            run.bold = True
 
 
 def _rendered_parts(tpl: DocxTemplate) -> set[str]:

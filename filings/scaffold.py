@@ -33,7 +33,11 @@ BLANK = """\
 #     and referred to everywhere else by its id;
 #   - free text speaks of the parties by role ("Plaintiff", "the agency"), never by name;
 #   - text that YAML would read as a number (a court number like 0700) goes in quotes;
-#   - any value may be tagged `!confidential` (CIT Rule 5(g)).
+#   - any value may be tagged `!confidential` (CIT Rule 5(g)), and an exhibit marked
+#     `confidential: true`: the build then writes a confidential version (values in
+#     brackets) and a public version (brackets emptied, confidential exhibits replaced by
+#     a slip sheet), in build/confidential/ and build/public/; settings.bracket,
+#     settings.confidential_legend and settings.public_legend choose the brackets and legends.
 # The example matter (`filings new DIR` without --blank) shows every section filled in.
 
 organizations:
@@ -68,7 +72,7 @@ service:
   method:              # e.g. the Court's CM/ECF system
   served: []           # ids of the people served
 
-exhibits: []           # - id: ..., title: ..., file: exhibits/...
+exhibits: []           # - id: ..., title: ..., file: exhibits/..., confidential: true (its pages)
 """
 
 
