@@ -391,7 +391,7 @@ def test_incremental_builds_work_per_version(tmp_path):
     manifest = json.loads((out / ".filings" / "manifest.json").read_text())
     assert set(manifest["papers"]) == {f"{v}/{p}" for v in ("confidential", "public") for p in (
         "summons", "complaint", "information-statement", "disclosure-statement", "motion", "proposed-order",
-        "declaration", "certificate-of-service")}
+        "certificate-of-compliance-motion", "declaration", "certificate-of-service")}
     assert {"bundle-confidential", "bundle-public"} <= set(manifest) and "bundle" not in manifest
 
 
