@@ -33,10 +33,14 @@ from .outputs import MANIFEST, STATE_DIR, Generation, Input, OutputFolder, check
 from .papers import Filing, Paper, Plan, plan_papers, select_papers
 from .library import TemplateLibrary
 from .render import Renderer
+from .citations import resolve
+from .typeset import typeset_text
 from .typography import smart_quotes
 
 BUNDLE = "exhibit-bundle.pdf"
 EXHIBITS_DIR = "exhibits"
+LETTERS_DIR = "letters"  # drafts of correspondence made by templates; never exhibits themselves
+DEMONSTRATIVE = "Demonstrative \u2014 prepared for this filing"
 
 Progress = Callable[[str], None]
 
@@ -176,13 +180,16 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
             kept = _kept_bundle(gen, bundle_key, index) if with_bundle and bundle_key and not force else None
             if kept is not None:
                 gen.carry(EXHIBITS_DIR)
+                gen.carry(LETTERS_DIR)
                 result.bundle_kept, with_bundle = kept, False
             if with_bundle:
                 progress(f"preparing {len(matter.facts.exhibits)} exhibits")
                 exhibits_renderer = Renderer(library, context, limits, folder=f"{EXHIBITS_DIR}/",
                                              locate_fact=matter.locate_fact)
-                sources = plan_exhibits(matter, gen.path / STATE_DIR / "sources", exhibits_renderer)
+                sources = plan_exhibits(matter, gen.path / STATE_DIR / "sources", exhibits_renderer,
+                                        letters=gen.path / LETTERS_DIR)
                 _warn_removed(exhibits_renderer, sources, warning)
+                _warn_unsent(matter, exhibits_renderer, sources, warning)
                 result.bundle_reads = fingerprints(index, exhibits_renderer.read_paths)
             _warn_removed(papers_renderer, [], warning)
             _convert(built, sources, gen.path / STATE_DIR, converter, progress)
@@ -204,6 +211,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
                 result.bundle = _bundle(matter, context, sources, gen.path / EXHIBITS_DIR, warning)
             elif kept is None:
                 gen.carry(EXHIBITS_DIR)
+                gen.carry(LETTERS_DIR)
             shutil.rmtree(gen.path / STATE_DIR / "sources", ignore_errors=True)
             if strict and result.warnings:
                 raise FilingsError(problems=[Problem(f"--strict: {w}") for w in result.warnings])
@@ -298,7 +306,9 @@ def _bundle_key(matter: Matter, context: Mapping[str, Any], library: TemplateLib
     exhibits = []
     for e, node in zip(matter.facts.exhibits, context["exhibits"]._items):
         try:
-            source = _signature(matter.inside(e.file) if e.file else library.find(f"{EXHIBITS_DIR}/{e.template}").path)
+            source = [_signature(matter.inside(f)) for f in (e.file, e.sent_copy) if f]
+            if e.template:
+                source.append(_signature(library.find(f"{EXHIBITS_DIR}/{e.template}").path))
         except (OSError, ValueError, FilingsError):
             return ""  # an exhibit that cannot be read: the bundle is made again, and says why
         exhibits.append([e.model_dump(mode="json"), node._data["mark"], str(node._data["date"] or ""), source])
@@ -359,6 +369,17 @@ def _warn_removed(renderer: Renderer, sources: list[ExhibitSource], warn: Progre
             warn(f"exhibit '{source.id}' ({source.source}): removed {_and(source.removed)}")
 
 
+def _warn_unsent(matter: Matter, renderer: Renderer, sources: list[ExhibitSource], warn: Progress) -> None:
+    """A template exhibit that drafts a request's letter but records no sent copy is shown as a
+    demonstrative, never as the letter sent: say so, and how to make it the sent letter."""
+    drafted = {r.exhibit for r in matter.facts.requests if r.exhibit}
+    for source in sources:
+        if source.demonstrative and source.id in drafted:
+            warn(f"exhibit '{source.id}' is drafted by the template '{matter.facts.exhibits[source.index].template}' "
+                 "and no sent copy is recorded, so its cover marks it a demonstrative; once the letter is sent, "
+                 "record the copy (sent_copy: exhibits/...)")
+
+
 def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
@@ -367,7 +388,8 @@ def _inputs(matter: Matter, library: TemplateLibrary) -> list[Input]:
     """What a build reads: no output may be written over any of it."""
     inputs = [Input("the facts file", matter.path), Input("the matter folder", matter.root)]
     inputs += [Input("the templates folder", folder, closed=True) for folder in library.closed_folders()]
-    inputs += [Input(f"exhibit '{e.id}'", matter.root / e.file) for e in matter.facts.exhibits if e.file]
+    inputs += [Input(f"exhibit '{e.id}'", matter.root / f) for e in matter.facts.exhibits
+               for f in (e.file, e.sent_copy) if f]
     return inputs
 
 
@@ -442,7 +464,8 @@ def render_papers(renderer: Renderer, papers: list[Paper], out_dir: Path,
 def _convert(built: list[BuiltPaper], sources: list[ExhibitSource], staging: Path,
              converter: Converter | None, progress: Progress) -> None:
     """Convert every paper and every Word exhibit in one LibreOffice run."""
-    docs = [b.docx for b in built] + [s.convert for s in sources if s.convert]
+    docs = [b.docx for b in built] + [s.convert for s in sources if s.convert] + [s.letter for s in sources
+                                                                                 if s.letter]
     if not docs:
         return
     progress(f"converting {len(docs)} document{'s' if len(docs) != 1 else ''} to PDF with LibreOffice")
@@ -454,6 +477,7 @@ def _convert(built: list[BuiltPaper], sources: list[ExhibitSource], staging: Pat
         (staging / "pdf").rmdir()
     except NotConverted as e:
         names = {s.convert: f"exhibit '{s.id}' ({s.source})" for s in sources if s.convert}
+        names.update({s.letter: f"the letter drafted for exhibit '{s.id}'" for s in sources if s.letter})
         names.update({b.docx: f"paper '{b.paper.name}'" for b in built})
         raise ConversionError(problems=[
             f"{names.get(doc, doc.name)}: LibreOffice could not convert it to PDF (it is damaged, or needs more "
@@ -484,10 +508,13 @@ def _exhibit_pdfs(matter: Matter, context: dict, sources: list[ExhibitSource]) -
         e = matter.facts.exhibits[source.index]
         node = context["exhibits"][source.index]
         date = node.date or None  # an exhibit with no date of its own or of what cites it
-        exhibits.append(ExhibitPdf(id=e.id, mark=node.mark, title=smart_quotes(e.title),
-                                   date=str(date or ""), short_date=date.short() if date else "",
-                                   description=smart_quotes(e.description or ""),
-                                   pdf=source.pdf, source=source.source, password=e.password))
+        cite = context.get("cite")
+        # one date style: the index prints the date as the cover and the papers do ("May 20, 2024")
+        exhibits.append(ExhibitPdf(id=e.id, mark=node.mark, title=typeset_text(smart_quotes(resolve(e.title, cite))),
+                                   date=str(date or ""), short_date=str(date or ""),
+                                   description=typeset_text(smart_quotes(resolve(e.description or "", cite))),
+                                   pdf=source.pdf, source=source.source, password=e.password,
+                                   note=DEMONSTRATIVE if source.demonstrative else ""))
     return exhibits
 
 

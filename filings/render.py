@@ -47,7 +47,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.sandbox import MAX_RANGE, SecurityError, safe_range
 from markupsafe import Markup, escape
 
-from .context import (Empty, EmptyFact, Node, NodeList, SectionPrinted, UnknownFact, as_markup,
+from .context import (Empty, EmptyFact, Node, NodeList, SectionPrinted, UnknownFact, as_markup, citing,
                       tracking)
 from .dates import LegalDate
 from .determinism import repack_docx
@@ -56,6 +56,7 @@ from .library import TemplateLibrary
 from .limits import DEFAULT_LIMITS, Limits
 from .lint import unreadable_tags
 from .office import OfficeFileError, sanitize_office
+from .typeset import typeset_docx
 from .wording import PLURAL_PRONOUNS, capfirst, indefinite, number_words, plural_noun, plural_verb, roman
 
 
@@ -794,7 +795,7 @@ class Renderer:
         reads: set[str] = set()
         token = _budget.set(_Budget(self.limits))
         try:
-            with tracking(reads):
+            with tracking(reads), citing(self.context.get("cite")):
                 tpl.render({**self.context, **extra} if extra else self.context, self.env, autoescape=True)
         except (UnknownFact, EmptyFact, SectionPrinted, UnknownExhibit, jinja2.TemplateError) as e:
             raise _template_error(tpl, e, path, self.locate_fact) from e
@@ -831,7 +832,7 @@ class Renderer:
         with the same bytes for the same facts: fixed entry dates, order and core properties."""
         rendered = io.BytesIO()
         tpl.save(rendered)
-        rendered.seek(0)
+        rendered = io.BytesIO(typeset_docx(rendered.getvalue()))  # citations tied, ranges dashed
         cleaned = io.BytesIO()
         try:
             removed = sanitize_office(rendered, cleaned, limits=self.limits, parts=_rendered_parts(tpl))
