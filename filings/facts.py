@@ -522,11 +522,11 @@ def _order_problems(f: Facts) -> Iterator[tuple[Loc, str]]:
 
 def _exhibit_sources(f: Facts) -> Iterator[tuple[Loc, str]]:
     for i, e in enumerate(f.exhibits):
-        if (e.file is None) == (e.template is None):
-            yield ("exhibits", i), "give the exhibit either a file or a template (one of the two)"
-        elif e.sent_copy and not e.template:
+        if e.sent_copy and not e.template:
             yield ("exhibits", i, "sent_copy"), ("a sent copy records the copy of a letter a template drafted; "
                                                  "without a template, give the file as file:")
+        elif (e.file is None) == (e.template is None):
+            yield ("exhibits", i), "give the exhibit either a file or a template (one of the two)"
         elif e.template and not e.sent_copy and e.authenticated_by:
             yield ("exhibits", i, "authenticated_by"), (
                 "a template exhibit without a sent copy is a demonstrative made for this filing, so nobody can "
