@@ -138,9 +138,11 @@ def test_who_authenticates_what_comes_from_the_facts(facts_copy):
 
 
 def _block_alone(pdf: Path) -> list[int]:
-    """Pages whose only text, besides the footer, is a signature block (and its date line)."""
+    """Pages where a signature block stands without the text it signs: a page whose only text
+    before the ``/s/`` line is the date line, or a page after it holding the rest of the block."""
     alone = []
-    for n, page in enumerate(layout(pdf).split("\f"), 1):
+    pages = layout(pdf).split("\f")
+    for n, page in enumerate(pages, 1):
         lines = [line.strip() for line in page.splitlines() if line.strip()]
         if not any(line.startswith("/s/") for line in lines):
             continue
@@ -148,6 +150,10 @@ def _block_alone(pdf: Path) -> list[int]:
         body = [line for line in before if not re.match(r"^(Dated:|Respectfully submitted,|Sincerely,)", line)]
         if not body:
             alone.append(n)
+        for later, rest in enumerate(pages[n:], n + 1):  # what follows the block: only page footers
+            text = [line.strip() for line in rest.splitlines() if line.strip()]
+            if [line for line in text if not re.match(r"^(Court No\.\s\S+|\d+)$", line)]:
+                alone.append(later)
     return alone
 
 
