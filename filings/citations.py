@@ -86,3 +86,24 @@ def citer(exhibits: Mapping[str, Any], named: Mapping[str, Any]) -> Callable[[st
             return str(named[ref].term)
         return f"[{kind}: {ref}]"
     return cite
+
+
+_NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+                 "twenty|thirty|forty|forty-five|sixty|ninety|\\d+")
+_COUNTED = re.compile(rf"\b(?:{_NUMBER_WORDS})(?:\s*\(\d+\))?[\s-]+(?:calendar\s+|business\s+)?days?(?:['’]s?)?"
+                      rf"(?:\s+(?:later|earlier|after|before|notice|to\s+respond))?", re.IGNORECASE)
+
+
+def counted_days(facts: Any) -> Iterator[tuple[Loc, str]]:
+    """Free text that counts the days between events ("seven days' notice", "nine days
+    later") in the facts' own story (events, requests, claims, declaration): it goes stale when
+    a date changes, while the papers compute such counts from the dates (``notice_days``). A
+    deadline asked for ("within two business days") is what was asked, and is left alone."""
+    for loc, text in texts(facts):
+        if not loc or loc[0] not in ("events", "claims", "declaration", "exhibits"):
+            continue
+        for m in _COUNTED.finditer(text):
+            phrase = m.group(0)
+            if re.search(r"later|earlier|notice", phrase, re.IGNORECASE):
+                yield loc, phrase
+

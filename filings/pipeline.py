@@ -33,7 +33,7 @@ from .outputs import MANIFEST, STATE_DIR, Generation, Input, OutputFolder, check
 from .papers import Filing, Paper, Plan, plan_papers, select_papers
 from .library import TemplateLibrary
 from .render import Renderer
-from .citations import resolve
+from .citations import counted_days, resolve
 from .typeset import typeset_text
 from .typography import smart_quotes
 
@@ -166,6 +166,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
             before = _previous_papers(gen)
             if chosen:
                 _warn_unfiled(plan, warning)
+                _warn_counted_days(matter, warning)
             papers_renderer = Renderer(library, context, limits, locate_fact=matter.locate_fact)
             stale = {name: changed(index, entry["facts_read"]) or ["its template"]
                      for name, entry in before.items() if _is_stale(entry, index, papers_renderer)}
@@ -369,6 +370,15 @@ def _warn_removed(renderer: Renderer, sources: list[ExhibitSource], warn: Progre
             warn(f"exhibit '{source.id}' ({source.source}): removed {_and(source.removed)}")
 
 
+def _warn_counted_days(matter: Matter, warn: Progress) -> None:
+    """Free text that counts days between events goes stale when a date changes: say where."""
+    for loc, phrase in counted_days(matter.facts):
+        line = matter.source.line_of(loc)
+        where = f"{display_path(matter.path)}{f':{line}' if line else ''}"
+        warn(f"{where}: {'.'.join(map(str, loc))}: '{phrase}' counts days in free text, which goes stale when a "
+             "date changes; give the dates (an event's effective:) and let the papers count, or remove it")
+
+
 def _warn_unsent(matter: Matter, renderer: Renderer, sources: list[ExhibitSource], warn: Progress) -> None:
     """A template exhibit that drafts a request's letter but records no sent copy is shown as a
     demonstrative, never as the letter sent: say so, and how to make it the sent letter."""
@@ -542,6 +552,7 @@ def check(facts_path: Path, *, templates_dir: Path | None = None, progress: Prog
     library = template_library(matter, templates_dir)
     check_own_templates(matter, library)
     _warn_unfiled(plan, warn)
+    _warn_counted_days(matter, warn)
     with tempfile.TemporaryDirectory(prefix="filings-check-") as tmp:
         render_papers(Renderer(library, context, locate_fact=matter.locate_fact), papers, Path(tmp), progress)
         if matter.facts.exhibits:

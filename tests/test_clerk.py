@@ -299,6 +299,28 @@ def test_a_bad_citation_in_facts_text_is_one_line_naming_its_line(facts_copy, wr
     assert run.returncode == 1 and run.stderr.strip() == f"{facts}:{line}: declaration.statements.3: {message}"
 
 
+def test_free_text_that_counts_days_is_a_warning(facts_copy, tmp_path):
+    facts = facts_copy(("        The agency gave Plaintiff no opportunity to respond before the suspension from",
+                        "        The agency gave Plaintiff seven days' notice and no opportunity to respond before the "
+                        "suspension from"))
+    run = subprocess.run([sys.executable, "-m", "filings", "check", str(facts.parent)], capture_output=True,
+                         text=True, cwd=ROOT)
+    line = line_of(facts, "seven days' notice") - 1
+    assert run.returncode == 0 and (
+        f"warning: {facts}:{line}: claims.1.allegations.1: 'seven days' notice' counts days in free text, which goes "
+        "stale when a date changes; give the dates (an event's effective:) and let the papers count, or remove it"
+    ) in run.stderr.splitlines()
+    clean = subprocess.run([sys.executable, "-m", "filings", "check", str(ROOT)], capture_output=True, text=True)
+    assert "counts days" not in clean.stderr
+
+
+def test_bates_ranges_take_an_en_dash(example_build):
+    out, result, _ = example_build
+    index = flat(PdfReader(out / "exhibits" / "exhibit-bundle.pdf").pages[0].extract_text())
+    for b in result.bundle.exhibits:
+        assert f"{b.first_bates} \u2013 {b.last_bates}" in index
+
+
 # --------------------------------------------------------------------------- the second matter
 
 def test_the_second_matter_builds_and_its_unsent_letter_is_a_demonstrative(other_build):
