@@ -22,6 +22,7 @@ from .limits import DEFAULT_LIMITS
 
 # No locals in tracebacks: they would print facts, confidential ones included.
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
+                  rich_markup_mode=None,
                   help="Assemble Court of International Trade papers from a matter's facts file.")
 
 MATTER = typer.Argument(None, help="The matter's folder (default: the current folder).", show_default=False)
@@ -82,14 +83,37 @@ def _guarded(debug: bool, action: Callable[[], object]) -> object:
 
 
 def _converter(timeout: float):
-    """The warm pool; ``FILINGS_CONVERTER=soffice`` asks for one LibreOffice run per build instead."""
+    """The warm pool; ``FILINGS_CONVERTER=soffice`` asks for one LibreOffice run per build instead.
+    Made on first use: a build with nothing to convert does not load either."""
     import os
 
-    if os.environ.get("FILINGS_CONVERTER", "pool") == "soffice":
-        from .convert import LibreOffice
-        return LibreOffice(timeout=timeout)
-    from .pool import Pool
-    return Pool(timeout=timeout, warn=_warn)
+    def make():
+        if os.environ.get("FILINGS_CONVERTER", "pool") == "soffice":
+            from .convert import LibreOffice
+            return LibreOffice(timeout=timeout)
+        from .pool import Pool
+        return Pool(timeout=timeout, warn=_warn)
+    return _OnFirstUse(make)
+
+
+class _OnFirstUse:
+    """A converter made when something is first converted."""
+
+    def __init__(self, make: Callable[[], object]):
+        self._make, self._made = make, None
+
+    def _converter(self):
+        if self._made is None:
+            self._made = self._make()
+        return self._made
+
+    def convert(self, sources, out_dir):
+        return self._converter().convert(sources, out_dir)
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._converter(), name)
 
 
 def _run(debug: bool, quiet: bool, timeout: float, **kwargs) -> None:
@@ -114,11 +138,13 @@ def build(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, out: O
           only: Optional[str] = typer.Option(None, "--only", help="Build just this paper (e.g. complaint)."),
           timeout: float = TIMEOUT, strict: bool = STRICT, quiet: bool = QUIET, debug: bool = DEBUG,
           templates: Optional[Path] = TEMPLATES,
-          force: bool = typer.Option(False, "--force", help="Make every output again, changed or not.")) -> None:
+          force: bool = typer.Option(False, "--force", help="Make every output again, changed or not."),
+          draft: bool = typer.Option(False, "--draft", help="Stamp every page of every paper DRAFT, with the "
+                                     "build's date and the paper's short content hash.")) -> None:
     """Build every paper as DOCX and PDF, the packets, and the exhibit bundle: only what
     changed since the last build is made again."""
     _run(debug, quiet, timeout, facts_path=_facts(matter, facts), out_dir=_out(matter, facts, out), only=only,
-         strict=strict, templates_dir=templates, force=force)
+         strict=strict, templates_dir=templates, force=force, draft=draft)
 
 
 @app.command()
@@ -132,14 +158,60 @@ def bundle(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, out: 
 
 
 @app.command()
+def watch(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, out: Optional[Path] = OUT,
+          timeout: float = TIMEOUT, strict: bool = STRICT, debug: bool = DEBUG, templates: Optional[Path] = TEMPLATES,
+          interval: float = typer.Option(0.5, "--interval", min=0.05, help="Seconds between looks at the files.")
+          ) -> None:
+    """Build now, then again on every save of the facts, a template or an exhibit; print which
+    papers changed and which facts caused it. A failed build keeps the last good outputs."""
+    from . import pipeline
+    from .watch import watch as watch_matter
+
+    facts_path, out_dir = _facts(matter, facts), _out(matter, facts, out)
+    converter = _converter(timeout)  # one warm converter for every build of the session
+
+    def build_once() -> None:
+        pipeline.build(facts_path, out_dir, converter=converter, strict=strict, templates_dir=templates,
+                       warn=_warn)
+
+    typer.echo(f"watching {display_path(facts_path)}; the outputs go to {display_path(out_dir)}", err=True)
+    try:
+        watch_matter(facts_path, out_dir, build_once, report=lambda line: typer.echo(line), interval=interval,
+                     templates_dir=templates)
+    except (KeyboardInterrupt, Terminated) as e:
+        if debug:
+            traceback.print_exception(e, file=sys.stderr)
+        typer.echo(f"stopped watching; {display_path(out_dir)} holds the last complete build", err=True)
+        raise typer.Exit(0) from None
+
+
+@app.command()
 def check(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, debug: bool = DEBUG,
-          templates: Optional[Path] = TEMPLATES) -> None:
-    """Validate the facts, the exhibit files and every template without converting anything."""
+          templates: Optional[Path] = TEMPLATES,
+          strict: bool = typer.Option(False, "--strict", help="Treat warnings (the privacy lint's, an exhibit "
+                                      "no paper cites, ...) as errors.")) -> None:
+    """Validate the facts, the exhibit files and every template without converting anything;
+    warn of what Rule 5.2 would redact (Social Security, taxpayer and account numbers, birth dates,
+    minors' names) in the facts and the exhibits."""
     from . import pipeline
 
     path = _facts(matter, facts)
-    papers, exhibits = _guarded(debug, lambda: pipeline.check(path, templates_dir=templates, warn=_warn))
+    papers, exhibits = _guarded(debug, lambda: pipeline.check(path, templates_dir=templates, warn=_warn,
+                                                              strict=strict))
     typer.echo(f"ok: {path}, {len(papers)} papers, {exhibits} exhibits")
+
+
+@app.command()
+def deadlines(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, debug: bool = DEBUG) -> None:
+    """Print the deadlines that follow from the facts (answer, response to the motion, reply) and the
+    time bar, counted under USCIT Rule 6(a) with the court's holidays, each with its rule."""
+    from .deadlines import report
+    from .facts import load_facts
+
+    path = _facts(matter, facts)
+    loaded = _guarded(debug, lambda: load_facts(path))
+    for line in report(loaded.facts):
+        typer.echo(line)
 
 
 @app.command()
@@ -195,6 +267,36 @@ def templates(words: Optional[list[str]] = typer.Argument(None, metavar="[MATTER
     width = max(len(name) for name, _ in rows)
     for name, found in rows:
         typer.echo(f"{name:<{width}}  {found.origin:<12}  {display_path(found.path)}")
+
+
+@app.command()
+def diff(folders: Optional[list[Path]] = typer.Argument(None, metavar="[OLD NEW]", show_default=False,
+                                                     help="Two build folders to compare (default: the last two "
+                                                     "builds in the matter's history)."),
+         rev: Optional[list[str]] = typer.Option(None, "--rev", help="Compare the matter at this git revision "
+                                                 "(built in a temporary worktree) with the working tree; twice: "
+                                                 "two revisions."),
+         matter: Optional[Path] = typer.Option(None, "--matter", help="The matter's folder (default: the "
+                                               "current folder).", show_default=False),
+         facts: Optional[Path] = FACTS,
+         out: Optional[Path] = typer.Option(None, "--out", help="Where the redlines and the summary go "
+                                            "(default: build/diff).", show_default=False),
+         exit_code: bool = typer.Option(False, "--exit-code", help="Exit with 1 when something changed."),
+         timeout: float = TIMEOUT, templates: Optional[Path] = TEMPLATES, quiet: bool = QUIET,
+         debug: bool = DEBUG) -> None:
+    """What changed between two versions of the papers and which facts caused it: the fact
+    diff, a redline DOCX (tracked changes) and PDF per changed paper, and a summary page."""
+    from . import diff as diffs
+
+    facts_path = _facts(matter, facts)
+    result = _guarded(debug, lambda: diffs.run(
+        facts_path, _out(matter, facts, None), folders=folders, revs=rev, out=out, converter=_converter(timeout),
+        templates_dir=templates, progress=(lambda _: None) if quiet else _progress, warn=_warn))
+    found, where = result
+    typer.echo(found.summary_line())
+    typer.echo(f"summary: {display_path(where / 'summary.html')} ({display_path(where / 'summary.md')})")
+    if exit_code and found.changed:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -37,7 +37,9 @@ from pydantic import BaseModel
 
 from .citations import citer, resolve
 from .dates import LegalDate, legal_time
+from .deadlines import accrual, limitation
 from .facts import Facts, Matter, extra_value
+from .rules import rules_for
 from .typography import smart_quotes
 from .wording import and_join, roman as _roman
 
@@ -313,6 +315,7 @@ class _ContextBuilder:
         self.exhibits = {e.id: self._exhibit(i, e) for i, e in enumerate(facts.exhibits)}
         self.programs = {k: self._program(k, p) for k, p in facts.programs.items()}
         self.mentions = _Mentions(self.parties, [*c.plaintiffs, *c.defendants])
+        self.rules = rules_for(facts)
         # Events and requests in one order of dates (events first on a day): the order the
         # chronology tells them in, so each party is described in full at its first mention.
         answers = {r.response.event for r in facts.requests if r.response and r.response.event}
@@ -357,7 +360,9 @@ class _ContextBuilder:
             "declaration": self._declaration(),
             "service": service,
             "exhibits": NodeList("exhibits", list(self.exhibits.values())),
-            "settings": Node("settings", f.settings.__dict__.copy()),
+            "settings": Node("settings", {**f.settings.__dict__, "answer_days": self.rules.periods["answer"].days}
+                             if "answer" in self.rules.periods else f.settings.__dict__.copy(),
+                             {"answer_days": ["settings.answer_days", "settings.rules"]}),
             "extra": free_facts("extra", f.extra),
             "filings": NodeList("filings", [self._filing(i, filing, service)
                                             for i, filing in enumerate(self.filings)]),
@@ -504,8 +509,13 @@ class _ContextBuilder:
         title = (f"{first_p._data['name']}{' et al.' if len(plaintiffs) > 1 else ''} v. "
                  f"{first_d._data['name']}{' et al.' if len(defendants) > 1 else ''}")
         agencies = [d for d in defendants._items if d._data["is_agency"]]
-        accrued = min((e.date for e in self.f.events), default=None)
-        deadline = _years_after(accrued, 2) if accrued else None
+        bar = limitation(self.f, self.rules)
+        found = accrual(self.f)
+        accrued = found[0] if found else None
+        deadline = None
+        if bar is not None:  # printed as precisely as the accrual is known ("July 2025")
+            last = bar.last_day
+            deadline = LegalDate(last.year, last.month if accrued.month else None, last.day if accrued.day else None)
         data.update(plaintiffs=plaintiffs, defendants=defendants,
                     counsel=self._refs("case.counsel", c.counsel),
                     co_counsel=self._refs("case.co_counsel", c.counsel[1:]),
@@ -514,7 +524,8 @@ class _ContextBuilder:
                     agencies=NodeList("case.agencies", agencies), agency=agencies[0] if agencies else None,
                     accrued=accrued, limitation_deadline=deadline,
                     timely=bool(deadline and c.filed.as_date() <= deadline.as_date()))
-        dates = ["events"] + [f"events.{i}.date" for i in range(len(self.f.events))]
+        dates = ["case.accrued", "case.jurisdiction", "settings.rules", "events"] + \
+            [f"events.{i}.date" for i in range(len(self.f.events))]
         kinds = ["case.defendants"] + [f"organizations.{d}.kind" for d in c.defendants if d in self.f.organizations]
         sources = {"number": ["case.court_no"], "residual": ["case.jurisdiction"], "statute": ["case.jurisdiction"],
                    "co_counsel": ["case.counsel"], "agencies": kinds, "agency": kinds, "accrued": dates,
@@ -688,11 +699,3 @@ def _caption_lines(parties: list[Node]) -> list[str]:
 def _short_caption(first: Node) -> list[str]:
     """``ACME CORP., et al.,``: the first party of a side with several."""
     return [f"{first._data['caption_name']}, et al.,"]
-
-
-def _years_after(date: LegalDate, years: int) -> LegalDate:
-    """The same day (or month, or year) ``years`` later; February 29 becomes February 28."""
-    day = date.day
-    if day == 29 and date.month == 2:
-        day = 28
-    return LegalDate(date.year + years, date.month, day)

@@ -22,6 +22,7 @@ from .errors import FactsError, Problem, display_path
 from .limits import DEFAULT_LIMITS, Limits
 from .papers import paper_problems
 from .paths import resolve_inside
+from .rules import rule_problems
 from .yamlsource import Loc, SourceMap, load_yaml
 
 
@@ -95,6 +96,7 @@ class Person(Model):
     pronoun: Literal["he", "she", "they"] | None = None
     capacity: Literal["official"] | None = None  # a defendant sued in an official capacity (as ``title``)
     description: str | None = None
+    minor: bool = False  # a minor: papers may give only the initials (Rule 5.2); the privacy lint checks
 
 
 class Case(Model):
@@ -105,6 +107,9 @@ class Case(Model):
     defendants: list[Ref] = Field(min_length=1)
     counsel: list[Ref] = Field(min_length=1)
     filed: Day
+    # the day the claims first accrued, from which the limitation period runs (filings/rules.yaml);
+    # when not given, the date of the earliest event
+    accrued: AnyDate | None = None
     nature: Text
     related: list[Text] = []  # related actions, by caption and court number
 
@@ -213,6 +218,9 @@ class PaperEntry(Model):
     name: Text
     template: Text | None = None  # a .docx on the template search path (the matter's templates/ first)
     title: Text | None = None
+    # a motion or brief of the matter's own: its word limit (rules' word_limits) and its certificate
+    # of compliance; the shipped motion is a motion
+    words: Literal["motion", "brief", "response", "reply"] | None = None
 
 
 def _paper_entry(value: object) -> object:
@@ -278,7 +286,7 @@ class BundleSettings(Model):
 class Settings(Model):
     """Court practice that the notes mark unverified: settings, never constants."""
 
-    answer_days: Int = 60
+    answer_days: Int | None = None  # the answer period's days; filings/rules.yaml's (60) when not given
     bracket: str = "single"
     # the caption of papers after the summons and the complaint: "short" names the first party of
     # a side followed by "et al." when the side has several; "full" names every party
@@ -290,6 +298,10 @@ class Settings(Model):
     # ones (absolute, or relative to the facts file's folder); --templates and FILINGS_TEMPLATES
     # take its place
     templates: Text | None = None
+    # builds remembered in the matter's history (.filings/history) for `filings diff`; 0 keeps none
+    history: Int = Field(20, ge=0)
+    # changes to the court's rules (filings/rules.yaml): limitation, periods, word_limits, holidays
+    rules: dict[str, Any] = {}
 
 
 class Facts(Model):
@@ -367,7 +379,8 @@ def load_facts(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> Matter:
     except ValidationError as e:
         raise FactsError(problems=_schema_problems(e, source)) from None
     problems = [Problem(f"{_dotted(loc)}: {msg}", path, source.line_of(loc))
-                for loc, msg in [*check_references(facts), *paper_problems(facts), *_extra_problems(facts, source)]]
+                for loc, msg in [*check_references(facts), *paper_problems(facts), *_extra_problems(facts, source),
+                                 *rule_problems(facts.settings.rules)]]
     if problems:
         raise FactsError(problems=problems)
     return Matter(facts, source)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .facts import Facts
 
 CERTIFICATE = "certificate-of-service"  # one per filing, last in its packet
+COMPLIANCE = "certificate-of-compliance"  # one after each motion or brief, stating its word count
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 UNFILED_TITLE = "Papers"  # the title of the one filing of facts that list none
 
@@ -37,6 +38,8 @@ class Paper:
     title_fact: str | None = None  # a fact that, when the facts have it, is the title ("motion.title")
     entry: str | None = None  # the name it is listed by, when it differs (each filing's certificate)
     filing: int | None = None  # its filing (packet), by position in the plan; None when in none
+    words: str | None = None  # a motion or brief: its kind in the rules' word_limits (filings/rules.yaml)
+    certifies: str | None = None  # a certificate of compliance: the paper whose words it counts
 
     @property
     def listed_as(self) -> str:
@@ -66,7 +69,7 @@ PAPERS: tuple[Paper, ...] = (
     Paper("information-statement", "information-statement.docx", "Information Statement (Form 5)"),
     Paper("disclosure-statement", "disclosure-statement.docx", "Disclosure Statement (Form 13)"),
     Paper("motion", "motion.docx", "Motion for a Temporary Restraining Order and Preliminary Injunction",
-          needs="motion", title_fact="motion.title"),
+          needs="motion", title_fact="motion.title", words="motion"),
     Paper("proposed-order", "proposed-order.docx", "Proposed Order", needs="motion"),
     Paper("declaration", "declaration.docx", "Declaration in Support", needs="declaration"),
     Paper(CERTIFICATE, "certificate-of-service.docx", "Certificate of Service"),
@@ -90,8 +93,9 @@ class Filing:
 
     @property
     def served(self) -> tuple[Paper, ...]:
-        """The papers its certificate of service names: all but the certificate."""
-        return tuple(p for p in self.papers if p.listed_as != CERTIFICATE)
+        """The papers its certificate of service names: all but the certificates (a certificate of
+        compliance is part of the motion or brief it follows)."""
+        return tuple(p for p in self.papers if p.listed_as != CERTIFICATE and p.certifies is None)
 
 
 @dataclass(frozen=True)
@@ -108,8 +112,20 @@ def matter_papers(facts: Facts) -> list[Paper]:
     """The papers the facts list under ``papers:``, or the shipped papers that apply."""
     if facts.papers is None:
         return [p for p in PAPERS if p.applies_to(facts)]
-    return [SHIPPED[e.name] if e.template is None else Paper(e.name, e.template, smart_quotes(e.title or e.name))
+    return [SHIPPED[e.name] if e.template is None else Paper(e.name, e.template, smart_quotes(e.title or e.name),
+                                                             words=e.words)
             for e in facts.papers]
+
+
+def compliance_certificate(paper: Paper) -> Paper:
+    """The certificate of compliance of a motion or brief: placed right after it, in its filing."""
+    return Paper(f"{COMPLIANCE}-{paper.name}", f"{COMPLIANCE}.docx", "Certificate of Compliance",
+                 entry=COMPLIANCE, filing=paper.filing, certifies=paper.name)
+
+
+def with_certificates(papers: list[Paper]) -> list[Paper]:
+    """``papers`` with the certificate of compliance of each motion or brief right after it."""
+    return [q for p in papers for q in ([p, compliance_certificate(p)] if p.words else [p])]
 
 
 def plan_papers(facts: Facts, context: Mapping[str, Any]) -> Plan:
@@ -125,11 +141,12 @@ def plan_papers(facts: Facts, context: Mapping[str, Any]) -> Plan:
                        for i, (name, *_) in enumerate(groups)]
         else:
             papers.append(replace(paper, filing=filing_of.get(paper.name)))
+    papers = with_certificates(papers)
     by_name = {p.name: p for p in papers}
     filings = tuple(Filing(name, title, date, tuple(
-        [by_name[n] for n in names] + [p for p in papers if p.entry == CERTIFICATE and p.filing == i]))
+        with_certificates([by_name[n] for n in names]) + [p for p in papers if p.entry == CERTIFICATE and p.filing == i]))
         for i, (name, title, date, names) in enumerate(groups))
-    return Plan(tuple(papers), filings, tuple(p.name for p in papers if p.filing is None))
+    return Plan(tuple(papers), filings, tuple(p.name for p in papers if p.filing is None and p.certifies is None))
 
 
 def certificate_name(filing: str | None) -> str:
@@ -145,13 +162,21 @@ def select_papers(papers: list[Paper] | tuple[Paper, ...], only: str | None = No
         return list(papers)
     chosen = [p for p in papers if only in (p.name, p.entry)]
     if chosen:
-        return chosen
+        return with_partners(papers, chosen)
     shipped = SHIPPED.get(only)
     if shipped and facts is not None and not shipped.applies_to(facts):
         raise FilingsError(f"the paper '{only}' needs a '{shipped.needs}' section in the facts file; add it")
     if shipped:
         raise FilingsError(f"the paper '{only}' is not in the facts' papers list; add it under 'papers:'")
     raise FilingsError(f"no paper named '{only}'; choose one of: {', '.join(p.name for p in papers)}")
+
+
+def with_partners(papers: list[Paper] | tuple[Paper, ...], chosen: list[Paper]) -> list[Paper]:
+    """``chosen`` with each motion's certificate of compliance and each certificate's motion: the
+    certificate states the count of the motion rendered with it, so they are made together."""
+    names = {p.name for p in chosen}
+    names |= {p.name for p in papers if p.certifies in names} | {p.certifies for p in chosen if p.certifies}
+    return [p for p in papers if p.name in names]
 
 
 # --------------------------------------------------------------------------- checking the facts
@@ -189,7 +214,7 @@ def _entry_problem(facts: Facts, entry) -> str | None:
     if not SLUG.match(entry.name):
         return f"'{entry.name}' cannot be a file name; use lower-case letters, digits and hyphens, such as " \
                f"'{slug(entry.name)}'"
-    if entry.name == "packet" or entry.name.startswith(("packet-", CERTIFICATE)):
+    if entry.name == "packet" or entry.name.startswith(("packet-", CERTIFICATE, COMPLIANCE)):
         return f"'{entry.name}' is kept for packets and certificates of service; give the paper another name"
     if entry.template is None or entry.title is None:
         return f"a paper of the matter's own needs a {'template' if entry.template is None else 'title'}; add it"

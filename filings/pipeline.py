@@ -18,24 +18,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from . import determinism, pdf
-from .bundle import BatesStyle, BundleResult, ExhibitPdf, check_exhibits, make_bundle
+from typing import TYPE_CHECKING
+
+from . import determinism
 from .context import build_context, filing_for
-from .convert import Converter, LibreOffice, NotConverted
 from .errors import ConversionError, FactsError, FilingsError, Problem, TemplateError
-from .exhibits import ExhibitSource, images_to_pdf, plan_exhibits
 from .depends import changed, fingerprints, index_nodes
 from .errors import display_path
 from .facts import Matter, load_facts
-from .lint import lint_template
 from .limits import DEFAULT_LIMITS, Limits
 from .outputs import MANIFEST, STATE_DIR, Generation, Input, OutputFolder, check_output_folder
-from .papers import Filing, Paper, Plan, plan_papers, select_papers
+from .papers import Filing, Paper, Plan, plan_papers, select_papers, with_partners
+from .pdfcache import PdfCache
 from .library import TemplateLibrary
-from .render import Renderer
 from .citations import counted_days, resolve
+from .rules import Rules, rules_for
 from .typeset import typeset_text
 from .typography import smart_quotes
+
+# Rendering (docxtpl, Jinja), PDF work (pikepdf, pypdf), the exhibit pipeline and the
+# converter are imported where they are used: a build with nothing to make again, the
+# common case while an attorney edits, must not pay for loading them.
+if TYPE_CHECKING:
+    from .wordcount import WordCount
+    from .bundle import BundleResult, ExhibitPdf
+    from .convert import Converter
+    from .exhibits import ExhibitSource
+    from .render import Renderer
 
 BUNDLE = "exhibit-bundle.pdf"
 EXHIBITS_DIR = "exhibits"
@@ -77,6 +86,8 @@ class BuildResult:
     bundle_reads: dict[str, str] = field(default_factory=dict)  # facts the exhibit templates read
     packet_keys: dict[str, str] = field(default_factory=dict)  # what each packet is made of
     unchanged: bool = False  # nothing changed: nothing was written
+    draft: bool = False  # every paper's PDF stamped DRAFT (--draft)
+    recorded: int | None = None  # the number of this build's record in the matter's history
 
     @property
     def pages(self) -> int:
@@ -116,13 +127,15 @@ def _quiet(_: str) -> None:
 def build(facts_path: Path, out_dir: Path, *, only: str | None = None, papers: bool = True,
           templates_dir: Path | None = None, converter: Converter | None = None,
           strict: bool = False, progress: Progress = _quiet, warn: Progress = _quiet,
-          limits: Limits = DEFAULT_LIMITS, force: bool = False) -> BuildResult:
+          limits: Limits = DEFAULT_LIMITS, force: bool = False, draft: bool = False) -> BuildResult:
     """Build the matter in ``facts_path`` into ``out_dir``: papers, packets and exhibit bundle.
 
     Only what changed is made again: a paper whose template and every fact it read are as
     they were is kept from the last build (same bytes, same time), and so are a packet whose
     papers are all kept and a bundle whose exhibits are; ``force`` makes everything again.
-    When nothing changed, nothing is written. ``only`` builds one paper and keeps the others
+    When nothing changed, nothing is written. ``draft`` stamps every page of every paper
+    DRAFT with the build's date and the paper's short content hash (:mod:`filings.stamp`);
+    it is part of what a kept paper must match. ``only`` builds one paper and keeps the others
     from the last build; ``papers=False``
     builds the bundle and rebuilds only the papers it made stale (a renumbered exhibit).
     The outputs are published all at once when everything succeeded; until then, and
@@ -132,17 +145,18 @@ def build(facts_path: Path, out_dir: Path, *, only: str | None = None, papers: b
     started = time.perf_counter()
     progress(f"reading facts from {facts_path}")
     matter = load_facts(facts_path)
+    legal_checks(matter)
     # Every date a build stamps (DOCX properties, PDF metadata) is the case's filing date, or
     # SOURCE_DATE_EPOCH: the same facts give the same bytes.
     with determinism.pinned_time(determinism.time_for(matter.facts.case.filed.as_date())):
         return _build(matter, Path(out_dir), started, only=only, papers=papers, templates_dir=templates_dir,
                       converter=converter, strict=strict, progress=progress, warn=warn, limits=limits,
-                      force=force)
+                      force=force, draft=draft)
 
 
 def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, papers: bool,
            templates_dir: Path | None, converter: Converter | None, strict: bool, progress: Progress,
-           warn: Progress, limits: Limits, force: bool) -> BuildResult:
+           warn: Progress, limits: Limits, force: bool, draft: bool = False) -> BuildResult:
     plan, context = plan_build(matter)
     applicable = list(plan.papers)
     chosen = select_papers(applicable, only, matter.facts) if papers else []
@@ -155,7 +169,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
     check_output_folder(Path(out_dir), _inputs(matter, library))
     index = index_nodes(context)
     folder = OutputFolder(Path(out_dir))
-    result = BuildResult([])
+    result = BuildResult([], draft=draft)
 
     def warning(message: str) -> None:
         result.warnings.append(message)
@@ -164,18 +178,26 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
     try:
         with folder.generation(progress, limits.lock_seconds) as gen:
             before = _previous_papers(gen)
+            _warn_private(matter, warning)
             if chosen:
                 _warn_unfiled(plan, warning)
                 _warn_counted_days(matter, warning)
-            papers_renderer = Renderer(library, context, limits, locate_fact=matter.locate_fact)
             stale = {name: changed(index, entry["facts_read"]) or ["its template"]
-                     for name, entry in before.items() if _is_stale(entry, index, papers_renderer)}
+                     for name, entry in before.items() if _is_stale(entry, index, library)}
+            if bool((gen.previous_manifest() or {}).get("draft")) != draft:  # never carry a draft stamp over
+                stale.update({name: ["--draft"] for name in before})
             if not papers:  # the bundle alone: rebuild the papers whose citations it changed
                 chosen = [p for p in applicable if p.name in stale]
             elif only is None and not force:  # only what changed
                 chosen = [p for p in applicable if p.name in stale or p.name not in before]
+            chosen = with_partners(applicable, chosen)  # a motion and its certificate of compliance together
             carried = [p for p in applicable if p not in chosen and p.name in before]
-            built = render_papers(papers_renderer, chosen, gen.path, progress)
+            papers_renderer = None
+            built: list[BuiltPaper] = []
+            if chosen:
+                from .render import Renderer
+                papers_renderer = Renderer(library, context, limits, locate_fact=matter.locate_fact)
+                built = render_papers(papers_renderer, chosen, gen.path, progress, rules_for(matter.facts))
             sources: list[ExhibitSource] = []
             bundle_key = _bundle_key(matter, context, library) if with_bundle else ""
             kept = _kept_bundle(gen, bundle_key, index) if with_bundle and bundle_key and not force else None
@@ -184,6 +206,8 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
                 gen.carry(LETTERS_DIR)
                 result.bundle_kept, with_bundle = kept, False
             if with_bundle:
+                from .exhibits import plan_exhibits
+                from .render import Renderer
                 progress(f"preparing {len(matter.facts.exhibits)} exhibits")
                 exhibits_renderer = Renderer(library, context, limits, folder=f"{EXHIBITS_DIR}/",
                                              locate_fact=matter.locate_fact)
@@ -192,8 +216,14 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
                 _warn_removed(exhibits_renderer, sources, warning)
                 _warn_unsent(matter, exhibits_renderer, sources, warning)
                 result.bundle_reads = fingerprints(index, exhibits_renderer.read_paths)
-            _warn_removed(papers_renderer, [], warning)
-            _convert(built, sources, gen.path / STATE_DIR, converter, progress)
+            if papers_renderer is not None:
+                _warn_removed(papers_renderer, [], warning)
+            _convert(built, sources, gen.path / STATE_DIR, converter, progress,
+                     cache=None if force else PdfCache(gen.path.parent / "cache" / "pdf"))
+            if draft and built:
+                from .stamp import stamp_drafts
+                progress("stamping DRAFT on every page")
+                stamp_drafts([b.pdf for b in built], determinism.build_time())
             for b in built:
                 b.facts = fingerprints(index, b.reads)
             for paper in carried:
@@ -207,6 +237,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
             if result.papers and only is None and matter.facts.exhibits:
                 _warn_uncited(matter, result.papers, warning)
             if with_bundle:
+                from .exhibits import images_to_pdf
                 progress("assembling the exhibit bundle")
                 images_to_pdf(sources)
                 result.bundle = _bundle(matter, context, sources, gen.path / EXHIBITS_DIR, warning)
@@ -224,6 +255,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
             else:
                 progress("publishing")
                 folder.publish(gen)
+                result.recorded = _remember(matter, gen.path, Path(out_dir), draft, warning)
     except OSError as e:  # a disk that is full or fails: the last good outputs stay as they were
         raise FilingsError(f"cannot write the outputs: {e.strerror or e}"
                            f"{' (' + display_path(e.filename) + ')' if e.filename else ''}; free some space or "
@@ -233,11 +265,44 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
     return result
 
 
+def _remember(matter: Matter, generation: Path, out_dir: Path, draft: bool, warn: Progress) -> int | None:
+    """Record the published build in the matter's history (:mod:`filings.history`), for
+    ``filings diff``; a history that cannot be written is a warning, never a failed build."""
+    from .history import History
+
+    try:
+        record = History(matter.root).record(matter.path, generation, out_dir, determinism.build_time(),
+                                             keep=matter.facts.settings.history, draft=draft)
+    except OSError as e:
+        warn(f"the build was not recorded in the matter's history ({e.strerror or e}); "
+             "filings diff cannot compare with it")
+        return None
+    return record.number if record else None
+
+
 def plan_build(matter: Matter) -> tuple[Plan, Mapping[str, Any]]:
     """The papers and filings of ``matter`` and the context they render from (which holds
     the filings, so a certificate of service can name its papers)."""
     plan = plan_papers(matter.facts, build_context(matter))
     return plan, build_context(matter, plan.filings)
+
+
+def legal_checks(matter: Matter) -> None:
+    """What the facts themselves show the papers cannot say: an action filed after its time bar
+    (the complaint would allege a timely action its facts contradict)."""
+    from .deadlines import limitation_problems
+
+    problems = limitation_problems(matter)
+    if problems:
+        raise FactsError(problems=problems)
+
+
+def _warn_private(matter: Matter, warn: Progress) -> None:
+    """Rule 5.2: what the facts or the exhibits show that a filing may show only in part."""
+    from .privacy import privacy_findings
+
+    for finding in privacy_findings(matter):
+        warn(str(finding))
 
 
 def check_own_templates(matter: Matter, library: TemplateLibrary) -> None:
@@ -285,6 +350,7 @@ def _packets(plan: Plan, built: list[BuiltPaper], out: Path, context: Mapping[st
         if packet.exists():  # carried from the last build but out of date: a new file, not the linked one
             packet.unlink()
         progress(f"assembling the packet {filing.packet}")
+        from . import pdf
         pdf.merge([pdf.Part(b.pdf, b.paper.title) for b in papers], packet, title=title)
     return packets, keys
 
@@ -413,10 +479,10 @@ def _previous_papers(gen: Generation) -> dict[str, dict]:
             if isinstance(entry, dict) and isinstance(entry.get("facts_read"), dict)}
 
 
-def _is_stale(entry: dict, index: dict, renderer: Renderer) -> bool:
+def _is_stale(entry: dict, index: dict, library: TemplateLibrary) -> bool:
     """True when a paper built earlier no longer matches the facts or its template."""
     try:
-        template = renderer.locate(str(entry.get("template", "")))
+        template = library.find(str(entry.get("template", ""))).path
     except TemplateError:
         return True
     if _sha256(template) != entry.get("template_sha256"):
@@ -448,22 +514,40 @@ def _relocate(result: BuildResult, generation: Path, out_dir: Path) -> None:
 
 
 def render_papers(renderer: Renderer, papers: list[Paper], out_dir: Path,
-                  progress: Progress = _quiet) -> list[BuiltPaper]:
+                  progress: Progress = _quiet, rules: Rules | None = None) -> list[BuiltPaper]:
     """Render each paper's DOCX into ``out_dir``; report every template problem at once.
 
-    A paper sees its filing as ``filing``; which filing that is counts as a fact it read.
+    A paper sees its filing as ``filing``; which filing that is counts as a fact it read. Each
+    motion or brief is counted as rendered (:mod:`filings.wordcount`): over its limit in
+    ``rules`` it is an error; its certificate of compliance, rendered after it, sees the count
+    as ``compliance`` and is stale whenever its paper is.
     """
+    from .wordcount import count_words
+
     built, problems = [], []
+    counted: dict[str, tuple[Paper, WordCount, set[str]]] = {}  # each motion or brief rendered: its words
     for paper in papers:
         progress(f"rendering {paper.name}")
         docx = out_dir / f"{paper.name}.docx"
+        extra = {"filing": filing_for(renderer.context, paper.filing)}
+        if paper.certifies is not None:
+            if paper.certifies not in counted:
+                continue  # its paper failed to render: reported there
+            certified, count, certified_reads = counted[paper.certifies]
+            extra["compliance"] = compliance_node(certified, count, rules)
         try:
-            reads = renderer.render(paper.template, docx, {"filing": filing_for(renderer.context, paper.filing)})
+            reads = renderer.render(paper.template, docx, extra)
         except TemplateError as e:
             problems += e.problems
             continue
         if paper.filing is not None:
             reads.add(f"filings.{paper.filing}.name")
+        if paper.words:
+            count = count_words(docx)
+            counted[paper.name] = (paper, count, reads)
+            problems += word_limit_problems(paper, count, rules)
+        if paper.certifies is not None:  # it says what its paper says: stale when that is
+            reads = {r for r in reads if not r.startswith("compliance.")} | certified_reads
         built.append(BuiltPaper(paper, docx, reads=reads,
                                 template_sha256=_sha256(renderer.locate(paper.template))))
     if problems:
@@ -471,29 +555,60 @@ def render_papers(renderer: Renderer, papers: list[Paper], out_dir: Path,
     return built
 
 
+def compliance_node(paper: Paper, count: WordCount, rules: Rules | None):
+    """What a certificate of compliance prints: the paper's title, its words and its limit."""
+    from .context import Node
+
+    limit = rules.word_limits.get(paper.words) if rules is not None and paper.words else None
+    return Node("compliance", {"paper": paper.title, "words": f"{count.words:,}", "count": count.words,
+                               "limit": f"{limit.words:,}" if limit else None})
+
+
+def word_limit_problems(paper: Paper, count: WordCount, rules: Rules | None) -> list[Problem]:
+    """A motion or brief over its word limit (the rules' word_limits): one line naming the paper, its
+    count and the limit."""
+    limit = rules.word_limits.get(paper.words) if rules is not None and paper.words else None
+    if limit is None or count.words <= limit.words:
+        return []
+    mark = "" if limit.verified else ", unverified"
+    return [Problem(f"{paper.name}: {count.words:,} words, over the limit of {limit.words:,} words for a "
+                    f"{paper.words} ({limit.source}{mark}); shorten it, or change settings.rules.word_limits."
+                    f"{paper.words} if the Court allowed more")]
+
+
 def _convert(built: list[BuiltPaper], sources: list[ExhibitSource], staging: Path,
-             converter: Converter | None, progress: Progress) -> None:
-    """Convert every paper and every Word exhibit in one LibreOffice run."""
+             converter: Converter | None, progress: Progress, cache: PdfCache | None = None) -> None:
+    """Convert every paper and every Word exhibit in one LibreOffice run; a document converted
+    before (the same bytes) takes its PDF from ``cache``."""
     docs = [b.docx for b in built] + [s.convert for s in sources if s.convert] + [s.letter for s in sources
                                                                                  if s.letter]
-    if not docs:
-        return
-    progress(f"converting {len(docs)} document{'s' if len(docs) != 1 else ''} to PDF with LibreOffice")
-    try:
-        converter = converter or LibreOffice()
-        pdfs = converter.convert(docs, staging / "pdf")
+    keys = {doc: cache.key(doc) for doc in docs} if cache is not None else {}
+    docs = [doc for doc in docs if not (cache is not None and cache.take(keys[doc], doc.with_suffix(".pdf")))]
+    if docs:
+        from .convert import LibreOffice, NotConverted
+        progress(f"converting {len(docs)} document{'s' if len(docs) != 1 else ''} to PDF with LibreOffice")
+        try:
+            converter = converter or LibreOffice()
+            pdfs = converter.convert(docs, staging / "pdf")
+        except NotConverted as e:
+            names = {s.convert: f"exhibit '{s.id}' ({s.source})" for s in sources if s.convert}
+            names.update({s.letter: f"the letter drafted for exhibit '{s.id}'" for s in sources if s.letter})
+            names.update({b.docx: f"paper '{b.paper.name}'" for b in built})
+            raise ConversionError(problems=[
+                f"{names.get(doc, doc.name)}: LibreOffice could not convert it to PDF (it is damaged, or needs "
+                f"more than the {_gb(getattr(converter, 'memory_bytes', 0))} a conversion may use); open it in "
+                "Word or LibreOffice to check it" for doc in e.sources]) from e
         for doc, made in zip(docs, pdfs):
             made.replace(doc.with_suffix(".pdf"))
+            if cache is not None:
+                cache.keep(keys[doc], doc.with_suffix(".pdf"))
         (staging / "pdf").rmdir()
-    except NotConverted as e:
-        names = {s.convert: f"exhibit '{s.id}' ({s.source})" for s in sources if s.convert}
-        names.update({s.letter: f"the letter drafted for exhibit '{s.id}'" for s in sources if s.letter})
-        names.update({b.docx: f"paper '{b.paper.name}'" for b in built})
-        raise ConversionError(problems=[
-            f"{names.get(doc, doc.name)}: LibreOffice could not convert it to PDF (it is damaged, or needs more "
-            f"than the {_gb(getattr(converter, 'memory_bytes', 0))} a conversion may use); open it in "
-            "Word or LibreOffice to check it" for doc in e.sources]) from e
-    for b in built:
+        if cache is not None:
+            cache.prune()
+    if not built:
+        return
+    from . import pdf
+    for b in built:  # every paper's PDF is in place now, converted or taken from the cache
         b.pdf = b.docx.with_suffix(".pdf")
         b.pages = pdf.page_count(b.pdf)
 
@@ -513,6 +628,7 @@ def _warn_uncited(matter: Matter, built: list[BuiltPaper], warn: Progress) -> No
 
 def _exhibit_pdfs(matter: Matter, context: dict, sources: list[ExhibitSource]) -> list[ExhibitPdf]:
     """What the bundle needs to know of each exhibit: label, title, dates, PDF, password."""
+    from .bundle import ExhibitPdf
     exhibits = []
     for source in sources:
         e = matter.facts.exhibits[source.index]
@@ -529,6 +645,7 @@ def _exhibit_pdfs(matter: Matter, context: dict, sources: list[ExhibitSource]) -
 
 
 def _bundle(matter: Matter, context: dict, sources: list[ExhibitSource], out: Path, warn: Progress) -> BundleResult:
+    from .bundle import BatesStyle, make_bundle
     facts = matter.facts
     exhibits = _exhibit_pdfs(matter, context, sources)
     bates = facts.bundle.bates
@@ -540,13 +657,34 @@ def _bundle(matter: Matter, context: dict, sources: list[ExhibitSource], out: Pa
 
 
 def check(facts_path: Path, *, templates_dir: Path | None = None, progress: Progress = _quiet,
-          warn: Progress = _quiet) -> tuple[list[Paper], int]:
+          warn: Progress = _quiet, strict: bool = False) -> tuple[list[Paper], int]:
     """Validate the facts, the exhibit files and every template without converting.
 
-    Returns the papers checked and the number of exhibits.
+    Returns the papers checked and the number of exhibits. With ``strict`` any warning (the
+    privacy lint's among them) fails the check.
     """
+    warnings: list[str] = []
+
+    def warning(message: str) -> None:
+        warnings.append(message)
+        warn(message)
+
+    found = _check(facts_path, templates_dir, progress, warning)
+    if strict and warnings:
+        raise FilingsError(problems=[Problem(f"--strict: {w}") for w in warnings])
+    return found
+
+
+def _check(facts_path: Path, templates_dir: Path | None, progress: Progress,
+           warn: Progress) -> tuple[list[Paper], int]:
+    from .bundle import check_exhibits
+    from .exhibits import plan_exhibits
+    from .render import Renderer
+
     progress(f"reading facts from {facts_path}")
     matter = load_facts(facts_path)
+    legal_checks(matter)
+    _warn_private(matter, warn)
     plan, context = plan_build(matter)
     papers = list(plan.papers)
     library = template_library(matter, templates_dir)
@@ -554,7 +692,8 @@ def check(facts_path: Path, *, templates_dir: Path | None = None, progress: Prog
     _warn_unfiled(plan, warn)
     _warn_counted_days(matter, warn)
     with tempfile.TemporaryDirectory(prefix="filings-check-") as tmp:
-        render_papers(Renderer(library, context, locate_fact=matter.locate_fact), papers, Path(tmp), progress)
+        render_papers(Renderer(library, context, locate_fact=matter.locate_fact), papers, Path(tmp), progress,
+                      rules_for(matter.facts))
         if matter.facts.exhibits:
             sources = plan_exhibits(matter, Path(tmp) / "sources",
                                     Renderer(library, context, folder=f"{EXHIBITS_DIR}/",
@@ -567,6 +706,8 @@ def check(facts_path: Path, *, templates_dir: Path | None = None, progress: Prog
 
 def _lint(library: TemplateLibrary, context, papers: list[Paper], matter: Matter, warn: Progress) -> None:
     """Warn of what in each template used would break or keep it from being edited in Word."""
+    from .lint import lint_template
+    from .render import Renderer
     exhibit_templates = Renderer(library, context, folder=f"{EXHIBITS_DIR}/")
     paths = {Renderer(library, context).locate(p.template) for p in papers}
     paths |= {exhibit_templates.locate(e.template) for e in matter.facts.exhibits if e.template}
@@ -589,7 +730,7 @@ def _write_manifest(generation: Path, matter: Matter, papers: list[BuiltPaper], 
                if (generation / f.packet).is_file()}
     manifest = {"facts": str(matter.path), "facts_sha256": _sha256(matter.path), "papers": entries,
                 "packets": packets, "packet_keys": result.packet_keys,
-                "exhibits": [e.id for e in matter.facts.exhibits]}
+                "exhibits": [e.id for e in matter.facts.exhibits], "draft": result.draft}
     if result.bundle is not None:
         manifest["bundle"] = {"key": bundle_key, "reads": result.bundle_reads,
                               "exhibits": len(result.bundle.exhibits), "pages": result.bundle.total_pages}

@@ -22,7 +22,7 @@ from .errors import FilingsError, display_path
 EXAMPLE = Path(__file__).resolve().parent / "example"  # links to the repository's example matter
 SCHEMA = Path(".filings") / "facts.schema.json"
 MODELINE = f"# yaml-language-server: $schema={SCHEMA.as_posix()}\n"
-GITIGNORE = "# Made by filings: outputs are built again from the facts, never committed.\n/build\n/.build.filings/\n"
+GITIGNORE = "# Made by filings: outputs are built again from the facts, never committed.\n/build\n/.build.filings/\n/.filings/history/\n"
 
 BLANK = """\
 # Facts of a matter before the U.S. Court of International Trade. Fill in each section;

@@ -5,7 +5,8 @@
 # Hebrew; Droid Sans Fallback: Chinese, Japanese, Korean), OCRmyPDF with Tesseract's
 # English data (a text layer for scanned exhibits), fontconfig, LibreOffice's Python bridge
 # (python3-uno, for the warm LibreOffice pool), Python's venv module, and
-# for the tests (FILINGS_TEST_DEPS=1) poppler-utils. Safe to run again: it does nothing
+# for the tests (FILINGS_TEST_DEPS=1) poppler-utils, procps, git and chromium (headless, for the
+# diff's HTML summary). Safe to run again: it does nothing
 # when all is there.
 set -euo pipefail
 
@@ -31,6 +32,8 @@ installed python3-uno || need+=(python3-uno)
 if [ "${FILINGS_TEST_DEPS:-0}" = 1 ]; then
   command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
   command -v pgrep >/dev/null 2>&1 || need+=(procps)   # the tests look for leftover LibreOffice processes
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)  # the diff's HTML summary is checked in headless Chromium
+  command -v git >/dev/null 2>&1 || need+=(git)            # filings diff --rev is tested in a git repository
 fi
 python3 -c "import venv, ensurepip" >/dev/null 2>&1 || need+=(python3-venv)
 

@@ -87,3 +87,37 @@ def test_a_fact_an_exhibit_template_reads_rebuilds_the_bundle(built):
 
 def after_differs(before: dict, after: dict, name: str) -> bool:
     return before[name][2] != after[name][2]
+
+
+class Counting(LibreOffice):
+    """The real converter, recording what it was asked to convert."""
+
+    def __init__(self):
+        super().__init__()
+        self.converted: list[str] = []
+
+    def convert(self, sources, out_dir):
+        self.converted += [Path(s).name for s in sources]
+        return super().convert(sources, out_dir)
+
+
+def test_a_document_converted_before_takes_its_pdf_from_the_cache(built):
+    """A date changed and changed back: the paper renders to the bytes it had, and its PDF
+    comes from the output folder's cache, identical, without LibreOffice."""
+    facts, out = built
+    first = (out / "declaration.pdf").read_bytes()
+    text = facts.read_text()
+    facts.write_text(text.replace("  place: Schaumburg, Illinois", "  place: Chicago, Illinois", 1))
+    changed = Counting()
+    assert rebuilt(build(facts, out, converter=changed)) == {"declaration"}
+    assert changed.converted == ["declaration.docx"]
+    assert (out / "declaration.pdf").read_bytes() != first
+    facts.write_text(text)
+    back = Counting()
+    result = build(facts, out, converter=back)
+    assert rebuilt(result) == {"declaration"} and back.converted == []
+    assert (out / "declaration.pdf").read_bytes() == first
+    assert list((out.parent / ".build.filings" / "cache" / "pdf").glob("*.pdf"))
+    forced = Counting()
+    build(facts, out, converter=forced, force=True)  # --force trusts no cache
+    assert "declaration.docx" in forced.converted

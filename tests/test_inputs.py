@@ -16,7 +16,7 @@ from filings.facts import load_facts
 from filings.limits import DEFAULT_LIMITS, Limits
 from filings.yamlsource import load_yaml
 
-from conftest import EXAMPLE
+from conftest import EXAMPLE, ROOT
 
 
 def messages(path: Path, **kwargs) -> list[str]:
@@ -405,3 +405,21 @@ def test_resolve_inside_applies_to_any_input(tmp_path):
         resolve_inside(tmp_path, "nothing.docx")
     with pytest.raises(ValueError, match="^is not a valid file name$"):
         resolve_inside(tmp_path, "a\0b.docx")
+
+
+def test_libyaml_and_pure_python_loaders_read_every_facts_file_alike():
+    """The fast (libyaml) parser must give what the pure-Python one gives: values, lines, the
+    text of unquoted values and the confidential marks, for every facts file we have."""
+    from filings import yamlsource
+
+    if len(yamlsource._LOADERS) == 1:
+        pytest.skip("PyYAML here has no libyaml")
+    files = [ROOT / "facts.yaml", *sorted((ROOT / "tests" / "data").rglob("*.yaml"))]
+    assert len(files) >= 3
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        fast = yamlsource._load(yamlsource._LOADERS[0], text, path, yamlsource.DEFAULT_LIMITS)
+        slow = yamlsource._load(yamlsource._Loader, text, path, yamlsource.DEFAULT_LIMITS)
+        assert fast[0] == slow[0], path
+        assert (fast[1].lines, fast[1].raw, fast[1].confidential) == \
+            (slow[1].lines, slow[1].raw, slow[1].confidential), path

@@ -205,7 +205,7 @@ def test_a_build_killed_at_any_stage_leaves_one_complete_set(matter):
         found = court_numbers(matter / "build")
         assert len(found) == 1 and found <= {numbers[-1], number}, (stage, found)
         numbers.append(found.pop())
-        assert len(list((matter / "build").glob("*.pdf"))) == 11  # 9 papers and a packet for each of 2 filings
+        assert len(list((matter / "build").glob("*.pdf"))) == 12  # 10 papers and a packet for each of 2 filings
     proc = run("build", "-q", cwd=matter)  # the lock of a killed build does not stay behind
     assert proc.returncode == 0, proc.stderr
     assert court_numbers(matter / "build") == {f"24-000{10 + len(STAGES)}"}

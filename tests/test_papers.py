@@ -136,7 +136,7 @@ def test_a_matter_paper_with_its_own_facts_joins_its_filing_and_builds_alone(own
                            "--only", "motion-to-expedite", "-q"], cwd=facts.parent, capture_output=True, text=True,
                           timeout=600)
     assert (proc.returncode, proc.stderr) == (0, "")
-    assert proc.stdout.startswith("built 1 paper (motion-to-expedite), kept 9 from the last build, ")
+    assert proc.stdout.startswith("built 1 paper (motion-to-expedite), kept 10 from the last build, ")
     packet = text_of(out / "packet-complaint.pdf")
     assert smart_quotes("reinstatement lapse at the end of August.") in packet
     assert "lapse on August 29, 2024" not in packet
@@ -181,7 +181,8 @@ def test_only_a_paper_the_matter_does_not_have(own_paper):
         build(own_paper(), Path("unused"), only="motion-to-expedit")
     assert str(info.value) == (
         "no paper named 'motion-to-expedit'; choose one of: summons, complaint, information-statement, "
-        "disclosure-statement, motion-to-expedite, motion, proposed-order, declaration, "
+        "disclosure-statement, motion-to-expedite, motion, certificate-of-compliance-motion, proposed-order, "
+        "declaration, "
         "certificate-of-service-complaint, certificate-of-service-motion")
 
 
@@ -218,7 +219,8 @@ def test_the_example_builds_one_packet_per_filing_with_its_bookmarks_in_order(ex
     assert [t for t, _ in pdf.outline_titles(out / "packet-complaint.pdf")] == \
         COMPLAINT_PAPERS + ["Certificate of Service"]
     assert [t for t, _ in pdf.outline_titles(out / "packet-motion.pdf")] == \
-        [titles["motion"], "Proposed Order", "Declaration in Support", "Certificate of Service"]
+        [titles["motion"], "Certificate of Compliance", "Proposed Order", "Declaration in Support",
+         "Certificate of Service"]
     assert "packets " in result.summary() and str(out / "packet-motion.pdf") in result.summary()
 
 
@@ -245,7 +247,8 @@ def test_the_manifest_records_each_certificate_its_filing_and_each_packet(exampl
     assert manifest["packets"] == {
         "packet-complaint.pdf": ["summons", "complaint", "information-statement", "disclosure-statement",
                                  "certificate-of-service-complaint"],
-        "packet-motion.pdf": ["motion", "proposed-order", "declaration", "certificate-of-service-motion"]}
+        "packet-motion.pdf": ["motion", "certificate-of-compliance-motion", "proposed-order", "declaration",
+                              "certificate-of-service-motion"]}
     certificate = manifest["papers"]["certificate-of-service-complaint"]
     assert certificate["filing"] == "complaint"
     assert {"filings.0.name", "filings.0.papers", "filings.0.papers.3.title", "filings.0.service.date",
@@ -268,8 +271,9 @@ def test_a_certificate_is_stale_when_its_filing_changes(facts_copy, tmp_path):
 def test_another_matter_without_filings_builds_one_packet_with_one_certificate(other_build):
     out, result = other_build
     assert sorted(p.name for p in out.glob("packet*.pdf")) == ["packet.pdf"]
-    assert [t for t, _ in pdf.outline_titles(out / "packet.pdf")] == [p.title for p in PAPERS]
-    served = and_list([b.paper.title for b in result.papers][:-1])
+    assert [t for t, _ in pdf.outline_titles(out / "packet.pdf")] == \
+        [t for p in PAPERS for t in ([p.title, "Certificate of Compliance"] if p.words else [p.title])]
+    served = and_list([b.paper.title for b in result.papers if b.paper.certifies is None][:-1])
     assert (f"I certify that on March 17, 2025, I served the following papers: {served}, on the following person "
             "by first-class mail: Marcus Feld, Senior Trial Counsel") in text_of(out / "certificate-of-service.pdf")
     assert f"packet {out / 'packet.pdf'}" in result.summary()

@@ -1,6 +1,6 @@
 """Benchmark: medians against the naive way, printed as tables.
 
-    python tools/bench.py [papers|bundle|all] [--runs 5]
+    python tools/bench.py [papers|scale|bundle|redlines|all] [--runs 5]
 
 papers (the naive way: one cold LibreOffice per paper, then pypdf merges the packet):
 - render: every template rendered, no conversion (what `filings check` costs);
@@ -8,10 +8,17 @@ papers (the naive way: one cold LibreOffice per paper, then pypdf merges the pac
 - build, warm: the same with the warm LibreOffice pool already running (a later build);
 - convert the example's 11 documents (8 papers, 3 Word exhibits): one cold LibreOffice run,
   the warm pool with one instance, the warm pool with one instance per core;
-- `filings --help`: the command's start-up (and Python's own, for scale).
+- `filings --help`: the command's start-up (and Python's own, for scale);
+- the `filings build` command (a new process: interpreter, imports, build) after one date
+  change and with nothing changed, the pool warm: what an attorney waits for.
+scale (a generated matter of 25, 50, 100 and 200 papers, built from an empty folder with
+the pool warm): seconds per paper, to show the growth is linear, and how busy the cores
+were (system-wide, from /proc/stat: both cores busy is 100%).
 bundle (each run in a fresh process, so peak memory is the run's own):
 - 1,000 pages (50 exhibits x 20 pages) and 10,000 pages (500 x 20) through make_bundle;
 - naive: pypdf merging the same 1,000 pages and stamping each with a reportlab overlay.
+redlines: `filings diff` after a one-date change read by three papers, warm pool: the fact
+diff, the redline DOCX and PDF of each changed paper, the summary (target: 3 s).
 Timings depend on the machine's load: compare ratios, not absolute seconds.
 """
 from __future__ import annotations
@@ -123,6 +130,18 @@ def bench_papers(runs: int) -> None:
         def nothing_changed() -> None:
             assert build(facts, matter / "build", converter=warm).unchanged
 
+        command = [sys.executable, "-m", "filings", "build", str(matter), "--quiet"]
+        command_env = _command_env(pool_dir)
+
+        def command_one_date() -> None:
+            facts.write_text(original.replace("  signed: 2024-07-09", next(dates), 1), encoding="utf-8")
+            out = subprocess.run(command, check=True, capture_output=True, text=True, env=command_env, cwd=ROOT)
+            assert "built 1 paper (declaration)" in out.stdout, out.stdout
+
+        def command_nothing() -> None:
+            out = subprocess.run(command, check=True, capture_output=True, text=True, env=command_env, cwd=ROOT)
+            assert "nothing changed" in out.stdout, out.stdout
+
         try:
             full_build()  # warm the LibreOffice profile and the disk cache once
             build(facts, matter / "build", converter=warm)
@@ -137,6 +156,8 @@ def bench_papers(runs: int) -> None:
                     ("filings --help", timed(lambda: run([sys.executable, "-m", "filings", "--help"]), runs)),
                     ("rebuild after one date change, warm pool", timed(one_date_changed, runs)),
                     ("rebuild with nothing changed", timed(nothing_changed, runs)),
+                    ("`filings build` command, one date changed", timed(command_one_date, runs)),
+                    ("`filings build` command, nothing changed", timed(command_nothing, runs)),
                     ("python -c pass (for scale)", timed(lambda: run([sys.executable, "-c", "pass"]), runs))]
         finally:
             warm.stop()
@@ -145,16 +166,118 @@ def bench_papers(runs: int) -> None:
     print(f"{'papers':48} {'median s':>9} {'min s':>7} {'max s':>7} {'ratio':>9}")
     for n, (name, times) in enumerate(rows):
         median = statistics.median(times)
-        ratio = (f"{naive / median:.1f}x" if n in (1, 2, 8, 9) else
+        ratio = (f"{naive / median:.1f}x" if n in (1, 2, 8, 9, 10, 11) else
                  f"{cold_convert / median:.1f}x" if n in (5, 6) else "")
         print(f"{name:48} {median:9.2f} {min(times):7.2f} {max(times):7.2f} {ratio:>9}")
-    print(f"ratios: naive / build for builds and rebuilds (in-process: no interpreter start-up), cold run / warm "
+    print(f"ratios: naive / build for builds and rebuilds (in-process rows have no interpreter start-up; the "
+          f"command rows have it, with the imports), cold run / warm "
           f"for conversions; the build also makes the bundle; "
           f"{runs} runs each, {os.cpu_count()} cores\n")
 
 
 def run(command: list[str]) -> None:
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, cwd=ROOT, env=_command_env(None))
+
+
+def _command_env(pool_dir: Path | None) -> dict:
+    """A user's environment: Python caches its bytecode (this machine's PYTHONDONTWRITEBYTECODE
+    would make every start compile the package again), and the warm pool is the bench's own."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(ROOT)
+    if pool_dir is not None:
+        env["FILINGS_POOL_DIR"] = str(pool_dir)
+    return env
+
+
+def generated_matter(folder: Path, papers: int) -> Path:
+    """The example matter with ``papers`` papers: the shipped nine, then declarations,
+    proposed orders and motions of the matter's own (each with its own name and title), all
+    filed with the motion. What it exercises is the per-paper cost: render, convert, merge."""
+    import yaml
+
+    folder.mkdir(parents=True)
+    shutil.copytree(ROOT / "exhibits", folder / "exhibits")
+    text = FACTS.read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    shipped = [p for f in data["filings"] for p in f["papers"]]
+    templates = ["declaration.docx", "proposed-order.docx", "motion.docx"]
+    own = [{"name": f"paper-{n:03d}", "template": templates[n % len(templates)], "title": f"Paper {n}"}
+           for n in range(max(0, papers - len(shipped) - len(data["filings"])))]
+    lines = ["papers:"] + [f"  - {name}" for name in shipped + ["certificate-of-service"]]
+    lines += [f"  - {{name: {p['name']}, template: {p['template']}, title: {p['title']}}}" for p in own]
+    marker = "    papers: [motion, proposed-order, declaration]"
+    assert marker in text
+    text = text.replace(marker, "    papers: [motion, proposed-order, declaration"
+                        + "".join(f", {p['name']}" for p in own) + "]")
+    (folder / "facts.yaml").write_text(text + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return folder / "facts.yaml"
+
+
+def _cpu_jiffies() -> tuple[int, int]:
+    """(busy, total) jiffies of the whole machine, from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return sum(fields) - idle, sum(fields)
+
+
+def _tree_cpu(pool_dir: Path) -> float:
+    """CPU seconds used so far by this process and its children, and by every process of the
+    pool (its servers and their LibreOffice, found by the pool's folder on their command line)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    own = os.times()
+    total = own.user + own.system + own.children_user + own.children_system
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            if str(pool_dir).encode() not in (proc / "cmdline").read_bytes():
+                continue
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
+def bench_scale(runs: int) -> None:
+    from filings.pipeline import build
+    from filings.pool import Pool, Slot, start_instance
+
+    sizes = (25, 50, 100, 200)
+    runs = max(1, min(runs, 3))
+    with tempfile.TemporaryDirectory() as tmp:
+        pool_dir = Path(tmp) / "pool"
+        warm = Pool(directory=pool_dir)
+        for n in range(warm.size):
+            start_instance(Slot(pool_dir, n), warm.settings)
+        rows = []
+        try:
+            for size in sizes:
+                facts = generated_matter(Path(tmp) / f"m{size}", size)
+                times, ours, machine = [], [], []
+                for r in range(runs):
+                    out = Path(tmp) / f"m{size}" / f"build{r}"
+                    cpu0, tree0, started = _cpu_jiffies(), _tree_cpu(pool_dir), time.perf_counter()
+                    result = build(facts, out, converter=warm)
+                    wall = time.perf_counter() - started
+                    cpu1, tree1 = _cpu_jiffies(), _tree_cpu(pool_dir)
+                    times.append(wall)
+                    ours.append((tree1 - tree0) / (wall * (os.cpu_count() or 1)))
+                    machine.append((cpu1[0] - cpu0[0]) / max(1, cpu1[1] - cpu0[1]))
+                    assert len(result.papers) == size, (size, len(result.papers))
+                rows.append((size, statistics.median(times), statistics.median(ours), statistics.median(machine)))
+        finally:
+            warm.stop()
+    print(f"{'scale: full build, warm pool, empty folder':48} {'median s':>9} {'s/paper':>8} {'ours busy':>10} "
+          f"{'machine':>8}")
+    for size, median, ours, machine in rows:
+        print(f"{f'{size} papers':48} {median:9.2f} {median / size:8.3f} {ours:10.0%} {machine:8.0%}")
+    (small, t_small, *_), (large, t_large, *_) = rows[0], rows[-1]
+    marginal = (t_large - t_small) / (large - small)
+    print(f"marginal cost {marginal:.3f} s/paper from {small} to {large} papers; {large}/{small} papers took "
+          f"{t_large / t_small:.1f}x the time (linear: at most {large / small:.0f}x); {runs} runs each, "
+          f"{os.cpu_count()} cores; 'ours busy': CPU time of the build and the pool's LibreOffice / (wall x cores); "
+          "'machine': every process's, from /proc/stat\n")
 
 
 def make_inputs(folder: Path, exhibits: int, pages: int) -> list[Path]:
@@ -249,18 +372,62 @@ def bench_bundle(runs: int) -> None:
               "labels or per-exhibit files)")
 
 
+def bench_redlines(runs: int) -> None:
+    """The whole redline set of the example after one date change (a date three papers print),
+    warm pool: what `filings diff` costs after the build (target: 3 s)."""
+    from filings import diff
+    from filings.pipeline import build
+    from filings.pool import Pool, Slot, start_instance
+
+    with tempfile.TemporaryDirectory() as tmp:
+        matter = Path(tmp) / "matter"
+        matter.mkdir()
+        facts = matter / "facts.yaml"
+        original = FACTS.read_text(encoding="utf-8")
+        facts.write_text(original, encoding="utf-8")
+        shutil.copytree(ROOT / "exhibits", matter / "exhibits")
+        pool_dir = Path(tmp) / "pool"
+        warm = Pool(directory=pool_dir)
+        for n in range(warm.size):
+            start_instance(Slot(pool_dir, n), warm.settings)
+        try:
+            build(facts, matter / "build", converter=warm)
+            facts.write_text(original.replace("    date: 2024-05-17", "    date: 2024-05-16", 1), encoding="utf-8")
+            build(facts, matter / "build", converter=warm)
+            made = {}
+
+            def redlines() -> None:
+                found, _ = diff.run(facts, matter / "build", converter=warm)
+                made["papers"] = [p.key for p in found.papers if p.redline_pdf]
+
+            times = timed(redlines, runs)
+        finally:
+            warm.stop()
+    median = statistics.median(times)
+    print(f"{'redlines':48} {'median s':>9} {'min s':>7} {'max s':>7} {'target':>9}")
+    name = f"redline set after one date change ({len(made['papers'])} papers), warm"
+    print(f"{name:48} "
+          f"{median:9.2f} {min(times):7.2f} {max(times):7.2f} {'<= 3 s':>9}")
+    print(f"the fact diff, {', '.join(made['papers'])} compared (DOCX tracked changes) and converted to PDF, the "
+          f"summary; {runs} runs, {os.cpu_count()} cores\n")
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "_bundle_once":
         print(json.dumps(run_bundle_once(Path(sys.argv[2]), Path(sys.argv[3]), "--naive" in sys.argv)))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", nargs="?", choices=["papers", "bundle", "all"], default="all")
+    parser.add_argument("what", nargs="?", choices=["papers", "scale", "bundle", "redlines", "all"], default="all")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     if args.what in ("papers", "all"):
         bench_papers(args.runs)
+    if args.what in ("scale", "all"):
+        bench_scale(args.runs)
     if args.what in ("bundle", "all"):
         bench_bundle(args.runs)
+    if args.what in ("redlines", "all"):
+        bench_redlines(args.runs)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,307 @@
+"""filings diff on the real LibreOffice and the real redline engine: a one-date change, a
+bold-only template change, two build folders, git revisions, the HTML summary in Chromium."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from conftest import ROOT, line_of
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+OLD_DATE, NEW_DATE = "date: 2024-05-17", "date: 2024-04-12"   # events.2 (the C-TPAT suspension)
+
+
+def cli(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), **env)
+    return subprocess.run([sys.executable, "-m", "filings", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=600, env=env)
+
+
+def new_matter(folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    shutil.copy(ROOT / "facts.yaml", folder / "facts.yaml")
+    shutil.copytree(ROOT / "exhibits", folder / "exhibits")
+    return folder
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def built(proc: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
+    assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def versions(docx: Path) -> tuple[list[str], list[str], list[str], list[str]]:
+    """The paragraphs as they were (deletions kept, insertions dropped) and as they are, and
+    the text of every w:del and every w:ins."""
+    with zipfile.ZipFile(docx) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    old, new = [], []
+    for p in root.iter(f"{W}p"):
+        before = after = ""
+        for t in p.iter(f"{W}t", f"{W}delText"):
+            kinds = {a.tag for a in t.iterancestors()}
+            if not kinds & {f"{W}ins", f"{W}moveTo"}:
+                before += t.text or ""
+            if not kinds & {f"{W}del", f"{W}moveFrom"}:
+                after += t.text or ""
+        old.append(before)
+        new.append(after)
+    deleted = ["".join(t.text or "" for t in d.iter(f"{W}delText")) for d in root.iter(f"{W}del")]
+    inserted = ["".join(t.text or "" for t in i.iter(f"{W}t")) for i in root.iter(f"{W}ins")]
+    return old, new, deleted, inserted
+
+
+def pdftext(pdf: Path, page: int | None = None) -> str:
+    pages = ["-f", str(page), "-l", str(page)] if page else []
+    return subprocess.run(["pdftotext", "-layout", *pages, str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def one_date(tmp_path_factory):
+    """A matter built, one date changed, built again, then `filings diff --exit-code`."""
+    matter = new_matter(tmp_path_factory.mktemp("diff") / "matter")
+    built(cli("build", "-q", cwd=matter))
+    only_one = cli("diff", cwd=matter)
+    edit(matter / "facts.yaml", OLD_DATE, NEW_DATE)
+    built(cli("build", "-q", cwd=matter))
+    proc = cli("diff", "--exit-code", cwd=matter)
+    return matter, proc, only_one
+
+
+def test_diff_needs_two_builds(one_date):
+    _, _, only_one = one_date
+    assert only_one.returncode == 1 and "Traceback" not in only_one.stderr
+    assert "history has one build" in only_one.stderr
+
+
+def test_one_date_changed(one_date):
+    matter, proc, _ = one_date
+    assert proc.returncode == 1, proc.stderr  # --exit-code: something changed
+    out = matter / "build" / "diff"
+    manifest = json.loads((matter / "build" / ".filings" / "manifest.json").read_text())
+    readers = {name for name, entry in manifest["papers"].items() if "events.2.date" in entry["facts_read"]}
+    assert {"complaint", "motion"} <= readers
+    assert {p.stem for p in (out / "redline").glob("*.docx")} == readers
+    assert {p.stem for p in (out / "redline").glob("*.pdf")} == readers
+    assert proc.stdout.startswith(f"1 fact changed; {len(readers)} of {len(manifest['papers'])} papers changed")
+
+    old, new, deleted, inserted = versions(out / "redline" / "complaint.docx")
+    assert any("May 17, 2024, in connection with C-TPAT" in p for p in old)
+    assert any("April 12, 2024, in connection with C-TPAT" in p for p in new)
+    assert not any("April 12, 2024" in p for p in old) and not any("May 17, 2024" in p for p in new)
+    assert any(d and d in "May 17" for d in deleted) and any(i and i in "April 12" for i in inserted)
+    with zipfile.ZipFile(out / "redline" / "complaint.docx") as z:
+        xml = z.read("word/document.xml").decode()
+    assert re.search(r'<w:del [^>]*w:author="filings"[^>]*w:date="2024-06-03T00:00:00Z"', xml) or \
+        re.search(r'<w:del [^>]*w:date="2024-06-03T00:00:00Z"[^>]*w:author="filings"', xml)
+
+    text = pdftext(out / "redline" / "complaint.pdf")
+    line = next(ln for ln in text.splitlines() if "in connection with C-TPAT" in ln)
+    assert all(word in line for word in ("May", "April", "17", "12")), line
+
+    summary = (out / "summary.md").read_text()
+    facts = matter / "facts.yaml"
+    row = next(ln for ln in summary.splitlines() if ln.startswith("| `events.2.date`"))
+    n = line_of(facts, NEW_DATE)
+    assert row == f"| `events.2.date` | changed | 2024-05-17 ({n}) | 2024-04-12 ({n}) |"
+    for name in manifest["papers"]:
+        status = "changed" if name in readers else "unchanged"
+        assert re.search(rf"^\| {re.escape(name)} \| {status} \|", summary, re.M), name
+    assert re.search(r"^\| complaint \| changed \| \d+ \| `events.2.date` \| \[DOCX\]\(redline/complaint.docx\)",
+                     summary, re.M)
+
+
+def test_identical_builds_are_no_changes(one_date, tmp_path):
+    matter, _, _ = one_date
+    same = tmp_path / "same"
+    shutil.copytree(matter / "build", same, symlinks=False)  # with the diff inside: not papers
+    proc = cli("diff", str(same), "build", "--exit-code", "--out", str(tmp_path / "d"), cwd=matter)
+    assert (proc.returncode, proc.stdout.splitlines()[0]) == (0, "no changes"), proc.stderr
+    assert "No changes." in (tmp_path / "d" / "summary.md").read_text()
+
+
+def test_two_build_folders(one_date, tmp_path):
+    """`filings diff OLD NEW`: the facts come from the history by the manifests' hashes."""
+    matter, _, _ = one_date
+    current = (matter / "build").resolve()
+    previous = next(p for p in (matter / ".build.filings").iterdir()
+                    if p != current and (p / ".filings" / "manifest.json").is_file())
+    proc = cli("diff", str(previous), "build", "--out", str(tmp_path / "d"), cwd=matter)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("1 fact changed;")
+    assert (tmp_path / "d" / "redline" / "complaint.docx").is_file()
+
+
+def test_html_summary_in_headless_chromium(one_date, tmp_path):
+    """Chromium loads the page offline and prints what it shows: the fact, both values, the
+    papers and their status; every link leads to a file that exists."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("chromium is not installed (scripts/install-system-deps.sh installs it for the tests)")
+    matter, _, _ = one_date
+    page = matter / "build" / "diff" / "summary.html"
+    common = [chromium, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path / 'profile'}",
+              "--host-resolver-rules=MAP * ~NOTFOUND", "--no-first-run"]
+    printed = tmp_path / "summary.pdf"
+    proc = subprocess.run([*common, f"--print-to-pdf={printed}", "--no-pdf-header-footer", page.as_uri()],
+                          capture_output=True, text=True, timeout=120)
+    assert printed.is_file(), proc.stderr
+    shown = " ".join(pdftext(printed).split())
+    for text in ("What changed", "events.2.date", "2024-05-17", "2024-04-12", "complaint", "changed",
+                 "summons", "unchanged"):
+        assert text in shown, text
+    dom = subprocess.run([*common, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    tree = etree.HTML(dom)
+    links = tree.xpath("//table[@id='papers']//a/@href")
+    assert "redline/complaint.docx" in links and "redline/complaint.pdf" in links
+    assert all((page.parent / link).is_file() for link in links)
+    statuses = {row.get("data-paper"): row.xpath("string(td[2])") for row in tree.xpath("//tr[@data-paper]")}
+    assert statuses["complaint"] == "changed" and statuses["summons"] == "unchanged"
+    assert not tree.xpath("//script | //link | //img | //iframe")  # self-contained
+
+
+def bold_one_phrase(template: Path, phrase: str) -> None:
+    """Make the run that starts with ``phrase`` (plain wording, no tag) bold, as a lawyer would in Word."""
+    import docx
+
+    document = docx.Document(template)
+    runs = [r for p in document.paragraphs if not p.style.font.bold for r in p.runs if r.text.startswith(phrase)]
+    assert len(runs) == 1 and "{" not in runs[0].text and not runs[0].bold
+    runs[0].bold = True
+    document.save(template)
+
+
+def test_bold_only_template_change_is_a_formatting_change(tmp_path):
+    matter = new_matter(tmp_path / "matter")
+    (matter / "templates").mkdir()
+    shutil.copy(ROOT / "templates" / "complaint.docx", matter / "templates" / "complaint.docx")
+    built(cli("build", "-q", cwd=matter))
+    bold_one_phrase(matter / "templates" / "complaint.docx", "The Court may order any form of relief")
+    built(cli("build", "-q", cwd=matter))
+    proc = cli("diff", "--exit-code", cwd=matter)
+    assert proc.returncode == 1, proc.stderr
+    out = matter / "build" / "diff"
+    assert [p.name for p in (out / "redline").glob("*.docx")] == ["complaint.docx"]
+    with zipfile.ZipFile(out / "redline" / "complaint.docx") as z:
+        xml = z.read("word/document.xml").decode()
+    assert "<w:rPrChange " in xml
+    assert "<w:ins " not in xml and "<w:del " not in xml  # the words are the same
+    assert re.search(r"^\| complaint \| changed \| 1 \| `its template` \|", (out / "summary.md").read_text(), re.M)
+
+
+def test_rev_against_the_working_tree(tmp_path):
+    """`filings diff --rev HEAD~1` in a git repository: the old version built in a temporary
+    worktree, removed afterwards."""
+    repo = new_matter(tmp_path / "repo")
+    (repo / ".gitignore").write_text("/build\n/.build.filings/\n/.filings/history/\n")
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=repo,
+                              capture_output=True, text=True, check=True).stdout
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "first")
+    edit(repo / "facts.yaml", OLD_DATE, NEW_DATE)
+    git("commit", "-qam", "second")
+    proc = cli("diff", "--rev", "HEAD~1", "--exit-code", cwd=repo)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout.startswith("1 fact changed;")
+    summary = (repo / "build" / "diff" / "summary.md").read_text()
+    assert "From **git HEAD~1** to **working tree" in summary
+    assert "| `events.2.date` | changed | 2024-05-17" in summary
+    assert (repo / "build" / "diff" / "redline" / "complaint.pdf").is_file()
+    assert len(git("worktree", "list").splitlines()) == 1  # the temporary worktree is gone
+    assert git("status", "--porcelain") == ""
+
+    bad = cli("diff", "--rev", "nosuchrev", cwd=repo)
+    assert bad.returncode == 1 and bad.stderr.strip().endswith("git: no such git revision 'nosuchrev'")
+
+
+ACCEPT_REJECT = r'''
+import json, os, subprocess, sys, time, uno
+from com.sun.star.beans import PropertyValue
+def P(n, v): return PropertyValue(Name=n, Value=v)
+profile, pipe, redline = sys.argv[1:4]
+proc = subprocess.Popen(["soffice", "-env:UserInstallation=" + uno.systemPathToFileUrl(profile), "--headless",
+                         "--invisible", "--norestore", "--accept=pipe,name=%s;urp;" % pipe],
+                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+try:
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    for _ in range(600):
+        try:
+            ctx = resolver.resolve("uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe)
+            break
+        except Exception:
+            time.sleep(0.1)
+    desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+    helper = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.DispatchHelper", ctx)
+    result = {}
+    for command in ("AcceptAllTrackedChanges", "RejectAllTrackedChanges"):
+        doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(redline), "_blank", 0, (P("Hidden", True),))
+        changes = doc.getRedlines().createEnumeration()
+        count = 0
+        while changes.hasMoreElements():
+            changes.nextElement()
+            count += 1
+        helper.executeDispatch(doc.getCurrentController().getFrame(), ".uno:" + command, "", 0, ())
+        result[command] = [count, doc.getText().getString()]
+        doc.close(True)
+    print(json.dumps(result))
+finally:
+    try:
+        desktop.terminate()
+    except Exception:
+        pass
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+'''
+
+
+def test_libreoffice_accepts_and_rejects_the_redline(one_date, tmp_path):
+    """LibreOffice opens the redline with its tracked changes: Accept All gives the new text,
+    Reject All the old one."""
+    from filings.pool import uno_python
+
+    matter, _, _ = one_date
+    redline = matter / "build" / "diff" / "redline" / "complaint.docx"
+    proc = subprocess.run([uno_python(), "-c", ACCEPT_REJECT, str(tmp_path / "profile"), f"filings-test-{os.getpid()}",
+                           str(redline)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    (accepted_count, accepted), (rejected_count, rejected) = result.values()
+    assert accepted_count >= 2 and rejected_count == accepted_count
+    assert "April 12, 2024, in connection with C-TPAT" in accepted and "May 17, 2024" not in accepted
+    assert "May 17, 2024, in connection with C-TPAT" in rejected and "April 12, 2024" not in rejected
+
+
+def test_libreoffice_compare_is_the_fallback(one_date, tmp_path):
+    """FILINGS_REDLINE_ENGINE=libreoffice (or no Docxodus): LibreOffice's compare makes the
+    redlines, signed with the same author and date."""
+    matter, _, _ = one_date
+    proc = cli("diff", "--out", str(tmp_path / "d"), cwd=matter, FILINGS_REDLINE_ENGINE="libreoffice")
+    assert proc.returncode == 0, proc.stderr
+    old, new, deleted, inserted = versions(tmp_path / "d" / "redline" / "complaint.docx")
+    assert any("May 17, 2024, in connection with C-TPAT" in p for p in old)
+    assert any("April 12, 2024, in connection with C-TPAT" in p for p in new)
+    with zipfile.ZipFile(tmp_path / "d" / "redline" / "complaint.docx") as z:
+        xml = z.read("word/document.xml").decode()
+    assert set(re.findall(r'<w:(?:ins|del) [^>]*w:author="([^"]*)"', xml)) == {"filings"}
+    assert set(re.findall(r'<w:(?:ins|del) [^>]*w:date="([^"]*)"', xml)) == {"2024-06-03T00:00:00Z"}
