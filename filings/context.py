@@ -561,7 +561,11 @@ class _ContextBuilder:
         data.update(number=i + 1, mark=mark, label=f"Exhibit {mark}", date=e.date or self._exhibit_date(e.id),
                     demonstrative=bool(e.template and not e.sent_copy),
                     authenticated_by=self._refs(f"exhibits.{i}.authenticated_by", e.authenticated_by))
-        return Node(f"exhibits.{i}", data, {"demonstrative": [f"exhibits.{i}.template", f"exhibits.{i}.sent_copy"]})
+        # an exhibit without a date of its own is dated by the event or request that cites it
+        cited_by = [f"{section}.{j}.date" for section in ("events", "requests")
+                    for j, item in enumerate(getattr(self.f, section)) if item.exhibit == e.id]
+        return Node(f"exhibits.{i}", data, {"demonstrative": [f"exhibits.{i}.template", f"exhibits.{i}.sent_copy"],
+                                            "date": [f"exhibits.{i}.date", *cited_by]})
 
     def _exhibit_date(self, exhibit_id: str) -> LegalDate | None:
         for item in [*self.f.events, *self.f.requests]:
