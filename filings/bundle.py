@@ -71,6 +71,7 @@ class ExhibitPdf:
     pdf: Path
     source: Path        # the file named in the facts (for messages)
     password: str | None = None
+    note: str = ""      # on the cover: "Demonstrative — prepared for this filing"
 
 
 @dataclass
@@ -124,7 +125,7 @@ def _make(exhibits: Sequence[ExhibitPdf], opened: list, tmp: Path, out_dir: Path
         entries=[IndexEntry(f"Exhibit {b.exhibit.mark}", b.exhibit.title, b.exhibit.short_date,
                             f"{b.first_bates} – {b.last_bates}") for b in placed],
         covers=[Cover(f"EXHIBIT {b.exhibit.mark}", b.exhibit.title, b.exhibit.date,
-                      b.exhibit.description) for b in placed])
+                      b.exhibit.description, b.exhibit.note) for b in placed])
     if front.missing:
         shown = ", ".join(f"{ch} (U+{ord(ch):04X})" for ch in front.missing[:10])
         warn(f"no installed font has {shown}: the index, covers or Bates numbers show a box instead; "

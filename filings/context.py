@@ -30,12 +30,13 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from pathlib import PurePath
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
 from .confidential import Secrets, is_marked, secrets_of, shown
+from .citations import citer, resolve
 from .dates import LegalDate, legal_time
 from .deadlines import accrual, limitation
 from .facts import Facts, Matter, extra_value
@@ -48,6 +49,8 @@ if TYPE_CHECKING:
 
 _reads: ContextVar[set[str] | None] = ContextVar("filings_reads", default=None)
 _secrets: ContextVar[Secrets | None] = ContextVar("filings_secrets", default=None)  # while a context is built
+# How facts text being printed cites exhibits and terms ([Exhibit: id]): set while a paper renders.
+_citing: ContextVar[Callable[[str, str], str] | None] = ContextVar("filings_citing", default=None)
 
 
 class UnknownFact(Exception):
@@ -88,9 +91,21 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def as_markup(text: str) -> Markup:
-    """Fact text as it goes into the DOCX XML: typographer's quotes, escaped, XML-safe; its
-    confidential stretches bracketed or removed for the version being rendered."""
-    return escape(smart_quotes(_NOT_XML.sub("", shown(text))))
+    """Fact text as it goes into the DOCX XML: its confidential stretches bracketed or removed
+    for the version being rendered, citations (``[Exhibit: id]``) resolved while a paper
+    renders, typographer's quotes, escaped, XML-safe."""
+    return escape(smart_quotes(resolve(_NOT_XML.sub("", shown(text)), _citing.get())))
+
+
+def citing(cite: Callable[[str, str], str] | None):
+    """Context manager: print the citations of facts text with ``cite`` (the context's ``cite``)."""
+    class _Scope:
+        def __enter__(self):
+            self.token = _citing.set(cite)
+
+        def __exit__(self, *exc):
+            _citing.reset(self.token)
+    return _Scope()
 
 
 # Values a template may hold as they are: immutable, with no way back to shared state.
@@ -314,6 +329,23 @@ class _ContextBuilder:
         self.programs = {k: self._program(k, p) for k, p in facts.programs.items()}
         self.mentions = _Mentions(self.parties, [*c.plaintiffs, *c.defendants])
         self.rules = rules_for(facts)
+        # Events and requests in one order of dates (events first on a day): the order the
+        # chronology tells them in, so each party is described in full at its first mention.
+        answers = {r.response.event for r in facts.requests if r.response and r.response.event}
+        order = sorted([(e.date._key(), 0, i) for i, e in enumerate(facts.events)]
+                       + [(r.date._key(), 1, i) for i, r in enumerate(facts.requests)])
+        self.events: dict[int, Node] = {}
+        self.requests: dict[int, Node] = {}
+        for _, kind, i in order:
+            if kind == 0:
+                self.events[i] = self._event(i, facts.events[i], facts.events[i].id in answers)
+            else:
+                self.requests[i] = self._request(i, facts.requests[i])
+        self.chronology = [self.events[i] if kind == 0 else self.requests[i] for _, kind, i in order]
+        by_id = {e.id: self.events[i] for i, e in enumerate(facts.events)}
+        for node in self.requests.values():
+            if isinstance(node._data["answered_by"], str):
+                node._data = MappingProxyType({**node._data, "answered_by": by_id[node._data["answered_by"]]})
 
     def context(self) -> dict[str, Any]:
         f = self.f
@@ -327,8 +359,9 @@ class _ContextBuilder:
             "defendants": self._side("defendants", "Defendant", f.case.defendants),
             "caption": self._caption(),
             "programs": NodeList("programs", list(self.programs.values())),
-            "events": NodeList("events", [self._event(i, e) for i, e in enumerate(f.events)]),
-            "requests": NodeList("requests", [self._request(i, r) for i, r in enumerate(f.requests)]),
+            "events": NodeList("events", [self.events[i] for i in range(len(f.events))]),
+            "requests": NodeList("requests", [self.requests[i] for i in range(len(f.requests))]),
+            "chronology": NodeList("chronology", self.chronology),
             "claims": NodeList("claims", [Node(f"claims.{i}", {
                 "title": c.title, "number": i + 1, "label": f"Count {_roman(i + 1)}",
                 "cited": f"Count {_roman(i + 1)}, {c.title}",
@@ -346,6 +379,7 @@ class _ContextBuilder:
             "extra": free_facts("extra", f.extra),
             "filings": NodeList("filings", [self._filing(i, filing, service)
                                             for i, filing in enumerate(self.filings)]),
+            "cite": citer(self.exhibits, {**self.parties, **self.programs}),
         }
 
     def _service(self, path: str, s) -> Node:
@@ -537,8 +571,14 @@ class _ContextBuilder:
         data = e.__dict__.copy()
         del data["password"]  # never printed
         mark = exhibit_mark(i, self.f.bundle.labels)
-        data.update(number=i + 1, mark=mark, label=f"Exhibit {mark}", date=e.date or self._exhibit_date(e.id))
-        return Node(f"exhibits.{i}", data)
+        data.update(number=i + 1, mark=mark, label=f"Exhibit {mark}", date=e.date or self._exhibit_date(e.id),
+                    demonstrative=bool(e.template and not e.sent_copy),
+                    authenticated_by=self._refs(f"exhibits.{i}.authenticated_by", e.authenticated_by))
+        # an exhibit without a date of its own is dated by the event or request that cites it
+        cited_by = [f"{section}.{j}.date" for section in ("events", "requests")
+                    for j, item in enumerate(getattr(self.f, section)) if item.exhibit == e.id]
+        return Node(f"exhibits.{i}", data, {"demonstrative": [f"exhibits.{i}.template", f"exhibits.{i}.sent_copy"],
+                                            "date": [f"exhibits.{i}.date", *cited_by]})
 
     def _exhibit_date(self, exhibit_id: str) -> LegalDate | None:
         for item in [*self.f.events, *self.f.requests]:
@@ -546,9 +586,10 @@ class _ContextBuilder:
                 return item.date
         return None
 
-    def _event(self, i: int, e) -> Node:
+    def _event(self, i: int, e, answer: bool = False) -> Node:
         data = e.__dict__.copy()
-        data.update(actor=self.parties[e.actor], program=self.programs.get(e.program),
+        data.update(is_event=True, is_request=False, answers=answer,
+                    actor=self.parties[e.actor], program=self.programs.get(e.program),
                     exhibit=self.exhibits.get(e.exhibit),
                     notice_days=e.date.days_until(e.effective) if e.effective and e.date.is_day else None,
                     expired=bool(e.until and e.until < self.f.case.filed),
@@ -561,18 +602,22 @@ class _ContextBuilder:
     def _request(self, i: int, r) -> Node:
         data = r.__dict__.copy()
         sender_mention, recipient_mention = self.mentions.of(r.sender), self.mentions.of(r.to)
-        response = None
-        if r.response:
+        response, answered_by = None, None
+        if r.response and r.response.event:  # the response is an event, pleaded once, in its place
+            answered_by = r.response.event  # its node is set once every event is built
+        elif r.response:
             response = Node(f"requests.{i}.response", {**r.response.__dict__,
                                                         "by": self.parties[r.response.by],
                                                         "by_mention": self.mentions.of(r.response.by)},
                             {"by_mention": [f"requests.{i}.response.by", *_MENTIONED, *self._naming(r.response.by)]})
-        data.update(sender=self.parties[r.sender], recipient=self.parties[r.to],
+        data.update(sender=self.parties[r.sender], recipient=self.parties[r.to], is_event=False, is_request=True,
+                    answered_by=answered_by, unanswered=r.response is None,
                     exhibit=self.exhibits.get(r.exhibit), response=response, number=i + 1,
                     sender_mention=sender_mention, recipient_mention=recipient_mention)
         data.pop("to", None)
         here = f"requests.{i}"
-        return Node(here, data, {"sender_mention": [f"{here}.sender", *_MENTIONED, *self._naming(r.sender)],
+        return Node(here, data, {"answered_by": [f"{here}.response"], "unanswered": [f"{here}.response"],
+                                 "sender_mention": [f"{here}.sender", *_MENTIONED, *self._naming(r.sender)],
                                  "recipient_mention": [f"{here}.recipient", *_MENTIONED, *self._naming(r.to)]})
 
     def _motion(self) -> Node | None:
@@ -618,8 +663,10 @@ class _ContextBuilder:
         d = self.f.declaration
         if d is None:
             return None
+        exhibits = [self.exhibits[x.id] for x in self.f.exhibits if d.declarant in x.authenticated_by]
         return Node("declaration", {"declarant": self.parties[d.declarant], "place": d.place,
                                     "signed": d.signed,
+                                    "exhibits": NodeList("declaration.exhibits", exhibits),
                                     "statements": NodeList("declaration.statements", list(d.statements))})
 
 

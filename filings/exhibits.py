@@ -38,10 +38,19 @@ class ExhibitSource:
     convert: Path | None = None   # a DOCX/ODT that LibreOffice must convert into ``pdf``
     image: Path | None = None     # an image that img2pdf must turn into ``pdf``
     removed: list[str] = field(default_factory=list)  # what cleaning took out of a Word/ODT file
+    letter: Path | None = None    # the draft a template made of a letter whose sent copy is the exhibit
+    demonstrative: bool = False   # made by a template for this filing, not a copy of a document
 
 
-def plan_exhibits(matter: Matter, staging: Path, renderer: Renderer) -> list[ExhibitSource]:
+def plan_exhibits(matter: Matter, staging: Path, renderer: Renderer,
+                  letters: Path | None = None) -> list[ExhibitSource]:
     """Find every exhibit's file (or render its template); report every problem with a file at once.
+
+    **An exhibit is what was sent.** A template that drafts correspondence (the request
+    letters) is rendered into ``letters`` as a draft, never into the bundle: the exhibit is
+    the copy that was sent, the file named by ``sent_copy``. A template exhibit without a
+    sent copy is a demonstrative made for this filing (a chart, a timeline): it is rendered
+    into the bundle and its cover says so (``demonstrative``).
 
     A file must be a regular file inside the matter's folder or a folder of
     ``settings.allow_outside`` (see :meth:`Matter.inside`); it is read from its real
@@ -51,15 +60,28 @@ def plan_exhibits(matter: Matter, staging: Path, renderer: Renderer) -> list[Exh
     plans, problems = [], []
     for i, e in enumerate(matter.facts.exhibits):
         stem = f"exhibit-{i + 1:03d}"
+        if e.template and e.sent_copy:
+            draft = (letters or staging / "letters") / f"{e.id}.docx"
+            draft.parent.mkdir(parents=True, exist_ok=True)
+            renderer.render(e.template, draft, extra=_template_subject(renderer.context, e.id))
+            try:
+                plan = _file_source(matter, i, staging / stem, e.sent_copy)
+            except _Unusable as err:
+                problems.append(Problem(f"exhibit '{e.id}': {err}", matter.path,
+                                        matter.source.line_of(("exhibits", i, "sent_copy"))))
+                continue
+            plan.letter = draft
+            plans.append(plan)
+            continue
         if e.template:
             docx = staging / f"{stem}.docx"
             renderer.render(e.template, docx, extra=_template_subject(renderer.context, e.id))
             plans.append(ExhibitSource(i, e.id, renderer.locate(e.template),
                                        staging / f"{stem}.pdf",
-                                       convert=docx))
+                                       convert=docx, demonstrative=True))
             continue
         try:
-            plans.append(_file_source(matter, i, staging / stem))
+            plans.append(_file_source(matter, i, staging / stem, e.file or ""))
         except _Unusable as err:
             problems.append(Problem(f"exhibit '{e.id}': {err}", matter.path,
                                     matter.source.line_of(("exhibits", i, "file"))))
@@ -72,13 +94,14 @@ class _Unusable(Exception):
     """Why an exhibit's file cannot be used, and what to do: the words after ``exhibit 'id': ``."""
 
 
-def _file_source(matter: Matter, i: int, stem: Path) -> ExhibitSource:
-    """Exhibit ``i``'s file, checked and planned; ``stem`` names its files in the staging folder."""
+def _file_source(matter: Matter, i: int, stem: Path, file: str) -> ExhibitSource:
+    """Exhibit ``i``'s ``file`` (its file, or the sent copy of its letter), checked and planned;
+    ``stem`` names its files in the staging folder."""
     e = matter.facts.exhibits[i]
     try:
-        path = Path(display_path(matter.inside(e.file or "")))  # the real path: no link left in it
+        path = Path(display_path(matter.inside(file)))  # the real path: no link left in it
     except (OSError, ValueError) as err:
-        raise _Unusable(_file_problem(e.file or "", err)) from None
+        raise _Unusable(_file_problem(file, err)) from None
     suffix = path.suffix.lower()
     if suffix in PDF:
         return ExhibitSource(i, e.id, path, path)
@@ -89,7 +112,7 @@ def _file_source(matter: Matter, i: int, stem: Path) -> ExhibitSource:
         try:
             removed = stage_exhibit(e.id, path, copy)  # checked and cleaned (filings.office)
         except OSError as err:
-            raise _Unusable(_file_problem(e.file or "", err)) from None
+            raise _Unusable(_file_problem(file, err)) from None
         return ExhibitSource(i, e.id, path, stem.with_suffix(".pdf"), convert=copy, removed=removed)
     kinds = ", ".join(sorted(s.lstrip(".").upper() for s in PDF | IMAGES | OFFICE))
     raise _Unusable(f"cannot use a '{suffix or path.name}' file as an exhibit; use one of {kinds}")

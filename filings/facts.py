@@ -16,6 +16,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
                       ValidationError)
 from pydantic_core import PydanticCustomError
 
+from .citations import citation_problems
 from .dates import LegalDate, parse_time
 from .errors import FactsError, Problem, display_path
 from .limits import DEFAULT_LIMITS, Limits
@@ -145,9 +146,13 @@ class Event(Model):
 
 
 class Response(Model):
-    date: Day
-    by: Ref
-    text: Text
+    """What the recipient did with a request: its own ``date``, ``by`` and ``text``, or the
+    ``event`` (an id in ``events``) that was the response, pleaded once, in its place."""
+
+    date: Day | None = None
+    by: Ref | None = None
+    text: Text | None = None
+    event: Ref | None = None
 
 
 class Request(Model):
@@ -159,6 +164,9 @@ class Request(Model):
     asked: Text
     exhibit: Ref | None = None
     response: Response | None = None
+    # the request as a drafted letter puts it, in the sender's voice ("that CBP identify ..."):
+    # a letter is written before any suit, so it never speaks of "Plaintiff" or "this Court"
+    letter: Text | None = None
 
 
 class Claim(Model):
@@ -248,6 +256,11 @@ class Exhibit(Model):
     description: str | None = None
     file: str | None = None  # a PDF, DOCX, ODT, PNG, JPEG or TIFF, relative to the facts file
     template: str | None = None  # or a template in templates/exhibits/, rendered from the facts
+    # a template that drafts correspondence becomes an exhibit only as the copy that was sent:
+    # the draft goes to build/letters/, the exhibit is this file; a template exhibit without
+    # it is a demonstrative (a chart, a timeline), and its cover says so
+    sent_copy: str | None = None
+    authenticated_by: list[Ref] = []  # the people who can swear it is a true and correct copy
     password: str | None = None  # for an encrypted PDF
     # its pages are confidential (CIT Rule 5(g)): in the public bundle a slip sheet stands in for
     # them; its title stays public unless tagged !confidential
@@ -480,13 +493,15 @@ def _unwrap(tp: Any) -> Any:
 def check_references(facts: Facts) -> list[tuple[Loc, str]]:
     """Cross-field checks: every id names something, and dates come in a possible order."""
     return [*_reference_problems(facts), *_order_problems(facts), *_exhibit_sources(facts),
-            *_duplicate_ids(facts), *_capacity_problems(facts)]
+            *_duplicate_ids(facts), *_capacity_problems(facts), *_response_problems(facts),
+            *citation_problems(facts)]
 
 
 def _reference_problems(f: Facts) -> Iterator[tuple[Loc, str]]:
     parties = {**f.organizations, **f.people}
     kinds = {"party": parties, "person": f.people, "organization": f.organizations,
-             "program": f.programs, "exhibit": {e.id: e for e in f.exhibits}}
+             "program": f.programs, "exhibit": {e.id: e for e in f.exhibits},
+             "event": {e.id: e for e in f.events}}
     refs: list[tuple[Loc, str, str | None]] = []
     refs += [(("case", field, i), "party", r) for field in ("plaintiffs", "defendants")
              for i, r in enumerate(getattr(f.case, field))]
@@ -500,6 +515,9 @@ def _reference_problems(f: Facts) -> Iterator[tuple[Loc, str]]:
                  (("requests", i, "exhibit"), "exhibit", r.exhibit)]
         if r.response:
             refs.append((("requests", i, "response", "by"), "party", r.response.by))
+            refs.append((("requests", i, "response", "event"), "event", r.response.event))
+    for i, e in enumerate(f.exhibits):
+        refs += [(("exhibits", i, "authenticated_by", n), "person", p) for n, p in enumerate(e.authenticated_by)]
     if f.motion:
         refs += [(("motion", "consultation", "participants", i), "person", p)
                  for i, p in enumerate(f.motion.consultation.participants)]
@@ -515,7 +533,7 @@ def _reference_problems(f: Facts) -> Iterator[tuple[Loc, str]]:
 
 def _order_problems(f: Facts) -> Iterator[tuple[Loc, str]]:
     for i, r in enumerate(f.requests):
-        if r.response and r.response.date < r.date:
+        if r.response and r.response.date and r.response.date < r.date:
             yield (("requests", i, "response", "date"),
                    f"the response ({r.response.date.iso()}) is dated before the request ({r.date.iso()})")
     for i, e in enumerate(f.events):
@@ -527,8 +545,38 @@ def _order_problems(f: Facts) -> Iterator[tuple[Loc, str]]:
 
 def _exhibit_sources(f: Facts) -> Iterator[tuple[Loc, str]]:
     for i, e in enumerate(f.exhibits):
-        if (e.file is None) == (e.template is None):
+        if e.sent_copy and not e.template:
+            yield ("exhibits", i, "sent_copy"), ("a sent copy records the copy of a letter a template drafted; "
+                                                 "without a template, give the file as file:")
+        elif (e.file is None) == (e.template is None):
             yield ("exhibits", i), "give the exhibit either a file or a template (one of the two)"
+        elif e.template and not e.sent_copy and e.authenticated_by:
+            yield ("exhibits", i, "authenticated_by"), (
+                "a template exhibit without a sent copy is a demonstrative made for this filing, so nobody can "
+                "swear it is a true copy of a document; record the copy that was sent (sent_copy: ...) or "
+                "remove authenticated_by")
+
+
+def _response_problems(f: Facts) -> Iterator[tuple[Loc, str]]:
+    """A response is an event of the facts, or has its own date, author and text."""
+    events = {e.id: e for e in f.events}
+    for i, r in enumerate(f.requests):
+        resp = r.response
+        if resp is None:
+            continue
+        if resp.event:
+            if any((resp.date, resp.by, resp.text)):
+                yield (("requests", i, "response"), "a response that is an event takes its date, actor and text "
+                                                    "from the event; remove date, by and text")
+            elif resp.event in events and events[resp.event].date < r.date:
+                yield (("requests", i, "response", "event"),
+                       f"the event '{resp.event}' ({events[resp.event].date.iso()}) is dated before the request "
+                       f"({r.date.iso()})")
+        else:
+            missing = [k for k in ("date", "by", "text") if getattr(resp, k) is None]
+            if missing:
+                yield (("requests", i, "response"), f"give the response its {' and '.join(missing)}, or name the "
+                                                    "event that was the response (event: id)")
 
 
 def _duplicate_ids(f: Facts) -> Iterator[tuple[Loc, str]]:

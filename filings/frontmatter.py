@@ -60,6 +60,7 @@ class Cover:
     title: str
     date: str
     description: str
+    note: str = ""  # "Demonstrative — prepared for this filing": not a copy of a document
 
 
 @dataclass
@@ -257,14 +258,14 @@ def draw_front_matter(path: Path, *, heading: str, caption: list[str], entries: 
     result.carrier_page = result.index_pages + len(covers)
     canvas.save()
     texts = [heading, *caption, *(t for e in entries for t in (e.label, e.title, e.date, e.pages)),
-             *(t for c in covers for t in (c.heading, c.title, c.date, c.description))]
+             *(t for c in covers for t in (c.heading, c.title, c.date, c.description, c.note))]
     missing = set().union(*(missing_glyphs(shaped(t), SERIF) for t in texts),
                           missing_glyphs(shaped(bates_prefix), STAMP))
     result.missing = sorted(missing)
     return result
 
 
-_COLUMNS = (("Exhibit", 0.8), ("Title", 2.45), ("Date", 1.1), ("Pages", 2.15))
+_COLUMNS = (("Exhibit", 0.8), ("Title", 2.2), ("Date", 1.35), ("Pages", 2.15))
 
 
 def _draw_index(canvas: Canvas, heading: str, caption: list[str], entries: list[IndexEntry],
@@ -314,6 +315,8 @@ def _index_page_top(canvas: Canvas, heading: str, caption: list[str], *, first: 
 def _draw_cover(canvas: Canvas, cover: Cover) -> None:
     width, height = LETTER
     draw_text(canvas, width / 2, height * 0.58, shaped(cover.heading), SERIF_BOLD, 28, centred=True)
+    if cover.note:
+        draw_text(canvas, width / 2, height * 0.58 + 40, shaped(cover.note), SERIF_BOLD, 13, centred=True)
     y = height * 0.58 - 40
     for line in wrap(shaped(cover.title), SERIF, 14, width - 3 * INCH):
         draw_text(canvas, width / 2, y, line, SERIF, 14, centred=True)

@@ -30,7 +30,7 @@ MANIFEST = "manifest.json"
 STORE_MARK = "OWNER"            # inside the store: says what the folder is
 KEEP = 2                        # generations kept: the current one and the one before
 # What a build of the toolkit's first versions left in a real output folder.
-_LEGACY = {".filings", "exhibits", ".exhibits-old"}
+_LEGACY = {".filings", "exhibits", ".exhibits-old", "letters"}
 
 Progress = Callable[[str], None]
 

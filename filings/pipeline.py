@@ -32,9 +32,11 @@ from .outputs import MANIFEST, STATE_DIR, Generation, Input, OutputFolder, check
 from .papers import Filing, Paper, Plan, plan_papers, select_papers, with_partners
 from .pdfcache import PdfCache
 from .library import TemplateLibrary
+from .citations import counted_days, resolve
 from .rules import Rules, rules_for
+from .typeset import typeset_text
 from .typography import smart_quotes
-from .confidential import Version, carry_mark, confidential_exhibits, secrets_of, shown, showing
+from .confidential import Version, confidential_exhibits, secrets_of, shown, showing
 from .versions import SINGLE, OutputSet, plan_sets
 
 # Rendering (docxtpl, Jinja), PDF work (pikepdf, pypdf), the exhibit pipeline and the
@@ -50,6 +52,8 @@ if TYPE_CHECKING:
 
 BUNDLE = "exhibit-bundle.pdf"
 EXHIBITS_DIR = "exhibits"
+LETTERS_DIR = "letters"  # drafts of correspondence made by templates; never exhibits themselves
+DEMONSTRATIVE = "Demonstrative \u2014 prepared for this filing"
 
 Progress = Callable[[str], None]
 
@@ -203,6 +207,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
             _warn_private(matter, warning)
             if chosen:
                 _warn_unfiled(plan, warning)
+                _warn_counted_days(matter, warning)
             sets = plan_sets(matter, context, lambda tmp: _reads_of_all(matter, library, context, limits,
                                                                         applicable, tmp))
             if sets[0].version:
@@ -216,6 +221,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
             for state in states[:1]:  # both versions warn alike: say it once
                 if state.exhibits_renderer is not None:
                     _warn_removed(state.exhibits_renderer, state.sources, warning)
+                    _warn_unsent(matter, state.exhibits_renderer, state.sources, warning)
                 if state.renderer is not None:
                     _warn_removed(state.renderer, [], warning)
             built = [b for st in states for b in st.built]
@@ -335,6 +341,7 @@ class _SetBuild:
             if self.bundle_key and not self.force else None
         if self.kept is not None:
             self.gen.carry(prefix + EXHIBITS_DIR)
+            self.gen.carry(prefix + LETTERS_DIR)
             self.with_bundle = False
             return
         from .exhibits import plan_exhibits
@@ -343,7 +350,8 @@ class _SetBuild:
         self.exhibits_renderer = Renderer(self.library, self.context, self.limits, folder=f"{EXHIBITS_DIR}/",
                                           locate_fact=matter.locate_fact, version=self.output.version,
                                           header_legend=False)
-        self.sources = plan_exhibits(matter, self.staging, self.exhibits_renderer)
+        self.sources = plan_exhibits(matter, self.staging, self.exhibits_renderer,
+                                     letters=self.gen.path / prefix / LETTERS_DIR)
         self.reads = fingerprints(self.index, self.exhibits_renderer.read_paths)
 
     def _of(self) -> str:
@@ -366,6 +374,7 @@ class _SetBuild:
                              matter.facts.bundle.bates.position, self.staging / "legend")
         elif self.kept is None:
             self.gen.carry(prefix + EXHIBITS_DIR)
+            self.gen.carry(prefix + LETTERS_DIR)
         return out
 
 
@@ -497,7 +506,9 @@ def _bundle_key(matter: Matter, context: Mapping[str, Any], library: TemplateLib
     exhibits = []
     for e, node in zip(matter.facts.exhibits, context["exhibits"]._items):
         try:
-            source = _signature(matter.inside(e.file) if e.file else library.find(f"{EXHIBITS_DIR}/{e.template}").path)
+            source = [_signature(matter.inside(f)) for f in (e.file, e.sent_copy) if f]
+            if e.template:
+                source.append(_signature(library.find(f"{EXHIBITS_DIR}/{e.template}").path))
         except (OSError, ValueError, FilingsError):
             return ""  # an exhibit that cannot be read: the bundle is made again, and says why
         exhibits.append([e.model_dump(mode="json"), node._data["mark"], str(node._data["date"] or ""), source])
@@ -563,6 +574,26 @@ def _warn_removed(renderer: Renderer, sources: list[ExhibitSource], warn: Progre
             warn(f"exhibit '{source.id}' ({source.source}): removed {_and(source.removed)}")
 
 
+def _warn_counted_days(matter: Matter, warn: Progress) -> None:
+    """Free text that counts days between events goes stale when a date changes: say where."""
+    for loc, phrase in counted_days(matter.facts):
+        line = matter.source.line_of(loc)
+        where = f"{display_path(matter.path)}{f':{line}' if line else ''}"
+        warn(f"{where}: {'.'.join(map(str, loc))}: '{phrase}' counts days in free text, which goes stale when a "
+             "date changes; give the dates (an event's effective:) and let the papers count, or remove it")
+
+
+def _warn_unsent(matter: Matter, renderer: Renderer, sources: list[ExhibitSource], warn: Progress) -> None:
+    """A template exhibit that drafts a request's letter but records no sent copy is shown as a
+    demonstrative, never as the letter sent: say so, and how to make it the sent letter."""
+    drafted = {r.exhibit for r in matter.facts.requests if r.exhibit}
+    for source in sources:
+        if source.demonstrative and source.id in drafted:
+            warn(f"exhibit '{source.id}' is drafted by the template '{matter.facts.exhibits[source.index].template}' "
+                 "and no sent copy is recorded, so its cover marks it a demonstrative; once the letter is sent, "
+                 "record the copy (sent_copy: exhibits/...)")
+
+
 def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
@@ -571,7 +602,8 @@ def _inputs(matter: Matter, library: TemplateLibrary) -> list[Input]:
     """What a build reads: no output may be written over any of it."""
     inputs = [Input("the facts file", matter.path), Input("the matter folder", matter.root)]
     inputs += [Input("the templates folder", folder, closed=True) for folder in library.closed_folders()]
-    inputs += [Input(f"exhibit '{e.id}'", matter.root / e.file) for e in matter.facts.exhibits if e.file]
+    inputs += [Input(f"exhibit '{e.id}'", matter.root / f) for e in matter.facts.exhibits
+               for f in (e.file, e.sent_copy) if f]
     return inputs
 
 
@@ -684,9 +716,10 @@ def word_limit_problems(paper: Paper, count: WordCount, rules: Rules | None) -> 
 
 def _convert(built: list[BuiltPaper], sources: list[ExhibitSource], staging: Path,
              converter: Converter | None, progress: Progress, cache: PdfCache | None = None) -> None:
-    """Convert every paper and every Word exhibit (of every version) in one LibreOffice run; a
-    document converted before (the same bytes) takes its PDF from ``cache``."""
-    docs = [b.docx for b in built] + [s.convert for s in sources if s.convert]
+    """Convert every paper, every Word exhibit and every drafted letter (of every version) in one
+    LibreOffice run; a document converted before (the same bytes) takes its PDF from ``cache``."""
+    docs = [b.docx for b in built] + [s.convert for s in sources if s.convert] + [s.letter for s in sources
+                                                                                 if s.letter]
     keys = {doc: cache.key(doc) for doc in docs} if cache is not None else {}
     docs = [doc for doc in docs if not (cache is not None and cache.take(keys[doc], doc.with_suffix(".pdf")))]
     if docs:
@@ -698,6 +731,7 @@ def _convert(built: list[BuiltPaper], sources: list[ExhibitSource], staging: Pat
             pdfs = converter.convert(named, staging / "pdf")
         except NotConverted as e:
             names = {s.convert: f"exhibit '{s.id}' ({s.source})" for s in sources if s.convert}
+            names.update({s.letter: f"the letter drafted for exhibit '{s.id}'" for s in sources if s.letter})
             names.update({b.docx: f"paper '{b.key}'" for b in built})
             names = {n: names.get(d, d.name) for n, d in zip(named, docs)}
             raise ConversionError(problems=[
@@ -761,11 +795,15 @@ def _exhibit_pdfs(matter: Matter, context: dict, sources: list[ExhibitSource]) -
         node = context["exhibits"][source.index]
         date = node.date or None  # an exhibit with no date of its own or of what cites it
         data = node._data  # as the version shows them: a confidential title in brackets, or emptied
-        exhibits.append(ExhibitPdf(id=e.id, mark=node.mark, title=smart_quotes(shown(data["title"])),
-                                   date=shown(date or ""),
-                                   short_date=shown(carry_mark(date, date.short())) if date else "",
-                                   description=smart_quotes(shown(data["description"] or "")),
-                                   pdf=source.pdf, source=source.source, password=e.password))
+        cite = context.get("cite")
+        # one date style: the index prints the date as the cover and the papers do ("May 20, 2024")
+        exhibits.append(ExhibitPdf(id=e.id, mark=node.mark,
+                                   title=typeset_text(smart_quotes(resolve(shown(data["title"]), cite))),
+                                   date=shown(date or ""), short_date=shown(date or ""),
+                                   description=typeset_text(smart_quotes(resolve(shown(data["description"] or ""),
+                                                                                 cite))),
+                                   pdf=source.pdf, source=source.source, password=e.password,
+                                   note=DEMONSTRATIVE if source.demonstrative else ""))
     return exhibits
 
 
@@ -824,6 +862,7 @@ def _check(facts_path: Path, templates_dir: Path | None, progress: Progress,
     library = template_library(matter, templates_dir)
     check_own_templates(matter, library)
     _warn_unfiled(plan, warn)
+    _warn_counted_days(matter, warn)
     with tempfile.TemporaryDirectory(prefix="filings-check-") as tmp:
         render_papers(Renderer(library, context, locate_fact=matter.locate_fact), papers, Path(tmp), progress,
                       rules_for(matter.facts))

@@ -48,7 +48,7 @@ from jinja2.sandbox import MAX_RANGE, SecurityError, safe_range
 from markupsafe import Markup, escape
 
 from .confidential import Version, carry_mark, is_marked, showing
-from .context import (Empty, EmptyFact, Node, NodeList, SectionPrinted, UnknownFact, as_markup,
+from .context import (Empty, EmptyFact, Node, NodeList, SectionPrinted, UnknownFact, as_markup, citing,
                       tracking)
 from .dates import LegalDate
 from .determinism import repack_docx
@@ -57,6 +57,7 @@ from .library import TemplateLibrary
 from .limits import DEFAULT_LIMITS, Limits
 from .lint import unreadable_tags
 from .office import OfficeFileError, sanitize_office
+from .typeset import typeset_docx
 from .wording import PLURAL_PRONOUNS, capfirst, indefinite, number_words, plural_noun, plural_verb, roman
 
 
@@ -801,7 +802,7 @@ class Renderer:
         token = _budget.set(_Budget(self.limits))
         names = {**self.context, "version_legend": self.version.legend if self.version else "", **(extra or {})}
         try:
-            with tracking(reads), showing(self.version):
+            with tracking(reads), showing(self.version), citing(self.context.get("cite")):
                 tpl.render(names, self.env, autoescape=True)
         except (UnknownFact, EmptyFact, SectionPrinted, UnknownExhibit, jinja2.TemplateError) as e:
             raise _template_error(tpl, e, path, self.locate_fact) from e
@@ -842,7 +843,7 @@ class Renderer:
         with the same bytes for the same facts: fixed entry dates, order and core properties."""
         rendered = io.BytesIO()
         tpl.save(rendered)
-        rendered.seek(0)
+        rendered = io.BytesIO(typeset_docx(rendered.getvalue()))  # citations tied, ranges dashed
         cleaned = io.BytesIO()
         try:
             removed = sanitize_office(rendered, cleaned, limits=self.limits, parts=_rendered_parts(tpl))

@@ -7,7 +7,9 @@ else has to know:
 - it starts after the paper's title (the first paragraph in the ``Paper Title`` style):
   the court name, the caption table and the title are the caption;
 - it stops at the signature block: the first paragraph in the ``Signature`` style, with the
-  ``Dated:`` line (and empty paragraphs) just before it;
+  ``Dated:`` line (and empty paragraphs) just before it, or the table that holds it (the
+  shipped templates put the date line and the block in one row that cannot split, so it never
+  stands alone on a page);
 - in between it counts every paragraph and table, except a table of contents or of
   authorities (paragraphs in Word's ``TOC n``/``Table of Authorities``/``TOA Heading`` styles);
 - footnotes count (the body's ``word/footnotes.xml``, Word's separators left out);
@@ -65,6 +67,8 @@ def count_words(docx: Path | str) -> WordCount:
             if not _SKIPPED_STYLE.match(style):
                 texts.append(_text(element))
         elif element.tag == f"{W}tbl" and started:
+            if any(names.get(_style_id(p), "") == SIGNATURE_STYLE for p in element.iter(f"{W}p")):
+                break
             texts += [_text(p) for p in element.iter(f"{W}p")
                       if not _SKIPPED_STYLE.match(names.get(_style_id(p), ""))]
     if not started:

@@ -13,6 +13,8 @@ from docx import Document
 from filings import pdf
 from filings.pipeline import build
 from filings.typography import smart_quotes
+from filings.citations import resolve
+from filings.context import build_context
 from filings.convert import LibreOffice
 from filings.errors import ConversionError, FactsError, TemplateError
 from filings.facts import load_facts
@@ -32,8 +34,9 @@ def flat(text: str) -> str:
 
 
 def typeset(fact: str) -> str:
-    """A fact as the papers print it: whitespace flattened, typographer's quotes."""
-    return flat(smart_quotes(fact))
+    """A fact as the papers print it: citations ([Term: id]) resolved, whitespace flattened,
+    typographer's quotes."""
+    return flat(smart_quotes(resolve(fact, build_context(load_facts(EXAMPLE))["cite"])))
 
 
 def docx_text(path: Path) -> str:
@@ -86,7 +89,7 @@ def test_court_number_and_page_number_on_every_page(example_build):
         pages = pdf.extract_text(out / f"{name}.pdf").split("\f")
         for number, page in enumerate(pages, 1):
             lines = [line.strip() for line in page.strip().splitlines()]
-            assert "Court No. 24-00097" in page, f"{name} page {number}"
+            assert "Court No. 24-00097" in flat(page), f"{name} page {number}"
             assert str(number) in lines[-3:], f"{name} page {number} has no page number at the bottom"
 
 

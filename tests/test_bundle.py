@@ -102,12 +102,15 @@ def test_per_exhibit_files_for_cm_ecf(example_build):
         assert path.stat().st_size < 35 * 1024 * 1024
 
 
-def test_letters_from_the_facts_are_rendered_exhibits(example_build):
+def test_letters_are_drafted_from_the_facts_and_the_exhibit_is_the_sent_copy(example_build):
     out, result, _ = example_build
+    draft = flat(PdfReader(out / "letters" / "litigation_notice.pdf").pages[0].extract_text())
+    assert "May 28, 2024" in draft and "Dear Robert Osei:" in draft
+    assert "failing that, our client will seek relief in the United States Court of International Trade" in draft
+    assert "Plaintiff" not in draft and "this Court" not in draft  # a letter speaks before any suit
     letter = next(b for b in result.bundle.exhibits if b.exhibit.id == "litigation_notice")
     text = flat(PdfReader(letter.files[0]).pages[1].extract_text())
-    assert "May 28, 2024" in text and "Dear Robert Osei:" in text
-    assert "failing which Plaintiff would seek relief in this Court" in text
+    assert "Dear Robert Osei:" in text and "ILLUSTRATIVE SAMPLE EXHIBIT" in text  # the committed sent copy
 
 
 def test_papers_cite_exhibits_by_their_labels(example_build):
@@ -151,8 +154,12 @@ def test_letters_as_labels(facts_copy, tmp_path):
     assert not list((tmp_path / "build").glob("packet*.pdf"))  # papers=False builds the bundle only
 
 
+UNCITED = (("    exhibit: ctpat_portal_status\n", ""),  # neither an event nor the declaration cites it
+           ("    authenticated_by: [landis]                        # she captured it\n", ""))
+
+
 def test_an_exhibit_no_paper_cites_is_a_warning(facts_copy, tmp_path):
-    facts = facts_copy(("    exhibit: ctpat_portal_status\n", ""))
+    facts = facts_copy(*UNCITED)
     warnings = []
     result = build(facts, tmp_path / "build", warn=warnings.append)
     assert warnings == result.warnings == ["exhibit 'ctpat_portal_status' is not cited in any paper"]
@@ -160,7 +167,7 @@ def test_an_exhibit_no_paper_cites_is_a_warning(facts_copy, tmp_path):
 
 
 def test_strict_turns_warnings_into_errors_and_keeps_outputs(facts_copy, tmp_path):
-    facts = facts_copy(("    exhibit: ctpat_portal_status\n", ""))
+    facts = facts_copy(*UNCITED)
     with pytest.raises(Exception) as info:
         build(facts, tmp_path / "build", strict=True)
     assert str(info.value) == "--strict: exhibit 'ctpat_portal_status' is not cited in any paper"

@@ -31,9 +31,9 @@ def private_facts(facts_copy):
         ("    title: Global Chief Compliance Officer\n",
          f"    title: Global Chief Compliance Officer\n    description: whose SSN is {SSN}\n"),
         ("    channel: e-mail\n    asked: >-\n      that the agency identify the violations on which it based the "
-         "suspension from the security program",
+         "suspension from [Term: ctpat]",
          f"    channel: e-mail\n    asked: >-\n      that the agency refund the bond paid from account no. {ACCOUNT} "
-         "and identify the violations on which it based the suspension from the security program"))
+         "and identify the violations on which it based the suspension from [Term: ctpat]"))
 
 
 def test_a_fake_ssn_and_an_account_number_are_found_with_their_lines(private_facts):

@@ -43,8 +43,9 @@ def test_facts_render_and_reads_are_recorded(tmp_path):
     name = make_template(tmp_path, "t.docx", "{{ case.title }}, Court No. {{ case.court_no }}",
                          "{% for e in events %}{{ e.date }}; {% endfor %}")
     text, reads = render_text(tmp_path, name)
-    assert text.splitlines()[0] == "Seko Customs Brokerage, Inc. v. United States et al., Court No. 24-00097"
-    assert "May 20, 2024; May 31, 2024;" in text
+    # citations and dates are tied with no-break spaces (filings.typeset)
+    assert text.splitlines()[0] == "Seko Customs Brokerage, Inc. v. United States et al., Court No.\u00a024-00097"
+    assert "May\u00a020, 2024; May\u00a031, 2024;" in text
     assert {"case.title", "case.court_no", "events", "events.3.date"} <= reads
 
 
@@ -89,7 +90,7 @@ def test_citing_an_unknown_exhibit(tmp_path):
 
 def test_exhibit_citation_follows_the_order(tmp_path):
     name = make_template(tmp_path, "cite.docx", "See {{ exhibit('litigation_notice') }}.")
-    assert render_text(tmp_path, name)[0] == "See Exhibit 5."
+    assert render_text(tmp_path, name)[0] == "See Exhibit\u00a05."  # never "Exhibit" at a line's end
 
 
 def test_templates_run_in_the_sandbox(tmp_path):
@@ -178,7 +179,7 @@ def test_a_template_cannot_change_what_the_next_paper_prints(tmp_path):
     context = build_context(load_facts(EXAMPLE))
     make_template(tmp_path, "form13.docx", FORM_13)
     before = render_with(tmp_path, context, "form13.docx")
-    assert before == ("Funders: 0; related: 0; plaintiffs: 1; relief: 3; answer: 60; No. 24-00097; "
+    assert before == ("Funders: 0; related: 0; plaintiffs: 1; relief: 3; answer: 60; No.\u00a024-00097; "
                       "Seko Customs Brokerage, Inc.")
     for n, (tag, problem) in enumerate(MUTATIONS):
         name = make_template(tmp_path, f"summons{n}.docx", tag)

@@ -1,0 +1,109 @@
+"""Citations written in facts text: ``[Exhibit: id]`` and ``[Term: id]``, checked and resolved.
+
+Facts text is prose the papers print as it is, so it cannot hold template tags (a
+``{{ exhibit('x') }}`` typed there would print as typed, into a sworn declaration). It may
+instead cite, with a small syntax of its own:
+
+- ``[Exhibit: type86_notice]`` prints the exhibit's label (``Exhibit 2``), renumbered when
+  the exhibits are reordered, exactly like a template's ``{{ exhibit('type86_notice') }}``;
+- ``[Term: ctpat]`` prints the defined term of a program, an organization or a person
+  (``C-TPAT``, ``CBP``), the name the papers define at its first mention.
+
+:func:`citation_problems` finds, when the facts are loaded, every citation to an unknown id
+or of an unknown kind and every template tag in facts text, each with the path of the value
+(the loader adds its line), so ``filings check`` and every build stop on them.
+:func:`resolve` turns the citations of one text into words when it is printed.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any, Callable, Iterator, Mapping
+
+from pydantic import BaseModel
+
+# [Kind: id]; an id is a facts id (letters, digits, '_', '-'), so "[Note: see below]" is no citation.
+CITATION = re.compile(r"\[([A-Z][a-z]+):[ \u00a0]*([A-Za-z_][\w-]*)\]")
+KINDS = ("Exhibit", "Term")
+_TAG = re.compile(r"\{\{|\{%|%\}|\}\}")
+
+Loc = tuple
+
+
+def texts(value: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
+    """Every piece of text in the facts, with its path (YAML keys as written: ``from``)."""
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, BaseModel):
+        for name, field in type(value).model_fields.items():
+            yield from texts(getattr(value, name), loc + (field.alias or name,))
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from texts(item, loc + (key,))
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            yield from texts(item, loc + (i,))
+
+
+def citation_problems(facts: Any) -> Iterator[tuple[Loc, str]]:
+    """Template tags in facts text, citations of an unknown kind, citations of unknown ids."""
+    known = {"Exhibit": [e.id for e in facts.exhibits],
+             "Term": [*facts.programs, *facts.organizations, *facts.people]}
+    what = {"Exhibit": "exhibit", "Term": "program, organization or person"}
+    for loc, text in texts(facts):
+        if _TAG.search(text):
+            yield loc, ("template tags are not read in facts text (they would print as typed); cite an exhibit "
+                        "with [Exhibit: id] or a defined term with [Term: id]")
+            continue
+        for m in CITATION.finditer(text):
+            kind, ref = m.group(1), m.group(2)
+            if kind not in KINDS:
+                close = difflib.get_close_matches(kind, KINDS, n=1)
+                hint = f"; did you mean [{close[0]}: {ref}]?" if close else "; write [Exhibit: id] or [Term: id]"
+                yield loc, f"unknown citation '{m.group(0)}'{hint}"
+            elif ref not in known[kind]:
+                close = difflib.get_close_matches(ref, known[kind], n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                yield loc, f"'{m.group(0)}' cites no {what[kind]} with id '{ref}'{hint}"
+
+
+def resolve(text: str, cite: Callable[[str, str], str] | None) -> str:
+    """``text`` with each citation replaced by ``cite(kind, id)``; unchanged without a citer."""
+    if cite is None or "[" not in text:
+        return text
+    return CITATION.sub(lambda m: cite(m.group(1), m.group(2)) if m.group(1) in KINDS else m.group(0), text)
+
+
+def citer(exhibits: Mapping[str, Any], named: Mapping[str, Any]) -> Callable[[str, str], str]:
+    """The words for a citation: the exhibit's label (``exhibits``: id → exhibit node), or the
+    term of a program or party (``named``: id → node). Each read is recorded like a template's,
+    so a paper whose facts cite Exhibit 4 is rebuilt when that exhibit is relabelled."""
+    def cite(kind: str, ref: str) -> str:
+        if kind == "Exhibit" and ref in exhibits:
+            exhibits[ref].id  # recorded: a reorder that moves another exhibit here changes the id
+            return str(exhibits[ref].label)
+        if kind == "Term" and ref in named:
+            return str(named[ref].term)
+        return f"[{kind}: {ref}]"
+    return cite
+
+
+_NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+                 "twenty|thirty|forty|forty-five|sixty|ninety|\\d+")
+_COUNTED = re.compile(rf"\b(?:{_NUMBER_WORDS})(?:\s*\(\d+\))?[\s-]+(?:calendar\s+|business\s+)?days?(?:['’]s?)?"
+                      rf"(?:\s+(?:later|earlier|after|before|notice|to\s+respond))?", re.IGNORECASE)
+
+
+def counted_days(facts: Any) -> Iterator[tuple[Loc, str]]:
+    """Free text that counts the days between events ("seven days' notice", "nine days
+    later") in the facts' own story (events, requests, claims, declaration): it goes stale when
+    a date changes, while the papers compute such counts from the dates (``notice_days``). A
+    deadline asked for ("within two business days") is what was asked, and is left alone."""
+    for loc, text in texts(facts):
+        if not loc or loc[0] not in ("events", "claims", "declaration", "exhibits"):
+            continue
+        for m in _COUNTED.finditer(text):
+            phrase = m.group(0)
+            if re.search(r"later|earlier|notice", phrase, re.IGNORECASE):
+                yield loc, phrase
+
