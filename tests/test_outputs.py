@@ -66,7 +66,8 @@ def court_numbers(out: Path) -> set[str]:
 
 
 def generations(matter: Path) -> list[str]:
-    return sorted(p.name for p in (matter / ".build.filings").iterdir() if p.is_dir())
+    """The generations in the output store (numbered folders; its PDF cache is not one)."""
+    return sorted(p.name for p in (matter / ".build.filings").iterdir() if p.is_dir() and p.name.isdigit())
 
 
 # ------------------------------------------------------------------ where a build may write
