@@ -160,8 +160,9 @@ def bundle(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, out: 
 @app.command()
 def watch(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, out: Optional[Path] = OUT,
           timeout: float = TIMEOUT, strict: bool = STRICT, debug: bool = DEBUG, templates: Optional[Path] = TEMPLATES,
-          interval: float = typer.Option(0.5, "--interval", min=0.05, help="Seconds between looks at the files.")
-          ) -> None:
+          interval: float = typer.Option(0.5, "--interval", min=0.05, help="Seconds between looks at the files."),
+          draft: bool = typer.Option(False, "--draft", help="Stamp every page of every paper DRAFT, as build --draft "
+                                     "does.")) -> None:
     """Build now, then again on every save of the facts, a template or an exhibit; print which
     papers changed and which facts caused it. A failed build keeps the last good outputs."""
     from . import pipeline
@@ -172,7 +173,7 @@ def watch(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, out: O
 
     def build_once() -> None:
         pipeline.build(facts_path, out_dir, converter=converter, strict=strict, templates_dir=templates,
-                       warn=_warn)
+                       warn=_warn, draft=draft)
 
     typer.echo(f"watching {display_path(facts_path)}; the outputs go to {display_path(out_dir)}", err=True)
     try:
