@@ -153,3 +153,17 @@ def test_the_example_and_the_other_matter_are_timely():
     for facts in (EXAMPLE, OTHER):
         proc = run("deadlines", "--facts", str(facts))
         assert proc.returncode == 0 and "filed in time" in proc.stdout, proc.stderr
+
+
+def test_a_complaint_without_a_known_time_bar_alleges_no_period(facts_copy, tmp_path):
+    """A jurisdiction whose limitation the rules do not give (here § 1581(a)): the complaint
+    states when the action was commenced and claims no period the facts cannot support."""
+    from filings.convert import LibreOffice
+    from filings.pdf import extract_text
+
+    facts = facts_copy(("  jurisdiction: 1581(i)", "  jurisdiction: 1581(a)"))
+    out = tmp_path / "build"
+    build(facts, out, only="complaint", converter=LibreOffice())
+    text = " ".join(extract_text(out / "complaint.pdf").split())
+    assert "less than two years" not in text
+    assert "commenced this action on June 3, 2024." in text.replace("\u00a0", " ")
