@@ -416,7 +416,7 @@ def test_confidential_numbers_dates_and_derived_names_print_in_brackets(tmp_path
     renderer = Renderer(tmp_path / "templates", context, version=confidential)
     renderer.render("probe.docx", tmp_path / "c.docx")
     assert [p.text for p in docx.Document(tmp_path / "c.docx").paragraphs] == [
-        "[18250] tons ([18250]) at [12.5]%", "signed [June 14, 2024] ([June 14, 2024])",
+        "[18250] tons ([18250]) at [12.5]%", "signed [June\u00a014, 2024] ([June\u00a014, 2024])",
         "[RIDGELINE STEEL IMPORTS LLC], / [Ridgeline Steel Imports LLC] v. United States / "
         "[Ridgeline Steel Imports LLC] (“Ridgeline” or “Plaintiff”)",
         "[Brightwater Parr PC], [77 Harbor Street]; [Boston, Massachusetts 02110]"]
