@@ -118,7 +118,7 @@ def test_the_declaration_is_signed_and_authenticates_what_the_declarant_can(exam
         sentence = f"{node.label} submitted with this declaration is a true and correct copy of the document"
         assert (sentence in text) == ("landis" in e.authenticated_by), e.id
         if "landis" in e.authenticated_by:
-            assert f"dated {node.date} and titled “{e.title.replace(chr(39), '’')}.”" in text
+            assert f"dated {node.date} that the index of exhibits lists as “{e.title.replace(chr(39), '’')}.”" in text
     assert "Exhibit 5 submitted" not in text  # counsel's letter: the declarant did not send it
 
 
