@@ -96,6 +96,7 @@ class Person(Model):
     pronoun: Literal["he", "she", "they"] | None = None
     capacity: Literal["official"] | None = None  # a defendant sued in an official capacity (as ``title``)
     description: str | None = None
+    salutation: str | None = None  # how a letter addresses the person: "Mr. Osei" (else the name)
     minor: bool = False  # a minor: papers may give only the initials (Rule 5.2); the privacy lint checks
 
 
@@ -167,6 +168,7 @@ class Request(Model):
     # the request as a drafted letter puts it, in the sender's voice ("that CBP identify ..."):
     # a letter is written before any suit, so it never speaks of "Plaintiff" or "this Court"
     letter: Text | None = None
+    subject: Text | None = None  # the drafted letter's "Re:" line (else "Request to" the recipient)
 
 
 class Claim(Model):

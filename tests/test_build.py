@@ -95,6 +95,8 @@ def test_court_number_and_page_number_on_every_page(example_build):
 
 def test_pdfs_are_letter_size_searchable_with_fonts_embedded(example_build):
     out, _, _ = example_build
+    # The example's bundle too: its exhibits (the sample sent copies included) embed every font.
+    assert pdf.unembedded_fonts(out / "exhibits" / "exhibit-bundle.pdf") == []
     for path in [out / f"{name}.pdf" for name in PAPER_NAMES] + [out / p for p in PACKETS]:
         assert pdf.unembedded_fonts(path) == []
         reader = pdf.read_pdf(path)

@@ -105,12 +105,13 @@ def test_per_exhibit_files_for_cm_ecf(example_build):
 def test_letters_are_drafted_from_the_facts_and_the_exhibit_is_the_sent_copy(example_build):
     out, result, _ = example_build
     draft = flat(PdfReader(out / "letters" / "litigation_notice.pdf").pages[0].extract_text())
-    assert "May 28, 2024" in draft and "Dear Robert Osei:" in draft
+    assert "May 28, 2024" in draft and "Dear Mr. Osei:" in draft  # the salutation the facts give
+    assert "Re: Suspensions from the Entry Type 86 test and C-TPAT" in draft  # the request's subject
     assert "failing that, our client will seek relief in the United States Court of International Trade" in draft
     assert "Plaintiff" not in draft and "this Court" not in draft  # a letter speaks before any suit
     letter = next(b for b in result.bundle.exhibits if b.exhibit.id == "litigation_notice")
     text = flat(PdfReader(letter.files[0]).pages[1].extract_text())
-    assert "Dear Robert Osei:" in text and "ILLUSTRATIVE SAMPLE EXHIBIT" in text  # the committed sent copy
+    assert "Dear Mr. Osei:" in text and "ILLUSTRATIVE SAMPLE EXHIBIT" in text  # the committed sent copy
 
 
 def test_papers_cite_exhibits_by_their_labels(example_build):
