@@ -251,6 +251,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
                 result.packet_keys.update(keys)
             if result.papers and only is None and matter.facts.exhibits:
                 _warn_uncited(matter, result.papers, warning)
+                _warn_unauthenticated(matter, result.papers, warning)
             for state in states:
                 result.sets.append(state.finish(matter, context, warning, progress))
             first = result.sets[0]
@@ -784,6 +785,29 @@ def _warn_uncited(matter: Matter, built: list[BuiltPaper], warn: Progress) -> No
     for i, e in enumerate(matter.facts.exhibits):
         if i not in cited:
             warn(f"exhibit '{e.id}' is not cited in any paper")
+
+
+def _warn_unauthenticated(matter: Matter, built: list[BuiltPaper], warn: Progress) -> None:
+    """A motion or brief relies on the exhibits it cites: each must be authenticated by the
+    matter's declarant (``authenticated_by``), unless it is a demonstrative made for the filing."""
+    declarant = matter.facts.declaration.declarant if matter.facts.declaration else None
+    said: set[int] = set()
+    for b in built:
+        if not b.paper.words:
+            continue
+        for r in b.facts:
+            m = re.match(r"exhibits\.(\d+)\.(label|mark|number)$", r)
+            if not m or int(m.group(1)) in said:
+                continue
+            i = int(m.group(1))
+            e = matter.facts.exhibits[i]
+            if (e.template and not e.sent_copy) or (declarant and declarant in e.authenticated_by):
+                continue
+            said.add(i)
+            who = f"the declarant '{declarant}'" if declarant else "a declaration"
+            warn(f"exhibit '{e.id}' is cited by the {b.paper.name} but not authenticated by {who}; add "
+                 "'authenticated_by' naming the declarant if they can swear to it, or a declaration of someone "
+                 "who can (its author or recipient)")
 
 
 def _exhibit_pdfs(matter: Matter, context: dict, sources: list[ExhibitSource]) -> list[ExhibitPdf]:

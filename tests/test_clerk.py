@@ -69,7 +69,8 @@ def test_the_bundle_holds_the_sent_copies_and_the_drafts_are_letters(example_bui
 
 def test_a_drafted_letter_without_a_sent_copy_is_a_demonstrative_with_a_warning(facts_copy, tmp_path):
     facts = facts_copy(("    sent_copy: exhibits/2024-05-28-litigation-notice.pdf  # illustrative sample: the copy as "
-                        "sent\n", ""))
+                        "sent\n    authenticated_by: [landis]                        # illustrative: she was copied on "
+                        "it\n", ""))
     warnings: list[str] = []
     result = build(facts, tmp_path / "build", warn=warnings.append)
     assert warnings == ["exhibit 'litigation_notice' is drafted by the template 'request-letter.docx' and no sent copy "
@@ -119,13 +120,12 @@ def test_the_declaration_is_signed_and_authenticates_what_the_declarant_can(exam
         assert (sentence in text) == ("landis" in e.authenticated_by), e.id
         if "landis" in e.authenticated_by:
             assert f"dated {node.date} that the index of exhibits lists as “{e.title.replace(chr(39), '’')}.”" in text
-    assert "Exhibit 5 submitted" not in text  # counsel's letter: the declarant did not send it
+    assert "Exhibit 5 submitted" in text  # counsel's letter: the facts say she was copied on it
 
 
 def test_who_authenticates_what_comes_from_the_facts(facts_copy):
-    facts = facts_copy(("    sent_copy: exhibits/2024-05-28-litigation-notice.pdf  # illustrative sample: the copy as "
-                        "sent\n", "    sent_copy: exhibits/2024-05-28-litigation-notice.pdf\n"
-                                  "    authenticated_by: [landis, lead_counsel]\n"),
+    facts = facts_copy(("    authenticated_by: [landis]                        # illustrative: she was copied on it\n",
+                        "    authenticated_by: [landis, lead_counsel]\n"),
                        ("  declarant: landis", "  declarant: lead_counsel"))
     context = build_context(load_facts(facts))
     assert [x.id for x in context["declaration"].exhibits] == ["litigation_notice"]
@@ -332,3 +332,23 @@ def test_the_second_matter_builds_and_its_unsent_letter_is_a_demonstrative(other
     assert any(w.startswith("exhibit 'stay_request' is drafted by the template") for w in result.warnings)
     assert "Seko" not in flat(layout(out / "complaint.pdf"))
     assert load_facts(OTHER).facts.exhibits[1].sent_copy is None
+
+
+def test_an_exhibit_the_motion_relies_on_must_be_authenticated(facts_copy, tmp_path):
+    """The motion cites counsel's letter: without a declarant who can swear to it, the build
+    warns (and --strict fails), naming the exhibit and what to add."""
+    from filings.errors import FilingsError
+    from filings.pipeline import build
+
+    facts = facts_copy(("    authenticated_by: [landis]                        # illustrative: she was copied on it\n",
+                        ""))
+    warnings: list[str] = []
+    build(facts, tmp_path / "build", only="motion", warn=warnings.append)
+    assert not warnings  # --only: the motion alone, cited exhibits are not judged on a partial build
+    build(facts, tmp_path / "build", warn=warnings.append)
+    assert [w for w in warnings if "authenticated" in w] == [
+        "exhibit 'litigation_notice' is cited by the motion but not authenticated by the declarant 'landis'; add "
+        "'authenticated_by' naming the declarant if they can swear to it, or a declaration of someone who can "
+        "(its author or recipient)"]
+    with pytest.raises(FilingsError):
+        build(facts, tmp_path / "strict", strict=True)
