@@ -26,7 +26,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator, Mapping
 
 from .changes import causes_between
 from .errors import FilingsError, display_path
@@ -206,9 +206,11 @@ def _sha(path: Path) -> str:
 # --------------------------------------------------------------------------- writing
 
 def write_diff(diff: Diff, out: Path, converter, *, progress: Progress = lambda _: None,
-               warn: Progress = lambda _: None) -> Diff:
+               warn: Progress = lambda _: None, confidential: Mapping[str, Iterable[str]] | None = None) -> Diff:
     """Write the redlines of every changed paper and the summary into ``out`` (replaced when
-    an earlier diff made it; refused when it holds anything else)."""
+    an earlier diff made it; refused when it holds anything else). A public version's redline
+    shows its old text too, which may hold a value confidential now (a fact tagged since): each
+    public redline holding any of the ``confidential`` values is withheld, with a warning."""
     from . import determinism
     from .redline import Pair, redline_all, redline_pdfs
     from .summary import write_summary
@@ -230,8 +232,31 @@ def write_diff(diff: Diff, out: Path, converter, *, progress: Progress = lambda 
             if paper.key in docx:
                 paper.redline_docx, paper.redline_pdf = docx[paper.key], pdfs[paper.key]
                 paper.revisions = count_revisions(docx[paper.key])
+        _withhold_public_leaks(diff, out / "redline", confidential or {}, warn)
     write_summary(diff, out)
     return diff
+
+
+def _withhold_public_leaks(diff: Diff, redlines: Path, confidential: Mapping[str, Iterable[str]],
+                           warn: Progress) -> None:
+    """Remove each public redline in which the leak scan finds a confidential value."""
+    public = redlines / "public"
+    if not confidential or not public.is_dir():
+        return
+    from .leaks import scan_outputs
+
+    report = scan_outputs(public, confidential, raise_on_leak=False)
+    leaked = {(public / leak.file).with_suffix("") for leak in report.leaks}
+    for paper in diff.papers:
+        if paper.redline_docx is not None and paper.redline_docx.with_suffix("") in leaked:
+            for made in (paper.redline_docx, paper.redline_pdf):
+                if made is not None:
+                    made.unlink(missing_ok=True)
+            paper.redline_docx = paper.redline_pdf = None
+            facts = sorted({leak.path for leak in report.leaks
+                            if (public / leak.file).with_suffix("") == (redlines / paper.key)})
+            warn(f"the redline of {paper.key} is withheld: it would show {', '.join(facts)}, confidential now; "
+                 "compare the confidential version")
 
 
 def count_revisions(docx: Path) -> int:
@@ -379,8 +404,19 @@ def run(facts_path: Path, build_out: Path, *, folders: list[Path] | None = None,
                 raise FilingsError("the matter has no build/ to write the diff into; give --out DIR",
                                    path=display_path(build_out))
         diff = compare(old, new)
-        write_diff(diff, out, converter, progress=progress, warn=warn)
+        write_diff(diff, out, converter, progress=progress, warn=warn, confidential=_confidential(facts_path))
     return diff, out
+
+
+def _confidential(facts_path: Path) -> Mapping[str, Iterable[str]]:
+    """The values confidential in the matter's facts now (none when they cannot be read)."""
+    from .confidential import secrets_of
+    from .facts import load_facts
+
+    try:
+        return secrets_of(load_facts(facts_path)).values
+    except FilingsError:
+        return {}
 
 
 def _built_at(facts_path: Path, rev: str, work: Path, stack: contextlib.ExitStack, converter,

@@ -434,3 +434,27 @@ def test_both_versions_are_the_same_bytes_build_after_build(conf_build):
     assert files and files == sorted(p.relative_to(again) for p in again.rglob("*")
                                      if p.is_file() and ".filings" not in p.parts)
     assert [f for f in files if (out / f).read_bytes() != (again / f).read_bytes()] == []
+
+
+def test_a_public_redline_never_shows_a_value_tagged_confidential_since(tmp_path):
+    """Tag a value the papers already print: the public version now brackets it, and its
+    redline would show the old, plain text as a deletion; the diff withholds that redline."""
+    from filings.convert import LibreOffice
+    from filings.diff import run
+
+    folder = tmp_path / "matter"
+    shutil.copytree(MATTER, folder)
+    facts, out = folder / "facts.yaml", folder / "build"
+    build(facts, out, converter=LibreOffice())
+    facts.write_text(facts.read_text().replace("    asked: that the revocation be stayed pending a hearing",
+                                               "    asked: !confidential that the revocation be stayed pending a hearing"))
+    build(facts, out, converter=LibreOffice())
+    warnings: list[str] = []
+    diff, where = run(facts, out, converter=LibreOffice(), warn=warnings.append)
+    withheld = [w for w in warnings if "is withheld" in w]
+    assert withheld and all("requests.0.asked" in w for w in withheld), warnings
+    public = where / "redline" / "public"
+    if public.is_dir():  # what is left of the public redlines holds no confidential value
+        value = {"requests.0.asked": ["that the revocation be stayed pending a hearing"]}
+        assert scan_outputs(public, value, raise_on_leak=False).leaks == []
+    assert list((where / "redline" / "confidential").glob("*.docx"))  # the confidential redlines stay
