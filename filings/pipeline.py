@@ -681,7 +681,8 @@ def render_papers(renderer: Renderer, papers: list[Paper], out_dir: Path,
             continue
         if paper.filing is not None:
             reads.add(f"filings.{paper.filing}.name")
-        if paper.words:
+        if paper.words:  # its word limit is the rules': a matter's change to them is checked again
+            reads.add("settings.rules")
             count = count_words(docx)
             counted[paper.name] = (paper, count, reads)
             problems += word_limit_problems(paper, count, rules)

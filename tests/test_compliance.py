@@ -112,3 +112,29 @@ def test_the_certificate_is_made_again_with_the_motion(facts_copy, tmp_path):
     assert after == before + 8 == count_words(out / "motion.docx").words
     result = build(path, out, converter=LibreOffice(), only="certificate-of-compliance-motion")
     assert {b.paper.name for b in result.papers if not b.carried} == {"motion", "certificate-of-compliance-motion"}
+
+
+def test_a_changed_word_limit_is_checked_again_by_an_incremental_build(facts_copy, tmp_path):
+    """The word limit lives in the rules: lowering it below the motion's count after a build
+    fails the next build (not only a forced one), and raising it reprints the certificate."""
+    import pytest
+
+    from filings.errors import FilingsError
+    from filings.pipeline import build
+
+    facts = facts_copy()
+    out = tmp_path / "build"
+    build(facts, out, converter=LibreOffice())
+    text = facts.read_text()
+    assert "\nsettings:" not in text
+
+    def limit(words: int) -> None:
+        facts.write_text(text + f"\nsettings:\n  rules:\n    word_limits: {{motion: {{words: {words}}}}}\n")
+
+    limit(100)
+    with pytest.raises(FilingsError, match="over the limit of 100 words"):
+        build(facts, out, converter=LibreOffice())
+    limit(20000)
+    result = build(facts, out, converter=LibreOffice())
+    assert "certificate-of-compliance-motion" in {b.paper.name for b in result.papers if not b.carried}
+    assert "20,000" in " ".join(pdf.extract_text(out / "certificate-of-compliance-motion.pdf").split())
