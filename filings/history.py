@@ -66,6 +66,18 @@ class History:
 
     def __init__(self, matter_root: Path):
         self.root = history_dir(matter_root)
+        self.matter_root = Path(matter_root)
+
+    def _where(self, out: Path) -> str:
+        """How a record names its output folder: relative to the matter when inside it, so a
+        matter moved or copied keeps its history."""
+        absolute = _absolute(out)
+        relative = os.path.relpath(absolute, _absolute(self.matter_root))
+        return absolute if relative == ".." or relative.startswith(".." + os.sep) else Path(relative).as_posix()
+
+    def _same_out(self, recorded: str, out: Path) -> bool:
+        stored = recorded if os.path.isabs(recorded) else _absolute(self.matter_root / recorded)
+        return stored == _absolute(out)
 
     # ------------------------------------------------------------------ reading
     def records(self, out: Path | None = None) -> list[Record]:
@@ -80,7 +92,7 @@ class History:
                 record = Record(**data)
             except (OSError, ValueError, TypeError):
                 continue  # a damaged record is skipped, never fatal
-            if out is None or record.out == _absolute(out):
+            if out is None or self._same_out(record.out, out):
                 found.append(record)
         return found
 
@@ -111,7 +123,10 @@ class History:
                keep: int = DEFAULT_KEEP, draft: bool = False) -> Record | None:
         """Remember the build in ``generation`` (published as ``out``); None when nothing is
         recorded (``keep`` is 0, or the build is the same as the last one recorded)."""
-        if keep <= 0:
+        if keep <= 0:  # nothing is kept: what earlier builds left goes too
+            if self.root.is_dir():
+                with self._locked():
+                    self._prune(0)
             return None
         with self._locked():
             facts_sha = self._store_bytes(Path(facts_path).read_bytes())
@@ -120,7 +135,7 @@ class History:
             if previous and previous[-1].files == files and previous[-1].facts_sha256 == facts_sha:
                 return None
             number = max((r.number for r in self.records()), default=0) + 1
-            record = Record(number=number, out=_absolute(out),
+            record = Record(number=number, out=self._where(out),
                             recorded=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
                             build_date=build_date.astimezone(dt.timezone.utc).strftime("%Y-%m-%d"),
                             facts_name=Path(facts_path).name, facts_sha256=facts_sha, files=files, draft=draft)
@@ -142,10 +157,10 @@ class History:
     def _prune(self, keep: int) -> None:
         """Keep the newest ``keep`` records and the objects they name."""
         records = self.records()
-        for old in records[:-keep]:
+        kept = records[-keep:] if keep > 0 else []
+        for old in records[:len(records) - len(kept)]:
             with contextlib.suppress(OSError):
                 (self.root / RECORDS / f"{old.number:06d}.json").unlink()
-        kept = records[-keep:]
         wanted = {sha for r in kept for sha in r.files.values()} | {r.facts_sha256 for r in kept}
         for path in (self.root / OBJECTS).glob("*/*"):
             if path.name not in wanted:

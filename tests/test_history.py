@@ -54,7 +54,14 @@ def test_records_share_objects_skip_repeats_and_are_pruned(tmp_path):
     assert (copy / "public" / "complaint.docx").read_text() == "public v3"
     assert history.read(kept[-1].facts_sha256) == b"version: 3\n"
     assert history.records(tmp_path / "elsewhere") == []
-    assert history.record(facts, gen, out, WHEN, keep=0) is None
+    # a matter moved (or copied) elsewhere keeps its history: records name build/ relatively
+    moved = tmp_path / "moved"
+    matter.rename(moved)
+    assert [r.number for r in History(moved).records(moved / "build")] == [3, 4]
+    # settings.history: 0 keeps none: what earlier builds left goes too
+    assert History(moved).record(moved / "facts.yaml", gen, moved / "build", WHEN, keep=0) is None
+    assert History(moved).records() == []
+    assert not [p for p in (History(moved).root / "objects").rglob("*") if p.is_file()]
 
 
 def test_a_diff_inside_a_build_is_not_a_paper(tmp_path):
