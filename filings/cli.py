@@ -169,6 +169,9 @@ def watch(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, out: O
     from .watch import watch as watch_matter
 
     facts_path, out_dir = _facts(matter, facts), _out(matter, facts, out)
+    if not facts_path.is_file():  # a typo in the folder would otherwise be watched for ever
+        _fail(FilingsError("no such facts file to watch; name the matter's folder, or pass --facts",
+                           path=display_path(facts_path)), debug)
     converter = _converter(timeout)  # one warm converter for every build of the session
 
     def build_once() -> None:

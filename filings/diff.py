@@ -403,9 +403,23 @@ def run(facts_path: Path, build_out: Path, *, folders: list[Path] | None = None,
             if out is None:
                 raise FilingsError("the matter has no build/ to write the diff into; give --out DIR",
                                    path=display_path(build_out))
+        _refuse_inputs(facts_path, out, templates_dir)
         diff = compare(old, new)
         write_diff(diff, out, converter, progress=progress, warn=warn, confidential=_confidential(facts_path))
     return diff, out
+
+
+def _refuse_inputs(facts_path: Path, out: Path, templates_dir: Path | None) -> None:
+    """The diff goes where a build's outputs may: never over the facts, a template or an exhibit."""
+    from .facts import load_facts
+    from .outputs import check_output_folder
+    from .pipeline import _inputs, template_library
+
+    try:
+        matter = load_facts(facts_path)
+    except FilingsError:
+        return  # facts that cannot be read name no inputs: the folder checks below still hold
+    check_output_folder(out, _inputs(matter, template_library(matter, templates_dir)))
 
 
 def _confidential(facts_path: Path) -> Mapping[str, Iterable[str]]:

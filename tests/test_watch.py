@@ -164,3 +164,11 @@ def test_describe_says_what_each_round_did():
     assert "no paper changed" in describe(Round(Changes((PaperChange("b", "unchanged"),)), [], 0.1))
     failed = describe(Round(None, ["facts.yaml:3: bad"], 0.1))
     assert "last good outputs are unchanged" in failed and failed.endswith("  facts.yaml:3: bad")
+
+
+def test_watching_a_matter_that_is_not_there_is_one_line_and_exit_1(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "filings", "watch", str(tmp_path / "nowhere")], capture_output=True,
+                          text=True, timeout=60, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.strip().splitlines() == [
+        f"{tmp_path / 'nowhere' / 'facts.yaml'}: no such facts file to watch; name the matter's folder, or pass --facts"]
