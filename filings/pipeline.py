@@ -214,9 +214,10 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
                 progress("confidential facts: building a confidential and a public version")
             redraft = bool((gen.previous_manifest() or {}).get("draft")) != draft  # never carry a draft stamp over
             states = [_SetBuild(o, gen, library, context, limits, matter) for o in sets]
+            counts: dict[str, WordCount] = {}  # the court counts the confidential version: both certify it
             for state in states:
                 state.render(applicable, chosen, before, index, papers=papers, only=only, force=force,
-                             with_bundle=with_bundle, progress=progress, redraft=redraft)
+                             with_bundle=with_bundle, progress=progress, redraft=redraft, counts=counts)
                 state.plan_bundle(matter, progress)
             for state in states[:1]:  # both versions warn alike: say it once
                 if state.exhibits_renderer is not None:
@@ -308,7 +309,7 @@ class _SetBuild:
 
     def render(self, applicable: list[Paper], chosen: list[Paper], before: dict[str, dict], index: dict, *,
                papers: bool, only: str | None, force: bool, with_bundle: bool, progress: Progress,
-               redraft: bool = False) -> None:
+               redraft: bool = False, counts: dict | None = None) -> None:
         """Render the papers that changed (or were chosen) and plan the exhibits, if the bundle changed."""
         prefix = self.output.prefix
         self.before = {k[len(prefix):]: e for k, e in before.items()
@@ -328,7 +329,7 @@ class _SetBuild:
             self.renderer = Renderer(self.library, self.context, self.limits, locate_fact=self.matter.locate_fact,
                                      version=self.output.version)
             self.built = render_papers(self.renderer, chosen, self.gen.path / prefix, progress,
-                                       rules_for(self.matter.facts), prefix=prefix)
+                                       rules_for(self.matter.facts), prefix=prefix, counts=counts)
         self.with_bundle = with_bundle
         self.force, self.index = force, index
 
@@ -653,7 +654,8 @@ def _relocate(result: BuildResult, generation: Path, out_dir: Path) -> None:
 
 
 def render_papers(renderer: Renderer, papers: list[Paper], out_dir: Path,
-                  progress: Progress = _quiet, rules: Rules | None = None, prefix: str = "") -> list[BuiltPaper]:
+                  progress: Progress = _quiet, rules: Rules | None = None, prefix: str = "",
+                  counts: dict | None = None) -> list[BuiltPaper]:
     """Render each paper's DOCX into ``out_dir``; report every template problem at once.
 
     A paper sees its filing as ``filing``; which filing that is counts as a fact it read. Each
@@ -683,7 +685,11 @@ def render_papers(renderer: Renderer, papers: list[Paper], out_dir: Path,
             reads.add(f"filings.{paper.filing}.name")
         if paper.words:  # its word limit is the rules': a matter's change to them is checked again
             reads.add("settings.rules")
-            count = count_words(docx)
+            # A paper counted in an earlier version (the confidential one, rendered first) keeps that
+            # count: a public version's redactions must not change what its certificate certifies.
+            count = counts.get(paper.name) if counts is not None and paper.name in counts else count_words(docx)
+            if counts is not None:
+                counts.setdefault(paper.name, count)
             counted[paper.name] = (paper, count, reads)
             problems += word_limit_problems(paper, count, rules)
         if paper.certifies is not None:  # it says what its paper says: stale when that is

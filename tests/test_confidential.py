@@ -458,3 +458,21 @@ def test_a_public_redline_never_shows_a_value_tagged_confidential_since(tmp_path
         value = {"requests.0.asked": ["that the revocation be stayed pending a hearing"]}
         assert scan_outputs(public, value, raise_on_leak=False).leaks == []
     assert list((where / "redline" / "confidential").glob("*.docx"))  # the confidential redlines stay
+
+
+def test_both_versions_certify_the_confidential_versions_word_count(tmp_path):
+    """The court counts the paper filed under seal: the public version's certificate states
+    the same count, never one its redactions changed (which would also tell how much was cut)."""
+    from filings.wordcount import count_words
+
+    folder = tmp_path / "matter"
+    shutil.copytree(MATTER, folder)
+    out = folder / "build"
+    build(folder / "facts.yaml", out)
+    counts = {}
+    for version in ("confidential", "public"):
+        text = " ".join(_pdftotext(out / version / "certificate-of-compliance-motion.pdf"))
+        counts[version] = re.search(r"([\d,]+)\s+words", text.replace("\u00a0", " ")).group(1)
+    expected = count_words(out / "confidential" / "motion.docx").words
+    assert count_words(out / "public" / "motion.docx").words != expected  # the redactions do change it
+    assert counts == {"confidential": f"{expected:,}", "public": f"{expected:,}"}
