@@ -26,6 +26,10 @@ from pydantic import BaseModel
 CITATION = re.compile(r"\[([A-Z][a-z]+):[ \u00a0]*([A-Za-z_][\w-]*)\]")
 KINDS = ("Exhibit", "Term")
 _TAG = re.compile(r"\{\{|\{%|%\}|\}\}")
+# What looks meant as a citation of a known kind, well formed or not ("[exhibit: x]", "[Exhibit: ]",
+# "[Exhibit: a, b]", an unclosed "[Term: x"): each must be a CITATION, or it would print as typed.
+_UNCLOSED = re.compile(r"\[[^:\]\n]*:[ \u00a0]*[^\s,\]]*")  # an unclosed one, as far as its id
+_MEANT = re.compile(r"\[[ \u00a0]*(?:exhibit|term)[ \u00a0]*:[^\]\n]{0,60}\]?", re.IGNORECASE)
 
 Loc = tuple
 
@@ -55,6 +59,11 @@ def citation_problems(facts: Any) -> Iterator[tuple[Loc, str]]:
             yield loc, ("template tags are not read in facts text (they would print as typed); cite an exhibit "
                         "with [Exhibit: id] or a defined term with [Term: id]")
             continue
+        for m in _MEANT.finditer(text):
+            if not CITATION.match(text, m.start()):
+                shown = m.group(0) if m.group(0).endswith("]") else _UNCLOSED.match(text, m.start()).group(0)
+                yield loc, (f"malformed citation '{shown}'; write [Exhibit: id] or [Term: id]: the kind "
+                            "capitalised, one id, and the closing bracket")
         for m in CITATION.finditer(text):
             kind, ref = m.group(1), m.group(2)
             if kind not in KINDS:

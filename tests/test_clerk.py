@@ -286,6 +286,10 @@ def test_facts_text_cites_an_exhibit_and_a_term(facts_copy, tmp_path):
                        "'ctpat'?"),
     ("{{ exhibit('type86_notice') }}", "template tags are not read in facts text (they would print as typed); cite "
                                        "an exhibit with [Exhibit: id] or a defined term with [Term: id]"),
+    *[(written, f"malformed citation '{shown}'; write [Exhibit: id] or [Term: id]: the kind capitalised, one id, "
+                "and the closing bracket")
+      for written, shown in (("[exhibit: type86_notice]",) * 2, ("[Exhibit: ]",) * 2,
+                             ("[Exhibit: type86_notice, first_request]",) * 2, ("[Term: ctpat and more", "[Term: ctpat"))],
 ])
 def test_a_bad_citation_in_facts_text_is_one_line_naming_its_line(facts_copy, written, message):
     facts = facts_copy(("      Plaintiff was never told which entries or conduct the agency found non-compliant,",
