@@ -120,7 +120,8 @@ def _run(debug: bool, quiet: bool, timeout: float, **kwargs) -> None:
     from . import pipeline
 
     try:
-        result = pipeline.build(progress=(lambda _: None) if quiet else _progress, warn=_warn,
+        result = pipeline.build(progress=(lambda _: None) if quiet else _progress,
+                                warn=(lambda _: None) if kwargs.get("strict") else _warn,
                                 converter=_converter(timeout), **kwargs)
     except FilingsError as e:
         _fail(e, debug)
@@ -200,7 +201,9 @@ def check(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, debug:
     from . import pipeline
 
     path = _facts(matter, facts)
-    papers, exhibits = _guarded(debug, lambda: pipeline.check(path, templates_dir=templates, warn=_warn,
+    # with --strict every warning is an error, listed once by the error (not also as a warning)
+    warn = (lambda _: None) if strict else _warn
+    papers, exhibits = _guarded(debug, lambda: pipeline.check(path, templates_dir=templates, warn=warn,
                                                               strict=strict))
     typer.echo(f"ok: {path}, {len(papers)} papers, {exhibits} exhibits")
 

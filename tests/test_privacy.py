@@ -52,6 +52,7 @@ def test_strict_makes_them_errors(private_facts):
     assert proc.returncode == 1
     errors = [line for line in proc.stderr.splitlines() if line.startswith("--strict: ")]
     assert len(errors) == 2 and "XXX-XX-6789" in errors[0] and "XXXX7890" in errors[1]
+    assert proc.stderr.splitlines() == errors  # each finding once: as an error, not also as a warning
     assert "Traceback" not in proc.stderr
 
 
