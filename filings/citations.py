@@ -92,7 +92,7 @@ def citer(exhibits: Mapping[str, Any], named: Mapping[str, Any]) -> Callable[[st
             exhibits[ref].id  # recorded: a reorder that moves another exhibit here changes the id
             return str(exhibits[ref].label)
         if kind == "Term" and ref in named:
-            return str(named[ref].term)
+            return named[ref].term  # as it is: a confidential term keeps its mark, to be bracketed
         return f"[{kind}: {ref}]"
     return cite
 

@@ -94,7 +94,9 @@ def as_markup(text: str) -> Markup:
     """Fact text as it goes into the DOCX XML: its confidential stretches bracketed or removed
     for the version being rendered, citations (``[Exhibit: id]``) resolved while a paper
     renders, typographer's quotes, escaped, XML-safe."""
-    return escape(smart_quotes(resolve(_NOT_XML.sub("", shown(text)), _citing.get())))
+    cite = _citing.get()
+    shown_cite = (lambda kind, ref: shown(cite(kind, ref))) if cite is not None else None  # a cited term too
+    return escape(smart_quotes(resolve(_NOT_XML.sub("", shown(text)), shown_cite)))
 
 
 def citing(cite: Callable[[str, str], str] | None):

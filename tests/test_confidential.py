@@ -476,3 +476,15 @@ def test_both_versions_certify_the_confidential_versions_word_count(tmp_path):
     expected = count_words(out / "confidential" / "motion.docx").words
     assert count_words(out / "public" / "motion.docx").words != expected  # the redactions do change it
     assert counts == {"confidential": f"{expected:,}", "public": f"{expected:,}"}
+
+
+def test_a_confidential_program_term_is_bracketed_where_facts_text_cites_it(facts_copy, tmp_path):
+    """A program's short name tagged confidential: the papers define and cite it ([Term: type86]
+    in the facts text) in brackets, the public version holds none of it, the build succeeds."""
+    facts = facts_copy(("    short: Entry Type 86\n", "    short: !confidential Zork Program\n"))
+    out = tmp_path / "build"
+    build(facts, out)
+    public = " ".join(_pdftotext(out / "public" / "complaint.pdf"))
+    confidential = " ".join(_pdftotext(out / "confidential" / "complaint.pdf"))
+    assert "Zork" not in public and "in connection with []" in _norm(public)
+    assert "in connection with [Zork Program]" in " ".join(confidential.split())
