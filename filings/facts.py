@@ -534,6 +534,16 @@ def _reference_problems(f: Facts) -> Iterator[tuple[Loc, str]]:
 
 
 def _order_problems(f: Facts) -> Iterator[tuple[Loc, str]]:
+    filed = f.case.filed
+    with_complaint = [(n, g) for n, g in enumerate(f.filings) if "complaint" in g.papers][:1]
+    for n, filing in with_complaint:  # the complaint is filed the day the case is
+        if filing.date != filed:
+            yield (("case", "filed"), f"the action was filed {filed.iso()}, but the filing '{filing.name}' with the "
+                                      f"complaint is dated {filing.date.iso()} (filings.{n}.date); make them one day")
+    if f.events and filed < min(e.date for e in f.events):
+        first = min(f.events, key=lambda e: e.date)
+        yield (("case", "filed"), f"the action was filed {filed.iso()}, before the first event it pleads "
+                                  f"('{first.id}', {first.date.iso()}); check the year")
     for i, r in enumerate(f.requests):
         if r.response and r.response.date and r.response.date < r.date:
             yield (("requests", i, "response", "date"),

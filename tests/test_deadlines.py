@@ -126,7 +126,7 @@ def test_a_bad_rules_override_names_its_line(facts_copy):
 
 
 def test_a_late_complaint_fails_check_and_build_with_the_dates(facts_copy, tmp_path):
-    path = facts_copy(("  filed: 2024-06-03", "  filed: 2026-06-03"))
+    path = facts_copy(("  filed: 2024-06-03", "  filed: 2026-06-03"), ("    date: 2024-06-03", "    date: 2026-06-03"))
     expected = (f"{path}:{line_of(path, 'filed: 2026-06-03')}: case.filed: the action is late: filed 2026-06-03, "
                 "but the 2 years of 28 U.S.C. § 2636(i) ran out on 2025-07-01 (the claims accrued 2023-07, "
                 f"events.0.date at {path}:{line_of(path, 'date: 2023-07')}); the complaint cannot allege a timely "
@@ -141,10 +141,12 @@ def test_a_late_complaint_fails_check_and_build_with_the_dates(facts_copy, tmp_p
 
 def test_an_explicit_accrual_date_decides(facts_copy):
     # the claims accrued on the suspension (May 17, 2024): filed June 3, 2026 is still late by two weeks
-    path = facts_copy(("  filed: 2024-06-03", "  filed: 2026-06-03\n  accrued: 2024-06-10"))
+    path = facts_copy(("  filed: 2024-06-03", "  filed: 2026-06-03\n  accrued: 2024-06-10"),
+                      ("    date: 2024-06-03", "    date: 2026-06-03"))
     assert limitation(load_facts(path).facts).last_day == D(2026, 6, 10)
     assert run("check", "--facts", str(path)).returncode == 0
-    path = facts_copy(("  filed: 2024-06-03", "  filed: 2026-06-03\n  accrued: 2024-05-17"))
+    path = facts_copy(("  filed: 2024-06-03", "  filed: 2026-06-03\n  accrued: 2024-05-17"),
+                      ("    date: 2024-06-03", "    date: 2026-06-03"))
     proc = run("check", "--facts", str(path))
     assert proc.returncode == 1 and "ran out on 2026-05-17 (the claims accrued 2024-05-17, case.accrued" in proc.stderr
 

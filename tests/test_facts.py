@@ -213,3 +213,15 @@ def test_true_false_or_infinity_where_a_number_is_wanted(facts_copy):
         f"{path}:{line_of(path, 'volume: yes')}: programs.type86.notices.0.volume: yes is read as true; "
         "write a number",
         f"{path}:{line_of(path, 'size_limit_mb')}: bundle.size_limit_mb: Input should be a finite number"]
+
+
+@pytest.mark.parametrize("filed, message", [
+    ("2024-06-20", "the action was filed 2024-06-20, but the filing 'complaint' with the complaint is dated 2024-06-03 "
+                   "(filings.0.date); make them one day"),
+    ("2022-06-03", "the action was filed 2022-06-03, before the first event it pleads ('first_review', 2023-07); "
+                   "check the year"),
+])
+def test_the_filing_date_agrees_with_the_complaint_filing_and_the_events(facts_copy, filed, message):
+    path = facts_copy(("  filed: 2024-06-03", f"  filed: {filed}"))
+    line = line_of(path, f"  filed: {filed}")
+    assert any(m == f"{path}:{line}: case.filed: {message}" for m in messages(path)), messages(path)
