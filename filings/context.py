@@ -666,10 +666,14 @@ class _ContextBuilder:
         if d is None:
             return None
         exhibits = [self.exhibits[x.id] for x in self.f.exhibits if d.declarant in x.authenticated_by]
-        return Node("declaration", {"declarant": self.parties[d.declarant], "place": d.place,
+        declarant = self.parties[d.declarant]
+        return Node("declaration", {"declarant": declarant, "place": d.place,
                                     "signed": d.signed,
+                                    # its title, as packets bookmark it and certificates of service name it
+                                    "title": f"Declaration of {declarant._data['name']}",
                                     "exhibits": NodeList("declaration.exhibits", exhibits),
-                                    "statements": NodeList("declaration.statements", list(d.statements))})
+                                    "statements": NodeList("declaration.statements", list(d.statements))},
+                    {"title": ["declaration.declarant", f"people.{d.declarant}.name"]})
 
 
 _ROLES = ["case.plaintiffs", "case.defendants"]  # which parties are "Plaintiff" and "the agency"

@@ -71,7 +71,8 @@ PAPERS: tuple[Paper, ...] = (
     Paper("motion", "motion.docx", "Motion for a Temporary Restraining Order and Preliminary Injunction",
           needs="motion", title_fact="motion.title", words="motion"),
     Paper("proposed-order", "proposed-order.docx", "Proposed Order", needs="motion"),
-    Paper("declaration", "declaration.docx", "Declaration in Support", needs="declaration"),
+    Paper("declaration", "declaration.docx", "Declaration in Support", needs="declaration",
+          title_fact="declaration.title"),
     Paper(CERTIFICATE, "certificate-of-service.docx", "Certificate of Service"),
 )
 SHIPPED = {p.name: p for p in PAPERS}

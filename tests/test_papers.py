@@ -219,7 +219,7 @@ def test_the_example_builds_one_packet_per_filing_with_its_bookmarks_in_order(ex
     assert [t for t, _ in pdf.outline_titles(out / "packet-complaint.pdf")] == \
         COMPLAINT_PAPERS + ["Certificate of Service"]
     assert [t for t, _ in pdf.outline_titles(out / "packet-motion.pdf")] == \
-        [titles["motion"], "Certificate of Compliance", "Proposed Order", "Declaration in Support",
+        [titles["motion"], "Certificate of Compliance", "Proposed Order", "Declaration of Lila Landis",
          "Certificate of Service"]
     assert "packets " in result.summary() and str(out / "packet-motion.pdf") in result.summary()
 
@@ -234,7 +234,7 @@ def test_each_certificate_names_exactly_its_filings_papers_and_date(example_buil
     assert "Attorney-in-Charge U.S. Department of Justice, Civil Division" in complaint
     assert "Dated: June 3, 2024" in complaint and "July 10, 2024" not in complaint
     motion = text_of(out / "certificate-of-service-motion.pdf")
-    served = and_list([titles["motion"], "Proposed Order", "Declaration in Support"])
+    served = and_list([titles["motion"], "Proposed Order", "Declaration of Lila Landis"])
     assert (f"I certify that on July 10, 2024, I served the following papers: {served}, on the following "
             "person by the Court\u2019s CM/ECF system: Patricia L. Ngata, Trial Attorney") in motion
     assert "Dated: July 10, 2024" in motion and "June 3, 2024" not in motion
@@ -271,8 +271,9 @@ def test_a_certificate_is_stale_when_its_filing_changes(facts_copy, tmp_path):
 def test_another_matter_without_filings_builds_one_packet_with_one_certificate(other_build):
     out, result = other_build
     assert sorted(p.name for p in out.glob("packet*.pdf")) == ["packet.pdf"]
+    titled = {"declaration": "Declaration of Wendell Okafor"}  # a paper whose title is a fact of the matter
     assert [t for t, _ in pdf.outline_titles(out / "packet.pdf")] == \
-        [t for p in PAPERS for t in ([p.title, "Certificate of Compliance"] if p.words else [p.title])]
+        [t for p in PAPERS for t in ([p.title, "Certificate of Compliance"] if p.words else [titled.get(p.name, p.title)])]
     served = and_list([b.paper.title for b in result.papers if b.paper.certifies is None][:-1])
     assert (f"I certify that on March 17, 2025, I served the following papers: {served}, on the following person "
             "by first-class mail: Marcus Feld, Senior Trial Counsel") in text_of(out / "certificate-of-service.pdf")
