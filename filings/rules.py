@@ -99,7 +99,8 @@ class Rules(_Entry):
 def shipped() -> dict[str, Any]:
     """The rules file shipped with the package, as data (read once)."""
     text = resources.files("filings").joinpath("rules.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    # libyaml's safe loader where PyYAML has it: the shipped file is read on every build
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def merged(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
