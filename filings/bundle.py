@@ -923,6 +923,8 @@ def attachment_name(b: BundledExhibit) -> str:
     while len(title.encode("utf-8")) > NAME_BYTES:
         title = title[:-1]
     title = title.rstrip(" .")
+    if not any(unicodedata.category(ch)[0] in "LN" for ch in title):  # none left (a public version's "[]")
+        return f"Exhibit {b.exhibit.mark}.pdf"
     return f"Exhibit {b.exhibit.mark} - {title}.pdf"
 
 

@@ -488,3 +488,14 @@ def test_a_confidential_program_term_is_bracketed_where_facts_text_cites_it(fact
     confidential = " ".join(_pdftotext(out / "confidential" / "complaint.pdf"))
     assert "Zork" not in public and "in connection with []" in _norm(public)
     assert "in connection with [Zork Program]" in " ".join(confidential.split())
+
+
+@pytest.mark.parametrize("title, name", [("[]", "Exhibit 2.pdf"), ("[[ ]]", "Exhibit 2.pdf"),
+                                         ("[Kestrel] mill certificate", "Exhibit 2 - Kestrel mill certificate.pdf")])
+def test_an_exhibit_file_name_never_ends_in_an_empty_title(title, name):
+    """A public version empties a confidential title: the file is "Exhibit 2.pdf", not "Exhibit 2 - .pdf"."""
+    from filings.bundle import BundledExhibit, ExhibitPdf, attachment_name
+
+    exhibit = ExhibitPdf(id="x", mark="2", title=title, date="", short_date="", description="", pdf=Path("x.pdf"),
+                         source=Path("x.pdf"))
+    assert attachment_name(BundledExhibit(exhibit)) == name
