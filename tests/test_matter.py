@@ -23,13 +23,16 @@ from conftest import EXAMPLE, OTHER, ROOT
 
 
 # Nothing of the checkout may leak into the installed package's runs.
-CLEAN = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+def clean() -> dict:
+    """The environment without this checkout on the path, read when used: the session's private
+    LibreOffice pool (FILINGS_POOL_DIR, set after collection) must reach the installed command."""
+    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
 
 
 def filings(*args: str, cwd: Path, binary: list[str] | None = None, env: dict | None = None):
     command = (binary or [sys.executable, "-m", "filings"]) + list(args)
     if binary and env is None:
-        env = CLEAN
+        env = clean()
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=900, env=env)
 
 
@@ -50,12 +53,12 @@ def installed(tmp_path_factory) -> list[str]:
         elif (ROOT / name).is_file():
             shutil.copy2(ROOT / name, target)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(where / "dist"), str(source)],
-                   check=True, capture_output=True, env=CLEAN, cwd=where)
+                   check=True, capture_output=True, env=clean(), cwd=where)
     [wheel] = (where / "dist").glob("filings-*.whl")
     env_dir = where / "venv"
     venv.create(env_dir, with_pip=True)
     subprocess.run([str(env_dir / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)], check=True,
-                   capture_output=True, timeout=900, env=CLEAN, cwd=where)
+                   capture_output=True, timeout=900, env=clean(), cwd=where)
     return [str(env_dir / "bin" / "filings")]
 
 
