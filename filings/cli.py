@@ -280,7 +280,7 @@ def templates(words: Optional[list[str]] = typer.Argument(None, metavar="[MATTER
 def diff(folders: Optional[list[Path]] = typer.Argument(None, metavar="[OLD NEW]", show_default=False,
                                                      help="Two build folders to compare (default: the last two "
                                                      "builds in the matter's history)."),
-         rev: Optional[list[str]] = typer.Option(None, "--rev", help="Compare the matter at this git revision "
+         rev: Optional[list[str]] = typer.Option(None, "--rev", metavar="REV", help="Compare the matter at this git revision "
                                                  "(built in a temporary worktree) with the working tree; twice: "
                                                  "two revisions."),
          matter: Optional[Path] = typer.Option(None, "--matter", help="The matter's folder (default: the "

@@ -42,7 +42,7 @@ from .deadlines import accrual, limitation
 from .facts import Facts, Matter, extra_value
 from .rules import rules_for
 from .typography import smart_quotes
-from .wording import and_join, roman as _roman
+from .wording import and_join, exhibit_mark, roman as _roman
 
 if TYPE_CHECKING:
     from .papers import Filing
@@ -263,17 +263,6 @@ def tracking(reads: set[str]):
         def __exit__(self, *exc):
             _reads.reset(self.token)
     return _Scope()
-
-
-def exhibit_mark(index: int, style: str) -> str:
-    """The label of the exhibit at 0-based ``index``: ``3`` or ``C`` (then ``AA``, ``AB``, ...)."""
-    if style == "numbers":
-        return str(index + 1)
-    letters, n = "", index + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(ord("A") + rem) + letters
-    return letters
 
 
 def build_context(matter: Matter, filings: Sequence[Filing] = ()) -> Mapping[str, Any]:

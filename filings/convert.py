@@ -26,6 +26,7 @@ from typing import Iterator, Protocol, Sequence
 from .determinism import normalize_pdf
 from .errors import ConversionError
 from .limits import DEFAULT_LIMITS
+from .outputs import link_or_copy
 from .processes import TimedOut, run_bounded
 
 DEFAULT_TIMEOUT = DEFAULT_LIMITS.convert_seconds
@@ -119,10 +120,7 @@ def _plain_names(sources: Sequence[Path], folder: Path) -> list[Path]:
     plain = []
     for n, source in enumerate(sources, 1):
         target = folder / f"doc-{n:03d}{Path(source).suffix.lower()}"
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
+        link_or_copy(source, target)
         plain.append(target)
     return plain
 

@@ -32,6 +32,7 @@ from .changes import causes_between
 from .errors import FilingsError, display_path
 from .factdiff import FactChange, fact_changes
 from .history import DIFF_MARK, History, recorded_files
+from .wording import exhibit_mark  # light: the context (the facts' schema) would cost a diff a third of a second
 
 MANIFEST_TAIL = (".filings", "manifest.json")
 
@@ -172,19 +173,6 @@ def _exhibits(old: Side, new: Side) -> list[ExhibitDiff]:
     result += [ExhibitDiff(ident, "removed", exhibit_mark(i, style_a), None) for i, ident in enumerate(a)
                if ident not in b]
     return result
-
-
-def exhibit_mark(index: int, style: str) -> str:
-    """The label of the exhibit at 0-based ``index``, as :func:`filings.context.exhibit_mark`
-    gives it (a test holds them equal): importing the context (the facts' schema) would
-    cost a diff of two history records a third of a second."""
-    if style == "numbers":
-        return str(index + 1)
-    letters, n = "", index + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(ord("A") + rem) + letters
-    return letters
 
 
 def _label_style(facts_text: str | None) -> str:

@@ -96,16 +96,17 @@ class Generation:
         source = self.previous / name
         target = self.path / name
         if source.is_dir() and not source.is_symlink():
-            shutil.copytree(source, target, copy_function=_link_or_copy)
+            shutil.copytree(source, target, copy_function=link_or_copy)
         elif source.is_file() and not source.is_symlink():
-            _link_or_copy(source, target)
+            link_or_copy(source, target)
         else:
             return None
         return target
 
 
-def _link_or_copy(source, target) -> None:
-    """A hard link: the outputs of two generations share the bytes they have in common."""
+def link_or_copy(source, target) -> None:
+    """A hard link (the outputs of two generations, or a document and its converter's input, share
+    their bytes), or a copy where the file system has none."""
     try:
         os.link(source, target)
     except OSError:

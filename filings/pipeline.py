@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
 import tempfile
@@ -28,7 +27,7 @@ from .depends import changed, fingerprints, index_nodes
 from .errors import display_path
 from .facts import Matter, load_facts
 from .limits import DEFAULT_LIMITS, Limits
-from .outputs import MANIFEST, STATE_DIR, Generation, Input, OutputFolder, check_output_folder
+from .outputs import MANIFEST, STATE_DIR, Generation, Input, OutputFolder, check_output_folder, link_or_copy
 from .papers import Filing, Paper, Plan, plan_papers, select_papers, with_partners
 from .pdfcache import PdfCache
 from .library import TemplateLibrary
@@ -773,10 +772,7 @@ def _unique_names(docs: list[Path], folder: Path) -> list[Path]:
     named = []
     for n, doc in enumerate(docs, 1):
         target = folder / f"{n:03d}-{doc.name}"
-        try:
-            os.link(doc, target)
-        except OSError:
-            shutil.copyfile(doc, target)
+        link_or_copy(doc, target)
         named.append(target)
     return named
 

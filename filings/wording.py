@@ -118,3 +118,14 @@ def roman(number: int) -> str:
         while n >= value:
             out, n = out + letters, n - value
     return out
+
+
+def exhibit_mark(index: int, style: str) -> str:
+    """The label of the exhibit at 0-based ``index``: ``3`` or ``C`` (then ``AA``, ``AB``, ...)."""
+    if style == "numbers":
+        return str(index + 1)
+    letters, n = "", index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(ord("A") + rem) + letters
+    return letters
