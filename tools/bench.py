@@ -78,11 +78,30 @@ def example_documents(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.docx"))
 
 
+def warm_pool(pool_dir: Path):
+    """A pool with every instance already started: what a later build finds."""
+    from filings.pool import Pool, Slot, start_instance
+
+    pool = Pool(directory=pool_dir)
+    for n in range(pool.size):
+        start_instance(Slot(pool_dir, n), pool.settings)
+    return pool
+
+
+def example_matter(folder: Path) -> tuple[Path, str]:
+    """A copy of the example matter in ``folder``: its facts file and their text."""
+    folder.mkdir()
+    original = FACTS.read_text(encoding="utf-8")
+    (folder / "facts.yaml").write_text(original, encoding="utf-8")
+    shutil.copytree(ROOT / "exhibits", folder / "exhibits")
+    return folder / "facts.yaml", original
+
+
 def bench_papers(runs: int) -> None:
     from filings.convert import LibreOffice
     from filings.pdf import merge, Part
     from filings.pipeline import build
-    from filings.pool import Pool, start_instance, Slot
+    from filings.pool import Pool
 
     def render_only() -> None:
         with tempfile.TemporaryDirectory() as tmp:
@@ -102,10 +121,8 @@ def bench_papers(runs: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         docs = example_documents(Path(tmp) / "docs")
         pool_dir = Path(tmp) / "pool"
-        warm = Pool(directory=pool_dir)
+        warm = warm_pool(pool_dir)
         one = Pool(1, directory=pool_dir)
-        for n in range(warm.size):  # every instance started before timing: a later build's pool
-            start_instance(Slot(pool_dir, n), warm.settings)
 
         def convert(converter) -> None:
             with tempfile.TemporaryDirectory() as out:
@@ -115,11 +132,7 @@ def bench_papers(runs: int) -> None:
         # A matter built once, then built again: with one date changed (the declaration's, read
         # by one paper), and with nothing changed.
         matter = Path(tmp) / "matter"
-        matter.mkdir()
-        facts = matter / "facts.yaml"
-        original = FACTS.read_text(encoding="utf-8")
-        facts.write_text(original, encoding="utf-8")
-        shutil.copytree(ROOT / "exhibits", matter / "exhibits")
+        facts, original = example_matter(matter)
         dates = iter(f"  signed: 2024-07-{day:02d}" for day in range(1, 29))
 
         def one_date_changed() -> None:
@@ -242,15 +255,12 @@ def _tree_cpu(pool_dir: Path) -> float:
 def bench_scale(runs: int) -> None:
     from filings.facts import load_facts
     from filings.pipeline import build, plan_build
-    from filings.pool import Pool, Slot, start_instance
 
     sizes = (25, 50, 100, 200)
     runs = max(1, min(runs, 3))
     with tempfile.TemporaryDirectory() as tmp:
         pool_dir = Path(tmp) / "pool"
-        warm = Pool(directory=pool_dir)
-        for n in range(warm.size):
-            start_instance(Slot(pool_dir, n), warm.settings)
+        warm = warm_pool(pool_dir)
         rows = []
         try:
             for size in sizes:
@@ -379,19 +389,12 @@ def bench_redlines(runs: int) -> None:
     warm pool: what `filings diff` costs after the build (target: 3 s)."""
     from filings import diff
     from filings.pipeline import build
-    from filings.pool import Pool, Slot, start_instance
 
     with tempfile.TemporaryDirectory() as tmp:
         matter = Path(tmp) / "matter"
-        matter.mkdir()
-        facts = matter / "facts.yaml"
-        original = FACTS.read_text(encoding="utf-8")
-        facts.write_text(original, encoding="utf-8")
-        shutil.copytree(ROOT / "exhibits", matter / "exhibits")
+        facts, original = example_matter(matter)
         pool_dir = Path(tmp) / "pool"
-        warm = Pool(directory=pool_dir)
-        for n in range(warm.size):
-            start_instance(Slot(pool_dir, n), warm.settings)
+        warm = warm_pool(pool_dir)
         try:
             build(facts, matter / "build", converter=warm)
             facts.write_text(original.replace("    date: 2024-05-17", "    date: 2024-05-16", 1), encoding="utf-8")
