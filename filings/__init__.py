@@ -14,7 +14,8 @@ import importlib
 __all__ = ["build", "check", "load_facts", "BuildResult", "FilingsError"]
 __version__ = "0.1.0"
 
-_HOME = {"build": "pipeline", "check": "pipeline", "BuildResult": "pipeline", "load_facts": "facts",
+_HOME = {"build": "pipeline.builder", "check": "pipeline.builder", "BuildResult": "pipeline.builder",
+         "load_facts": "facts.schema",
          "FilingsError": "errors"}
 
 

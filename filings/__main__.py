@@ -1,3 +1,3 @@
-from .cli import main
+from filings.cli import main
 
 main()

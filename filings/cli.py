@@ -17,8 +17,8 @@ from typing import Callable, Optional
 
 import typer
 
-from .errors import FilingsError, display_path
-from .limits import DEFAULT_LIMITS
+from filings.errors import FilingsError, display_path
+from filings.limits import DEFAULT_LIMITS
 
 # No locals in tracebacks: they would print facts, confidential ones included.
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_show_locals=False,
@@ -89,9 +89,9 @@ def _converter(timeout: float):
 
     def make():
         if os.environ.get("FILINGS_CONVERTER", "pool") == "soffice":
-            from .convert import LibreOffice
+            from filings.convert.libreoffice import LibreOffice
             return LibreOffice(timeout=timeout)
-        from .pool import Pool
+        from filings.convert.pool import Pool
         return Pool(timeout=timeout, warn=_warn)
     return _OnFirstUse(make)
 
@@ -117,7 +117,7 @@ class _OnFirstUse:
 
 
 def _run(debug: bool, quiet: bool, timeout: float, **kwargs) -> None:
-    from . import pipeline
+    from filings.pipeline import builder as pipeline
 
     try:
         result = pipeline.build(progress=(lambda _: None) if quiet else _progress,
@@ -166,8 +166,8 @@ def watch(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, out: O
                                      "does.")) -> None:
     """Build now, then again on every save of the facts, a template or an exhibit; print which
     papers changed and which facts caused it. A failed build keeps the last good outputs."""
-    from . import pipeline
-    from .watch import watch as watch_matter
+    from filings.pipeline import builder as pipeline
+    from filings.pipeline.watch import watch as watch_matter
 
     facts_path, out_dir = _facts(matter, facts), _out(matter, facts, out)
     if not facts_path.is_file():  # a typo in the folder would otherwise be watched for ever
@@ -198,7 +198,7 @@ def check(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, debug:
     """Validate the facts, the exhibit files and every template without converting anything;
     warn of what Rule 5.2 would redact (Social Security, taxpayer and account numbers, birth dates,
     minors' names) in the facts and the exhibits."""
-    from . import pipeline
+    from filings.pipeline import builder as pipeline
 
     path = _facts(matter, facts)
     # with --strict every warning is an error, listed once by the error (not also as a warning)
@@ -212,8 +212,8 @@ def check(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, debug:
 def deadlines(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, debug: bool = DEBUG) -> None:
     """Print the deadlines that follow from the facts (answer, response to the motion, reply) and the
     time bar, counted under USCIT Rule 6(a) with the court's holidays, each with its rule."""
-    from .deadlines import report
-    from .facts import load_facts
+    from filings.court.deadlines import report
+    from filings.facts.schema import load_facts
 
     path = _facts(matter, facts)
     loaded = _guarded(debug, lambda: load_facts(path))
@@ -226,7 +226,7 @@ def new(folder: Path = typer.Argument(..., help="The new matter's folder (new, o
         blank: bool = typer.Option(False, "--blank", help="Start from a blank facts file, not the example's."),
         debug: bool = DEBUG) -> None:
     """Make a new matter folder: facts.yaml, exhibits/, templates/ for the matter's own copies."""
-    from .scaffold import new_matter
+    from filings.facts.scaffold import new_matter
 
     made = _guarded(debug, lambda: new_matter(folder, blank=blank))
     start = "a blank facts file" if blank else "the example's facts and exhibits"
@@ -238,7 +238,7 @@ def new(folder: Path = typer.Argument(..., help="The new matter's folder (new, o
 def schema(out: Optional[Path] = typer.Option(None, "--out", help="Write it to this file, not to stdout."),
            debug: bool = DEBUG) -> None:
     """Print the JSON Schema of the facts file (for editors that complete and check YAML)."""
-    from .scaffold import schema as facts_schema
+    from filings.facts.scaffold import schema as facts_schema
 
     text = json.dumps(facts_schema(), indent=2) + "\n"
     if out is None:
@@ -257,7 +257,7 @@ def templates(words: Optional[list[str]] = typer.Argument(None, metavar="[MATTER
               facts: Optional[Path] = FACTS, templates: Optional[Path] = TEMPLATES, debug: bool = DEBUG) -> None:
     """List each paper, the template it uses and where that comes from (matter, firm library,
     shipped); `templates copy NAME` copies the template of paper NAME into the matter to edit in Word."""
-    from .library import copy_template, template_uses
+    from filings.papers.library import copy_template, template_uses
 
     words = list(words or [])
     if words[:1] == ["copy"]:
@@ -293,7 +293,7 @@ def diff(folders: Optional[list[Path]] = typer.Argument(None, metavar="[OLD NEW]
          debug: bool = DEBUG) -> None:
     """What changed between two versions of the papers and which facts caused it: the fact
     diff, a redline DOCX (tracked changes) and PDF per changed paper, and a summary page."""
-    from . import diff as diffs
+    from filings.review import diff as diffs
 
     facts_path = _facts(matter, facts)
     result = _guarded(debug, lambda: diffs.run(

@@ -21,7 +21,7 @@ from typing import IO, Iterator
 
 from lxml import etree
 
-from .errors import FilingsError
+from filings.errors import FilingsError
 
 FALLBACK = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 ZIP_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.timezone.utc)  # the earliest time a ZIP entry can hold

@@ -9,6 +9,7 @@ The same rule can be applied to any input a facts file or a command names.
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 from pathlib import Path
 from typing import Iterable, Literal
@@ -73,3 +74,11 @@ def _folders(root: Path, allowed: Iterable[str | Path]) -> list[Path]:
 def _within(path: Path, folder: Path) -> bool:
     """True when ``path`` is ``folder`` or lies under it (both already absolute)."""
     return path == folder or folder in path.parents
+
+def link_or_copy(source, target) -> None:
+    """A hard link (the outputs of two generations, or a document and its converter's input, share
+    their bytes), or a copy where the file system has none."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from filings.convert import LibreOffice
-from filings.pipeline import build
+from filings.convert.libreoffice import LibreOffice
+from filings.pipeline.builder import build
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "facts.yaml"
@@ -77,7 +77,7 @@ def private_pool(tmp_path_factory):
     user's pool), and is stopped when the session ends: no server outlives it."""
     import os
 
-    from filings.pool import stop_all
+    from filings.convert.pool import stop_all
 
     folder = tmp_path_factory.mktemp("pool")
     before = os.environ.get("FILINGS_POOL_DIR")

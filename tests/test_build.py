@@ -10,16 +10,16 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from filings import pdf
-from filings.pipeline import build
+from filings.pipeline import pdf
+from filings.pipeline.builder import build
 from filings.typography import smart_quotes
-from filings.citations import resolve
-from filings.context import build_context
-from filings.convert import LibreOffice
+from filings.facts.citations import resolve
+from filings.papers.context import build_context
+from filings.convert.libreoffice import LibreOffice
 from filings.errors import ConversionError, FactsError, TemplateError
-from filings.facts import load_facts
-from filings.papers import PAPERS
-from filings.pipeline import plan_build
+from filings.facts.schema import load_facts
+from filings.facts.plan import PAPERS
+from filings.pipeline.builder import plan_build
 
 from conftest import EXAMPLE
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from filings.bundle import BatesStyle, page_label_ranges
+from filings.exhibits.bundle import BatesStyle, page_label_ranges
 from filings.errors import TemplateError
-from filings.facts import load_facts
-from filings.pipeline import build
+from filings.facts.schema import load_facts
+from filings.pipeline.builder import build
 from filings.typography import smart_quotes
 
 from conftest import EXAMPLE

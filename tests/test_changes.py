@@ -1,5 +1,5 @@
 """Which papers changed between two manifests, and which facts caused it."""
-from filings.changes import TEMPLATE, paper_changes
+from filings.pipeline.changes import TEMPLATE, paper_changes
 
 
 def _entry(pdf, template="t.docx", sha="a", **reads):

@@ -18,12 +18,12 @@ from docx import Document
 from pypdf import PdfReader
 
 from conftest import EXAMPLE, OTHER, ROOT, line_of
-from filings.context import build_context
+from filings.papers.context import build_context
 from filings.errors import FactsError
-from filings.facts import load_facts
-from filings.pipeline import DEMONSTRATIVE, build, plan_build, template_library
-from filings.render import Renderer
-from filings.typeset import typeset_text
+from filings.facts.schema import load_facts
+from filings.pipeline.builder import DEMONSTRATIVE, build, plan_build, template_library
+from filings.papers.render import Renderer
+from filings.papers.typeset import typeset_text
 
 COUNSEL_PAPERS = ["complaint", "information-statement", "disclosure-statement", "motion",
                   "certificate-of-service-complaint", "certificate-of-service-motion"]
@@ -254,8 +254,8 @@ def test_one_date_style_in_the_index_the_covers_and_the_papers(example_build):
 def test_a_month_the_index_would_abbreviate_prints_in_full(facts_copy):
     facts = facts_copy(("  - id: ctpat_portal_status\n", "  - id: ctpat_portal_status\n    date: 2024-09-03\n"))
     matter = load_facts(facts)
-    from filings.exhibits import ExhibitSource
-    from filings.pipeline import _exhibit_pdfs
+    from filings.exhibits.sources import ExhibitSource
+    from filings.pipeline.builder import _exhibit_pdfs
     _, context = plan_build(matter)
     source = ExhibitSource(0, "ctpat_portal_status", facts, facts)
     pdf = _exhibit_pdfs(matter, context, [source])[0]
@@ -342,7 +342,7 @@ def test_an_exhibit_the_motion_relies_on_must_be_authenticated(facts_copy, tmp_p
     """The motion cites counsel's letter: without a declarant who can swear to it, the build
     warns (and --strict fails), naming the exhibit and what to add."""
     from filings.errors import FilingsError
-    from filings.pipeline import build
+    from filings.pipeline.builder import build
 
     facts = facts_copy(("    authenticated_by: [landis]                        # illustrative: she was copied on it\n",
                         ""))

@@ -10,13 +10,13 @@ from pathlib import Path
 from docx import Document
 
 from conftest import ROOT
-from filings import pdf
-from filings.context import build_context
-from filings.convert import LibreOffice
-from filings.facts import load_facts
-from filings.papers import plan_papers
-from filings.pipeline import build
-from filings.wordcount import count_words
+from filings.pipeline import pdf
+from filings.papers.context import build_context
+from filings.convert.libreoffice import LibreOffice
+from filings.facts.schema import load_facts
+from filings.facts.plan import plan_papers
+from filings.pipeline.builder import build
+from filings.papers.wordcount import count_words
 
 
 def pdftotext(path: Path) -> str:
@@ -120,7 +120,7 @@ def test_a_changed_word_limit_is_checked_again_by_an_incremental_build(facts_cop
     import pytest
 
     from filings.errors import FilingsError
-    from filings.pipeline import build
+    from filings.pipeline.builder import build
 
     facts = facts_copy()
     out = tmp_path / "build"

@@ -22,15 +22,15 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from filings.confidential import versions
-from filings.context import build_context
+from filings.court.confidential import versions
+from filings.papers.context import build_context
 from filings.errors import FilingsError
-from filings.facts import load_facts
-from filings.leaks import scan_outputs
+from filings.facts.schema import load_facts
+from filings.court.leaks import scan_outputs
 from filings.limits import DEFAULT_LIMITS
-from filings.pipeline import _reads_of_all, build, plan_build, template_library
-from filings.render import Renderer
-from filings.versions import SINGLE, plan_sets
+from filings.pipeline.builder import _reads_of_all, build, plan_build, template_library
+from filings.papers.render import Renderer
+from filings.pipeline.versions import SINGLE, plan_sets
 
 from conftest import DATA, ROOT
 
@@ -439,8 +439,8 @@ def test_both_versions_are_the_same_bytes_build_after_build(conf_build):
 def test_a_public_redline_never_shows_a_value_tagged_confidential_since(tmp_path):
     """Tag a value the papers already print: the public version now brackets it, and its
     redline would show the old, plain text as a deletion; the diff withholds that redline."""
-    from filings.convert import LibreOffice
-    from filings.diff import run
+    from filings.convert.libreoffice import LibreOffice
+    from filings.review.diff import run
 
     folder = tmp_path / "matter"
     shutil.copytree(MATTER, folder)
@@ -463,7 +463,7 @@ def test_a_public_redline_never_shows_a_value_tagged_confidential_since(tmp_path
 def test_both_versions_certify_the_confidential_versions_word_count(tmp_path):
     """The court counts the paper filed under seal: the public version's certificate states
     the same count, never one its redactions changed (which would also tell how much was cut)."""
-    from filings.wordcount import count_words
+    from filings.papers.wordcount import count_words
 
     folder = tmp_path / "matter"
     shutil.copytree(MATTER, folder)
@@ -494,7 +494,7 @@ def test_a_confidential_program_term_is_bracketed_where_facts_text_cites_it(fact
                                          ("[Kestrel] mill certificate", "Exhibit 2 - Kestrel mill certificate.pdf")])
 def test_an_exhibit_file_name_never_ends_in_an_empty_title(title, name):
     """A public version empties a confidential title: the file is "Exhibit 2.pdf", not "Exhibit 2 - .pdf"."""
-    from filings.bundle import BundledExhibit, ExhibitPdf, attachment_name
+    from filings.exhibits.bundle import BundledExhibit, ExhibitPdf, attachment_name
 
     exhibit = ExhibitPdf(id="x", mark="2", title=title, date="", short_date="", description="", pdf=Path("x.pdf"),
                          source=Path("x.pdf"))

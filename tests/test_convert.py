@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from filings.convert import LibreOffice
+from filings.convert.libreoffice import LibreOffice
 from filings.errors import ConversionError
 
 

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from filings.dates import LegalDate, legal_time, parse_time
+from filings.facts.dates import LegalDate, legal_time, parse_time
 
 
 @pytest.mark.parametrize("text, long, short", [

@@ -8,11 +8,11 @@ import sys
 import pytest
 
 from conftest import EXAMPLE, OTHER, ROOT, line_of
-from filings.deadlines import count, deadlines, holidays_in, limitation
+from filings.court.deadlines import count, deadlines, holidays_in, limitation
 from filings.errors import FactsError
-from filings.facts import load_facts
-from filings.pipeline import build
-from filings.rules import load_rules
+from filings.facts.schema import load_facts
+from filings.pipeline.builder import build
+from filings.facts.rules import load_rules
 
 D = dt.date
 HOLIDAYS = load_rules().holidays
@@ -160,8 +160,8 @@ def test_the_example_and_the_other_matter_are_timely():
 def test_a_complaint_without_a_known_time_bar_alleges_no_period(facts_copy, tmp_path):
     """A jurisdiction whose limitation the rules do not give (here § 1581(a)): the complaint
     states when the action was commenced and claims no period the facts cannot support."""
-    from filings.convert import LibreOffice
-    from filings.pdf import extract_text
+    from filings.convert.libreoffice import LibreOffice
+    from filings.pipeline.pdf import extract_text
 
     facts = facts_copy(("  jurisdiction: 1581(i)", "  jurisdiction: 1581(a)"))
     out = tmp_path / "build"

@@ -16,9 +16,9 @@ from docx import Document
 from filings.determinism import (FALLBACK, normalize_pdf, pinned_time, repack_docx, source_date_epoch,
                                  time_for)
 from filings.errors import FilingsError
-from filings.facts import load_facts
-from filings.pipeline import build
-from filings.pool import Pool
+from filings.facts.schema import load_facts
+from filings.pipeline.builder import build
+from filings.convert.pool import Pool
 
 from conftest import EXAMPLE
 

@@ -58,7 +58,7 @@ def versions(docx: Path) -> tuple[list[str], list[str], list[str], list[str]]:
                 before += t.text or ""
             if not kinds & {f"{W}del", f"{W}moveFrom"}:
                 after += t.text or ""
-        old.append(before.replace("\u00a0", " "))  # a date's month and day are tied (filings.typeset)
+        old.append(before.replace("\u00a0", " "))  # a date's month and day are tied (filings.papers.typeset)
         new.append(after.replace("\u00a0", " "))
     deleted = ["".join(t.text or "" for t in d.iter(f"{W}delText")).replace("\u00a0", " ") for d in root.iter(f"{W}del")]
     inserted = ["".join(t.text or "" for t in i.iter(f"{W}t")).replace("\u00a0", " ") for i in root.iter(f"{W}ins")]
@@ -286,7 +286,7 @@ finally:
 def test_libreoffice_accepts_and_rejects_the_redline(one_date, tmp_path):
     """LibreOffice opens the redline with its tracked changes: Accept All gives the new text,
     Reject All the old one."""
-    from filings.pool import uno_python
+    from filings.convert.pool import uno_python
 
     matter, _, _ = one_date
     redline = matter / "build" / "diff" / "redline" / "complaint.docx"

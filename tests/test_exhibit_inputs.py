@@ -26,9 +26,9 @@ from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4, LEGAL, LETTER, landscape
 from reportlab.pdfgen.canvas import Canvas
 
-from filings.convert import LibreOffice
+from filings.convert.libreoffice import LibreOffice
 from filings.errors import ConversionError, FactsError, PdfError
-from filings.pipeline import build
+from filings.pipeline.builder import build
 
 from conftest import OTHER, line_of
 

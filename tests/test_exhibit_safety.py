@@ -30,13 +30,13 @@ from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from filings.bundle import BatesStyle, ExhibitPdf, make_bundle
+from filings.exhibits.bundle import BatesStyle, ExhibitPdf, make_bundle
 from filings.errors import PdfError
-from filings.exhibits import ExhibitSource, images_to_pdf
+from filings.exhibits.sources import ExhibitSource, images_to_pdf
 from filings.limits import Limits
-from filings.ocr import MISSING
-from filings.pdf import unembedded_fonts
-from filings.pipeline import build
+from filings.exhibits.ocr import MISSING
+from filings.pipeline.pdf import unembedded_fonts
+from filings.pipeline.builder import build
 
 from conftest import OTHER
 from test_exhibit_inputs import exhibit_pages, forbidden, javascript, where

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from filings.diff import Side, compare
-from filings.factdiff import fact_changes
+from filings.review.diff import Side, compare
+from filings.review.factdiff import fact_changes
 
 OLD = """\
 case:
@@ -77,7 +77,8 @@ def test_papers_and_exhibits_added_removed_relabelled(tmp_path):
 
 
 def test_exhibit_labels_as_the_papers_print_them():
-    from filings import context, diff
+    from filings.papers import context
+    from filings.review import diff
 
     for style in ("numbers", "letters"):
         assert [diff.exhibit_mark(i, style) for i in range(800)] == \

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from filings.errors import FactsError
-from filings.facts import load_facts
+from filings.facts.schema import load_facts
 
 from conftest import EXAMPLE, line_of
 

@@ -8,9 +8,9 @@ import subprocess
 import pytest
 
 from conftest import ROOT
-from filings.history import History, recorded_files
-from filings.pipeline import build
-from filings.pool import Pool
+from filings.pipeline.history import History, recorded_files
+from filings.pipeline.builder import build
+from filings.convert.pool import Pool
 
 WHEN = dt.datetime(2024, 6, 3, tzinfo=dt.timezone.utc)
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from filings.convert import LibreOffice
-from filings.pipeline import build
+from filings.convert.libreoffice import LibreOffice
+from filings.pipeline.builder import build
 
 
 def files(out: Path) -> dict[str, tuple[int, int, bytes]]:

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from filings.errors import FactsError
-from filings.facts import load_facts
+from filings.facts.schema import load_facts
 from filings.limits import DEFAULT_LIMITS, Limits
-from filings.yamlsource import load_yaml
+from filings.facts.source import load_yaml
 
 from conftest import EXAMPLE, ROOT
 
@@ -280,9 +280,9 @@ def matter_with(folder: Path, exhibits: list[dict], settings: dict | None = None
 
 def plan(facts: Path, staging: Path):
     """plan_exhibits on ``facts``, as a build does it."""
-    from filings.context import build_context
-    from filings.exhibits import plan_exhibits
-    from filings.render import Renderer
+    from filings.papers.context import build_context
+    from filings.exhibits.sources import plan_exhibits
+    from filings.papers.render import Renderer
 
     from conftest import ROOT
 
@@ -410,7 +410,7 @@ def test_resolve_inside_applies_to_any_input(tmp_path):
 def test_libyaml_and_pure_python_loaders_read_every_facts_file_alike():
     """The fast (libyaml) parser must give what the pure-Python one gives: values, lines, the
     text of unquoted values and the confidential marks, for every facts file we have."""
-    from filings import yamlsource
+    from filings.facts import source as yamlsource
 
     if len(yamlsource._LOADERS) == 1:
         pytest.skip("PyYAML here has no libyaml")

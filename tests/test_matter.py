@@ -15,9 +15,9 @@ import jsonschema
 import pytest
 from docx import Document
 
-from filings import pdf
-from filings.scaffold import schema
-from filings.yamlsource import load_yaml
+from filings.pipeline import pdf
+from filings.facts.scaffold import schema
+from filings.facts.source import load_yaml
 
 from conftest import EXAMPLE, OTHER, ROOT
 

@@ -22,14 +22,14 @@ from docx import Document
 from docx.shared import Inches
 from PIL import Image
 
-from filings.context import build_context
-from filings.convert import LibreOffice
+from filings.papers.context import build_context
+from filings.convert.libreoffice import LibreOffice
 from filings.errors import ConversionError, TemplateError
-from filings.facts import load_facts
+from filings.facts.schema import load_facts
 from filings.limits import Limits
-from filings.office import OfficeFileError, sanitize_office
-from filings.pipeline import build, check
-from filings.render import Renderer
+from filings.convert.office import OfficeFileError, sanitize_office
+from filings.pipeline.builder import build, check
+from filings.papers.render import Renderer
 
 from conftest import OTHER
 

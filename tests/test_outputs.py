@@ -18,9 +18,9 @@ import pikepdf
 import pytest
 from docx import Document
 
-from filings.convert import LibreOffice
+from filings.convert.libreoffice import LibreOffice
 from filings.errors import FilingsError
-from filings.pipeline import build
+from filings.pipeline.builder import build
 
 from conftest import EXAMPLE, ROOT
 

@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from filings import pdf
-from filings.context import build_context
-from filings.depends import changed, fingerprints, index_nodes
+from filings.pipeline import pdf
+from filings.papers.context import build_context
+from filings.papers.depends import changed, fingerprints, index_nodes
 from filings.errors import FactsError, FilingsError, TemplateError, display_path
-from filings.facts import load_facts
-from filings.library import TemplateLibrary
-from filings.papers import PAPERS, SHIPPED
-from filings.pipeline import build, check, plan_build
-from filings.render import Renderer
+from filings.facts.schema import load_facts
+from filings.papers.library import TemplateLibrary
+from filings.facts.plan import PAPERS, SHIPPED
+from filings.pipeline.builder import build, check, plan_build
+from filings.papers.render import Renderer
 from filings.typography import smart_quotes
 
 from conftest import EXAMPLE, line_of

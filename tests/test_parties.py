@@ -19,15 +19,15 @@ from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from filings import pdf
-from filings.context import build_context, tracking
-from filings.depends import MISSING, changed, fingerprint_at, fingerprints, index_nodes
+from filings.pipeline import pdf
+from filings.papers.context import build_context, tracking
+from filings.papers.depends import MISSING, changed, fingerprint_at, fingerprints, index_nodes
 from filings.errors import FactsError, TemplateError
-from filings.facts import load_facts
-from filings.lint import lint_template
-from filings.papers import PAPERS
-from filings.pipeline import build, check
-from filings.render import Renderer
+from filings.facts.schema import load_facts
+from filings.papers.lint import lint_template
+from filings.facts.plan import PAPERS
+from filings.pipeline.builder import build, check
+from filings.papers.render import Renderer
 
 from conftest import DATA, EXAMPLE, ROOT, line_of
 from test_build import docx_text, flat

@@ -16,9 +16,9 @@ from docx import Document
 from docx.shared import Inches
 from PIL import Image
 
-from filings import pdf
+from filings.pipeline import pdf
 from filings.errors import ConversionError
-from filings.pool import Endpoint, Pool, Slot, running, start_instance
+from filings.convert.pool import Endpoint, Pool, Slot, running, start_instance
 
 from conftest import pool_processes
 
@@ -207,14 +207,14 @@ def free_port() -> int:
 
 
 def test_converters_elsewhere_get_contents_never_paths(folder, tmp_path, monkeypatch):
-    """FILINGS_CONVERTERS points the pool at shared servers (here `filings.pool serve` on the
+    """FILINGS_CONVERTERS points the pool at shared servers (here `filings.convert.pool serve` on the
     loopback): documents go as contents; a request naming a path on the server is refused."""
     import subprocess
     import sys
     import xmlrpc.client
 
     address = f"127.0.0.1:{free_port()}"
-    server = subprocess.Popen([sys.executable, "-m", "filings.pool", "serve", "--listen", address,
+    server = subprocess.Popen([sys.executable, "-m", "filings.convert.pool", "serve", "--listen", address,
                                "--dir", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         shared = Endpoint(address)

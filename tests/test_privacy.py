@@ -8,8 +8,8 @@ import pytest
 from reportlab.pdfgen import canvas
 
 from conftest import DATA, EXAMPLE, OTHER, ROOT, line_of
-from filings.facts import load_facts
-from filings.privacy import privacy_findings, scan_text
+from filings.facts.schema import load_facts
+from filings.court.privacy import privacy_findings, scan_text
 
 SSN = "123-45-6789"
 ACCOUNT = "0012 3456 7890"
@@ -111,9 +111,9 @@ def test_no_false_positives_on_ordinary_legal_text(text):
 
 
 def test_every_build_warns_and_strict_fails_it(private_facts, tmp_path):
-    from filings.convert import LibreOffice
+    from filings.convert.libreoffice import LibreOffice
     from filings.errors import FilingsError
-    from filings.pipeline import build
+    from filings.pipeline.builder import build
 
     out = tmp_path / "out"
     result = build(private_facts, out, only="summons", converter=LibreOffice())

@@ -8,7 +8,7 @@ import zipfile
 
 import docx
 
-from filings.redline import redline_docx
+from filings.review.redline import redline_docx
 
 WHEN = dt.datetime(2024, 6, 3, tzinfo=dt.timezone.utc)
 PARAGRAPHS = [

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from filings.context import build_context
+from filings.papers.context import build_context
 from filings.errors import TemplateError
-from filings.facts import load_facts
+from filings.facts.schema import load_facts
 from filings.limits import Limits
-from filings.render import Renderer
+from filings.papers.render import Renderer
 
 from conftest import EXAMPLE
 
@@ -43,7 +43,7 @@ def test_facts_render_and_reads_are_recorded(tmp_path):
     name = make_template(tmp_path, "t.docx", "{{ case.title }}, Court No. {{ case.court_no }}",
                          "{% for e in events %}{{ e.date }}; {% endfor %}")
     text, reads = render_text(tmp_path, name)
-    # citations and dates are tied with no-break spaces (filings.typeset)
+    # citations and dates are tied with no-break spaces (filings.papers.typeset)
     assert text.splitlines()[0] == "Seko Customs Brokerage, Inc. v. United States et al., Court No.\u00a024-00097"
     assert "May\u00a020, 2024; May\u00a031, 2024;" in text
     assert {"case.title", "case.court_no", "events", "events.3.date"} <= reads

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from filings.pdf import extract_text as text_of
-from filings.watch import Round, describe, inputs, signature
-from filings.changes import PaperChange, Changes
+from filings.pipeline.pdf import extract_text as text_of
+from filings.pipeline.watch import Round, describe, inputs, signature
+from filings.pipeline.changes import PaperChange, Changes
 
 from conftest import EXAMPLE, ROOT
 
@@ -91,7 +91,7 @@ def test_watch_rebuilds_after_each_save_and_says_which_facts_caused_it(matter):
         assert made >= 5 and any(f"built {made} papers" in line for line in first), first
         declaration = matter / "build" / "declaration.pdf"
         complaint_before = (matter / "build" / "complaint.pdf").stat().st_mtime_ns
-        assert "July\u00a09, 2024" in text_of(declaration)  # tied (filings.typeset)
+        assert "July\u00a09, 2024" in text_of(declaration)  # tied (filings.papers.typeset)
 
         _save(facts, "  signed: 2024-07-09", "  signed: 2024-07-16")
         lines = watcher.until("for changes")

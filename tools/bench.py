@@ -52,9 +52,9 @@ def timed(fn, runs: int) -> list[float]:
 
 def render_all(tmp: Path) -> list:
     """Every paper of the example rendered into ``tmp``; the built papers."""
-    from filings.facts import load_facts
-    from filings.pipeline import plan_build, render_papers, template_library
-    from filings.render import Renderer
+    from filings.facts.schema import load_facts
+    from filings.pipeline.builder import plan_build, render_papers, template_library
+    from filings.papers.render import Renderer
 
     matter = load_facts(FACTS)
     plan, context = plan_build(matter)
@@ -63,8 +63,8 @@ def render_all(tmp: Path) -> list:
 
 def example_documents(folder: Path) -> list[Path]:
     """The documents a build of the example converts (papers and Word exhibits), copied into ``folder``."""
-    from filings.convert import LibreOffice
-    from filings.pipeline import build
+    from filings.convert.libreoffice import LibreOffice
+    from filings.pipeline.builder import build
 
     class Keep(LibreOffice):
         def convert(self, sources, out_dir):
@@ -80,7 +80,7 @@ def example_documents(folder: Path) -> list[Path]:
 
 def warm_pool(pool_dir: Path):
     """A pool with every instance already started: what a later build finds."""
-    from filings.pool import Pool, Slot, start_instance
+    from filings.convert.pool import Pool, Slot, start_instance
 
     pool = Pool(directory=pool_dir)
     for n in range(pool.size):
@@ -98,10 +98,10 @@ def example_matter(folder: Path) -> tuple[Path, str]:
 
 
 def bench_papers(runs: int) -> None:
-    from filings.convert import LibreOffice
-    from filings.pdf import merge, Part
-    from filings.pipeline import build
-    from filings.pool import Pool
+    from filings.convert.libreoffice import LibreOffice
+    from filings.pipeline.pdf import merge, Part
+    from filings.pipeline.builder import build
+    from filings.convert.pool import Pool
 
     def render_only() -> None:
         with tempfile.TemporaryDirectory() as tmp:
@@ -253,8 +253,8 @@ def _tree_cpu(pool_dir: Path) -> float:
 
 
 def bench_scale(runs: int) -> None:
-    from filings.facts import load_facts
-    from filings.pipeline import build, plan_build
+    from filings.facts.schema import load_facts
+    from filings.pipeline.builder import build, plan_build
 
     sizes = (25, 50, 100, 200)
     runs = max(1, min(runs, 3))
@@ -323,7 +323,7 @@ def run_bundle_once(folder: Path, out: Path, naive: bool) -> dict:
 
 
 def our_bundle(paths: list[Path], out: Path) -> int:
-    from filings.bundle import BatesStyle, ExhibitPdf, make_bundle
+    from filings.exhibits.bundle import BatesStyle, ExhibitPdf, make_bundle
 
     exhibits = [ExhibitPdf(id=p.stem, mark=str(i + 1), title=f"Exhibit file {p.stem}", date="May 20, 2024",
                            short_date="May 20, 2024", description="", pdf=p, source=p)
@@ -387,8 +387,8 @@ def bench_bundle(runs: int) -> None:
 def bench_redlines(runs: int) -> None:
     """The whole redline set of the example after one date change (a date three papers print),
     warm pool: what `filings diff` costs after the build (target: 3 s)."""
-    from filings import diff
-    from filings.pipeline import build
+    from filings.review import diff
+    from filings.pipeline.builder import build
 
     with tempfile.TemporaryDirectory() as tmp:
         matter = Path(tmp) / "matter"

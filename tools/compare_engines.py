@@ -74,8 +74,8 @@ def main() -> None:
 
     import docx as python_docx
 
-    from filings.pipeline import build
-    from filings.redline import redline_docx
+    from filings.pipeline.builder import build
+    from filings.review.redline import redline_docx
 
     when = dt.datetime(2024, 6, 3, tzinfo=dt.timezone.utc)
     with tempfile.TemporaryDirectory() as tmp:

@@ -28,7 +28,7 @@ def mark_page(width: float, height: float) -> bytes:
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
 
-    from filings.frontmatter import _font_file
+    from filings.exhibits.frontmatter import _font_file
 
     pdfmetrics.registerFont(TTFont("SampleMark", _font_file("Liberation Sans:bold")))
     buffer = io.BytesIO()
@@ -44,9 +44,9 @@ def mark_page(width: float, height: float) -> bytes:
 def main() -> None:
     import pikepdf
 
-    from filings.convert import LibreOffice
-    from filings.facts import load_facts
-    from filings.pipeline import build
+    from filings.convert.libreoffice import LibreOffice
+    from filings.facts.schema import load_facts
+    from filings.pipeline.builder import build
 
     matter = load_facts(ROOT / "facts.yaml")
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,0 +1,11 @@
+"""The court stage: what the Court's rules require of a filing, apart from its wording.
+
+Owns confidential values (CIT Rule 5(g)): how a value is marked and what each version shows
+and how fact text is printed into a paper for a version
+(:mod:`.confidential`); the leak scan of public outputs (:mod:`.leaks`); the privacy lint of Rule
+5.2 (:mod:`.privacy`); and time under the rules: Rule 6(a) counting, limitation periods and
+deadlines (:mod:`.deadlines`).
+
+It reads the facts (and the office-file cleaner, for the privacy lint of Word exhibits);
+the papers and the build read it.
+"""

@@ -1,0 +1,110 @@
+"""A new matter folder: what ``filings new`` lays out, and the facts file's JSON Schema.
+
+A matter lives in a folder of its own::
+
+    acme-v-united-states/
+      facts.yaml        the facts (starting from the example, or blank)
+      exhibits/         the exhibit files the facts name
+      templates/        the matter's own copies of templates, edited in Word (empty at first)
+      .filings/facts.schema.json   the schema an editor uses to complete and check facts.yaml
+      .gitignore        build/ and its generations stay out of git
+
+Every command works on the matter in the current folder, or on the folder it is given.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from filings.errors import FilingsError, display_path
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "example"  # links to the repository's example matter
+SCHEMA = Path(".filings") / "facts.schema.json"
+MODELINE = f"# yaml-language-server: $schema={SCHEMA.as_posix()}\n"
+GITIGNORE = "# Made by filings: outputs are built again from the facts, never committed.\n/build\n/.build.filings/\n/.filings/history/\n"
+
+BLANK = """\
+# Facts of a matter before the U.S. Court of International Trade. Fill in each section;
+# `filings check` names every line still missing or wrong, and `filings build` makes the
+# papers. Rules of this file:
+#   - dates are ISO: 2024-05-20 (a day), 2023-07 (a month), 2019 (a year);
+#   - every person and organization is named once, under `organizations` or `people`,
+#     and referred to everywhere else by its id;
+#   - free text speaks of the parties by role ("Plaintiff", "the agency"), never by name;
+#   - text that YAML would read as a number (a court number like 0700) goes in quotes;
+#   - any value may be tagged `!confidential` (CIT Rule 5(g)), and an exhibit marked
+#     `confidential: true`: the build then writes a confidential version (values in
+#     brackets) and a public version (brackets emptied, confidential exhibits replaced by
+#     a slip sheet), in build/confidential/ and build/public/; settings.bracket,
+#     settings.confidential_legend and settings.public_legend choose the brackets and legends.
+# The example matter (`filings new DIR` without --blank) shows every section filled in.
+
+organizations:
+  # plaintiff:
+  #   name: Acme Imports, Inc.
+  #   kind: corporation
+  #   state: Delaware
+  #   address: [1 Main Street, "Wilmington, Delaware 19801"]
+
+people:
+  # counsel:
+  #   name: A. Lawyer
+  #   organization: firm
+  #   phone: (202) 555-0100
+  #   email: lawyer@firm.example
+
+case:
+  court_no:            # assigned by the clerk; leave empty before filing
+  jurisdiction:        # e.g. 1581(i)
+  plaintiffs: []       # ids of organizations or people
+  defendants: []
+  counsel: []          # ids of people; the first signs
+  filed:               # the day the action is commenced
+  nature:              # "an action to ..." (completes "This is ...")
+
+claims: []             # - title: ...
+                       #   allegations: [...]
+relief: []             # clauses completing "the Court should ..."
+
+service:
+  date:
+  method:              # e.g. the Court's CM/ECF system
+  served: []           # ids of the people served
+
+exhibits: []           # - id: ..., title: ..., file: exhibits/..., confidential: true (its pages)
+"""
+
+
+def schema() -> dict:
+    """The JSON Schema of the facts file, generated from the facts model."""
+    from filings.facts.schema import Facts
+
+    document = Facts.model_json_schema()
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    document["title"] = "filings facts file"
+    return document
+
+
+def new_matter(folder: Path, *, blank: bool = False) -> list[Path]:
+    """Lay out a new matter in ``folder`` (new or empty); return the files made."""
+    folder = Path(folder)
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise FilingsError("is not an empty folder; choose a new folder for the matter", path=display_path(folder))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        facts = folder / "facts.yaml"
+        text = BLANK if blank else (EXAMPLE / "facts.yaml").read_text(encoding="utf-8")
+        facts.write_text(MODELINE + text, encoding="utf-8")
+        if blank:
+            (folder / "exhibits").mkdir()
+        else:
+            shutil.copytree(EXAMPLE / "exhibits", folder / "exhibits")
+        (folder / "templates").mkdir()
+        (folder / SCHEMA).parent.mkdir()
+        (folder / SCHEMA).write_text(json.dumps(schema(), indent=2) + "\n", encoding="utf-8")
+        (folder / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
+    except OSError as e:
+        raise FilingsError(f"cannot make the matter here: {e.strerror or e}; choose another folder",
+                           path=display_path(folder)) from e
+    return sorted(p for p in folder.rglob("*") if p.is_file())

@@ -1,0 +1,687 @@
+"""What a template sees: the facts as a tree of read-tracked nodes with references resolved.
+
+Templates never see the pydantic models. They see :class:`Node` objects whose attributes
+are facts; each read is recorded under the fact's own path (``people.landis.name``), so a
+build can tell which facts each paper depends on. Asking for a fact that does not exist
+raises :class:`UnknownFact`; printing a fact that is empty raises :class:`EmptyFact`:
+never a silent blank.
+
+The context is read-only all the way down, because every paper of a build renders from
+the same one: a node's facts are a ``MappingProxyType``, lists are tuples, and nothing
+reachable from a node is a list, a dict or a model. A template cannot change what the
+next paper prints. Printed as markup (``__html__``, used by ``join`` and by Markup), a
+fact is XML-escaped text, so ``AT&T`` never turns into a broken entity in the DOCX.
+
+Besides the facts, the context holds **named values** computed from them, so that a
+template's prose holds only wording and simple tags: the words for each side
+(``plaintiffs.role`` → ``Plaintiffs``), the caption lines, a party's name with its article
+or defined term (``org.the_name``, ``org.term``), an official's capacity, the motion's
+kind, timeliness. They are nodes' values like any fact, read-only, and a read records the
+value's own path and the facts it is computed from; docs/templates.md lists them all.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import difflib
+import enum
+import re
+from collections.abc import Mapping
+from contextvars import ContextVar
+from pathlib import PurePath
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+
+from markupsafe import Markup, escape
+from pydantic import BaseModel
+
+from filings.court.confidential import Secrets, as_markup, citing, is_marked, secrets_of, shown  # noqa: F401
+from filings.facts.citations import citer, resolve
+from filings.facts.dates import LegalDate, legal_time
+from filings.court.deadlines import accrual, limitation
+from filings.facts.schema import Facts, Matter, extra_value
+from filings.facts.rules import rules_for
+from filings.typography import smart_quotes
+from filings.papers.wording import and_join, exhibit_mark, roman as _roman
+
+if TYPE_CHECKING:
+    from filings.facts.plan import Filing
+
+_reads: ContextVar[set[str] | None] = ContextVar("filings_reads", default=None)
+_secrets: ContextVar[Secrets | None] = ContextVar("filings_secrets", default=None)  # while a context is built
+
+
+class UnknownFact(Exception):
+    """A template asked for a fact the facts do not have."""
+
+    def __init__(self, path: str, choices: Iterable[str]):
+        close = difflib.get_close_matches(path.rsplit(".", 1)[-1], list(choices), n=1, cutoff=0.6)
+        self.path = path
+        self.hint = f"; did you mean '{path.rsplit('.', 1)[0]}.{close[0]}'?" if close else ""
+        super().__init__(path)
+
+
+class SectionPrinted(Exception):
+    """A template printed a whole section or list of facts instead of one fact."""
+
+    def __init__(self, path: str, hint: str):
+        self.path = path
+        self.hint = hint
+        super().__init__(path)
+
+
+class EmptyFact(Exception):
+    """A template printed a fact that has no value in the facts file."""
+
+    def __init__(self, path: str):
+        self.path = path
+        super().__init__(path)
+
+
+def _record(path: str) -> None:
+    reads = _reads.get()
+    if reads is not None:
+        reads.add(path)
+
+
+# Values a template may hold as they are: immutable, with no way back to shared state.
+_ATOMS = (str, bytes, int, float, complex, decimal.Decimal, LegalDate, dt.date, dt.time,
+          dt.datetime, dt.timedelta, enum.Enum, PurePath)
+
+
+def _frozen(value: Any, path: str) -> Any:
+    """``value`` made read-only for templates: lists → tuples, dicts → mapping proxies,
+    models → :class:`Node`; a type that could be changed in place is a bug, said loudly."""
+    if value is None or isinstance(value, (Node, NodeList, Empty)):
+        return value
+    if isinstance(value, _ATOMS):
+        secrets = _secrets.get()
+        if not secrets or is_marked(value):
+            return value
+        marked = secrets.wrap(value, path)
+        return secrets.mark_within(marked) if isinstance(marked, str) else marked
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(v, f"{path}.{i}") for i, v in enumerate(value))
+    if isinstance(value, (set, frozenset)):
+        return frozenset(_frozen(v, path) for v in value)
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: _frozen(v, f"{path}.{k}") for k, v in value.items()})
+    if isinstance(value, BaseModel):
+        return Node(path, dict(value.__dict__))
+    raise TypeError(f"{path}: a {type(value).__name__} cannot be given to templates read-only")
+
+
+class Empty:
+    """An optional fact with no value: false in ``{% if %}``, an error when printed."""
+
+    __slots__ = ("_path",)
+
+    def __init__(self, path: str):
+        self._path = path
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __iter__(self):
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __str__(self) -> str:
+        raise EmptyFact(self._path)
+
+    __html__ = __str__
+
+
+class Node:
+    """A section of the facts; attributes are its facts. Reads are recorded.
+
+    ``_data`` is a read-only mapping of read-only values (see :func:`_frozen`). ``_sources``
+    maps a named value computed from other facts (``plaintiffs.role``) to the paths of those
+    facts (``case.plaintiffs``): reading the value records them too, so the manifest names the
+    facts a paper depends on, not only the values it printed.
+    """
+
+    __slots__ = ("_data", "_path", "_sources")
+
+    def __init__(self, path: str, data: Mapping[str, Any], sources: Mapping[str, Iterable[str]] | None = None):
+        self._path = path
+        self._data = MappingProxyType({k: _frozen(v, f"{path}.{k}" if path else k) for k, v in data.items()})
+        self._sources = MappingProxyType({k: tuple(v) for k, v in (sources or {}).items()})
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        try:
+            value = self._data[name]
+        except KeyError:
+            raise UnknownFact(f"{self._path}.{name}" if self._path else name, self._data) from None
+        if not isinstance(value, NodeList):  # a list records itself when it is read
+            _record(f"{self._path}.{name}")  # a section too: which one it is (events.3.exhibit → exhibits.1)
+        for source in self._sources.get(name, ()):
+            _record(source)
+        return Empty(f"{self._path}.{name}") if value is None else value
+
+    def __getitem__(self, name: str) -> Any:
+        """``case['court_no']``; private and special names are no facts (a KeyError)."""
+        if not isinstance(name, str) or name.startswith("_"):
+            raise KeyError(name)
+        return self.__getattr__(name)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._data
+
+    def __str__(self) -> str:
+        # A node printed whole: print its name if it has one (a party, a person).
+        name = self._data.get("name")
+        if name is None:
+            raise SectionPrinted(self._path, f"print one of its facts ({', '.join(sorted(self._data)[:6])}, ...)")
+        _record(f"{self._path}.name")
+        return name if isinstance(name, str) else str(name)  # a confidential name keeps its mark
+
+    def __html__(self) -> Markup:
+        """The name as escaped XML text (``join`` and Markup use this, not ``__str__``)."""
+        return as_markup(str(self))
+
+    def __repr__(self) -> str:
+        return f"<facts {self._path}>"
+
+
+class NodeList:
+    """A list of facts; iterating records that the paper reads the list. ``_items`` is a tuple."""
+
+    __slots__ = ("_items", "_path")
+
+    def __init__(self, path: str, items: Iterable[Any]):
+        self._path = path
+        self._items = tuple(_frozen(v, f"{path}.{i}") for i, v in enumerate(items))
+
+    def __iter__(self):
+        _record(self._path)
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        _record(self._path)
+        return len(self._items)
+
+    def __getitem__(self, index: int | slice) -> Any:
+        _record(self._path)
+        return self._items[index]
+
+    def __bool__(self) -> bool:
+        return bool(self._items)
+
+    @property
+    def several(self) -> bool:
+        """True when the list holds more than one item (``{% if claims.several %}``); a read of the list."""
+        _record(self._path)
+        return len(self._items) > 1
+
+    def __str__(self) -> str:
+        raise SectionPrinted(self._path, "loop over it with {% for %}, or print it with |and_list")
+
+    __html__ = __str__
+
+    def __repr__(self) -> str:
+        return f"<facts {self._path} ({len(self._items)})>"
+
+
+def tracking(reads: set[str]):
+    """Context manager: record every fact read while rendering into ``reads``."""
+    class _Scope:
+        def __enter__(self):
+            self.token = _reads.set(reads)
+            return reads
+
+        def __exit__(self, *exc):
+            _reads.reset(self.token)
+    return _Scope()
+
+
+def build_context(matter: Matter, filings: Sequence[Filing] = ()) -> Mapping[str, Any]:
+    """The names a template sees, each a :class:`Node`, :class:`NodeList` or plain value;
+    read-only, since every paper of a build renders from the same context. ``filings`` are
+    the filings of the build (:func:`filings.facts.plan.plan_papers`), seen as ``filings``."""
+    token = _secrets.set(secrets_of(matter))
+    try:
+        return MappingProxyType(_ContextBuilder(matter.facts, filings).context())
+    finally:
+        _secrets.reset(token)
+
+
+def filing_for(context: Mapping[str, Any], index: int | None) -> Node | Empty:
+    """What a paper sees as ``filing``: the filing at ``index`` of ``context['filings']``
+    (its papers, date, service), or an empty fact for a paper in no filing."""
+    filings = context.get("filings")
+    if index is None or not isinstance(filings, NodeList) or index >= len(filings._items):
+        return Empty("filing")
+    return filings._items[index]
+
+
+def free_facts(path: str, value: Any) -> Any:
+    """A free-form value of the facts (``extra:``) as read-tracked nodes: mappings are
+    sections, lists are lists, a day written ``2024-07-15`` is a date, and an empty value
+    (``~`` or ``""``) is an empty fact."""
+    if isinstance(value, Mapping):
+        return Node(path, {str(k): free_facts(f"{path}.{k}", v) for k, v in value.items()})
+    if isinstance(value, (list, tuple)):
+        return NodeList(path, [free_facts(f"{path}.{i}", v) for i, v in enumerate(value)])
+    return None if value == "" else extra_value(value)
+
+
+class _ContextBuilder:
+    """Turns :class:`Facts` into nodes, resolving ids to the nodes they name.
+
+    Besides the facts, each node carries the named values templates print instead of
+    computing them (``plaintiffs.role``, ``org.the_name``, ``case.timely``, ...), computed
+    here once from the facts: a template reads them like facts, and each read is recorded
+    under the value's own path, so a paper that printed ``plaintiffs.role`` is stale when the
+    number of plaintiffs changes.
+    """
+
+    def __init__(self, facts: Facts, filings: Sequence[Filing] = ()):
+        self.f = facts
+        self.filings = filings
+        c = facts.case
+        self.sole_plaintiff = c.plaintiffs[0] if len(c.plaintiffs) == 1 else None
+        agencies = [d for d in c.defendants if d in facts.organizations and facts.organizations[d].kind == "agency"]
+        self.agency_id = agencies[0] if agencies else None
+        self.orgs = {k: self._org(k, o) for k, o in facts.organizations.items()}
+        self.people = {k: self._person(k, p) for k, p in facts.people.items()}
+        self.parties = {**self.orgs, **self.people}
+        self.exhibits = {e.id: self._exhibit(i, e) for i, e in enumerate(facts.exhibits)}
+        self.programs = {k: self._program(k, p) for k, p in facts.programs.items()}
+        self.mentions = _Mentions(self.parties, [*c.plaintiffs, *c.defendants])
+        self.rules = rules_for(facts)
+        # Events and requests in one order of dates (events first on a day): the order the
+        # chronology tells them in, so each party is described in full at its first mention.
+        answers = {r.response.event for r in facts.requests if r.response and r.response.event}
+        order = sorted([(e.date._key(), 0, i) for i, e in enumerate(facts.events)]
+                       + [(r.date._key(), 1, i) for i, r in enumerate(facts.requests)])
+        self.events: dict[int, Node] = {}
+        self.requests: dict[int, Node] = {}
+        for _, kind, i in order:
+            if kind == 0:
+                self.events[i] = self._event(i, facts.events[i], facts.events[i].id in answers)
+            else:
+                self.requests[i] = self._request(i, facts.requests[i])
+        self.chronology = [self.events[i] if kind == 0 else self.requests[i] for _, kind, i in order]
+        by_id = {e.id: self.events[i] for i, e in enumerate(facts.events)}
+        for node in self.requests.values():
+            if isinstance(node._data["answered_by"], str):
+                node._data = MappingProxyType({**node._data, "answered_by": by_id[node._data["answered_by"]]})
+
+    def context(self) -> dict[str, Any]:
+        f = self.f
+        case = self._case()
+        service = self._service("service", f.service)
+        return {
+            "case": case,
+            "plaintiff": case._data["plaintiffs"][0],
+            "signer": case._data["counsel"][0],
+            "plaintiffs": self._side("plaintiffs", "Plaintiff", f.case.plaintiffs),
+            "defendants": self._side("defendants", "Defendant", f.case.defendants),
+            "caption": self._caption(),
+            "programs": NodeList("programs", list(self.programs.values())),
+            "events": NodeList("events", [self.events[i] for i in range(len(f.events))]),
+            "requests": NodeList("requests", [self.requests[i] for i in range(len(f.requests))]),
+            "chronology": NodeList("chronology", self.chronology),
+            "claims": NodeList("claims", [Node(f"claims.{i}", {
+                "title": c.title, "number": i + 1, "label": f"Count {_roman(i + 1)}",
+                "cited": f"Count {_roman(i + 1)}, {c.title}",
+                "allegations": NodeList(f"claims.{i}.allegations", list(c.allegations))},
+                {"label": ["claims"], "cited": ["claims", f"claims.{i}.title"]})
+                for i, c in enumerate(f.claims)]),
+            "relief": NodeList("relief", list(f.relief)),
+            "motion": self._motion(),
+            "declaration": self._declaration(),
+            "service": service,
+            "exhibits": NodeList("exhibits", list(self.exhibits.values())),
+            "settings": Node("settings", {**f.settings.__dict__, "answer_days": self.rules.periods["answer"].days}
+                             if "answer" in self.rules.periods else f.settings.__dict__.copy(),
+                             {"answer_days": ["settings.answer_days", "settings.rules"]}),
+            "extra": free_facts("extra", f.extra),
+            "filings": NodeList("filings", [self._filing(i, filing, service)
+                                            for i, filing in enumerate(self.filings)]),
+            "cite": citer(self.exhibits, {**self.parties, **self.programs}),
+        }
+
+    def _service(self, path: str, s) -> Node:
+        """A service: its date, method and the people served."""
+        return Node(path, {"date": s.date, "method": s.method, "served": self._refs(f"{path}.served", s.served)})
+
+    def _filing(self, i: int, filing: Filing, service: Node) -> Node:
+        """A filing: its name, title, day, the papers its certificate serves, and their service
+        (its own, or the top-level ``service``)."""
+        own = self.f.filings[i].service if filing.name else None
+        papers = NodeList(f"filings.{i}.papers", [Node(f"filings.{i}.papers.{j}", {"name": p.name, "title": p.title})
+                                                  for j, p in enumerate(filing.served)])
+        return Node(f"filings.{i}", {"name": filing.name or "", "title": filing.title, "date": filing.date,
+                                     "papers": papers,
+                                     "service": self._service(f"filings.{i}.service", own) if own else service})
+
+    def _refs(self, path: str, ids: list[str]) -> NodeList:
+        return NodeList(path, [self.parties[i] for i in ids])
+
+    # -- parties
+
+    def _role_terms(self, key: str) -> list[str]:
+        """The role words a party is defined as: the only plaintiff is “Plaintiff”, the first
+        agency among the defendants “the agency” (the facts speak of them so)."""
+        return (["Plaintiff"] if key == self.sole_plaintiff else []) + (["the agency"] if key == self.agency_id else [])
+
+    def _org(self, key: str, o) -> Node:
+        data = o.__dict__.copy()
+        term = o.term or (o.short if o.short and o.short != o.name else None)
+        the_name = f"{o.article} {o.name}" if o.article else o.name
+        definition = _definition([term] if term else [], self._role_terms(key))
+        data.update(id=key, short=o.short or o.name, is_person=False, the_name=the_name, term=term or the_name,
+                    defined=o.name + definition, the_defined=the_name + definition, described=term or the_name,
+                    as_party=o.name, caption_name=o.name.upper(), pronoun="it", their="its",
+                    organization=None, capacity=None, in_capacity=None, is_counsel=False,
+                    is_sovereign=o.kind == "sovereign", is_agency=o.kind == "agency",
+                    address=NodeList(f"organizations.{key}.address", list(o.address)),
+                    public_owners=NodeList(f"organizations.{key}.public_owners", list(o.public_owners)),
+                    affiliates=NodeList(f"organizations.{key}.affiliates", list(o.affiliates)))
+        naming = self._naming(key)
+        sources = {name: naming for name in ("the_name", "term", "described", "as_party", "caption_name",
+                                             "is_sovereign", "is_agency")}
+        sources.update(defined=naming + _ROLES, the_defined=naming + _ROLES)
+        node = Node(f"organizations.{key}", data, sources)
+        node._data = MappingProxyType({**node._data, "org": node})  # an organization's organization is itself
+        return node
+
+    def _person(self, key: str, p) -> Node:
+        org = self.orgs.get(p.organization) if p.organization else None
+        address = list(p.address) or (list(org._data["address"]) if org is not None else [])
+        pronoun = p.pronoun or "they"
+        their = {"he": "his", "she": "her", "they": "their"}[pronoun]
+        in_capacity = None
+        if p.capacity == "official":
+            in_capacity = (f"in {their} official capacity as {p.title}" if p.pronoun
+                           else f"in the official capacity of {p.title}")
+        as_party = f"{p.name}, {in_capacity}" if in_capacity else p.name
+        is_counsel = key in self.f.case.counsel
+        data = p.__dict__.copy()
+        data.update(id=key, short=p.name, is_person=True, organization=org, org=org,
+                    address=NodeList(f"people.{key}.address", address),
+                    article="", the_name=p.name, term=p.name,
+                    defined=as_party + _definition([], self._role_terms(key)),
+                    the_defined=as_party + _definition([], self._role_terms(key)),
+                    described=p.name + self._described(p, org, is_counsel), as_party=as_party,
+                    caption_name=p.name.upper() + (f", {in_capacity}" if in_capacity else ""),
+                    pronoun=pronoun, their=their, in_capacity=in_capacity, is_counsel=is_counsel,
+                    is_sovereign=False, is_agency=False)
+        naming = self._naming(key)
+        sources = {name: naming for name in ("pronoun", "their", "in_capacity", "as_party", "caption_name",
+                                             "the_name", "term")}
+        sources.update(defined=naming + _ROLES, the_defined=naming + _ROLES, is_counsel=["case.counsel"],
+                       described=naming + (self._naming(p.organization) if org is not None else [])
+                       + ["case.counsel", "case.plaintiffs"])
+        return Node(f"people.{key}", data, sources)
+
+    def _naming(self, key: str) -> list[str]:
+        """The facts that decide how a party is named: name, short, article, term and kind of
+        an organization; name, title, pronoun, capacity and organization of a person."""
+        if key in self.f.organizations:
+            return [f"organizations.{key}.{n}" for n in ("name", "short", "article", "term", "kind")]
+        return [f"people.{key}.{n}" for n in ("name", "title", "pronoun", "capacity", "organization")]
+
+    def _described(self, p, org: Node | None, is_counsel: bool) -> str:
+        """`` (counsel for Plaintiff)``, `` (Director, CBP)``, `` (Director)``, `` (CBP)`` or nothing."""
+        if is_counsel:
+            several = len(self.f.case.plaintiffs) > 1
+            return f" (counsel for Plaintiff{'s' if several else ''})"
+        org_term = org._data["term"] if org is not None else None
+        details = [d for d in (p.title, org_term) if d]
+        return f" ({', '.join(details)})" if details else ""
+
+    def _side(self, path: str, role: str, ids: list[str]) -> Node:
+        """``plaintiffs`` or ``defendants``: the words for one side of the case."""
+        parties = [self.parties[i] for i in ids]
+        several = len(parties) > 1
+        first = parties[0]._data
+        defined = and_join([p._data["defined"] for p in parties])
+        the_defined = and_join([p._data["the_defined"] for p in parties])
+        if several and role == "Plaintiff":
+            defined += " (together, “Plaintiffs”)"
+            the_defined += " (together, “Plaintiffs”)"
+        side = [f"case.{path}"]
+        naming = [n for i in ids for n in self._naming(i)]
+        sources = {name: side for name in ("role", "possessive", "several", "count", "first")}
+        sources.update(pronoun=side + self._naming(ids[0]), their=side + self._naming(ids[0]), names=side + naming,
+                       defined=side + naming + _ROLES, the_defined=side + naming + _ROLES)
+        return Node(path, {
+            "role": role + ("s" if several else ""), "possessive": role + ("s’" if several else "’s"),
+            "several": several, "count": len(parties),
+            "pronoun": "they" if several else first["pronoun"], "their": "their" if several else first["their"],
+            "names": and_join([p._data["as_party"] for p in parties]),
+            "defined": defined, "the_defined": the_defined, "first": parties[0]}, sources)
+
+    def _caption(self) -> Node:
+        """The caption's party lines: ``caption.full`` names every party (summons, complaint);
+        ``caption.plaintiffs``/``defendants`` follow ``settings.caption`` (short: ``ACME CORP., et
+        al.,`` when a side has several parties)."""
+        c, short = self.f.case, self.f.settings.caption == "short"
+        full = {side: _caption_lines([self.parties[i] for i in getattr(c, side)])
+                for side in ("plaintiffs", "defendants")}
+        shown = {side: (_short_caption(self.parties[getattr(c, side)[0]]) if short and len(getattr(c, side)) > 1
+                        else full[side]) for side in full}
+        naming = {side: [f"case.{side}"] + [n for i in getattr(c, side) for n in self._naming(i)] for side in full}
+        return Node("caption", {
+            "plaintiffs": NodeList("caption.plaintiffs", shown["plaintiffs"]),
+            "defendants": NodeList("caption.defendants", shown["defendants"]),
+            "full": Node("caption.full", {side: NodeList(f"caption.full.{side}", lines)
+                                          for side, lines in full.items()}, naming)},
+            {side: lines + ["settings.caption"] for side, lines in naming.items()})
+
+    # -- the case and the facts statement
+
+    def _case(self) -> Node:
+        c = self.f.case
+        data = c.__dict__.copy()
+        plaintiffs = self._refs("case.plaintiffs", c.plaintiffs)
+        defendants = self._refs("case.defendants", c.defendants)
+        first_p, first_d = plaintiffs._items[0], defendants._items[0]
+        title = (f"{first_p._data['name']}{' et al.' if len(plaintiffs) > 1 else ''} v. "
+                 f"{first_d._data['name']}{' et al.' if len(defendants) > 1 else ''}")
+        agencies = [d for d in defendants._items if d._data["is_agency"]]
+        bar = limitation(self.f, self.rules)
+        found = accrual(self.f)
+        accrued = found[0] if found else None
+        deadline = None
+        if bar is not None:  # printed as precisely as the accrual is known ("July 2025")
+            last = bar.last_day
+            deadline = LegalDate(last.year, last.month if accrued.month else None, last.day if accrued.day else None)
+        data.update(plaintiffs=plaintiffs, defendants=defendants,
+                    counsel=self._refs("case.counsel", c.counsel),
+                    co_counsel=self._refs("case.co_counsel", c.counsel[1:]),
+                    statute=f"28 U.S.C. § {c.jurisdiction}", title=title,
+                    number=c.court_no or "__________", residual=c.jurisdiction.startswith("1581(i)"),
+                    agencies=NodeList("case.agencies", agencies), agency=agencies[0] if agencies else None,
+                    accrued=accrued, limitation_deadline=deadline,
+                    timely=bool(deadline and c.filed.as_date() <= deadline.as_date()))
+        dates = ["case.accrued", "case.jurisdiction", "settings.rules", "events"] + \
+            [f"events.{i}.date" for i in range(len(self.f.events))]
+        kinds = ["case.defendants"] + [f"organizations.{d}.kind" for d in c.defendants if d in self.f.organizations]
+        sources = {"number": ["case.court_no"], "residual": ["case.jurisdiction"], "statute": ["case.jurisdiction"],
+                   "co_counsel": ["case.counsel"], "agencies": kinds, "agency": kinds, "accrued": dates,
+                   "limitation_deadline": dates, "timely": dates + ["case.filed"]}
+        return Node("case", data, sources)
+
+    def _program(self, key: str, p) -> Node:
+        notices = [Node(f"programs.{key}.notices.{i}", {
+            **n.__dict__, "citation": f"{n.volume} Fed. Reg. {n.page:,} ({n.published.short()})",
+            "cited": f"{n.volume} Fed. Reg. {n.page:,} ({n.published.short()})"
+                     + (f" (effective {n.effective.short()})" if n.effective else "")},
+            {"cited": [f"programs.{key}.notices.{i}.{f}" for f in ("volume", "page", "published", "effective")]})
+            for i, n in enumerate(p.notices)]
+        data = p.__dict__.copy()
+        term = p.term or (p.short if p.short and p.short != p.name else None)
+        the_name = f"{p.article} {p.name}" if p.article else p.name
+        definition = _definition([term] if term else [], [])
+        data.update(id=key, short=p.short or p.name, notices=NodeList(f"programs.{key}.notices", notices),
+                    the_name=the_name, term=term or the_name, defined=p.name + definition,
+                    the_defined=the_name + definition,
+                    citations=NodeList(f"programs.{key}.citations", [n._data["cited"] for n in notices]))
+        naming = [f"programs.{key}.{n}" for n in ("name", "short", "article", "term")]
+        sources = {name: naming for name in ("the_name", "term", "defined", "the_defined")}
+        sources["citations"] = [f"programs.{key}.notices"] + [
+            f"programs.{key}.notices.{i}.{f}" for i in range(len(notices)) for f in ("volume", "page", "published",
+                                                                                    "effective")]
+        return Node(f"programs.{key}", data, sources)
+
+    def _exhibit(self, i: int, e) -> Node:
+        data = e.__dict__.copy()
+        del data["password"]  # never printed
+        mark = exhibit_mark(i, self.f.bundle.labels)
+        data.update(number=i + 1, mark=mark, label=f"Exhibit {mark}", date=e.date or self._exhibit_date(e.id),
+                    demonstrative=bool(e.template and not e.sent_copy),
+                    authenticated_by=self._refs(f"exhibits.{i}.authenticated_by", e.authenticated_by))
+        # an exhibit without a date of its own is dated by the event or request that cites it
+        cited_by = [f"{section}.{j}.date" for section in ("events", "requests")
+                    for j, item in enumerate(getattr(self.f, section)) if item.exhibit == e.id]
+        return Node(f"exhibits.{i}", data, {"demonstrative": [f"exhibits.{i}.template", f"exhibits.{i}.sent_copy"],
+                                            "date": [f"exhibits.{i}.date", *cited_by]})
+
+    def _exhibit_date(self, exhibit_id: str) -> LegalDate | None:
+        for item in [*self.f.events, *self.f.requests]:
+            if item.exhibit == exhibit_id:
+                return item.date
+        return None
+
+    def _event(self, i: int, e, answer: bool = False) -> Node:
+        data = e.__dict__.copy()
+        data.update(is_event=True, is_request=False, answers=answer,
+                    actor=self.parties[e.actor], program=self.programs.get(e.program),
+                    exhibit=self.exhibits.get(e.exhibit),
+                    notice_days=e.date.days_until(e.effective) if e.effective and e.date.is_day else None,
+                    expired=bool(e.until and e.until < self.f.case.filed),
+                    actor_mention=self.mentions.of(e.actor))
+        here = f"events.{i}"
+        return Node(here, data, {"notice_days": [f"{here}.date", f"{here}.effective"],
+                                 "expired": [f"{here}.until", "case.filed"],
+                                 "actor_mention": [f"{here}.actor", *_MENTIONED, *self._naming(e.actor)]})
+
+    def _request(self, i: int, r) -> Node:
+        data = r.__dict__.copy()
+        sender_mention, recipient_mention = self.mentions.of(r.sender), self.mentions.of(r.to)
+        response, answered_by = None, None
+        if r.response and r.response.event:  # the response is an event, pleaded once, in its place
+            answered_by = r.response.event  # its node is set once every event is built
+        elif r.response:
+            response = Node(f"requests.{i}.response", {**r.response.__dict__,
+                                                        "by": self.parties[r.response.by],
+                                                        "by_mention": self.mentions.of(r.response.by)},
+                            {"by_mention": [f"requests.{i}.response.by", *_MENTIONED, *self._naming(r.response.by)]})
+        data.update(sender=self.parties[r.sender], recipient=self.parties[r.to], is_event=False, is_request=True,
+                    answered_by=answered_by, unanswered=r.response is None,
+                    exhibit=self.exhibits.get(r.exhibit), response=response, number=i + 1,
+                    sender_mention=sender_mention, recipient_mention=recipient_mention)
+        data.pop("to", None)
+        here = f"requests.{i}"
+        return Node(here, data, {"answered_by": [f"{here}.response"], "unanswered": [f"{here}.response"],
+                                 "sender_mention": [f"{here}.sender", *_MENTIONED, *self._naming(r.sender)],
+                                 "recipient_mention": [f"{here}.recipient", *_MENTIONED, *self._naming(r.to)]})
+
+    def _motion(self) -> Node | None:
+        m = self.f.motion
+        if m is None:
+            return None
+        c = m.consultation
+        consultation = Node("motion.consultation", {
+            "date": c.date, "time": legal_time(c.time), "channel": c.channel, "outcome": c.outcome,
+            "participants": self._refs("motion.consultation.participants", c.participants),
+            "attendees": NodeList("motion.consultation.attendees", [self._attendee(p) for p in c.participants])},
+            {"attendees": ["motion.consultation.participants", *_ROLES, "case.counsel"]
+             + [n for p in c.participants for n in self._naming(p)]})
+        factors = Node("motion.factors", {k: NodeList(f"motion.factors.{k}", list(v))
+                                          for k, v in m.factors.__dict__.copy().items()})
+        return Node("motion", {"filed": m.filed, "relief": NodeList("motion.relief", list(m.relief)),
+                               "order": NodeList("motion.order", list(m.order)),
+                               "factors": factors, "consultation": consultation,
+                               "kind": m.kind, "title": MOTION_TITLES[m.kind],
+                               "remedy": _REMEDY[m.kind][0], "remedy_or": _REMEDY[m.kind][1],
+                               "tro": m.kind in ("tro", "both"), "pi": m.kind in ("pi", "both"),
+                               "both": m.kind == "both"},
+                    {name: ["motion.kind"] for name in ("title", "remedy", "remedy_or", "tro", "pi", "both")})
+
+    def _attendee(self, key: str) -> str:
+        """A participant in the consultation: ``Name (Title, Organization), counsel for Plaintiff``."""
+        p = self.f.people[key]
+        c = self.f.case
+        org = self.f.organizations.get(p.organization) if p.organization else None
+        details = [d for d in (p.title, org.name if org else None) if d]
+        plaintiffs = f"Plaintiff{'s' if len(c.plaintiffs) > 1 else ''}"
+        defendants = f"Defendant{'s' if len(c.defendants) > 1 else ''}"
+        signer_org = self.f.people[c.counsel[0]].organization
+        if key in c.counsel or (p.organization and p.organization == signer_org):
+            side = f"counsel for {plaintiffs}"
+        elif key in c.plaintiffs or p.organization in c.plaintiffs:
+            side = f"for {plaintiffs}"
+        else:  # the government's counsel, or someone of a defendant
+            side = f"for {defendants}"
+        return f"{p.name}{' (' + ', '.join(details) + ')' if details else ''}, {side}"
+
+    def _declaration(self) -> Node | None:
+        d = self.f.declaration
+        if d is None:
+            return None
+        exhibits = [self.exhibits[x.id] for x in self.f.exhibits if d.declarant in x.authenticated_by]
+        declarant = self.parties[d.declarant]
+        return Node("declaration", {"declarant": declarant, "place": d.place,
+                                    "signed": d.signed,
+                                    # its title, as packets bookmark it and certificates of service name it
+                                    "title": f"Declaration of {declarant._data['name']}",
+                                    "exhibits": NodeList("declaration.exhibits", exhibits),
+                                    "statements": NodeList("declaration.statements", list(d.statements))},
+                    {"title": ["declaration.declarant", f"people.{d.declarant}.name"]})
+
+
+_ROLES = ["case.plaintiffs", "case.defendants"]  # which parties are "Plaintiff" and "the agency"
+_MENTIONED = ["events", "requests"]  # whether a party was mentioned before, in the statement of facts
+
+MOTION_TITLES = {"both": "Motion for a Temporary Restraining Order and Preliminary Injunction",
+                 "pi": "Motion for a Preliminary Injunction",
+                 "tro": "Motion for a Temporary Restraining Order"}
+_REMEDY = {"both": ("a temporary restraining order and a preliminary injunction",
+                    "a temporary restraining order or a preliminary injunction"),
+           "pi": ("a preliminary injunction", "a preliminary injunction"),
+           "tro": ("a temporary restraining order", "a temporary restraining order")}
+
+
+class _Mentions:
+    """How the statement of facts names each party, in order (events, then requests): in full
+    at its first mention (a person with title and organization, an organization with its defined
+    term), by name or term after. The parties of the case are named in full at the opening of
+    every paper that tells the facts, so they start out as mentioned."""
+
+    def __init__(self, parties: dict[str, Node], introduced: list[str]):
+        self.parties = parties
+        self.seen = set(introduced)
+
+    def of(self, key: str) -> str:
+        """The party ``key`` as this mention names it."""
+        data = self.parties[key]._data
+        if key in self.seen:
+            return data["term"]
+        self.seen.add(key)
+        return data["described"] if data["is_person"] else data["the_defined"]
+
+
+def _definition(terms: list[str], roles: list[str]) -> str:
+    """`` (“CBP” or “the agency”)``: the defined terms a name introduces, or nothing."""
+    names = [*terms, *roles]
+    return f" ({' or '.join(f'“{t}”' for t in names)})" if names else ""
+
+
+def _caption_lines(parties: list[Node]) -> list[str]:
+    """One caption line per party, in capitals (an official's capacity as written): ``;`` after
+    each but the last, ``,`` after the last."""
+    return [p._data["caption_name"] + ("," if i == len(parties) - 1 else ";") for i, p in enumerate(parties)]
+
+
+def _short_caption(first: Node) -> list[str]:
+    """``ACME CORP., et al.,``: the first party of a side with several."""
+    return [f"{first._data['caption_name']}, et al.,"]

@@ -1,0 +1,136 @@
+"""Which sets a build writes: one, or a confidential and a public version (CIT Rule 5(g)).
+
+When any paper (or exhibit template) reads a confidential fact, or any exhibit is
+confidential, a build writes two complete sets, ``confidential/`` and ``public/``, each
+with its papers, packets and bundle; otherwise one set at the top of the output folder,
+as always. Deciding needs the facts each template reads, so every template is rendered
+once, plainly, into a scratch folder first (rendering costs milliseconds; converting is
+what takes time). In the public bundle a confidential exhibit's pages are replaced by as
+many slip-sheet pages, so its Bates numbers, like its label, stay those of the
+confidential bundle; every page of either bundle carries the version's legend.
+"""
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from filings.court.confidential import Version, confidential_exhibits, is_marked, secrets_of, versions
+from filings.papers.context import Node, NodeList
+from filings.papers.depends import index_nodes
+from filings.errors import FilingsError
+from filings.facts.schema import Matter
+
+
+@dataclass(frozen=True)
+class OutputSet:
+    """One set of outputs: its folder inside the output folder ("" for the only set) and version."""
+
+    prefix: str
+    version: Version | None
+
+    @property
+    def bundle_entry(self) -> str:
+        """The manifest's name for this set's bundle."""
+        return f"bundle-{self.version.name}" if self.version else "bundle"
+
+
+SINGLE = OutputSet("", None)
+
+
+def marked_paths(context: Mapping[str, Any]) -> set[str]:
+    """Every path of the context whose value is, or holds, a confidential value (a list read
+    whole records only its own path)."""
+    paths: set[str] = set()
+    for path, node in index_nodes(dict(context)).items():
+        if isinstance(node, Node):
+            paths |= {f"{path}.{k}" for k, v in node._data.items() if is_marked(v)}
+        elif isinstance(node, NodeList):
+            hits = {f"{path}.{i}" for i, v in enumerate(node._items) if is_marked(v)}
+            paths |= hits | ({path} if hits else set())
+    return paths
+
+
+def plan_sets(matter: Matter, context: Mapping[str, Any], render_all) -> list[OutputSet]:
+    """The sets to build: both versions when an exhibit is confidential or a template reads a
+    confidential fact (``render_all(folder)`` renders every template plainly there and returns
+    the facts read); else the one set."""
+    both = [OutputSet(f"{v.name}/", v) for v in versions(matter.facts.settings)]
+    if confidential_exhibits(matter):
+        return both
+    if not secrets_of(matter):
+        return [SINGLE]
+    marked = marked_paths(context)
+    with tempfile.TemporaryDirectory(prefix="filings-versions-") as tmp:
+        try:
+            reads = render_all(Path(tmp))
+        except FilingsError:  # a template that does not render: decide for both, the build will say why
+            return both
+    return both if reads & marked else [SINGLE]
+
+
+def slip_sheet(index: int, label: str, title: str, source: Path, password: str | None, folder: Path,
+               version: Version) -> Path:
+    """The slip sheet standing in the public bundle for exhibit ``label`` (as many pages as it has)."""
+    import pikepdf  # PDF work is loaded when there is some (a build that keeps everything has none)
+
+    from filings.exhibits.frontmatter import draw_slip_sheet
+    try:
+        with pikepdf.open(source, password=password or "") as pdf:
+            pages = len(pdf.pages)
+    except (pikepdf.PdfError, OSError) as e:
+        raise FilingsError(f"exhibit {label} ({source}): cannot count its pages for the public version's "
+                           f"slip sheet ({e})") from None
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = [f"{label}: {title}" if title.strip("[] ") else label,
+             f"This exhibit ({pages} page{'s' if pages != 1 else ''}) contains confidential information "
+             "and is omitted from the public version."]
+    return draw_slip_sheet(folder / f"slip-{index + 1:03d}.pdf", heading="CONFIDENTIAL EXHIBIT OMITTED",
+                           lines=lines, pages=pages, legend=version.legend)
+
+
+
+BAND, STAMP_SIZE, MARGIN, LETTER_HEIGHT = 30.0, 9.0, 54.0, 792.0  # as filings.exhibits.bundle stamps Bates numbers
+
+
+def stamp_legend(folder: Path, version: Version, bates_position: str, scratch: Path) -> None:
+    """Lay the version's legend over every page of every PDF in ``folder`` (the bundle and the
+    per-exhibit files), in the band the Bates number is in, on the other side, so it never
+    covers a page's content."""
+    import pikepdf
+
+    from filings.determinism import stamp_pdf
+    from filings.exhibits.frontmatter import draw_legend
+    scratch.mkdir(parents=True, exist_ok=True)
+    edge, side = bates_position.split("-")
+    stamps: dict[float, tuple] = {}  # the legend drawn at each size: (its PDF, width, height)
+    try:
+        for path in sorted(folder.glob("*.pdf")):
+            with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+                forms: dict[float, object] = {}  # the legend as a form in this file, by size
+                for page in pdf.pages:
+                    x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+                    grow = max(1.0, min(abs(x1 - x0), abs(y1 - y0)) / LETTER_HEIGHT)
+                    if grow not in stamps:
+                        made = scratch / f"legend-{len(stamps)}.pdf"
+                        w, h = draw_legend(made, version.legend, STAMP_SIZE * grow)
+                        stamps[grow] = (pikepdf.open(made), w, h)
+                    stamp, w, h = stamps[grow]
+                    if grow not in forms:
+                        forms[grow] = pdf.copy_foreign(stamp.pages[0].as_form_xobject())
+                    left, bottom, right, top = min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+                    x = right - MARGIN * grow - w if side in ("left", "center") else left + MARGIN * grow
+                    band = BAND * grow
+                    y = bottom + (band - h) / 2 if edge == "bottom" else top - band + (band - h) / 2
+                    # named, not add_overlay's random name: the same pages make the same bytes
+                    page.add_resource(forms[grow], pikepdf.Name.XObject, pikepdf.Name.FilingsLegend)
+                    page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
+                    page.contents_add(pdf.make_stream(
+                        f"Q q 1 0 0 1 {x:.3f} {y:.3f} cm /FilingsLegend Do Q\n".encode()))
+                stamp_pdf(pdf)
+                pdf.save(path, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                         linearize=False, deterministic_id=True)
+    finally:
+        for stamp, _, _ in stamps.values():
+            stamp.close()
