@@ -1,11 +1,16 @@
 """The warm LibreOffice pool, on the real LibreOffice through unoserver: parallel batches,
 servers reused by later builds, dead or hung instances replaced, idle stop, the fallback
-when the pool cannot run, and the profile's lockdown."""
+when the pool cannot run, the profile's lockdown, and one pool per install (another
+version's servers neither used nor stopped)."""
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import signal
+import subprocess
+import sys
 import threading
 import time
 import zipfile
@@ -16,9 +21,12 @@ from docx import Document
 from docx.shared import Inches
 from PIL import Image
 
+import filings
 from filings.pipeline import pdf
 from filings.errors import ConversionError
-from filings.convert.pool import Endpoint, Pool, Slot, running, start_instance
+from filings.convert.endpoint import Endpoint
+from filings.convert.instances import Slot, running, start_instance, this_install
+from filings.convert.pool import Pool, main
 
 from conftest import pool_processes
 
@@ -233,3 +241,69 @@ def test_converters_elsewhere_get_contents_never_paths(folder, tmp_path, monkeyp
         server.terminate()
         server.wait(30)
     assert pool_processes(folder) == []
+
+
+def another_install(tmp_path: Path, version: str) -> Path:
+    """A copy of the package in a checkout of its own, claiming ``version``: a second install."""
+    checkout = tmp_path / "other-checkout"
+    shutil.copytree(Path(filings.__file__).parent, checkout / "filings", ignore=shutil.ignore_patterns("__pycache__"))
+    init = checkout / "filings" / "__init__.py"
+    text, replaced = re.subn(r'^__version__ = ".*"$', f'__version__ = "{version}"', init.read_text(), flags=re.M)
+    assert replaced == 1
+    init.write_text(text)
+    return checkout
+
+
+START_ONE = ("from filings.convert.instances import Slot, start_instance\n"
+             "from filings.convert.pool import Pool\n"
+             "pool = Pool(1)\n"
+             "start_instance(Slot(pool.root, 0), pool.settings)\n")
+
+
+def test_a_server_of_another_install_is_neither_used_nor_stopped(folder, tmp_path, monkeypatch):
+    """Another checkout of another version shares the user's pool folder and has a server
+    running: this install's build starts one of its own and converts there, the other keeps
+    running, and status shows both with their versions and checkouts."""
+    other = another_install(tmp_path, "0.0.1.dev0")
+    started = subprocess.run([sys.executable, "-c", START_ONE], cwd=other, capture_output=True, text=True,
+                             timeout=180, env={**os.environ, "FILINGS_POOL_DIR": str(folder), "PYTHONPATH": str(other)})
+    assert started.returncode == 0, started.stderr
+    [theirs] = running(folder)
+    assert theirs["owner"]["version"] == "0.0.1.dev0" and theirs["owner"]["checkout"] == str(other)
+
+    monkeypatch.setenv("FILINGS_POOL_DIR", str(folder))
+    pool = Pool(1)
+    pdfs = pool.convert([docx(tmp_path / "mine.docx", "ON MY OWN SERVER")], tmp_path / "out")
+    assert pdf.extract_text(pdfs[0]).strip() == "ON MY OWN SERVER"
+    mine = Slot(pool.root, 0).state()
+    assert pool.used == {mine["address"]: 1} and mine["pid"] != theirs["pid"]  # the pool's own, not theirs
+    assert alive(theirs["pid"]) and alive(theirs["office_pid"])
+    assert sorted(s["owner"]["version"] for s in running(folder)) == ["0.0.1.dev0", filings.__version__]
+
+    status = subprocess.run([sys.executable, "-m", "filings.convert.pool", "status"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60, env={**os.environ, "FILINGS_POOL_DIR": str(folder)})
+    lines = status.stdout.splitlines()
+    assert len(lines) == 2, status.stdout + status.stderr
+    assert any(line.endswith(f"version 0.0.1.dev0  checkout {other}") for line in lines), lines
+    assert any(line.endswith(f"version {filings.__version__}  checkout {this_install()['checkout']}  (this install)")
+               for line in lines), lines
+
+
+def test_a_state_file_claiming_another_version_is_passed_over(folder, tmp_path, capsys, monkeypatch):
+    """A server whose state file names another install (here: another version) holds slot 0:
+    the build neither converts on it nor kills it, and starts its own in the next slot."""
+    pool = Pool(1, directory=folder)
+    start_instance(Slot(folder, 0), pool.settings)
+    claimed = state(folder, 0)
+    claimed["owner"] = {**claimed["owner"], "version": "9.9.9"}
+    Slot(folder, 0).state_file.write_text(json.dumps(claimed))
+    pdfs = pool.convert([docx(tmp_path / "p.docx", "NOT ON 9.9.9")], tmp_path / "out")
+    assert pdf.extract_text(pdfs[0]).strip() == "NOT ON 9.9.9"
+    assert pool.used == {state(folder, 1)["address"]: 1}
+    assert state(folder, 0)["pid"] == claimed["pid"] and alive(claimed["office_pid"])
+    monkeypatch.setenv("FILINGS_POOL_DIR", str(folder))
+    assert main(["status"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("  version ")[1] for line in lines] == [
+        f"9.9.9  checkout {this_install()['checkout']}",
+        f"{filings.__version__}  checkout {this_install()['checkout']}  (this install)"]

@@ -13,9 +13,17 @@ profile already locked down and the address space already bounded; it:
   contents only: a remote caller never names a path here);
 - loads every document with macros off, links not updated and the document as its own
   untrusted referer, so the profile's BlockUntrustedRefererLinks applies;
-- writes its state file once it answers, and removes it when it stops: after ``--idle``
-  seconds without a conversion, when LibreOffice dies, when one conversion outlasts
-  ``--conversion-timeout`` (LibreOffice is killed), or on SIGTERM.
+- writes its state file once it answers, naming the install that started it (``--owner``:
+  version, script hash, checkout; also in ``filings_status``), and removes it when it stops:
+  after ``--idle`` seconds without a conversion, when LibreOffice dies, when one conversion
+  outlasts ``--conversion-timeout`` (LibreOffice is killed), or on SIGTERM.
+
+Why one module: it is started as one file under another Python (``python3 -I``, which puts
+no folder of the script's on ``sys.path``, so a sibling module could only be loaded by its
+path), it may import nothing of ``filings``, and the pool tells one install's servers from
+another's by a hash of this file's bytes: the file that is started is the code that is
+versioned. Its parts (LibreOffice, the XML-RPC servers, the watch, the state file) are
+each a class or a few functions here.
 """
 from __future__ import annotations
 
@@ -237,7 +245,7 @@ class TCPXMLRPCServer(socketserver.ThreadingMixIn, xmlrpc.server.SimpleXMLRPCSer
         super().__init__((host, port), requestHandler=_Handler, allow_none=True, logRequests=False)
 
 
-def register(server, office: Office, activity: Activity, local: bool, version: str) -> None:
+def register(server, office: Office, activity: Activity, local: bool, version: str, owner: dict) -> None:
     """unoserver's ``info`` and ``convert``, and ``filings_status``."""
 
     @server.register_function
@@ -270,7 +278,7 @@ def register(server, office: Office, activity: Activity, local: bool, version: s
             finally:
                 activity.lock.release()
         return {"protocol": PROTOCOL, "pid": os.getpid(), "office_pid": office.office_pid(), "busy": busy,
-                "conversions": activity.conversions}
+                "conversions": activity.conversions, "owner": owner}
 
 
 def write_state(path: Path, state: dict) -> None:
@@ -346,6 +354,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--startup-timeout", type=float, default=60.0)
     parser.add_argument("--memory", type=int, default=0, help="bytes of address space; 0: unbounded")
     parser.add_argument("--foreground", action="store_true")
+    parser.add_argument("--owner", type=json.loads, default={}, help="the install that starts it (JSON)")
     return parser.parse_args(argv)
 
 
@@ -384,12 +393,12 @@ def main(argv: list[str] | None = None) -> int:
         else:
             host, _, port = args.listen.rpartition(":")
             server = TCPXMLRPCServer(host.strip("[]") or "127.0.0.1", int(port))
-        register(server, office, activity, local=bool(args.socket), version=version)
+        register(server, office, activity, local=bool(args.socket), version=version, owner=args.owner)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         address = args.socket or "%s:%d" % server.server_address[:2]
         write_state(state, {"protocol": PROTOCOL, "pid": os.getpid(), "soffice_pid": office.proc.pid,
                             "office_pid": office.office_pid(), "address": address, "started": time.time(),
-                            "idle": args.idle})
+                            "idle": args.idle, "owner": args.owner})
         log(f"ready on {address}")
         code = watch(args, office, activity, stopping)
     except Exception as e:  # reported in the log; the client reads its last line
