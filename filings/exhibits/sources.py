@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from filings.papers.context import Empty
+from filings.papers.nodes import Empty
 from filings.errors import FactsError, PdfError, Problem, display_path
 from filings.facts.schema import Matter
 from filings.limits import DEFAULT_LIMITS, Limits
