@@ -1,16 +1,8 @@
 """What a template sees: the facts as a tree of read-tracked nodes with references resolved.
 
-Templates never see the pydantic models. They see :class:`Node` objects whose attributes
-are facts; each read is recorded under the fact's own path (``people.landis.name``), so a
-build can tell which facts each paper depends on. Asking for a fact that does not exist
-raises :class:`UnknownFact`; printing a fact that is empty raises :class:`EmptyFact`:
-never a silent blank.
-
-The context is read-only all the way down, because every paper of a build renders from
-the same one: a node's facts are a ``MappingProxyType``, lists are tuples, and nothing
-reachable from a node is a list, a dict or a model. A template cannot change what the
-next paper prints. Printed as markup (``__html__``, used by ``join`` and by Markup), a
-fact is XML-escaped text, so ``AT&T`` never turns into a broken entity in the DOCX.
+Templates never see the pydantic models. :func:`build_context` turns the facts into the
+read-tracked, read-only nodes of :mod:`filings.papers.nodes`, each id resolved to the node it
+names, once for a whole build: every paper of a build renders from the same context.
 
 Besides the facts, the context holds **named values** computed from them, so that a
 template's prose holds only wording and simple tags: the words for each side
@@ -18,225 +10,26 @@ template's prose holds only wording and simple tags: the words for each side
 or defined term (``org.the_name``, ``org.term``), an official's capacity, the motion's
 kind, timeliness. They are nodes' values like any fact, read-only, and a read records the
 value's own path and the facts it is computed from; docs/templates.md lists them all.
+The parties' named values are built in :mod:`filings.papers.parties`.
 """
 from __future__ import annotations
 
-import datetime as dt
-import decimal
-import difflib
-import enum
-import re
 from collections.abc import Mapping
-from contextvars import ContextVar
-from pathlib import PurePath
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
-from markupsafe import Markup, escape
-from pydantic import BaseModel
-
-from filings.court.confidential import Secrets, as_markup, citing, is_marked, secrets_of, shown  # noqa: F401
-from filings.facts.citations import citer, resolve
-from filings.facts.dates import LegalDate, legal_time
+from filings.court.confidential import secrets_of
 from filings.court.deadlines import accrual, limitation
-from filings.facts.schema import Facts, Matter, extra_value
+from filings.facts.citations import citer
+from filings.facts.dates import LegalDate, legal_time
 from filings.facts.rules import rules_for
-from filings.typography import smart_quotes
-from filings.papers.wording import and_join, exhibit_mark, roman as _roman
+from filings.facts.schema import Facts, Matter, extra_value
+from filings.papers.nodes import Empty, Node, NodeList, _secrets
+from filings.papers.parties import _MENTIONED, _ROLES, _definition, _Mentions, _PartyNaming
+from filings.papers.wording import exhibit_mark, roman as _roman
 
 if TYPE_CHECKING:
     from filings.facts.plan import Filing
-
-_reads: ContextVar[set[str] | None] = ContextVar("filings_reads", default=None)
-_secrets: ContextVar[Secrets | None] = ContextVar("filings_secrets", default=None)  # while a context is built
-
-
-class UnknownFact(Exception):
-    """A template asked for a fact the facts do not have."""
-
-    def __init__(self, path: str, choices: Iterable[str]):
-        close = difflib.get_close_matches(path.rsplit(".", 1)[-1], list(choices), n=1, cutoff=0.6)
-        self.path = path
-        self.hint = f"; did you mean '{path.rsplit('.', 1)[0]}.{close[0]}'?" if close else ""
-        super().__init__(path)
-
-
-class SectionPrinted(Exception):
-    """A template printed a whole section or list of facts instead of one fact."""
-
-    def __init__(self, path: str, hint: str):
-        self.path = path
-        self.hint = hint
-        super().__init__(path)
-
-
-class EmptyFact(Exception):
-    """A template printed a fact that has no value in the facts file."""
-
-    def __init__(self, path: str):
-        self.path = path
-        super().__init__(path)
-
-
-def _record(path: str) -> None:
-    reads = _reads.get()
-    if reads is not None:
-        reads.add(path)
-
-
-# Values a template may hold as they are: immutable, with no way back to shared state.
-_ATOMS = (str, bytes, int, float, complex, decimal.Decimal, LegalDate, dt.date, dt.time,
-          dt.datetime, dt.timedelta, enum.Enum, PurePath)
-
-
-def _frozen(value: Any, path: str) -> Any:
-    """``value`` made read-only for templates: lists → tuples, dicts → mapping proxies,
-    models → :class:`Node`; a type that could be changed in place is a bug, said loudly."""
-    if value is None or isinstance(value, (Node, NodeList, Empty)):
-        return value
-    if isinstance(value, _ATOMS):
-        secrets = _secrets.get()
-        if not secrets or is_marked(value):
-            return value
-        marked = secrets.wrap(value, path)
-        return secrets.mark_within(marked) if isinstance(marked, str) else marked
-    if isinstance(value, (list, tuple)):
-        return tuple(_frozen(v, f"{path}.{i}") for i, v in enumerate(value))
-    if isinstance(value, (set, frozenset)):
-        return frozenset(_frozen(v, path) for v in value)
-    if isinstance(value, Mapping):
-        return MappingProxyType({k: _frozen(v, f"{path}.{k}") for k, v in value.items()})
-    if isinstance(value, BaseModel):
-        return Node(path, dict(value.__dict__))
-    raise TypeError(f"{path}: a {type(value).__name__} cannot be given to templates read-only")
-
-
-class Empty:
-    """An optional fact with no value: false in ``{% if %}``, an error when printed."""
-
-    __slots__ = ("_path",)
-
-    def __init__(self, path: str):
-        self._path = path
-
-    def __bool__(self) -> bool:
-        return False
-
-    def __iter__(self):
-        return iter(())
-
-    def __len__(self) -> int:
-        return 0
-
-    def __str__(self) -> str:
-        raise EmptyFact(self._path)
-
-    __html__ = __str__
-
-
-class Node:
-    """A section of the facts; attributes are its facts. Reads are recorded.
-
-    ``_data`` is a read-only mapping of read-only values (see :func:`_frozen`). ``_sources``
-    maps a named value computed from other facts (``plaintiffs.role``) to the paths of those
-    facts (``case.plaintiffs``): reading the value records them too, so the manifest names the
-    facts a paper depends on, not only the values it printed.
-    """
-
-    __slots__ = ("_data", "_path", "_sources")
-
-    def __init__(self, path: str, data: Mapping[str, Any], sources: Mapping[str, Iterable[str]] | None = None):
-        self._path = path
-        self._data = MappingProxyType({k: _frozen(v, f"{path}.{k}" if path else k) for k, v in data.items()})
-        self._sources = MappingProxyType({k: tuple(v) for k, v in (sources or {}).items()})
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        try:
-            value = self._data[name]
-        except KeyError:
-            raise UnknownFact(f"{self._path}.{name}" if self._path else name, self._data) from None
-        if not isinstance(value, NodeList):  # a list records itself when it is read
-            _record(f"{self._path}.{name}")  # a section too: which one it is (events.3.exhibit → exhibits.1)
-        for source in self._sources.get(name, ()):
-            _record(source)
-        return Empty(f"{self._path}.{name}") if value is None else value
-
-    def __getitem__(self, name: str) -> Any:
-        """``case['court_no']``; private and special names are no facts (a KeyError)."""
-        if not isinstance(name, str) or name.startswith("_"):
-            raise KeyError(name)
-        return self.__getattr__(name)
-
-    def __contains__(self, name: str) -> bool:
-        return name in self._data
-
-    def __str__(self) -> str:
-        # A node printed whole: print its name if it has one (a party, a person).
-        name = self._data.get("name")
-        if name is None:
-            raise SectionPrinted(self._path, f"print one of its facts ({', '.join(sorted(self._data)[:6])}, ...)")
-        _record(f"{self._path}.name")
-        return name if isinstance(name, str) else str(name)  # a confidential name keeps its mark
-
-    def __html__(self) -> Markup:
-        """The name as escaped XML text (``join`` and Markup use this, not ``__str__``)."""
-        return as_markup(str(self))
-
-    def __repr__(self) -> str:
-        return f"<facts {self._path}>"
-
-
-class NodeList:
-    """A list of facts; iterating records that the paper reads the list. ``_items`` is a tuple."""
-
-    __slots__ = ("_items", "_path")
-
-    def __init__(self, path: str, items: Iterable[Any]):
-        self._path = path
-        self._items = tuple(_frozen(v, f"{path}.{i}") for i, v in enumerate(items))
-
-    def __iter__(self):
-        _record(self._path)
-        return iter(self._items)
-
-    def __len__(self) -> int:
-        _record(self._path)
-        return len(self._items)
-
-    def __getitem__(self, index: int | slice) -> Any:
-        _record(self._path)
-        return self._items[index]
-
-    def __bool__(self) -> bool:
-        return bool(self._items)
-
-    @property
-    def several(self) -> bool:
-        """True when the list holds more than one item (``{% if claims.several %}``); a read of the list."""
-        _record(self._path)
-        return len(self._items) > 1
-
-    def __str__(self) -> str:
-        raise SectionPrinted(self._path, "loop over it with {% for %}, or print it with |and_list")
-
-    __html__ = __str__
-
-    def __repr__(self) -> str:
-        return f"<facts {self._path} ({len(self._items)})>"
-
-
-def tracking(reads: set[str]):
-    """Context manager: record every fact read while rendering into ``reads``."""
-    class _Scope:
-        def __enter__(self):
-            self.token = _reads.set(reads)
-            return reads
-
-        def __exit__(self, *exc):
-            _reads.reset(self.token)
-    return _Scope()
 
 
 def build_context(matter: Matter, filings: Sequence[Filing] = ()) -> Mapping[str, Any]:
@@ -270,7 +63,7 @@ def free_facts(path: str, value: Any) -> Any:
     return None if value == "" else extra_value(value)
 
 
-class _ContextBuilder:
+class _ContextBuilder(_PartyNaming):
     """Turns :class:`Facts` into nodes, resolving ids to the nodes they name.
 
     Besides the facts, each node carries the named values templates print instead of
@@ -363,118 +156,6 @@ class _ContextBuilder:
 
     def _refs(self, path: str, ids: list[str]) -> NodeList:
         return NodeList(path, [self.parties[i] for i in ids])
-
-    # -- parties
-
-    def _role_terms(self, key: str) -> list[str]:
-        """The role words a party is defined as: the only plaintiff is “Plaintiff”, the first
-        agency among the defendants “the agency” (the facts speak of them so)."""
-        return (["Plaintiff"] if key == self.sole_plaintiff else []) + (["the agency"] if key == self.agency_id else [])
-
-    def _org(self, key: str, o) -> Node:
-        data = o.__dict__.copy()
-        term = o.term or (o.short if o.short and o.short != o.name else None)
-        the_name = f"{o.article} {o.name}" if o.article else o.name
-        definition = _definition([term] if term else [], self._role_terms(key))
-        data.update(id=key, short=o.short or o.name, is_person=False, the_name=the_name, term=term or the_name,
-                    defined=o.name + definition, the_defined=the_name + definition, described=term or the_name,
-                    as_party=o.name, caption_name=o.name.upper(), pronoun="it", their="its",
-                    organization=None, capacity=None, in_capacity=None, is_counsel=False,
-                    is_sovereign=o.kind == "sovereign", is_agency=o.kind == "agency",
-                    address=NodeList(f"organizations.{key}.address", list(o.address)),
-                    public_owners=NodeList(f"organizations.{key}.public_owners", list(o.public_owners)),
-                    affiliates=NodeList(f"organizations.{key}.affiliates", list(o.affiliates)))
-        naming = self._naming(key)
-        sources = {name: naming for name in ("the_name", "term", "described", "as_party", "caption_name",
-                                             "is_sovereign", "is_agency")}
-        sources.update(defined=naming + _ROLES, the_defined=naming + _ROLES)
-        node = Node(f"organizations.{key}", data, sources)
-        node._data = MappingProxyType({**node._data, "org": node})  # an organization's organization is itself
-        return node
-
-    def _person(self, key: str, p) -> Node:
-        org = self.orgs.get(p.organization) if p.organization else None
-        address = list(p.address) or (list(org._data["address"]) if org is not None else [])
-        pronoun = p.pronoun or "they"
-        their = {"he": "his", "she": "her", "they": "their"}[pronoun]
-        in_capacity = None
-        if p.capacity == "official":
-            in_capacity = (f"in {their} official capacity as {p.title}" if p.pronoun
-                           else f"in the official capacity of {p.title}")
-        as_party = f"{p.name}, {in_capacity}" if in_capacity else p.name
-        is_counsel = key in self.f.case.counsel
-        data = p.__dict__.copy()
-        data.update(id=key, short=p.name, is_person=True, organization=org, org=org,
-                    address=NodeList(f"people.{key}.address", address),
-                    article="", the_name=p.name, term=p.name,
-                    defined=as_party + _definition([], self._role_terms(key)),
-                    the_defined=as_party + _definition([], self._role_terms(key)),
-                    described=p.name + self._described(p, org, is_counsel), as_party=as_party,
-                    caption_name=p.name.upper() + (f", {in_capacity}" if in_capacity else ""),
-                    pronoun=pronoun, their=their, in_capacity=in_capacity, is_counsel=is_counsel,
-                    is_sovereign=False, is_agency=False)
-        naming = self._naming(key)
-        sources = {name: naming for name in ("pronoun", "their", "in_capacity", "as_party", "caption_name",
-                                             "the_name", "term")}
-        sources.update(defined=naming + _ROLES, the_defined=naming + _ROLES, is_counsel=["case.counsel"],
-                       described=naming + (self._naming(p.organization) if org is not None else [])
-                       + ["case.counsel", "case.plaintiffs"])
-        return Node(f"people.{key}", data, sources)
-
-    def _naming(self, key: str) -> list[str]:
-        """The facts that decide how a party is named: name, short, article, term and kind of
-        an organization; name, title, pronoun, capacity and organization of a person."""
-        if key in self.f.organizations:
-            return [f"organizations.{key}.{n}" for n in ("name", "short", "article", "term", "kind")]
-        return [f"people.{key}.{n}" for n in ("name", "title", "pronoun", "capacity", "organization")]
-
-    def _described(self, p, org: Node | None, is_counsel: bool) -> str:
-        """`` (counsel for Plaintiff)``, `` (Director, CBP)``, `` (Director)``, `` (CBP)`` or nothing."""
-        if is_counsel:
-            several = len(self.f.case.plaintiffs) > 1
-            return f" (counsel for Plaintiff{'s' if several else ''})"
-        org_term = org._data["term"] if org is not None else None
-        details = [d for d in (p.title, org_term) if d]
-        return f" ({', '.join(details)})" if details else ""
-
-    def _side(self, path: str, role: str, ids: list[str]) -> Node:
-        """``plaintiffs`` or ``defendants``: the words for one side of the case."""
-        parties = [self.parties[i] for i in ids]
-        several = len(parties) > 1
-        first = parties[0]._data
-        defined = and_join([p._data["defined"] for p in parties])
-        the_defined = and_join([p._data["the_defined"] for p in parties])
-        if several and role == "Plaintiff":
-            defined += " (together, “Plaintiffs”)"
-            the_defined += " (together, “Plaintiffs”)"
-        side = [f"case.{path}"]
-        naming = [n for i in ids for n in self._naming(i)]
-        sources = {name: side for name in ("role", "possessive", "several", "count", "first")}
-        sources.update(pronoun=side + self._naming(ids[0]), their=side + self._naming(ids[0]), names=side + naming,
-                       defined=side + naming + _ROLES, the_defined=side + naming + _ROLES)
-        return Node(path, {
-            "role": role + ("s" if several else ""), "possessive": role + ("s’" if several else "’s"),
-            "several": several, "count": len(parties),
-            "pronoun": "they" if several else first["pronoun"], "their": "their" if several else first["their"],
-            "names": and_join([p._data["as_party"] for p in parties]),
-            "defined": defined, "the_defined": the_defined, "first": parties[0]}, sources)
-
-    def _caption(self) -> Node:
-        """The caption's party lines: ``caption.full`` names every party (summons, complaint);
-        ``caption.plaintiffs``/``defendants`` follow ``settings.caption`` (short: ``ACME CORP., et
-        al.,`` when a side has several parties)."""
-        c, short = self.f.case, self.f.settings.caption == "short"
-        full = {side: _caption_lines([self.parties[i] for i in getattr(c, side)])
-                for side in ("plaintiffs", "defendants")}
-        shown = {side: (_short_caption(self.parties[getattr(c, side)[0]]) if short and len(getattr(c, side)) > 1
-                        else full[side]) for side in full}
-        naming = {side: [f"case.{side}"] + [n for i in getattr(c, side) for n in self._naming(i)] for side in full}
-        return Node("caption", {
-            "plaintiffs": NodeList("caption.plaintiffs", shown["plaintiffs"]),
-            "defendants": NodeList("caption.defendants", shown["defendants"]),
-            "full": Node("caption.full", {side: NodeList(f"caption.full.{side}", lines)
-                                          for side, lines in full.items()}, naming)},
-            {side: lines + ["settings.caption"] for side, lines in naming.items()})
 
     # -- the case and the facts statement
 
@@ -639,9 +320,6 @@ class _ContextBuilder:
                     {"title": ["declaration.declarant", f"people.{d.declarant}.name"]})
 
 
-_ROLES = ["case.plaintiffs", "case.defendants"]  # which parties are "Plaintiff" and "the agency"
-_MENTIONED = ["events", "requests"]  # whether a party was mentioned before, in the statement of facts
-
 MOTION_TITLES = {"both": "Motion for a Temporary Restraining Order and Preliminary Injunction",
                  "pi": "Motion for a Preliminary Injunction",
                  "tro": "Motion for a Temporary Restraining Order"}
@@ -649,39 +327,3 @@ _REMEDY = {"both": ("a temporary restraining order and a preliminary injunction"
                     "a temporary restraining order or a preliminary injunction"),
            "pi": ("a preliminary injunction", "a preliminary injunction"),
            "tro": ("a temporary restraining order", "a temporary restraining order")}
-
-
-class _Mentions:
-    """How the statement of facts names each party, in order (events, then requests): in full
-    at its first mention (a person with title and organization, an organization with its defined
-    term), by name or term after. The parties of the case are named in full at the opening of
-    every paper that tells the facts, so they start out as mentioned."""
-
-    def __init__(self, parties: dict[str, Node], introduced: list[str]):
-        self.parties = parties
-        self.seen = set(introduced)
-
-    def of(self, key: str) -> str:
-        """The party ``key`` as this mention names it."""
-        data = self.parties[key]._data
-        if key in self.seen:
-            return data["term"]
-        self.seen.add(key)
-        return data["described"] if data["is_person"] else data["the_defined"]
-
-
-def _definition(terms: list[str], roles: list[str]) -> str:
-    """`` (“CBP” or “the agency”)``: the defined terms a name introduces, or nothing."""
-    names = [*terms, *roles]
-    return f" ({' or '.join(f'“{t}”' for t in names)})" if names else ""
-
-
-def _caption_lines(parties: list[Node]) -> list[str]:
-    """One caption line per party, in capitals (an official's capacity as written): ``;`` after
-    each but the last, ``,`` after the last."""
-    return [p._data["caption_name"] + ("," if i == len(parties) - 1 else ";") for i, p in enumerate(parties)]
-
-
-def _short_caption(first: Node) -> list[str]:
-    """``ACME CORP., et al.,``: the first party of a side with several."""
-    return [f"{first._data['caption_name']}, et al.,"]

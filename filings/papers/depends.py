@@ -13,7 +13,7 @@ import json
 from typing import Any, Iterable
 
 from filings.court.confidential import Marked, SecretDate, SecretFloat, SecretNumber
-from filings.papers.context import Node, NodeList
+from filings.papers.nodes import Node, NodeList
 from filings.facts.dates import LegalDate
 
 MISSING = "missing"  # the fingerprint of a path the facts no longer have

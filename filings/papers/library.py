@@ -40,6 +40,7 @@ class Found:
     name: str
     path: Path
     origin: str  # MATTER, FIRM or SHIPPED
+    shown: str = ""  # where it is, as a user writes it: templates/NAME, the firm's folder as given, shipped:NAME
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -57,6 +58,7 @@ class TemplateLibrary:
                 seen.add(real)
                 unique.append((origin, Path(folder)))
         self.folders = unique
+        self.firm_given: str | None = None  # the firm library's folder as the user gave it
 
     @classmethod
     def for_matter(cls, matter_root: Path, firm: str | Path | None = None,
@@ -77,7 +79,9 @@ class TemplateLibrary:
                                    "folder; fix the path")
             folders.append((FIRM, folder))
         folders.append((SHIPPED, shipped))
-        return cls([(origin, folder) for origin, folder in folders if folder.is_dir()])
+        made = cls([(origin, folder) for origin, folder in folders if folder.is_dir()])
+        made.firm_given = str(library) if library else None
+        return made
 
     @classmethod
     def for_facts(cls, matter, templates_dir: str | Path | None = None) -> "TemplateLibrary":
@@ -102,11 +106,22 @@ class TemplateLibrary:
                                     "inside it (copy the file there)", path=display_path(folder)) from None
             except ValueError as e:
                 raise TemplateError(f"{e}; a template must be a .docx file", path=display_path(folder / name)) from None
-            return Found(name, path, origin)
+            return Found(name, path, origin, self._shown(origin, folder, name))
         others = [display_path(f) for _, f in self.folders[1:]]
         also = f" (nor in {', '.join(others)})" if others else ""
         raise TemplateError(f"template not found{also}; check its name and the templates folders",
                             path=display_path(self.folders[0][1] / name) if self.folders else name)
+
+    def _shown(self, origin: str, folder: Path, name: str) -> str:
+        """Where template ``name`` of ``folder`` is, as a user writes it: relative to the matter
+        (``templates/NAME``), the firm library's folder as given, or ``shipped:NAME``."""
+        if origin == SHIPPED:
+            return f"shipped:{name}"
+        if origin == MATTER:
+            return f"templates/{name}"
+        if origin == FIRM and self.firm_given:
+            return os.path.join(self.firm_given, name)
+        return display_path(folder / name)
 
     def closed_folders(self) -> list[Path]:
         """Every folder on the path: no build output may be written into any of them."""
@@ -117,7 +132,7 @@ class TemplateLibrary:
 def template_uses(facts_path: Path, templates_dir: Path | None = None) -> list[tuple[str, Found]]:
     """Each paper of the matter and each exhibit made from a template, with the template it uses."""
     from filings.papers.context import build_context
-    from filings.facts.schema import load_facts
+    from filings.facts.load import load_facts
     from filings.facts.plan import plan_papers
 
     matter = load_facts(facts_path)

@@ -38,7 +38,8 @@ from lxml import etree
 
 from filings.errors import Problem
 from filings.limits import DEFAULT_LIMITS, Limits
-from filings.convert.office import OfficeFileError, sanitize_office
+from filings.convert.office import sanitize_office
+from filings.convert.officezip import OfficeFileError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _PARTS = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")

@@ -1,7 +1,7 @@
 """English the papers need around the facts: lists, numbers in words, singular and plural.
 
 Plain text in, plain text out; :mod:`filings.papers.context` uses these to build the named values
-templates print, and :mod:`filings.papers.render` wraps them as filters (``and_list``, ``words``,
+templates print, and :mod:`filings.papers.filters` wraps them as filters (``and_list``, ``words``,
 ``plural``, ``agree``, ``a``, ``capfirst``).
 """
 from __future__ import annotations
