@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from filings.court.confidential import Version, confidential_exhibits, is_marked, secrets_of, versions
-from filings.papers.context import Node, NodeList
+from filings.papers.nodes import Node, NodeList
 from filings.papers.depends import index_nodes
 from filings.errors import FilingsError
 from filings.facts.schema import Matter
@@ -91,7 +91,7 @@ def slip_sheet(index: int, label: str, title: str, source: Path, password: str |
 
 
 
-BAND, STAMP_SIZE, MARGIN, LETTER_HEIGHT = 30.0, 9.0, 54.0, 792.0  # as filings.exhibits.bundle stamps Bates numbers
+BAND, STAMP_SIZE, MARGIN, LETTER_HEIGHT = 30.0, 9.0, 54.0, 792.0  # as filings.exhibits.stamps stamps Bates numbers
 
 
 def stamp_legend(folder: Path, version: Version, bates_position: str, scratch: Path) -> None:

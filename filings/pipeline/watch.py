@@ -102,7 +102,7 @@ def read_manifest(out_dir: Path) -> dict | None:
 def inputs(facts_path: Path, templates_dir: Path | None = None) -> list[Path]:
     """Every file a build of ``facts_path`` reads: the facts, the templates on the search path,
     the exhibits. Facts that cannot be read give the facts file alone (its next save is built)."""
-    from filings.facts.schema import load_facts
+    from filings.facts.load import load_facts
     from filings.pipeline.builder import template_library
 
     files = [Path(facts_path)]

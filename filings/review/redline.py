@@ -156,7 +156,7 @@ def libreoffice_redlines(pairs: Sequence[Pair], targets: dict[str, Path], *, whe
     pair; each revision then given ``author`` and ``when``, the package repacked."""
     from filings.convert.libreoffice import _lock_down
     from filings.determinism import repack_docx
-    from filings.convert.pool import uno_python
+    from filings.convert.instances import uno_python
     from filings.processes import TimedOut, run_bounded
 
     with tempfile.TemporaryDirectory(prefix="filings-locompare-") as work:

@@ -1,0 +1,115 @@
+"""What a build or a check warns of: never a failure, unless ``--strict`` makes every warning one.
+
+Rule 5.2's privacy findings, a paper in no filing, free text that counts days, what was taken
+out of a template or a Word exhibit, a drafted letter with no sent copy, an exhibit no paper
+cites or that no declarant authenticates, and what in a template would break or keep it
+from being edited in Word.
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from filings.errors import display_path
+from filings.facts.schema import Matter
+from filings.facts.plan import Paper, Plan
+from filings.papers.library import TemplateLibrary
+from filings.facts.citations import counted_days
+from filings.pipeline.built import BuiltPaper
+from filings.pipeline.bundles import EXHIBITS_DIR
+from filings.pipeline.outputs import Progress
+
+if TYPE_CHECKING:
+    from filings.exhibits.sources import ExhibitSource
+    from filings.papers.render import Renderer
+
+
+def _warn_private(matter: Matter, warn: Progress) -> None:
+    """Rule 5.2: what the facts or the exhibits show that a filing may show only in part."""
+    from filings.court.privacy import privacy_findings
+
+    for finding in privacy_findings(matter):
+        warn(str(finding))
+
+
+def _warn_unfiled(plan: Plan, warn: Progress) -> None:
+    """A paper in no filing is built but is in no packet: probably a filing that forgot it."""
+    for name in plan.unfiled:
+        warn(f"the paper '{name}' is in no filing, so it is in no packet; add it to the papers of a filing")
+
+
+def _warn_counted_days(matter: Matter, warn: Progress) -> None:
+    """Free text that counts days between events goes stale when a date changes: say where."""
+    for loc, phrase in counted_days(matter.facts):
+        line = matter.source.line_of(loc)
+        where = f"{display_path(matter.path)}{f':{line}' if line else ''}"
+        warn(f"{where}: {'.'.join(map(str, loc))}: '{phrase}' counts days in free text, which goes stale when a "
+             "date changes; give the dates (an event's effective:) and let the papers count, or remove it")
+
+
+def _warn_removed(renderer: Renderer, sources: list[ExhibitSource], warn: Progress) -> None:
+    """Say what was taken out of a template or a Word exhibit (macros, linked pictures, ...)."""
+    for name, removed in renderer.removed.items():
+        warn(f"{renderer.locate(name)}: removed {_and(removed)}")
+    for source in sources:
+        if source.removed:
+            warn(f"exhibit '{source.id}' ({source.source}): removed {_and(source.removed)}")
+
+
+def _warn_unsent(matter: Matter, renderer: Renderer, sources: list[ExhibitSource], warn: Progress) -> None:
+    """A template exhibit that drafts a request's letter but records no sent copy is shown as a
+    demonstrative, never as the letter sent: say so, and how to make it the sent letter."""
+    drafted = {r.exhibit for r in matter.facts.requests if r.exhibit}
+    for source in sources:
+        if source.demonstrative and source.id in drafted:
+            warn(f"exhibit '{source.id}' is drafted by the template '{matter.facts.exhibits[source.index].template}' "
+                 "and no sent copy is recorded, so its cover marks it a demonstrative; once the letter is sent, "
+                 "record the copy (sent_copy: exhibits/...)")
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _warn_uncited(matter: Matter, built: list[BuiltPaper], warn: Progress) -> None:
+    """An exhibit no paper cites is probably a mistake: say which."""
+    cited = {int(m.group(1)) for b in built for r in b.facts
+             if (m := re.match(r"exhibits\.(\d+)\.(label|mark|number)$", r))}
+    for i, e in enumerate(matter.facts.exhibits):
+        if i not in cited:
+            warn(f"exhibit '{e.id}' is not cited in any paper")
+
+
+def _warn_unauthenticated(matter: Matter, built: list[BuiltPaper], warn: Progress) -> None:
+    """A motion or brief relies on the exhibits it cites: each must be authenticated by the
+    matter's declarant (``authenticated_by``), unless it is a demonstrative made for the filing."""
+    declarant = matter.facts.declaration.declarant if matter.facts.declaration else None
+    said: set[int] = set()
+    for b in built:
+        if not b.paper.words:
+            continue
+        for r in b.facts:
+            m = re.match(r"exhibits\.(\d+)\.(label|mark|number)$", r)
+            if not m or int(m.group(1)) in said:
+                continue
+            i = int(m.group(1))
+            e = matter.facts.exhibits[i]
+            if (e.template and not e.sent_copy) or (declarant and declarant in e.authenticated_by):
+                continue
+            said.add(i)
+            who = f"the declarant '{declarant}'" if declarant else "a declaration"
+            warn(f"exhibit '{e.id}' is cited by the {b.paper.name} but not authenticated by {who}; add "
+                 "'authenticated_by' naming the declarant if they can swear to it, or a declaration of someone "
+                 "who can (its author or recipient)")
+
+
+def _lint(library: TemplateLibrary, context, papers: list[Paper], matter: Matter, warn: Progress) -> None:
+    """Warn of what in each template used would break or keep it from being edited in Word."""
+    from filings.papers.lint import lint_template
+    from filings.papers.render import Renderer
+    exhibit_templates = Renderer(library, context, folder=f"{EXHIBITS_DIR}/")
+    paths = {Renderer(library, context).locate(p.template) for p in papers}
+    paths |= {exhibit_templates.locate(e.template) for e in matter.facts.exhibits if e.template}
+    for path in sorted(paths):
+        for problem in lint_template(path):
+            warn(str(problem))
