@@ -15,7 +15,7 @@ __all__ = ["build", "check", "load_facts", "BuildResult", "FilingsError"]
 __version__ = "0.1.0"
 
 _HOME = {"build": "pipeline.builder", "check": "pipeline.builder", "BuildResult": "pipeline.builder",
-         "load_facts": "facts.schema",
+         "load_facts": "facts.load",
          "FilingsError": "errors"}
 
 

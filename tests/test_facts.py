@@ -4,11 +4,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from filings.errors import FactsError
-from filings.facts.schema import load_facts
+from filings.facts.load import load_facts
 
-from conftest import EXAMPLE, line_of
+from conftest import DATA, EXAMPLE, line_of
 
 
 def messages(path: Path) -> list[str]:
@@ -212,7 +213,8 @@ def test_true_false_or_infinity_where_a_number_is_wanted(facts_copy):
     assert messages(path) == [
         f"{path}:{line_of(path, 'volume: yes')}: programs.type86.notices.0.volume: yes is read as true; "
         "write a number",
-        f"{path}:{line_of(path, 'size_limit_mb')}: bundle.size_limit_mb: Input should be a finite number"]
+        f"{path}:{line_of(path, 'size_limit_mb')}: bundle.size_limit_mb: .inf is not a finite number; "
+        "write one such as 35 or 12.5"]
 
 
 @pytest.mark.parametrize("filed, message", [
@@ -225,3 +227,28 @@ def test_the_filing_date_agrees_with_the_complaint_filing_and_the_events(facts_c
     path = facts_copy(("  filed: 2024-06-03", f"  filed: {filed}"))
     line = line_of(path, f"  filed: {filed}")
     assert any(m == f"{path}:{line}: case.filed: {message}" for m in messages(path)), messages(path)
+
+
+# ------------------------------------------------------------------ schema errors in the facts file's words
+
+WRONG_KINDS = [(case["written"], case["line"], case["message"])
+               for case in yaml.safe_load((DATA / "facts" / "wrong-kinds.yaml").read_text(encoding="utf-8"))]
+
+
+@pytest.mark.parametrize("written, line, message", WRONG_KINDS)
+def test_a_value_of_the_wrong_kind_is_worded_for_the_facts_file(tmp_path, written, line, message):
+    path = tmp_path / "facts.yaml"
+    path.write_text(written)
+    found = messages(path)
+    assert f"{path}:{line}: {message}" in found, found
+
+
+def test_no_schema_error_speaks_pydantic(tmp_path):
+    """Every problem of a file full of wrong kinds is in the loader's words, none in pydantic's."""
+    path = tmp_path / "facts.yaml"
+    path.write_text("case: {plaintiffs: [], filed: 2024-06-03, judge: {a: 1}}\nclaims: [{title: x, allegations: 3}]\n"
+                    "people: {p: {name: P, minor: 2, pronoun: it}}\nbundle: {bates: {start: -1, digits: x}}\n"
+                    "settings: {rules: [], history: ''}\nmotion: x\n")
+    found = messages(path)
+    assert len(found) > 10
+    assert not [m for m in found if "Input should" in m or "Field required" in m or "List should" in m], found

@@ -20,10 +20,11 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from filings.pipeline import pdf
-from filings.papers.context import build_context, tracking
+from filings.papers.context import build_context
+from filings.papers.nodes import tracking
 from filings.papers.depends import MISSING, changed, fingerprint_at, fingerprints, index_nodes
 from filings.errors import FactsError, TemplateError
-from filings.facts.schema import load_facts
+from filings.facts.load import load_facts
 from filings.papers.lint import lint_template
 from filings.facts.plan import PAPERS
 from filings.pipeline.builder import build, check
@@ -250,7 +251,8 @@ def test_agree_needs_something_to_agree_with(tmp_path):
      "people.secretary.capacity: a person sued in an official capacity needs the title of that office; add "
      "'title: Secretary of Commerce' or the like", ("capacity: official", 1)),
     (("    article: the\n    short: Commerce\n", "    article: The\n    short: Commerce\n"),
-     "organizations.commerce.article: Input should be 'the' or ''", ("article: The", 1)),
+     "organizations.commerce.article: 'The' is not one of the choices; write 'the' or ''; did you mean 'the'?",
+     ("article: The", 1)),
 ])
 def test_capacity_and_article_are_checked(tmp_path, change, message, at):
     facts = tmp_path / "facts.yaml"

@@ -24,7 +24,7 @@ SCHEMA = Path(".filings") / "facts.schema.json"
 MODELINE = f"# yaml-language-server: $schema={SCHEMA.as_posix()}\n"
 GITIGNORE = "# Made by filings: outputs are built again from the facts, never committed.\n/build\n/.build.filings/\n/.filings/history/\n"
 
-BLANK = """\
+BLANK_HEAD = """\
 # Facts of a matter before the U.S. Court of International Trade. Fill in each section;
 # `filings check` names every line still missing or wrong, and `filings build` makes the
 # papers. Rules of this file:
@@ -39,22 +39,26 @@ BLANK = """\
 #     a slip sheet), in build/confidential/ and build/public/; settings.bracket,
 #     settings.confidential_legend and settings.public_legend choose the brackets and legends.
 # The example matter (`filings new DIR` without --blank) shows every section filled in.
+"""
 
-organizations:
+# The sections of the blank facts file, in the example's order: what follows each key. The
+# line above each key is made from the schema: its description of the section (blank_facts).
+BLANK_SECTIONS = {
+    "organizations": """
   # plaintiff:
   #   name: Acme Imports, Inc.
   #   kind: corporation
   #   state: Delaware
   #   address: [1 Main Street, "Wilmington, Delaware 19801"]
-
-people:
+""",
+    "people": """
   # counsel:
   #   name: A. Lawyer
   #   organization: firm
   #   phone: (202) 555-0100
   #   email: lawyer@firm.example
-
-case:
+""",
+    "case": """
   court_no:            # assigned by the clerk; leave empty before filing
   jurisdiction:        # e.g. 1581(i)
   plaintiffs: []       # ids of organizations or people
@@ -62,18 +66,37 @@ case:
   counsel: []          # ids of people; the first signs
   filed:               # the day the action is commenced
   nature:              # "an action to ..." (completes "This is ...")
-
-claims: []             # - title: ...
+""",
+    "programs": " {}           # ctpat: {name: ..., short: C-TPAT, description: ...}\n",
+    "events": " []             # - id: ..., date: 2024-05-20, actor: (an id), text: ...\n",
+    "requests": " []           # - id: ..., date: ..., from: (an id), to: (an id), channel: e-mail, asked: ...\n",
+    "claims": """ []             # - title: ...
                        #   allegations: [...]
-relief: []             # clauses completing "the Court should ..."
-
-service:
+""",
+    "relief": " []             # - order the agency to ...\n",
+    "motion": "                # then, indented: kind (tro, pi or both), filed, relief, order, factors, consultation\n",
+    "declaration": "           # then, indented: declarant, place, signed, statements\n",
+    "service": """
   date:
   method:              # e.g. the Court's CM/ECF system
   served: []           # ids of the people served
+""",
+    "exhibits": " []           # - id: ..., title: ..., file: exhibits/..., confidential: true (its pages)\n",
+    "filings": " []            # - name: complaint, title: ..., date: ..., papers: [summons, complaint]\n",
+    "papers": "                # - complaint (a shipped paper), or {name, template, title} of the matter's own\n",
+    "bundle": " {}             # labels: numbers, bates: {prefix: ACME-, start: 1}, size_limit_mb: 35, ocr: true\n",
+    "settings": " {}           # caption: short, bracket: single, answer_days: 60, history: 20, ...\n",
+    "extra": " {}              # name: value, as the matter's own templates read them\n",
+}
 
-exhibits: []           # - id: ..., title: ..., file: exhibits/..., confidential: true (its pages)
-"""
+
+def blank_facts() -> str:
+    """The blank facts file: every section of the facts, each under its one-line description
+    from the schema (so the comments and the schema say the same)."""
+    from filings.facts.schema import Facts
+
+    return BLANK_HEAD + "".join(f"\n# {Facts.model_fields[key].description}\n{key}:{body}"
+                                for key, body in BLANK_SECTIONS.items())
 
 
 def schema() -> dict:
@@ -94,7 +117,7 @@ def new_matter(folder: Path, *, blank: bool = False) -> list[Path]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         facts = folder / "facts.yaml"
-        text = BLANK if blank else (EXAMPLE / "facts.yaml").read_text(encoding="utf-8")
+        text = blank_facts() if blank else (EXAMPLE / "facts.yaml").read_text(encoding="utf-8")
         facts.write_text(MODELINE + text, encoding="utf-8")
         if blank:
             (folder / "exhibits").mkdir()

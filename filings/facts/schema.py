@@ -1,29 +1,28 @@
-"""The facts of a matter: the schema, loading with line-numbered errors, cross-checks.
+"""The facts of a matter: the models of the facts file, and :class:`Matter`, facts with their source.
 
-``load_facts(path)`` returns a :class:`Facts` or raises :class:`FactsError` listing every
-problem in the file at once, each as ``facts.yaml:LINE: path.to.field: message``.
+Why one module: the models are one tree, the facts file's schema, read from :class:`Facts`
+down; each field is one declaration with its description, and the JSON Schema is made from
+the whole tree, so splitting it would only scatter a section's fields from its parent's.
+
+Every field says in its ``description`` what it holds, in words for whoever edits the facts
+file: ``filings schema`` (:mod:`filings.facts.scaffold`) hands them to an editor, and the
+blank facts file prints those of the sections. :mod:`filings.facts.load` reads a facts file
+into these models; :mod:`filings.facts.checks` checks the facts against one another.
 """
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
-import typing
 from pathlib import Path
-from typing import Annotated, Any, Iterator, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema,
-                      ValidationError)
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from filings.facts.citations import citation_problems
 from filings.facts.dates import LegalDate, parse_time
-from filings.errors import FactsError, Problem, display_path
-from filings.limits import DEFAULT_LIMITS, Limits
-from filings.facts.plan import paper_problems
+from filings.errors import display_path
 from filings.paths import resolve_inside
-from filings.facts.rules import rule_problems
-from filings.facts.source import Loc, SourceMap, load_yaml
+from filings.facts.source import Loc, SourceMap
 
 
 def _day_only(value: LegalDate) -> LegalDate:
@@ -52,6 +51,11 @@ Text = Annotated[str, Field(min_length=1)]
 Ref = Annotated[str, Field(min_length=1)]  # the id of an organization, person, program or exhibit
 Int = Annotated[int, BeforeValidator(_not_true_false)]
 Float = Annotated[float, BeforeValidator(_not_true_false), Field(allow_inf_nan=False)]
+# A field's description says what it holds; a date's description gives its form, as the
+# field's own description takes the place of the date type's in the schema.
+_ANY_DATE = " (YYYY-MM-DD, YYYY-MM or YYYY)"
+_DAY = " (YYYY-MM-DD)"
+
 
 
 class Model(BaseModel):
@@ -69,160 +73,207 @@ Article = Literal["the", ""]  # "the" before a name ("the Department of Commerce
 
 
 class Organization(Model):
-    name: Text
-    short: str | None = None
-    article: Article = ""  # "the" when the name takes it: "the United States", "the Office of ..."
-    term: str | None = None  # the defined term the papers use after the name, with its article
-    kind: str = "corporation"
-    state: str | None = None
-    address: list[Text] = []
-    description: str | None = None
-    parent: str | None = None
-    public_owners: list[Text] = []
-    affiliates: list[Text] = []
-    publicly_held: bool = False
-    real_party_in_interest: bool = True
-    real_party: str | None = None  # who is, when the party is not the real party in interest
-    litigation_funders: list[Text] = []
+    """A company, agency, firm or government, named once here and elsewhere by its id."""
+
+    name: Text = Field(description="its full name: Seko Customs Brokerage, Inc.")
+    short: str | None = Field(None, description="a short name the papers use after the full one: SEKO")
+    article: Article = Field("", description='"the" when the name takes it: "the United States", '
+                                             '"the Office of ..."; else leave it out')
+    term: str | None = Field(None, description="the defined term the papers use after the name, with its "
+                                               'article: "the agency"')
+    kind: str = Field("corporation", description="what it is: corporation, agency, sovereign, law firm ...")
+    state: str | None = Field(None, description="the state whose laws it is organized under")
+    address: list[Text] = Field([], description="its address, one line of the address per item")
+    description: str | None = Field(None, description="what it is or does, as the papers say after its name")
+    parent: str | None = Field(None, description="its parent corporation (disclosure statement); none if not given")
+    public_owners: list[Text] = Field([], description="publicly held companies owning 10% or more of its "
+                                                      "stock (disclosure statement)")
+    affiliates: list[Text] = Field([], description="publicly owned affiliates and their relationship to it "
+                                                   "(disclosure statement)")
+    publicly_held: bool = Field(False, description="true when it is a publicly held corporation "
+                                                   "(disclosure statement)")
+    real_party_in_interest: bool = Field(True, description="false when it is not the real party in interest "
+                                                           "(disclosure statement)")
+    real_party: str | None = Field(None, description="who is, when the party is not the real party in interest")
+    litigation_funders: list[Text] = Field([], description="third parties funding this litigation "
+                                                           "(disclosure statement)")
 
 
 class Person(Model):
-    name: Text
-    title: str | None = None
-    organization: Ref | None = None
-    phone: str | None = None
-    email: str | None = None
-    address: list[Text] = []
-    pronoun: Literal["he", "she", "they"] | None = None
-    capacity: Literal["official"] | None = None  # a defendant sued in an official capacity (as ``title``)
-    description: str | None = None
-    salutation: str | None = None  # how a letter addresses the person: "Mr. Osei" (else the name)
-    minor: bool = False  # a minor: papers may give only the initials (Rule 5.2); the privacy lint checks
+    """A person (or an office, served by its title), named once here and elsewhere by its id."""
+
+    name: Text = Field(description="the person's full name, or the office's: Attorney General of the United States")
+    title: str | None = Field(None, description="the person's title or position: Trial Attorney")
+    organization: Ref | None = Field(None, description="the id of the organization the person works for")
+    phone: str | None = Field(None, description="telephone number, as the signature block prints it")
+    email: str | None = Field(None, description="e-mail address, as the signature block prints it")
+    address: list[Text] = Field([], description="the person's own address, one line per item")
+    pronoun: Literal["he", "she", "they"] | None = Field(None, description="the pronoun the papers use for "
+                                                                           "the person")
+    capacity: Literal["official"] | None = Field(None, description="official: a defendant sued in an official "
+                                                                   "capacity (as the title says)")
+    description: str | None = Field(None, description="who the person is, as the papers say after the name")
+    salutation: str | None = Field(None, description='how a letter addresses the person: "Mr. Osei" (else the '
+                                                     "name)")
+    minor: bool = Field(False, description="true for a minor: papers may give only the initials (Rule 5.2); "
+                                           "the privacy check looks for the name")
 
 
 class Case(Model):
-    court_no: str | None = None
-    judge: str | None = None
-    jurisdiction: Text
-    plaintiffs: list[Ref] = Field(min_length=1)
-    defendants: list[Ref] = Field(min_length=1)
-    counsel: list[Ref] = Field(min_length=1)
-    filed: Day
-    # the day the claims first accrued, from which the limitation period runs (filings/rules.yaml);
-    # when not given, the date of the earliest event
-    accrued: AnyDate | None = None
-    nature: Text
-    related: list[Text] = []  # related actions, by caption and court number
+    """The action: its court number, parties, counsel and nature."""
+
+    court_no: str | None = Field(None, description="the court number the clerk assigns (24-00097); leave it "
+                                                   "empty before filing")
+    judge: str | None = Field(None, description="the judge assigned to the action, once known")
+    jurisdiction: Text = Field(description="the subsection of 28 U.S.C. § 1581 the action is brought under: "
+                                           "1581(i)")
+    plaintiffs: list[Ref] = Field(min_length=1, description="ids of the plaintiffs (organizations or people)")
+    defendants: list[Ref] = Field(min_length=1, description="ids of the defendants (organizations or people)")
+    counsel: list[Ref] = Field(min_length=1, description="ids of the plaintiffs' counsel (people); the first "
+                                                         "signs")
+    filed: Day = Field(description="the day the action is commenced" + _DAY)
+    accrued: AnyDate | None = Field(None, description="the day the claims first accrued, from which the "
+                                                      "limitation period runs (filings/rules.yaml); when not "
+                                                      "given, the date of the earliest event" + _ANY_DATE)
+    nature: Text = Field(description='what the action is: "an action to ..." (completes "This is ...")')
+    related: list[Text] = Field([], description="related actions, by caption and court number")
 
 
 class Notice(Model):
     """A Federal Register notice."""
 
-    volume: Int
-    page: Int
-    published: Day
-    effective: Day | None = None
+    volume: Int = Field(description="the Federal Register volume: 89")
+    page: Int = Field(description="the page the notice begins on: 2630")
+    published: Day = Field(description="the day it was published" + _DAY)
+    effective: Day | None = Field(None, description="the day it takes effect" + _DAY)
 
 
 class Program(Model):
-    name: Text
-    short: str | None = None
-    article: Article = "the"  # "the Entry Type 86 test"; "" for a name without one
-    term: str | None = None  # the defined term the papers use after the name: "the Program"
-    authority: str | None = None
-    description: Text
-    notices: list[Notice] = []
-    participant_since: AnyDate | None = None
+    """A government program the case is about, named elsewhere by its id."""
+
+    name: Text = Field(description="the program's full name: Customs-Trade Partnership Against Terrorism")
+    short: str | None = Field(None, description="a short name the papers use after the full one: C-TPAT")
+    article: Article = Field("the", description='"the" before the name ("the Entry Type 86 test"); "" for a '
+                                                "name without one")
+    term: str | None = Field(None, description='the defined term the papers use after the name: "the Program"')
+    authority: str | None = Field(None, description="the law that establishes it: 6 U.S.C. §§ 961-963")
+    description: Text = Field(description="what the program is, as the papers describe it")
+    notices: list[Notice] = Field([], description="the Federal Register notices that govern it")
+    participant_since: AnyDate | None = Field(None, description="since when the plaintiff takes part in it"
+                                                                + _ANY_DATE)
 
 
 class Event(Model):
-    id: Ref
-    date: AnyDate
-    effective: Day | None = None
-    until: Day | None = None
-    actor: Ref
-    program: Ref | None = None
-    exhibit: Ref | None = None
-    text: Text
+    """Something that happened, as the complaint pleads it."""
+
+    id: Ref = Field(description="a name of your choosing, by which other facts refer to the event")
+    date: AnyDate = Field(description="when it happened" + _ANY_DATE)
+    effective: Day | None = Field(None, description="the day it took effect, when later than its date" + _DAY)
+    until: Day | None = Field(None, description="the day it lasts until" + _DAY)
+    actor: Ref = Field(description="the id of the party who acted")
+    program: Ref | None = Field(None, description="the id of the program it concerns")
+    exhibit: Ref | None = Field(None, description="the id of the exhibit that shows it")
+    text: Text = Field(description="what happened, speaking of the parties by role (Plaintiff, the agency)")
 
 
 class Response(Model):
     """What the recipient did with a request: its own ``date``, ``by`` and ``text``, or the
     ``event`` (an id in ``events``) that was the response, pleaded once, in its place."""
 
-    date: Day | None = None
-    by: Ref | None = None
-    text: Text | None = None
-    event: Ref | None = None
+    date: Day | None = Field(None, description="the day of the response" + _DAY)
+    by: Ref | None = Field(None, description="the id of the party or person who responded")
+    text: Text | None = Field(None, description="what the response said or did")
+    event: Ref | None = Field(None, description="or: the id of the event that was the response (then no date, "
+                                                "by or text)")
 
 
 class Request(Model):
-    id: Ref
-    date: Day
-    sender: Ref = Field(alias="from")
-    to: Ref
-    channel: Text
-    asked: Text
-    exhibit: Ref | None = None
-    response: Response | None = None
-    # the request as a drafted letter puts it, in the sender's voice ("that CBP identify ..."):
-    # a letter is written before any suit, so it never speaks of "Plaintiff" or "this Court"
-    letter: Text | None = None
-    subject: Text | None = None  # the drafted letter's "Re:" line (else "Request to" the recipient)
+    """A request the plaintiff made before suing, and what came of it."""
+
+    id: Ref = Field(description="a name of your choosing, by which other facts refer to the request")
+    date: Day = Field(description="the day it was made" + _DAY)
+    sender: Ref = Field(alias="from", description="the id of the person or party who made it")
+    to: Ref = Field(description="the id of the person or party it was made to")
+    channel: Text = Field(description="how it was sent: e-mail, letter, the agency's portal ...")
+    asked: Text = Field(description="what it asked for, as the complaint pleads it")
+    exhibit: Ref | None = Field(None, description="the id of the exhibit that is the request")
+    response: Response | None = Field(None, description="what the recipient did with it; none if not given")
+    letter: Text | None = Field(None, description="the request as a drafted letter puts it, in the sender's "
+                                                  'voice ("that CBP identify ..."): a letter is written before '
+                                                  'any suit, so it never speaks of "Plaintiff" or "this Court"')
+    subject: Text | None = Field(None, description='the drafted letter\'s "Re:" line (else "Request to" the '
+                                                   "recipient)")
 
 
 class Claim(Model):
-    title: Text
-    allegations: list[Text] = Field(min_length=1)
+    """One count of the complaint."""
+
+    title: Text = Field(description="the count's heading: Arbitrary and capricious agency action "
+                                    "(5 U.S.C. § 706(2)(A))")
+    allegations: list[Text] = Field(min_length=1, description="its numbered allegations, one per item")
 
 
 class Factors(Model):
-    success: list[Text] = Field(min_length=1)
-    harm: list[Text] = Field(min_length=1)
-    balance: list[Text] = Field(min_length=1)
-    public_interest: list[Text] = Field(min_length=1)
+    """The motion's argument on each factor for an injunction."""
+
+    success: list[Text] = Field(min_length=1, description="why the plaintiff is likely to succeed on the merits")
+    harm: list[Text] = Field(min_length=1, description="the irreparable harm the plaintiff suffers without relief")
+    balance: list[Text] = Field(min_length=1, description="why the balance of hardships favors the plaintiff")
+    public_interest: list[Text] = Field(min_length=1, description="why relief serves the public interest")
 
 
 class Consultation(Model):
-    date: Day
-    time: Time
-    channel: Text
-    participants: list[Ref] = Field(min_length=2)
-    outcome: Text
+    """Counsel's consultation with the other side before the motion."""
+
+    date: Day = Field(description="the day counsel consulted" + _DAY)
+    time: Time = Field(description='the time they consulted, HH:MM on a 24-hour clock, in quotes: "14:30"')
+    channel: Text = Field(description="how: telephone, e-mail, video conference ...")
+    participants: list[Ref] = Field(min_length=2, description="ids of the people who took part (at least two)")
+    outcome: Text = Field(description="what the other side said: Counsel for Defendants stated that Defendants "
+                                      "oppose the motion.")
 
 
 class Motion(Model):
-    kind: Literal["tro", "pi", "both"] = "both"  # a temporary restraining order, a preliminary injunction, or both
-    filed: Day
-    relief: list[Text] = Field(min_length=1)
-    order: list[Text] = Field(min_length=1)  # the proposed order's decretal clauses, in the Court's voice
-    factors: Factors
-    consultation: Consultation
+    """A motion for a temporary restraining order or a preliminary injunction."""
+
+    kind: Literal["tro", "pi", "both"] = Field("both", description="tro, pi or both: a temporary restraining "
+                                                                   "order, a preliminary injunction, or both")
+    filed: Day = Field(description="the day the motion is filed" + _DAY)
+    relief: list[Text] = Field(min_length=1, description="what the motion asks the Court to order")
+    order: list[Text] = Field(min_length=1, description="the proposed order's decretal clauses, in the Court's "
+                                                        "voice")
+    factors: Factors = Field(description="the argument on each factor for an injunction")
+    consultation: Consultation = Field(description="counsel's consultation with the other side before filing")
 
 
 class Declaration(Model):
-    declarant: Ref
-    place: Text
-    signed: Day
-    statements: list[Text] = Field(min_length=1)
+    """The declaration that supports the motion."""
+
+    declarant: Ref = Field(description="the id of the person who declares")
+    place: Text = Field(description="where it is signed: Schaumburg, Illinois")
+    signed: Day = Field(description="the day it is signed" + _DAY)
+    statements: list[Text] = Field(min_length=1, description="the declarant's numbered statements, one per item")
 
 
 class Service(Model):
-    date: Day
-    method: Text
-    served: list[Ref] = Field(min_length=1)
+    """How papers were served, for the certificate of service."""
+
+    date: Day = Field(description="the day the papers were served" + _DAY)
+    method: Text = Field(description="how they were served: the Court's CM/ECF system")
+    served: list[Ref] = Field(min_length=1, description="ids of the people served")
 
 
 class PaperEntry(Model):
     """One paper in ``papers:``: a shipped paper by its name, or the matter's own paper with
     its template and bookmark title (``{name, template, title}``)."""
 
-    name: Text
-    template: Text | None = None  # a .docx on the template search path (the matter's templates/ first)
-    title: Text | None = None
-    # a motion or brief of the matter's own: its word limit (rules' word_limits) and its certificate
-    # of compliance; the shipped motion is a motion
-    words: Literal["motion", "brief", "response", "reply"] | None = None
+    name: Text = Field(description="the paper's name: a shipped paper's (complaint), or one of the matter's own")
+    template: Text | None = Field(None, description="a .docx on the template search path (the matter's "
+                                                    "templates/ first)")
+    title: Text | None = Field(None, description="the paper's title in the packet's bookmarks")
+    words: Literal["motion", "brief", "response", "reply"] | None = Field(
+        None, description="a motion or brief of the matter's own: its word limit (rules' word_limits) and its "
+                          "certificate of compliance; the shipped motion is a motion")
 
 
 def _paper_entry(value: object) -> object:
@@ -244,26 +295,31 @@ ListedPaper = Annotated[PaperEntry, BeforeValidator(_paper_entry)]
 class Filing(Model):
     """Papers filed together on one day: one packet, one certificate of service."""
 
-    name: Text  # a slug: the packet is packet-NAME.pdf
-    title: Text  # "Complaint papers"
-    date: Day  # the day they are filed
-    papers: list[Text] = Field(min_length=1)  # paper names, in the packet's order
-    service: Service | None = None  # how they were served; the top-level service when not given
+    name: Text = Field(description="a short name of lowercase words and hyphens: the packet is packet-NAME.pdf")
+    title: Text = Field(description='what the filing is called: "Complaint papers"')
+    date: Day = Field(description="the day they are filed" + _DAY)
+    papers: list[Text] = Field(min_length=1, description="paper names, in the packet's order")
+    service: Service | None = Field(None, description="how they were served; the top-level service when not "
+                                                      "given")
 
 
 class Exhibit(Model):
-    id: Ref
-    title: Text
-    date: AnyDate | None = None
-    description: str | None = None
-    file: str | None = None  # a PDF, DOCX, ODT, PNG, JPEG or TIFF, relative to the facts file
-    template: str | None = None  # or a template in templates/exhibits/, rendered from the facts
-    # a template that drafts correspondence becomes an exhibit only as the copy that was sent:
-    # the draft goes to build/letters/, the exhibit is this file; a template exhibit without
-    # it is a demonstrative (a chart, a timeline), and its cover says so
-    sent_copy: str | None = None
-    authenticated_by: list[Ref] = []  # the people who can swear it is a true and correct copy
-    password: str | None = None  # for an encrypted PDF
+    """A document filed as an exhibit: a file, or one a template makes from the facts."""
+
+    id: Ref = Field(description="a name of your choosing, by which other facts refer to the exhibit")
+    title: Text = Field(description="what the exhibit is, as the index of exhibits lists it")
+    date: AnyDate | None = Field(None, description="the document's date" + _ANY_DATE)
+    description: str | None = Field(None, description="a sentence about the document, printed on its cover")
+    file: str | None = Field(None, description="a PDF, DOCX, ODT, PNG, JPEG or TIFF, relative to the facts file")
+    template: str | None = Field(None, description="or a template in templates/exhibits/, rendered from the facts")
+    sent_copy: str | None = Field(None, description="a template that drafts correspondence becomes an exhibit "
+                                                    "only as the copy that was sent: the draft goes to "
+                                                    "build/letters/, the exhibit is this file; a template exhibit "
+                                                    "without it is a demonstrative (a chart, a timeline), and its "
+                                                    "cover says so")
+    authenticated_by: list[Ref] = Field([], description="ids of the people who can swear it is a true and "
+                                                        "correct copy")
+    password: str | None = Field(None, description="the password of an encrypted PDF")
     # its pages are confidential (CIT Rule 5(g)): in the public bundle a slip sheet stands in for
     # them; its title stays public unless tagged !confidential
     confidential: bool = Field(False, description="its pages are confidential (CIT Rule 5(g)): the public "
@@ -273,69 +329,90 @@ class Exhibit(Model):
 class Bates(Model):
     """Bates numbers stamped on every page of the bundle after the index."""
 
-    prefix: str = ""
-    start: Int = Field(1, ge=0)
-    digits: Int = Field(6, ge=1, le=12)
+    prefix: str = Field("", description="text before each number: SEKO-")
+    start: Int = Field(1, ge=0, description="the first number")
+    digits: Int = Field(6, ge=1, le=12, description="how many digits each number has, with leading zeros")
     position: Literal["bottom-right", "bottom-center", "bottom-left",
-                      "top-right", "top-center", "top-left"] = "bottom-right"
+                      "top-right", "top-center", "top-left"] = Field("bottom-right", description="where on the "
+                                                                                                 "page it goes")
 
 
 class BundleSettings(Model):
     """How exhibits are labelled, numbered and split for CM/ECF."""
 
-    labels: Literal["numbers", "letters"] = "numbers"
-    bates: Bates = Bates()
-    size_limit_mb: Float = Field(35.0, gt=0)  # per attachment; a common federal court figure
-    ocr: bool = True  # give scanned exhibits a searchable text layer (OCRmyPDF)
+    labels: Literal["numbers", "letters"] = Field("numbers", description="Exhibit 1, 2 ... (numbers) or "
+                                                                         "Exhibit A, B ... (letters)")
+    bates: Bates = Field(Bates(), description="Bates numbers stamped on every page of the bundle after the index")
+    size_limit_mb: Float = Field(35.0, gt=0, description="the largest attachment, in megabytes; a common "
+                                                         "federal court figure")
+    ocr: bool = Field(True, description="give scanned exhibits a searchable text layer (OCRmyPDF)")
 
 
 class Settings(Model):
     """Court practice that the notes mark unverified: settings, never constants."""
 
-    answer_days: Int | None = None  # the answer period's days; filings/rules.yaml's (60) when not given
-    # how confidential values are enclosed (CIT Rule 5(g)): "single" [ ] or "double" [[ ]]
-    bracket: Literal["single", "double"] = Field("single", description="how !confidential values are enclosed: "
-                                                                       "[ ] or [[ ]]")
+    answer_days: Int | None = Field(None, description="the answer period's days; filings/rules.yaml's (60) when "
+                                                      "not given")
+    bracket: Literal["single", "double"] = Field("single", description="how !confidential values are enclosed "
+                                                                       "(CIT Rule 5(g)): [ ] or [[ ]]")
     # the legends of the two versions a build writes when a paper prints a confidential value
     # or an exhibit is confidential: in each page's header and above each paper's title
     confidential_legend: Text = Field("CONFIDENTIAL VERSION", description="the confidential version's legend")
     public_legend: Text = Field("PUBLIC VERSION", description="the public version's legend")
-    # the caption of papers after the summons and the complaint: "short" names the first party of
-    # a side followed by "et al." when the side has several; "full" names every party
-    caption: Literal["short", "full"] = "short"
-    # folders outside the matter's folder whose files exhibits may use (a firm's shared store):
-    # absolute, or relative to the facts file's folder; ~ is expanded
-    allow_outside: list[Text] = []
-    # a firm's template library, searched after the matter's templates/ and before the shipped
-    # ones (absolute, or relative to the facts file's folder); --templates and FILINGS_TEMPLATES
-    # take its place
-    templates: Text | None = None
-    # builds remembered in the matter's history (.filings/history) for `filings diff`; 0 keeps none
-    history: Int = Field(20, ge=0)
-    # changes to the court's rules (filings/rules.yaml): limitation, periods, word_limits, holidays
-    rules: dict[str, Any] = {}
+    caption: Literal["short", "full"] = Field(
+        "short", description='the caption of papers after the summons and the complaint: "short" names the '
+                             'first party of a side followed by "et al." when the side has several; "full" '
+                             "names every party")
+    allow_outside: list[Text] = Field([], description="folders outside the matter's folder whose files exhibits "
+                                                      "may use (a firm's shared store): absolute, or relative to "
+                                                      "the facts file's folder; ~ is expanded")
+    templates: Text | None = Field(None, description="a firm's template library, searched after the matter's "
+                                                     "templates/ and before the shipped ones (absolute, or "
+                                                     "relative to the facts file's folder); --templates and "
+                                                     "FILINGS_TEMPLATES take its place")
+    history: Int = Field(20, ge=0, description="builds remembered in the matter's history (.filings/history) for "
+                                               "`filings diff`; 0 keeps none")
+    rules: dict[str, Any] = Field({}, description="changes to the court's rules (filings/rules.yaml): "
+                                                  "limitation, periods, word_limits, holidays")
 
 
 class Facts(Model):
-    """Everything the papers of one matter say."""
+    """Everything the papers of one matter say.
 
-    settings: Settings = Settings()
-    organizations: dict[Ref, Organization]
-    people: dict[Ref, Person]
-    case: Case
-    programs: dict[Ref, Program] = {}
-    events: list[Event] = []
-    requests: list[Request] = []
-    claims: list[Claim] = Field(min_length=1)
-    relief: list[Text] = Field(min_length=1)
-    motion: Motion | None = None
-    declaration: Declaration | None = None
-    service: Service
-    exhibits: list[Exhibit] = []
-    bundle: BundleSettings = BundleSettings()
-    papers: list[ListedPaper] | None = None  # in filing order; the shipped set when not given
-    filings: list[Filing] = []  # the papers grouped by the day they are filed
-    extra: dict[str, Any] = {}  # free-form facts for a matter's own papers
+    Each field's description is one line: the blank facts file prints it above its section.
+    """
+
+    settings: Settings = Field(Settings(), description="court practice a matter may change: caption, "
+                                                       "brackets, legends, templates")
+    organizations: dict[Ref, Organization] = Field(description="every company, agency, firm and government, "
+                                                               "each under an id")
+    people: dict[Ref, Person] = Field(description="every person (and office served by its title), each under "
+                                                  "an id")
+    case: Case = Field(description="the action: court number, jurisdiction, parties, counsel, filing day, "
+                                   "nature")
+    programs: dict[Ref, Program] = Field({}, description="the government programs the case is about, each "
+                                                         "under an id")
+    events: list[Event] = Field([], description="what happened, in order, as the complaint pleads it")
+    requests: list[Request] = Field([], description="the requests the plaintiff made before suing, and the "
+                                                    "responses")
+    claims: list[Claim] = Field(min_length=1, description="the complaint's counts, each a title and its "
+                                                          "allegations")
+    relief: list[Text] = Field(min_length=1, description='what the complaint asks, each completing "the Court '
+                                                         'should ..."')
+    motion: Motion | None = Field(None, description="a motion for a TRO or a preliminary injunction; none when "
+                                                    "left empty")
+    declaration: Declaration | None = Field(None, description="the declaration supporting the motion; none "
+                                                              "when left empty")
+    service: Service = Field(description="how the papers were served, for the certificate of service")
+    exhibits: list[Exhibit] = Field([], description="the exhibits, in order: each a file, or a template the "
+                                                    "facts fill")
+    bundle: BundleSettings = Field(BundleSettings(), description="how exhibits are labelled, Bates-numbered "
+                                                                 "and split for CM/ECF")
+    papers: list[ListedPaper] | None = Field(None, description="the papers in filing order; the shipped set "
+                                                               "when left empty")
+    filings: list[Filing] = Field([], description="the papers grouped by the day they are filed, one packet "
+                                                  "each")
+    extra: dict[str, Any] = Field({}, description="free-form facts for a matter's own papers")
 
 
 class Matter:
@@ -379,229 +456,6 @@ class Matter:
         return None
 
 
-def load_facts(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> Matter:
-    """Load and check a facts file; raise :class:`FactsError` with every problem in it."""
-    path = Path(path)
-    data, source = load_yaml(path, limits)
-    if not isinstance(data, dict):
-        raise FactsError("the facts file must be a mapping of sections (organizations, people, case, ...)",
-                         path=path, line=1)
-    try:
-        facts = Facts.model_validate(data)
-    except ValidationError as e:
-        raise FactsError(problems=_schema_problems(e, source)) from None
-    problems = [Problem(f"{_dotted(loc)}: {msg}", path, source.line_of(loc))
-                for loc, msg in [*check_references(facts), *paper_problems(facts), *_extra_problems(facts, source),
-                                 *rule_problems(facts.settings.rules)]]
-    if problems:
-        raise FactsError(problems=problems)
-    return Matter(facts, source)
-
-
-def _schema_problems(error: ValidationError, source: SourceMap) -> list[Problem]:
-    problems = []
-    for err in error.errors(include_url=False):
-        loc = _data_loc(err["loc"])
-        message = _message(err, loc, source)
-        problems.append(Problem(f"{_dotted(loc)}: {message}", source.path, source.line_of(loc)))
-    problems.sort(key=lambda p: p.line or 0)
-    return problems
-
-
-def _data_loc(loc: tuple) -> Loc:
-    """Drop pydantic's union and validator markers from an error location."""
-    return tuple(part for part in loc if not (isinstance(part, str) and ("[" in part or part.startswith("function-"))))
-
-
-def _message(err: dict, loc: Loc, source: SourceMap) -> str:
-    """One schema error as the words after ``path.to.field:``, with what to do."""
-    kind, value = err["type"], err["input"]
-    if kind == "extra_forbidden":
-        hint = _did_you_mean(loc[-1], _fields_at(loc[:-1]))
-        return f"unknown key{hint}"
-    if kind == "missing":
-        return "required; add it"
-    if kind == "string_type" and value is None:
-        return f"has no value; write it after the '{'-' if isinstance(loc[-1], int) else ':'}'"
-    if kind == "string_type" and isinstance(value, (bool, int, float)):
-        return _quoting_fix(loc, value, source)
-    if kind == "string_too_short":
-        return "is empty; write its text"
-    if kind == "true_false_number":
-        return f"{source.raw.get(loc, value)} is read as {str(value).lower()}; write a number"
-    message = err["msg"]
-    for prefix in ("Value error, ", "Assertion failed, "):
-        message = message.removeprefix(prefix)
-    if kind.endswith("_type") or kind.endswith("_parsing"):
-        message += f", got {_short(repr(value))}"
-    return message
-
-
-def _quoting_fix(loc: Loc, value: bool | int | float, source: SourceMap) -> str:
-    """Text YAML read as a number or true/false: quote it as it was written."""
-    written = source.raw.get(loc, str(value))
-    reads_as = str(value).lower() if isinstance(value, bool) else "a number"
-    tag = "!confidential " if loc in source.confidential else ""
-    before = "-" if isinstance(loc[-1], int) else f"{loc[-1]}:"
-    return (f"{written} is read as {reads_as}; put it in quotes to keep it as written: "
-            f'{before} {tag}"{written}"')
-
-
-def _short(text: str, limit: int = 60) -> str:
-    """``text`` cut to ``limit`` characters, so that a long value keeps its error on one line."""
-    return text if len(text) <= limit else text[:limit - 1] + "…"
-
-
-def _did_you_mean(word: object, choices: list[str]) -> str:
-    close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
-def _fields_at(loc: Loc) -> list[str]:
-    """The keys the schema accepts at ``loc`` (used for did-you-mean); [] where it has none."""
-    tp: Any = Facts
-    for part in loc:
-        tp = _unwrap(tp)
-        origin, args = typing.get_origin(tp), typing.get_args(tp)
-        if origin is list and isinstance(part, int):
-            tp = args[0]
-        elif origin is dict and not isinstance(part, int):
-            tp = args[1]
-        elif _fields(tp) and part in _fields(tp):
-            tp = _fields(tp)[part].annotation
-        else:
-            return []
-    return list(_fields(_unwrap(tp)))
-
-
-def _fields(tp: Any) -> dict[str, Any]:
-    """A model's fields by the key a facts file uses (its alias, if it has one); {} for other types."""
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
-        return {f.alias or name: f for name, f in tp.model_fields.items()}
-    return {}
-
-
-def _unwrap(tp: Any) -> Any:
-    """``X | None`` and ``Annotated[X, ...]`` → ``X`` (lists and dicts are left as they are)."""
-    while True:
-        origin = typing.get_origin(tp)
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if origin is Annotated or (origin not in (list, dict) and origin is not None and len(args) == 1):
-            tp = args[0]
-        else:
-            return tp
-
-
-def check_references(facts: Facts) -> list[tuple[Loc, str]]:
-    """Cross-field checks: every id names something, and dates come in a possible order."""
-    return [*_reference_problems(facts), *_order_problems(facts), *_exhibit_sources(facts),
-            *_duplicate_ids(facts), *_capacity_problems(facts), *_response_problems(facts),
-            *citation_problems(facts)]
-
-
-def _reference_problems(f: Facts) -> Iterator[tuple[Loc, str]]:
-    parties = {**f.organizations, **f.people}
-    kinds = {"party": parties, "person": f.people, "organization": f.organizations,
-             "program": f.programs, "exhibit": {e.id: e for e in f.exhibits},
-             "event": {e.id: e for e in f.events}}
-    refs: list[tuple[Loc, str, str | None]] = []
-    refs += [(("case", field, i), "party", r) for field in ("plaintiffs", "defendants")
-             for i, r in enumerate(getattr(f.case, field))]
-    refs += [(("case", "counsel", i), "person", r) for i, r in enumerate(f.case.counsel)]
-    refs += [(("people", k, "organization"), "organization", p.organization) for k, p in f.people.items()]
-    for i, e in enumerate(f.events):
-        refs += [(("events", i, "actor"), "party", e.actor), (("events", i, "program"), "program", e.program),
-                 (("events", i, "exhibit"), "exhibit", e.exhibit)]
-    for i, r in enumerate(f.requests):
-        refs += [(("requests", i, "from"), "party", r.sender), (("requests", i, "to"), "party", r.to),
-                 (("requests", i, "exhibit"), "exhibit", r.exhibit)]
-        if r.response:
-            refs.append((("requests", i, "response", "by"), "party", r.response.by))
-            refs.append((("requests", i, "response", "event"), "event", r.response.event))
-    for i, e in enumerate(f.exhibits):
-        refs += [(("exhibits", i, "authenticated_by", n), "person", p) for n, p in enumerate(e.authenticated_by)]
-    if f.motion:
-        refs += [(("motion", "consultation", "participants", i), "person", p)
-                 for i, p in enumerate(f.motion.consultation.participants)]
-    if f.declaration:
-        refs.append((("declaration", "declarant"), "person", f.declaration.declarant))
-    refs += [(("service", "served", i), "person", p) for i, p in enumerate(f.service.served)]
-    refs += [(("filings", n, "service", "served", i), "person", p) for n, filing in enumerate(f.filings)
-             if filing.service for i, p in enumerate(filing.service.served)]
-    for loc, kind, ref in refs:
-        if ref is not None and ref not in kinds[kind]:
-            yield loc, f"no {kind} with id '{ref}'{_did_you_mean(ref, list(kinds[kind]))}"
-
-
-def _order_problems(f: Facts) -> Iterator[tuple[Loc, str]]:
-    filed = f.case.filed
-    with_complaint = [(n, g) for n, g in enumerate(f.filings) if "complaint" in g.papers][:1]
-    for n, filing in with_complaint:  # the complaint is filed the day the case is
-        if filing.date != filed:
-            yield (("case", "filed"), f"the action was filed {filed.iso()}, but the filing '{filing.name}' with the "
-                                      f"complaint is dated {filing.date.iso()} (filings.{n}.date); make them one day")
-    if f.events and filed < min(e.date for e in f.events):
-        first = min(f.events, key=lambda e: e.date)
-        yield (("case", "filed"), f"the action was filed {filed.iso()}, before the first event it pleads "
-                                  f"('{first.id}', {first.date.iso()}); check the year")
-    for i, r in enumerate(f.requests):
-        if r.response and r.response.date and r.response.date < r.date:
-            yield (("requests", i, "response", "date"),
-                   f"the response ({r.response.date.iso()}) is dated before the request ({r.date.iso()})")
-    for i, e in enumerate(f.events):
-        for name in ("effective", "until"):
-            later = getattr(e, name)
-            if later and later < e.date:
-                yield ("events", i, name), f"{later.iso()} is before the event's date ({e.date.iso()})"
-
-
-def _exhibit_sources(f: Facts) -> Iterator[tuple[Loc, str]]:
-    for i, e in enumerate(f.exhibits):
-        if e.sent_copy and not e.template:
-            yield ("exhibits", i, "sent_copy"), ("a sent copy records the copy of a letter a template drafted; "
-                                                 "without a template, give the file as file:")
-        elif (e.file is None) == (e.template is None):
-            yield ("exhibits", i), "give the exhibit either a file or a template (one of the two)"
-        elif e.template and not e.sent_copy and e.authenticated_by:
-            yield ("exhibits", i, "authenticated_by"), (
-                "a template exhibit without a sent copy is a demonstrative made for this filing, so nobody can "
-                "swear it is a true copy of a document; record the copy that was sent (sent_copy: ...) or "
-                "remove authenticated_by")
-
-
-def _response_problems(f: Facts) -> Iterator[tuple[Loc, str]]:
-    """A response is an event of the facts, or has its own date, author and text."""
-    events = {e.id: e for e in f.events}
-    for i, r in enumerate(f.requests):
-        resp = r.response
-        if resp is None:
-            continue
-        if resp.event:
-            if any((resp.date, resp.by, resp.text)):
-                yield (("requests", i, "response"), "a response that is an event takes its date, actor and text "
-                                                    "from the event; remove date, by and text")
-            elif resp.event in events and events[resp.event].date < r.date:
-                yield (("requests", i, "response", "event"),
-                       f"the event '{resp.event}' ({events[resp.event].date.iso()}) is dated before the request "
-                       f"({r.date.iso()})")
-        else:
-            missing = [k for k in ("date", "by", "text") if getattr(resp, k) is None]
-            if missing:
-                yield (("requests", i, "response"), f"give the response its {' and '.join(missing)}, or name the "
-                                                    "event that was the response (event: id)")
-
-
-def _duplicate_ids(f: Facts) -> Iterator[tuple[Loc, str]]:
-    for section in ("events", "requests", "exhibits"):
-        seen: set[str] = set()
-        for i, item in enumerate(getattr(f, section)):
-            if item.id in seen:
-                yield (section, i, "id"), f"id '{item.id}' is used twice in {section}; ids must be unique"
-            seen.add(item.id)
-    for key in f.people.keys() & f.organizations.keys():
-        yield ("people", key), f"'{key}' is both a person and an organization; ids must be unique"
-
-
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -610,54 +464,6 @@ def extra_value(value: Any) -> Any:
     if isinstance(value, str) and _ISO_DAY.match(value):
         return LegalDate.parse(value)
     return value
-
-
-def _extra_problems(f: Facts, source: SourceMap) -> Iterator[tuple[Loc, str]]:
-    """``extra:`` is free-form, but a value must print as it was written: a date must be a real
-    day, and a number or true/false YAML would print otherwise (``0700`` as 448) must be quoted."""
-    for key, value in f.extra.items():
-        yield from _free_problems(("extra", key), value, source)
-
-
-def _free_problems(loc: Loc, value: Any, source: SourceMap) -> Iterator[tuple[Loc, str]]:
-    """The problems of one free-form value and of everything in it, in the order they are written."""
-    if isinstance(loc[-1], str) and loc[-1].startswith("_"):
-        yield loc, "a name starting with '_' cannot be read by templates; rename it"
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _free_problems(loc + (key,), item, source)
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _free_problems(loc + (i,), item, source)
-    elif isinstance(value, str) and _ISO_DAY.match(value):
-        try:
-            LegalDate.parse(value)
-        except ValueError as e:
-            yield loc, str(e)
-    elif isinstance(value, (bool, int, float)) and not _as_written(value, source.raw.get(loc)):
-        yield loc, _quoting_fix(loc, value, source)
-
-
-def _as_written(value: bool | int | float, written: str | None) -> bool:
-    """True when ``value`` prints as it was written (``30``, ``2.5``, ``true``; not ``0700``, ``yes``)."""
-    if written is None:
-        return True
-    if isinstance(value, bool):
-        return written.lower() in ("true", "false")
-    return written == repr(value)
-
-
-def _capacity_problems(f: Facts) -> Iterator[tuple[Loc, str]]:
-    """A person sued in an official capacity is a defendant and has the title of that office."""
-    for key, person in f.people.items():
-        if person.capacity is None:
-            continue
-        if key not in f.case.defendants:
-            yield ("people", key, "capacity"), ("only a defendant is sued in an official capacity; add the "
-                                                "person to case.defendants or remove 'capacity'")
-        elif not person.title:
-            yield ("people", key, "capacity"), ("a person sued in an official capacity needs the title of "
-                                                "that office; add 'title: Secretary of Commerce' or the like")
 
 
 def _dotted(loc: Loc) -> str:
