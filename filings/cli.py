@@ -213,7 +213,7 @@ def deadlines(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, de
     """Print the deadlines that follow from the facts (answer, response to the motion, reply) and the
     time bar, counted under USCIT Rule 6(a) with the court's holidays, each with its rule."""
     from filings.court.deadlines import report
-    from filings.facts.schema import load_facts
+    from filings.facts.load import load_facts
 
     path = _facts(matter, facts)
     loaded = _guarded(debug, lambda: load_facts(path))
@@ -255,8 +255,9 @@ def schema(out: Optional[Path] = typer.Option(None, "--out", help="Write it to t
 def templates(words: Optional[list[str]] = typer.Argument(None, metavar="[MATTER] | copy NAME [MATTER]",
                                                         show_default=False),
               facts: Optional[Path] = FACTS, templates: Optional[Path] = TEMPLATES, debug: bool = DEBUG) -> None:
-    """List each paper, the template it uses and where that comes from (matter, firm library,
-    shipped); `templates copy NAME` copies the template of paper NAME into the matter to edit in Word."""
+    """List each paper, the template it uses and where that comes from (matter: relative to its
+    folder, firm library: as given, shipped: shipped:NAME); `templates copy NAME` copies the
+    template of paper NAME into the matter to edit in Word."""
     from filings.papers.library import copy_template, template_uses
 
     words = list(words or [])
@@ -273,7 +274,7 @@ def templates(words: Optional[list[str]] = typer.Argument(None, metavar="[MATTER
     rows = _guarded(debug, lambda: template_uses(_facts(matter, facts), templates_dir=templates))
     width = max(len(name) for name, _ in rows)
     for name, found in rows:
-        typer.echo(f"{name:<{width}}  {found.origin:<12}  {display_path(found.path)}")
+        typer.echo(f"{name:<{width}}  {found.origin:<12}  {found.shown}")
 
 
 @app.command()
@@ -304,6 +305,27 @@ def diff(folders: Optional[list[Path]] = typer.Argument(None, metavar="[OLD NEW]
     typer.echo(f"summary: {display_path(where / 'summary.html')} ({display_path(where / 'summary.md')})")
     if exit_code and found.changed:
         raise typer.Exit(1)
+
+
+@app.command()
+def docs(topic: Optional[str] = typer.Argument(None, help="The topic to print (default: list the topics).",
+                                               show_default=False),
+         debug: bool = DEBUG) -> None:
+    """The reference: list its topics, or print one (e.g. `filings docs architecture`) as Markdown."""
+    from filings.guide import list_topics, read_topic
+
+    if topic is None:
+        topics = _guarded(debug, list_topics)
+        width = max(len(name) for name, _ in topics)
+        for name, title in topics:
+            typer.echo(f"{name:<{width}}  {title}")
+        return
+    text = _guarded(debug, lambda: read_topic(topic))
+    if sys.stdout.isatty():
+        import click
+        click.echo_via_pager(text)
+    else:
+        typer.echo(text, nl=False)
 
 
 def main() -> None:
