@@ -77,13 +77,13 @@ def private_pool(tmp_path_factory):
     user's pool), and is stopped when the session ends: no server outlives it."""
     import os
 
-    from filings.convert.pool import stop_all
+    from filings.convert.instances import stop_all
 
     folder = tmp_path_factory.mktemp("pool")
     before = os.environ.get("FILINGS_POOL_DIR")
     os.environ["FILINGS_POOL_DIR"] = str(folder)
     yield folder
-    # Pools live in the session's folder or one level down (a test's own); not deeper, where
+    # Pools live in the session's folder or one level down (an install's, or a test's own); not deeper, where
     # LibreOffice profiles come and go.
     for root in {slot.parent for pattern in ("slot-*", "*/slot-*") for slot in folder.glob(pattern)}:
         stop_all(root)
@@ -144,3 +144,22 @@ def loopback():
     httpd.shutdown()
     httpd.server_close()
     thread.join()
+
+
+# ------------------------------------------------------------------ fast and end-to-end tests
+# `make test-fast` runs the tests not marked e2e: the unit tests of facts, rendering, office
+# files, rules, the architecture. Marked e2e (run by `make test` with the rest): every test of a
+# module that builds matters, converts on LibreOffice, runs OCR, Chromium or git, or installs
+# a wheel, and any other test that asks for a built matter.
+E2E_MODULES = {"test_build", "test_bundle", "test_clerk", "test_cli", "test_compliance", "test_confidential",
+               "test_convert", "test_deadlines", "test_determinism", "test_diff", "test_exhibit_inputs",
+               "test_exhibit_safety", "test_history", "test_incremental", "test_matter", "test_outputs",
+               "test_papers", "test_pool", "test_privacy", "test_redline", "test_watch"}
+E2E_FIXTURES = {"example_build", "other_build", "many"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py")
+        if module in E2E_MODULES or E2E_FIXTURES & set(getattr(item, "fixturenames", ())) or "wheel" in item.name:
+            item.add_marker(pytest.mark.e2e)

@@ -17,7 +17,7 @@ from filings.facts.citations import resolve
 from filings.papers.context import build_context
 from filings.convert.libreoffice import LibreOffice
 from filings.errors import ConversionError, FactsError, TemplateError
-from filings.facts.schema import load_facts
+from filings.facts.load import load_facts
 from filings.facts.plan import PAPERS
 from filings.pipeline.builder import plan_build
 

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from filings.exhibits.bundle import BatesStyle, page_label_ranges
+from filings.exhibits.bundle import page_label_ranges
+from filings.exhibits.exhibit import BatesStyle
 from filings.errors import TemplateError
-from filings.facts.schema import load_facts
+from filings.facts.load import load_facts
 from filings.pipeline.builder import build
 from filings.typography import smart_quotes
 

@@ -20,8 +20,9 @@ from pypdf import PdfReader
 from conftest import EXAMPLE, OTHER, ROOT, line_of
 from filings.papers.context import build_context
 from filings.errors import FactsError
-from filings.facts.schema import load_facts
-from filings.pipeline.builder import DEMONSTRATIVE, build, plan_build, template_library
+from filings.facts.load import load_facts
+from filings.pipeline.builder import build, plan_build, template_library
+from filings.pipeline.bundles import DEMONSTRATIVE
 from filings.papers.render import Renderer
 from filings.papers.typeset import typeset_text
 
@@ -255,7 +256,7 @@ def test_a_month_the_index_would_abbreviate_prints_in_full(facts_copy):
     facts = facts_copy(("  - id: ctpat_portal_status\n", "  - id: ctpat_portal_status\n    date: 2024-09-03\n"))
     matter = load_facts(facts)
     from filings.exhibits.sources import ExhibitSource
-    from filings.pipeline.builder import _exhibit_pdfs
+    from filings.pipeline.bundles import _exhibit_pdfs
     _, context = plan_build(matter)
     source = ExhibitSource(0, "ctpat_portal_status", facts, facts)
     pdf = _exhibit_pdfs(matter, context, [source])[0]

@@ -13,7 +13,7 @@ from conftest import ROOT
 from filings.pipeline import pdf
 from filings.papers.context import build_context
 from filings.convert.libreoffice import LibreOffice
-from filings.facts.schema import load_facts
+from filings.facts.load import load_facts
 from filings.facts.plan import plan_papers
 from filings.pipeline.builder import build
 from filings.papers.wordcount import count_words

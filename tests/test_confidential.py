@@ -25,10 +25,11 @@ from pypdf import PdfReader
 from filings.court.confidential import versions
 from filings.papers.context import build_context
 from filings.errors import FilingsError
-from filings.facts.schema import load_facts
+from filings.facts.load import load_facts
 from filings.court.leaks import scan_outputs
 from filings.limits import DEFAULT_LIMITS
-from filings.pipeline.builder import _reads_of_all, build, plan_build, template_library
+from filings.pipeline.builder import build, plan_build, template_library
+from filings.pipeline.versionbuild import _reads_of_all
 from filings.papers.render import Renderer
 from filings.pipeline.versions import SINGLE, plan_sets
 
@@ -494,7 +495,8 @@ def test_a_confidential_program_term_is_bracketed_where_facts_text_cites_it(fact
                                          ("[Kestrel] mill certificate", "Exhibit 2 - Kestrel mill certificate.pdf")])
 def test_an_exhibit_file_name_never_ends_in_an_empty_title(title, name):
     """A public version empties a confidential title: the file is "Exhibit 2.pdf", not "Exhibit 2 - .pdf"."""
-    from filings.exhibits.bundle import BundledExhibit, ExhibitPdf, attachment_name
+    from filings.exhibits.attachments import attachment_name
+    from filings.exhibits.exhibit import BundledExhibit, ExhibitPdf
 
     exhibit = ExhibitPdf(id="x", mark="2", title=title, date="", short_date="", description="", pdf=Path("x.pdf"),
                          source=Path("x.pdf"))

@@ -10,7 +10,7 @@ import pytest
 from conftest import EXAMPLE, OTHER, ROOT, line_of
 from filings.court.deadlines import count, deadlines, holidays_in, limitation
 from filings.errors import FactsError
-from filings.facts.schema import load_facts
+from filings.facts.load import load_facts
 from filings.pipeline.builder import build
 from filings.facts.rules import load_rules
 

@@ -1,10 +1,11 @@
 """What a paper depends on: the facts it read, fingerprinted, so a later build can tell it is stale."""
 from __future__ import annotations
 
-from filings.papers.context import build_context, tracking
+from filings.papers.context import build_context
+from filings.papers.nodes import tracking
 from filings.papers.depends import MISSING, changed, fingerprints, index_nodes
-from filings.facts.schema import load_facts
-from filings.papers.render import _exhibit_function
+from filings.facts.load import load_facts
+from filings.papers.filters import _exhibit_function
 
 from test_bundle import reordered
 

@@ -16,7 +16,7 @@ from docx import Document
 from filings.determinism import (FALLBACK, normalize_pdf, pinned_time, repack_docx, source_date_epoch,
                                  time_for)
 from filings.errors import FilingsError
-from filings.facts.schema import load_facts
+from filings.facts.load import load_facts
 from filings.pipeline.builder import build
 from filings.convert.pool import Pool
 

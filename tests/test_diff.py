@@ -286,7 +286,7 @@ finally:
 def test_libreoffice_accepts_and_rejects_the_redline(one_date, tmp_path):
     """LibreOffice opens the redline with its tracked changes: Accept All gives the new text,
     Reject All the old one."""
-    from filings.convert.pool import uno_python
+    from filings.convert.instances import uno_python
 
     matter, _, _ = one_date
     redline = matter / "build" / "diff" / "redline" / "complaint.docx"

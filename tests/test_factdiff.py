@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from filings.review.diff import Side, compare
+from filings.review.diff import compare
+from filings.review.sides import Side
 from filings.review.factdiff import fact_changes
 
 OLD = """\

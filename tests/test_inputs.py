@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from filings.errors import FactsError
-from filings.facts.schema import load_facts
+from filings.facts.load import load_facts
 from filings.limits import DEFAULT_LIMITS, Limits
 from filings.facts.source import load_yaml
 

@@ -16,7 +16,10 @@ import pytest
 from docx import Document
 
 from filings.pipeline import pdf
-from filings.facts.scaffold import schema
+from filings.errors import FactsError
+from filings.facts.load import load_facts
+from filings.facts.scaffold import blank_facts, schema
+from filings.facts.schema import Facts
 from filings.facts.source import load_yaml
 
 from conftest import EXAMPLE, OTHER, ROOT
@@ -74,12 +77,27 @@ def test_a_wheel_installed_elsewhere_makes_and_builds_a_matter(installed, tmp_pa
     listed = filings("templates", cwd=matter, binary=installed)
     assert listed.returncode == 0, listed.stderr
     complaint = next(line for line in listed.stdout.splitlines() if line.startswith("complaint "))
-    assert complaint.split()[1] == "shipped" and "site-packages/filings/templates/complaint.docx" in complaint
+    assert complaint.split()[1:] == ["shipped", "shipped:complaint.docx"]
     built = filings("build", "-q", cwd=matter, binary=installed)
     assert built.returncode == 0, built.stderr
     assert built.stdout.startswith("built 10 papers, ")
     assert "Court No.\u00a024-00097" in pdf.extract_text(matter / "build" / "packet-complaint.pdf")  # tied
     assert (matter / "build" / "exhibits" / "exhibit-bundle.pdf").is_file()
+
+
+def test_the_wheel_carries_the_docs_and_filings_docs_reads_them(installed, tmp_path):
+    """docs/*.md travel in the wheel as filings/docs, and `filings docs` reads them from the install."""
+    import zipfile
+    [wheel] = (Path(installed[0]).parents[2] / "dist").glob("filings-*.whl")
+    pages = sorted(p.name for p in (ROOT / "docs").glob("*.md"))
+    assert sorted(name.removeprefix("filings/docs/") for name in zipfile.ZipFile(wheel).namelist()
+                  if name.startswith("filings/docs/")) == pages
+    listed = filings("docs", cwd=tmp_path, binary=installed)
+    assert listed.returncode == 0, listed.stderr
+    assert [line.split()[0] for line in listed.stdout.splitlines()] == [Path(p).stem for p in pages]
+    page = filings("docs", "architecture", cwd=tmp_path, binary=installed)
+    assert page.returncode == 0, page.stderr
+    assert page.stdout == (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
 
 
 # ------------------------------------------------------------------ a matter folder
@@ -194,3 +212,54 @@ def test_the_schema_validates_the_facts_files(tmp_path):
     data["events"][0]["date"] = "May 2024"
     errors = sorted(e.message for e in validator.iter_errors(data))
     assert any("'cout_no' was unexpected" in e for e in errors) and len(errors) == 2
+
+
+def test_every_key_of_the_schema_says_what_it_holds():
+    """An editor shows each key's description: every property, in every model the schema reaches."""
+    document = schema()
+    undescribed, seen = [], set()
+
+    def walk(node, where: str) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item, where)
+        if not isinstance(node, dict):
+            return
+        ref = node.get("$ref")
+        if ref and ref not in seen:
+            seen.add(ref)
+            walk(document["$defs"][ref.rpartition("/")[2]], ref.rpartition("/")[2])
+        for key, prop in node.get("properties", {}).items():
+            if not prop.get("description"):
+                undescribed.append(f"{where}.{key}")
+            walk(prop, f"{where}.{key}")
+        for key in ("items", "anyOf", "allOf", "oneOf", "additionalProperties"):
+            walk(node.get(key), where)
+
+    walk(document, "Facts")
+    assert len(seen) > 15 and not undescribed, undescribed
+
+
+# ------------------------------------------------------------------ the blank facts file
+
+def test_the_blank_facts_show_every_section_under_its_description_in_the_schema(tmp_path):
+    lines = blank_facts().splitlines()
+    (tmp_path / "facts.yaml").write_text(blank_facts(), encoding="utf-8")
+    data, _ = load_yaml(tmp_path / "facts.yaml")
+    assert sorted(data) == sorted(Facts.model_fields)
+    for key, field in Facts.model_fields.items():
+        at = next(n for n, line in enumerate(lines) if line.startswith(f"{key}:"))
+        assert lines[at - 1] == f"# {field.description}" and "\n" not in field.description, key
+        assert schema()["properties"][key]["description"] == field.description
+
+
+def test_the_blank_facts_miss_only_what_a_matter_must_say(tmp_path):
+    """The optional sections of the blank are valid as they stand: every problem is a required fact."""
+    path = tmp_path / "facts.yaml"
+    path.write_text(blank_facts(), encoding="utf-8")
+    with pytest.raises(FactsError) as info:
+        load_facts(path)
+    required = {key for key, field in Facts.model_fields.items() if field.is_required()}
+    sections = {str(p).split(": ")[1].split(".")[0] for p in info.value.problems}
+    assert sections == required
+

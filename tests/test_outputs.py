@@ -224,8 +224,10 @@ def test_an_interrupted_build_stops_libreoffice_and_leaves_nothing(matter, tmp_p
     set_court_no(matter, "24-00042")
     proc = start_build(matter, env=env)
     wait_for(proc, "converting")
-    time.sleep(0.5)  # LibreOffice is starting
-    assert subprocess.run(["pgrep", "-f", str(temp)], capture_output=True).returncode == 0
+    deadline = time.monotonic() + 120  # LibreOffice is starting: wait for it, however slow the machine
+    while subprocess.run(["pgrep", "-f", str(temp)], capture_output=True).returncode != 0:
+        assert time.monotonic() < deadline and proc.poll() is None, "LibreOffice never started"
+        time.sleep(0.1)
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == code

@@ -15,7 +15,7 @@ from filings.pipeline import pdf
 from filings.papers.context import build_context
 from filings.papers.depends import changed, fingerprints, index_nodes
 from filings.errors import FactsError, FilingsError, TemplateError, display_path
-from filings.facts.schema import load_facts
+from filings.facts.load import load_facts
 from filings.papers.library import TemplateLibrary
 from filings.facts.plan import PAPERS, SHIPPED
 from filings.pipeline.builder import build, check, plan_build

@@ -8,7 +8,7 @@ import pytest
 from reportlab.pdfgen import canvas
 
 from conftest import DATA, EXAMPLE, OTHER, ROOT, line_of
-from filings.facts.schema import load_facts
+from filings.facts.load import load_facts
 from filings.court.privacy import privacy_findings, scan_text
 
 SSN = "123-45-6789"

@@ -52,8 +52,9 @@ def timed(fn, runs: int) -> list[float]:
 
 def render_all(tmp: Path) -> list:
     """Every paper of the example rendered into ``tmp``; the built papers."""
-    from filings.facts.schema import load_facts
-    from filings.pipeline.builder import plan_build, render_papers, template_library
+    from filings.facts.load import load_facts
+    from filings.pipeline.builder import plan_build, template_library
+    from filings.pipeline.versionbuild import render_papers
     from filings.papers.render import Renderer
 
     matter = load_facts(FACTS)
@@ -80,7 +81,8 @@ def example_documents(folder: Path) -> list[Path]:
 
 def warm_pool(pool_dir: Path):
     """A pool with every instance already started: what a later build finds."""
-    from filings.convert.pool import Pool, Slot, start_instance
+    from filings.convert.instances import Slot, start_instance
+    from filings.convert.pool import Pool
 
     pool = Pool(directory=pool_dir)
     for n in range(pool.size):
@@ -253,7 +255,7 @@ def _tree_cpu(pool_dir: Path) -> float:
 
 
 def bench_scale(runs: int) -> None:
-    from filings.facts.schema import load_facts
+    from filings.facts.load import load_facts
     from filings.pipeline.builder import build, plan_build
 
     sizes = (25, 50, 100, 200)
@@ -323,7 +325,8 @@ def run_bundle_once(folder: Path, out: Path, naive: bool) -> dict:
 
 
 def our_bundle(paths: list[Path], out: Path) -> int:
-    from filings.exhibits.bundle import BatesStyle, ExhibitPdf, make_bundle
+    from filings.exhibits.bundle import make_bundle
+    from filings.exhibits.exhibit import BatesStyle, ExhibitPdf
 
     exhibits = [ExhibitPdf(id=p.stem, mark=str(i + 1), title=f"Exhibit file {p.stem}", date="May 20, 2024",
                            short_date="May 20, 2024", description="", pdf=p, source=p)

@@ -45,7 +45,7 @@ def main() -> None:
     import pikepdf
 
     from filings.convert.libreoffice import LibreOffice
-    from filings.facts.schema import load_facts
+    from filings.facts.load import load_facts
     from filings.pipeline.builder import build
 
     matter = load_facts(ROOT / "facts.yaml")
