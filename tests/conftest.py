@@ -15,6 +15,17 @@ OTHER = ROOT / "tests" / "data" / "other-matter" / "facts.yaml"
 DATA = ROOT / "tests" / "data"
 
 
+def pytest_configure(config):
+    """Ctrl-C works in the suite, whoever started it. A shell without job control starts a
+    command put in the background with SIGINT ignored, and the ignoring is inherited down to
+    every build a test runs (Python then installs no KeyboardInterrupt handler): the tests
+    that interrupt a build, a batch or a watch would wait for nothing. Each process of the
+    suite (xdist's workers too) takes SIGINT back, and the programs it starts inherit that."""
+    import signal
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def line_of(path: Path, text: str, nth: int = 1) -> int:
     """1-based line of the ``nth`` line of ``path`` containing ``text``."""
     hits = [i for i, line in enumerate(path.read_text().splitlines(), 1) if text in line]
