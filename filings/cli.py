@@ -25,11 +25,24 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   rich_markup_mode=None,
                   help="Assemble Court of International Trade papers from a matter's facts file.")
 
+
+def _seconds(option: str, low: float, high: float) -> Callable[[float], float]:
+    """A typer callback returning the seconds given to ``option``; one line and exit code 1 when they
+    are not a number from ``low`` to ``high`` (0, a negative number, nan and inf included)."""
+    def check(value: float) -> float:
+        if not low <= value <= high:  # nan fails both comparisons
+            typer.echo(f"{option} {value:g}: give a number of seconds from {low:g} to {high:g}", err=True)
+            raise typer.Exit(1)
+        return value
+    return check
+
+
 MATTER = typer.Argument(None, help="The matter's folder (default: the current folder).", show_default=False)
 FACTS = typer.Option(None, "--facts", help="The facts file (default: MATTER/facts.yaml).", show_default=False)
 OUT = typer.Option(None, "--out", help="Where the papers, the packets and the exhibits go (default: "
                    "MATTER/build).", show_default=False)
-TIMEOUT = typer.Option(DEFAULT_LIMITS.convert_seconds, "--timeout", help="Seconds LibreOffice may take.")
+TIMEOUT = typer.Option(DEFAULT_LIMITS.convert_seconds, "--timeout", help="Seconds LibreOffice may take.",
+                       callback=_seconds("--timeout", 1, 24 * 3600))
 QUIET = typer.Option(False, "--quiet", "-q", help="Print only warnings and the summary line.")
 STRICT = typer.Option(False, "--strict", help="Treat warnings (an exhibit no paper cites, ...) as errors.")
 DEBUG = typer.Option(False, "--debug", help="Show the traceback of an error.")
@@ -161,7 +174,8 @@ def bundle(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, out: 
 @app.command()
 def watch(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, out: Optional[Path] = OUT,
           timeout: float = TIMEOUT, strict: bool = STRICT, debug: bool = DEBUG, templates: Optional[Path] = TEMPLATES,
-          interval: float = typer.Option(0.5, "--interval", min=0.05, help="Seconds between looks at the files."),
+          interval: float = typer.Option(0.5, "--interval", callback=_seconds("--interval", 0.05, 3600),
+                                         help="Seconds between looks at the files."),
           draft: bool = typer.Option(False, "--draft", help="Stamp every page of every paper DRAFT, as build --draft "
                                      "does.")) -> None:
     """Build now, then again on every save of the facts, a template or an exhibit; print which
@@ -217,7 +231,7 @@ def deadlines(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, de
 
     path = _facts(matter, facts)
     loaded = _guarded(debug, lambda: load_facts(path))
-    for line in report(loaded.facts):
+    for line in _guarded(debug, lambda: report(loaded.facts, matter=loaded)):
         typer.echo(line)
 
 

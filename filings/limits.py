@@ -25,6 +25,8 @@ class Limits:
     render_output_bytes: int = 64 * 1024 * 1024  # text one template may produce
     convert_seconds: float = 300.0              # one LibreOffice run (--timeout)
     convert_memory_bytes: int = 4 * 1024 * 1024 * 1024  # LibreOffice's address space
+    redline_seconds: float = 120.0              # the redline engine comparing one paper
+    redline_memory_bytes: int = 2 * 1024 * 1024 * 1024  # the redline engine's resident memory
     image_pixels: int = 150_000_000             # one exhibit image or TIFF frame
     exhibit_pages: int = 20_000                 # pages of one exhibit
     ocr_seconds: float = 600.0                  # OCR of one exhibit

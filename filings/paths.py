@@ -60,6 +60,16 @@ def resolve_inside(root: Path, relative: str | Path, allowed: Iterable[str | Pat
     return real
 
 
+def is_plain_relative(text: object) -> bool:
+    """True when ``text`` is a relative POSIX path that stays under the folder it is read
+    from, as a build records the files it made: not absolute, no ``..``, ``.`` or empty
+    part, no backslash or NUL. For paths read from a matter's state (its history, a
+    manifest), which a matter received from elsewhere may have written."""
+    if not isinstance(text, str) or not text or "\\" in text or "\0" in text:
+        return False
+    return all(part not in ("", ".", "..") for part in text.split("/"))
+
+
 def _folders(root: Path, allowed: Iterable[str | Path]) -> list[Path]:
     """The allowed folders as real paths: ``~`` expanded, relative ones taken from ``root``."""
     folders = []

@@ -83,6 +83,25 @@ def example_build(tmp_path_factory):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def private_caches(tmp_path_factory):
+    """The suite never reads or writes the user's caches and keys (OCR, PDF cache key,
+    LibreOffice profile, privacy): each session (each xdist worker) has its own. Two checkouts
+    of different versions testing at once on one machine would otherwise share them."""
+    import os
+
+    saved = {name: os.environ.get(name) for name in ("XDG_CACHE_HOME", "XDG_CONFIG_HOME")}
+    home = tmp_path_factory.mktemp("home")
+    os.environ["XDG_CACHE_HOME"] = str(home / "cache")
+    os.environ["XDG_CONFIG_HOME"] = str(home / "config")
+    yield home
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+@pytest.fixture(scope="session", autouse=True)
 def private_pool(tmp_path_factory):
     """Every warm LibreOffice pool the tests start lives in this session's folder (never the
     user's pool), and is stopped when the session ends: no server outlives it."""
@@ -165,7 +184,7 @@ def loopback():
 E2E_MODULES = {"test_build", "test_bundle", "test_clerk", "test_cli", "test_compliance", "test_confidential",
                "test_convert", "test_deadlines", "test_determinism", "test_diff", "test_exhibit_inputs",
                "test_exhibit_safety", "test_history", "test_incremental", "test_matter", "test_outputs",
-               "test_papers", "test_pool", "test_privacy", "test_redline", "test_watch"}
+               "test_papers", "test_pool", "test_privacy", "test_private", "test_redline", "test_watch"}
 E2E_FIXTURES = {"example_build", "other_build", "many"}
 
 

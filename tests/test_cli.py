@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import EXAMPLE, ROOT, line_of
 
 
@@ -92,3 +94,14 @@ def test_an_output_folder_that_cannot_be_made(tmp_path):
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert proc.stderr.strip() == (f"{tmp_path / 'taken' / 'build'}: cannot write the outputs here: "
                                    "Not a directory; choose another --out")
+
+
+@pytest.mark.parametrize("command", ["build", "bundle", "diff", "watch"])
+@pytest.mark.parametrize("timeout", ["0", "-1", "nan", "inf"])
+def test_a_timeout_that_is_no_number_of_seconds_is_one_line_and_exit_1(facts_copy, command, timeout):
+    """--timeout 0 once ran the build and failed it with advice to free some space."""
+    path = facts_copy()
+    proc = run(command, "--facts", str(path), "--timeout", timeout, cwd=path.parent)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines() == [f"--timeout {float(timeout):g}: give a number of seconds from 1 to 86400"]
+    assert not (path.parent / "build").exists()

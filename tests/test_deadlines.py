@@ -169,3 +169,25 @@ def test_a_complaint_without_a_known_time_bar_alleges_no_period(facts_copy, tmp_
     text = " ".join(extract_text(out / "complaint.pdf").split())
     assert "less than two years" not in text
     assert "commenced this action on June 3, 2024." in text.replace("\u00a0", " ")
+
+
+@pytest.mark.parametrize("old, new, fact, what", [
+    ("      date: 2024-06-03\n      method", "      date: 9999-12-30\n      method", "filings.0.service.date",
+     "the answer due 60 days after it"),
+    ("  filed: 2024-06-03\n", "  filed: 2024-06-03\n  accrued: 9998-06-01\n", "case.accrued",
+     "the time bar counted from it"),
+])
+def test_a_deadline_past_the_year_9999_is_one_line_naming_the_fact(facts_copy, old, new, fact, what):
+    """A date near the end of the calendar (a typo of 2024): the period counted from it runs past
+    December 31, 9999, which Python's dates cannot hold."""
+    path = facts_copy((old, new))
+    proc = run("deadlines", "--facts", str(path))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr and proc.stdout == ""
+    line = line_of(path, "9999-12-30" if "9999" in new else "9998-06-01")
+    assert proc.stderr.strip().splitlines() == [
+        f"{path}:{line}: {fact}: {what} would fall after the year 9999; correct the date"]
+
+
+def test_a_day_in_the_year_9999_is_counted():
+    """The holidays of 9999 need none of the year 10000's."""
+    assert count(D(9999, 6, 1), 60, HOLIDAYS).day == D(9999, 8, 2)

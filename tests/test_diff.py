@@ -212,18 +212,24 @@ def test_bold_only_template_change_is_a_formatting_change(tmp_path):
     assert re.search(r"^\| complaint \| changed \| 1 \| `its template` \|", (out / "summary.md").read_text(), re.M)
 
 
-def test_rev_against_the_working_tree(tmp_path):
-    """`filings diff --rev HEAD~1` in a git repository: the old version built in a temporary
-    worktree, removed afterwards."""
-    repo = new_matter(tmp_path / "repo")
-    (repo / ".gitignore").write_text("/build\n/.build.filings/\n/.filings/history/\n")
-
+def git_repo(repo: Path):
+    """Make ``repo`` a git repository with its files committed; returns a function running git there."""
     def git(*args: str) -> str:
         return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=repo,
                               capture_output=True, text=True, check=True).stdout
     git("init", "-q")
     git("add", "-A")
     git("commit", "-qm", "first")
+    return git
+
+
+def test_rev_against_the_working_tree(tmp_path):
+    """`filings diff --rev HEAD~1` in a git repository: the old version built in a temporary
+    worktree, removed afterwards."""
+    repo = new_matter(tmp_path / "repo")
+    (repo / ".gitignore").write_text("/build\n/.build.filings/\n/.filings/history/\n")
+
+    git = git_repo(repo)
     edit(repo / "facts.yaml", OLD_DATE, NEW_DATE)
     git("commit", "-qam", "second")
     proc = cli("diff", "--rev", "HEAD~1", "--exit-code", cwd=repo)
@@ -314,3 +320,81 @@ def test_libreoffice_compare_is_the_fallback(one_date, tmp_path):
         xml = z.read("word/document.xml").decode()
     assert set(re.findall(r'<w:(?:ins|del) [^>]*w:author="([^"]*)"', xml)) == {"filings"}
     assert set(re.findall(r'<w:(?:ins|del) [^>]*w:date="([^"]*)"', xml)) == {"2024-06-03T00:00:00Z"}
+
+
+SECRET = '{"auths": {"registry.example.com": {"auth": "c2VjcmV0LXRva2Vu"}}}\n'
+
+
+@pytest.mark.parametrize("how", ["object by a relative path", "object by an absolute path", "facts outside"])
+def test_a_build_folders_manifest_reads_no_file_outside(tmp_path, how):
+    """`filings diff OLD NEW` where OLD's manifest names its facts object by a path (climbing out
+    of the history, or absolute) or its facts file outside the matter: the file is not read as
+    the old facts, and nothing of it reaches the summary."""
+    import hashlib
+    secret = tmp_path / "home" / ".docker" / "config.json"
+    secret.parent.mkdir(parents=True)
+    secret.write_text(SECRET)
+    matter = new_matter(tmp_path / "matter")
+    (matter / ".filings" / "history" / "objects").mkdir(parents=True)  # as a received matter may hold it
+    facts = matter / "facts.yaml"
+    sha = {"object by a relative path": "../../../home/.docker/config.json",  # from .filings/history/objects/..
+           "object by an absolute path": str(secret),
+           "facts outside": hashlib.sha256(secret.read_bytes()).hexdigest()}[how]
+    named = str(secret) if how == "facts outside" else str(facts)
+    for name, manifest in (("old", {"facts": named, "facts_sha256": sha}),
+                           ("new", {"facts": str(facts), "facts_sha256": hashlib.sha256(facts.read_bytes()).hexdigest()})):
+        (matter / name / ".filings").mkdir(parents=True)
+        (matter / name / ".filings" / "manifest.json").write_text(json.dumps({**manifest, "papers": {}, "exhibits": []}))
+        (matter / name / "complaint.docx").write_bytes(b"the same paper")
+    proc = cli("diff", "old", "new", "--out", str(tmp_path / "d"), cwd=matter)
+    assert proc.returncode == 0, proc.stderr
+    shown = (tmp_path / "d" / "summary.md").read_text() + (tmp_path / "d" / "summary.html").read_text()
+    assert "c2VjcmV0LXRva2Vu" not in shown and "registry.example.com" not in shown
+
+
+def test_rev_removes_the_worktrees_a_killed_diff_left(tmp_path):
+    """A diff --rev killed with kill -9 leaves its temporary worktree registered (and its folder,
+    unless something cleaned the temporary folder since): the next diff --rev removes both kinds
+    as it starts, and leaves the worktree of a diff still running and the user's own."""
+    import fcntl
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    shutil.copy(ROOT / "facts.yaml", repo / "facts.yaml")
+
+    git = git_repo(repo)
+    temp = tmp_path / "tmp"  # the temporary folder of the diffs below
+    killed, cleaned, running = (temp / f"filings-diff-{name}" / "rev-0123456789ab" for name in ("a", "b", "c"))
+    mine = tmp_path / "my-worktree"
+    for tree in (killed, cleaned, running, mine):
+        git("worktree", "add", "-q", "--detach", str(tree), "HEAD")
+    shutil.rmtree(cleaned.parent)
+    with open(running.parent / ".filings-diff.lock", "w") as lock:  # as a diff running now holds it
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        proc = cli("diff", "--rev", "nosuchrev", cwd=repo, TMPDIR=str(temp))
+    assert proc.returncode == 1 and proc.stderr.strip().endswith("git: no such git revision 'nosuchrev'")
+    listed = git("worktree", "list", "--porcelain")
+    assert f"worktree {killed}\n" not in listed and f"worktree {cleaned}\n" not in listed
+    assert f"worktree {running}\n" in listed and f"worktree {mine}\n" in listed
+    assert not killed.parent.exists() and running.is_dir() and mine.is_dir()
+
+
+def test_a_hostile_old_paper_gives_a_redline_that_links_to_nothing(tmp_path, loopback):
+    """`filings diff OLD NEW` where OLD (a build folder received from elsewhere) holds a paper
+    with a linked picture, an INCLUDETEXT "/etc/passwd" field and a subdocument: both versions
+    are cleaned before the comparison, with one warning, and the redline opens to nothing outside."""
+    from test_redline import PARAGRAPHS, document, hostile_paper, outside_references
+
+    for name in ("old", "new"):
+        (tmp_path / name / ".filings").mkdir(parents=True)
+        (tmp_path / name / ".filings" / "manifest.json").write_text(json.dumps({"papers": {}, "exhibits": []}))
+    hostile_paper(tmp_path / "old" / "complaint.docx", loopback.url)
+    document(tmp_path / "new" / "complaint.docx", [0, 1])
+    proc = cli("diff", "old", "new", "--out", str(tmp_path / "d"), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    redline = tmp_path / "d" / "redline" / "complaint.docx"
+    assert outside_references(redline) == []
+    assert [ln for ln in proc.stderr.splitlines() if ln.startswith("warning:")] == [
+        f"warning: complaint (old version): removed a linked picture ({loopback.url}/linked.png), a subdocument "
+        "(file:///etc/passwd) and an INCLUDETEXT field before comparing"]
+    assert PARAGRAPHS[1][:40] in pdftext(redline.with_suffix(".pdf")).replace("\n", " ")
+    assert loopback.requests == []

@@ -627,7 +627,7 @@ def test_a_scanned_exhibit_becomes_searchable_and_keeps_its_bates_number(tmp_pat
     assert WORDS in text and "4567890" in text, text
     assert text.endswith(bates(bates_of(result, n))), text
     assert result.warnings == []
-    assert len(list(cache.glob("*.pdf"))) == 1
+    assert len(list(cache.rglob("*.pdf"))) == 1
 
 
 def test_an_encrypted_scan_is_read_with_its_password(tmp_path, cache):
@@ -643,7 +643,7 @@ def test_an_unchanged_scan_is_taken_from_the_cache(tmp_path, cache):
     scanned_pdf(tmp_path / "scan.pdf")
     exhibits = [{"id": "scan", "title": "A scanned letter", "file": "scan.pdf"}]
     run(tmp_path, exhibits, ocr=True)
-    (cached,) = cache.glob("*.pdf")
+    (cached,) = cache.rglob("*.pdf")
     canvas = Canvas(str(cached), pagesize=LETTER)  # what the cache holds is what the bundle uses
     canvas.drawString(72, 700, "FROM THE CACHE")
     canvas.showPage()
@@ -653,7 +653,7 @@ def test_an_unchanged_scan_is_taken_from_the_cache(tmp_path, cache):
     scanned_pdf(tmp_path / "scan.pdf", "A DIFFERENT LETTER")  # a changed file is OCR'd again
     result, path = run(tmp_path, exhibits, ocr=True)
     assert "A DIFFERENT LETTER" in pdftotext(path, exhibit_pages(result, "scan")[0])
-    assert len(list(cache.glob("*.pdf"))) == 2
+    assert len(list(cache.rglob("*.pdf"))) == 2
 
 
 def test_a_scanned_image_is_searchable_and_read_once(tmp_path, cache):
@@ -662,7 +662,7 @@ def test_a_scanned_image_is_searchable_and_read_once(tmp_path, cache):
     for _ in range(2):
         result, path = run(tmp_path, exhibits, ocr=True)
         assert WORDS in pdftotext(path, exhibit_pages(result, "scan")[0])
-    assert len(list(cache.glob("*.pdf"))) == 1, "the same image made a different PDF: OCR'd again"
+    assert len(list(cache.rglob("*.pdf"))) == 1, "the same image made a different PDF: OCR'd again"
 
 
 def test_with_ocr_off_a_scan_has_no_text_layer(tmp_path, cache):
@@ -699,4 +699,4 @@ def test_ocr_that_runs_too_long_is_stopped_with_one_line(tmp_path, cache):
     assert time.perf_counter() - started < 120  # a guard against a hang only: the message says which bound
     assert str(info.value) == ("exhibit 'scan' (exhibits/scan.pdf): OCR did not finish within 0.2 s and was "
                                "stopped; set 'ocr: false' under 'bundle:' in the facts, or split the exhibit")
-    assert not list(cache.glob("*.pdf"))
+    assert not list(cache.rglob("*.pdf"))

@@ -113,3 +113,71 @@ def test_draft_stamps_every_page_and_is_never_carried(draft_matter):
         assert not any("DRAFT" in text for text in pages(out / f"{paper.paper.name}.pdf")), paper.paper.name
     assert not any("DRAFT" in text for text in pages(out / "packet-complaint.pdf"))
     assert [r.draft for r in History(draft_matter).records(out)] == [True, False]
+
+
+# --------------------------------------------------------------------------- a received matter's history
+
+def hostile_history(matter, payload: bytes) -> None:
+    """A history as a matter received from elsewhere may hold it: two sound builds (#1, #2), then
+    one naming an object by a path (#3), one whose object is not the bytes of its name (#4), one
+    writing to ``../`` (#5) and one to an absolute path (#6)."""
+    import hashlib
+    root = History(matter).root
+    facts = (ROOT / "facts.yaml").read_bytes()
+    objects = {"old": facts, "new": facts.replace(b"date: 2024-05-17", b"date: 2024-04-12", 1),
+               "paper": b"the same paper in both builds", "payload": payload}
+    sha = {name: hashlib.sha256(data).hexdigest() for name, data in objects.items()}
+    for name, data in objects.items():
+        (root / "objects" / sha[name][:2]).mkdir(parents=True, exist_ok=True)
+        (root / "objects" / sha[name][:2] / sha[name]).write_bytes(data)
+    forged = "0" * 64  # a sound name whose stored bytes are something else
+    (root / "objects" / "00").mkdir()
+    (root / "objects" / "00" / forged).write_bytes(payload)
+    files = [{"complaint.docx": sha["paper"]}, {"complaint.docx": sha["paper"]},
+             {"complaint.docx": "../../../../" + str(matter / "facts.yaml")}, {"complaint.docx": forged},
+             {"../../../pwned-relative.txt": sha["payload"]}, {str(matter.parent / "pwned-absolute.txt"): sha["payload"]}]
+    (root / "records").mkdir(parents=True)
+    for number, listed in enumerate(files, 1):
+        record = {"number": number, "out": "build", "recorded": f"2024-06-0{number} 12:00:00 UTC",
+                  "build_date": "2024-06-03", "facts_name": "facts.yaml",
+                  "facts_sha256": sha["old" if number == 1 else "new"], "files": listed, "draft": False}
+        (root / "records" / f"{number:06d}.json").write_text(json.dumps(record))
+
+
+def test_a_hostile_history_writes_nothing_outside_the_diff(tmp_path):
+    """`filings diff` over a history naming files by ../ and absolute paths, objects by paths and
+    objects holding other bytes: each damaged record is skipped with one warning, the diff
+    compares the last two sound builds, and nothing is written outside its --out folder."""
+    import os
+    import sys
+    matter = tmp_path / "matter"
+    matter.mkdir()
+    (matter / "facts.yaml").write_bytes((ROOT / "facts.yaml").read_bytes())
+    hostile_history(matter, b"echo pwned\n")
+    (tmp_path / "tmp").mkdir()  # the diff's temporary folder: ../../../ from its checkouts is tmp_path
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TMPDIR=str(tmp_path / "tmp"))
+    proc = subprocess.run([sys.executable, "-m", "filings", "diff", "--out", str(tmp_path / "d")], cwd=matter,
+                          capture_output=True, text=True, timeout=120, env=env)
+    assert not (tmp_path / "pwned-relative.txt").exists() and not (tmp_path / "pwned-absolute.txt").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d", "matter", "tmp"]
+    assert list((tmp_path / "tmp").iterdir()) == []
+    assert proc.returncode == 0, proc.stderr
+    warnings = proc.stderr.strip().splitlines()
+    assert len(warnings) == 4 and all(w.startswith("warning: .filings/history/records/00000") for w in warnings)
+    assert [w[len("warning: .filings/history/records/"):][:11] for w in warnings] == \
+        ["000003.json", "000005.json", "000006.json", "000004.json"]
+    assert all(w.endswith("skipped") or "skipped:" in w for w in warnings)
+    assert proc.stdout.startswith("1 fact changed; 0 of 1 papers changed")
+    assert "| `events.2.date` | changed | 2024-05-17" in (tmp_path / "d" / "summary.md").read_text()
+
+
+def test_history_reads_only_objects_that_hash_to_their_name(tmp_path):
+    history = History(tmp_path)
+    (tmp_path / "secret").write_bytes(b"not an object")
+    history.root.mkdir(parents=True)
+    for name in ("../../secret", str(tmp_path / "secret"), "A" * 64, "0" * 63):
+        assert history.read(name) is None
+    forged = history.root / "objects" / "ab" / ("ab" + "0" * 62)
+    forged.parent.mkdir(parents=True)
+    forged.write_bytes(b"other bytes")
+    assert history.read(forged.name) is None

@@ -121,3 +121,77 @@ def test_a_document_converted_before_takes_its_pdf_from_the_cache(built):
     forced = Counting()
     build(facts, out, converter=forced, force=True)  # --force trusts no cache
     assert "declaration.docx" in forced.converted
+
+
+# --------------------------------------------------------------------------- the PDF cache is signed
+
+@pytest.fixture
+def user_config(tmp_path, monkeypatch):
+    """This test's user: its key for the PDF cache lives here, outside every matter."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    return tmp_path / "config"
+
+
+def test_a_changed_cache_entry_is_not_used(tmp_path, user_config, monkeypatch):
+    """Whoever can write the cache does not decide the PDF: an entry whose bytes changed, that
+    has no signature, or that another user's key signed is not used; it is removed, with one
+    warning each. The key is this user's alone, outside the matter."""
+    from filings.convert.cache import PdfCache, user_key_path
+    real, forged = tmp_path / "real.pdf", tmp_path / "forged.pdf"
+    real.write_bytes(b"%PDF-1.7 the paper as LibreOffice made it")
+    forged.write_bytes(b"%PDF-1.7 a paper someone else chose")
+    warnings: list[str] = []
+    cache = PdfCache(tmp_path / "matter" / ".build.filings" / "cache" / "pdf", warnings.append)
+    key = "a" * 64
+    cache.keep(key, real)
+    assert cache.take(key, tmp_path / "out.pdf") and (tmp_path / "out.pdf").read_bytes() == real.read_bytes()
+    assert user_key_path().is_file() and user_key_path().stat().st_mode & 0o777 == 0o600
+    assert user_config in user_key_path().parents and warnings == []
+
+    entry = cache.folder / f"{key}.pdf"
+    entry.write_bytes(forged.read_bytes())  # the cache written by someone else
+    assert not cache.take(key, tmp_path / "taken.pdf")
+    assert not (tmp_path / "taken.pdf").exists() and not entry.exists()
+    assert len(warnings) == 1 and str(entry) in warnings[0] and "converted again" in warnings[0]
+
+    entry.write_bytes(forged.read_bytes())  # an entry with no signature at all
+    assert not cache.take(key, tmp_path / "taken.pdf") and len(warnings) == 2 and not entry.exists()
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "someone-else"))
+    PdfCache(cache.folder).keep(key, forged)  # signed, but by another user's key
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(user_config))
+    assert not cache.take(key, tmp_path / "taken.pdf") and len(warnings) == 3 and not entry.exists()
+
+
+def test_a_build_converts_again_a_paper_whose_cached_pdf_was_changed(user_config, built):
+    """A date changed and changed back, with the cache's entries replaced by another PDF in
+    between: the paper is converted again, not taken from the cache, and the build warns."""
+    facts, out = built
+    first = (out / "declaration.pdf").read_bytes()
+    for entry in (out.parent / ".build.filings" / "cache" / "pdf").glob("*.pdf"):
+        entry.write_bytes((out / "complaint.pdf").read_bytes())
+    text = facts.read_text()
+    facts.write_text(text.replace("  place: Schaumburg, Illinois", "  place: Chicago, Illinois", 1))
+    build(facts, out, converter=Counting())
+    facts.write_text(text)
+    back = Counting()
+    result = build(facts, out, converter=back)
+    assert back.converted == ["declaration.docx"]
+    assert (out / "declaration.pdf").read_bytes() == first
+    assert any("the cached PDF is not one this user's build made" in w for w in result.warnings)
+
+
+def test_a_manifest_carries_nothing_from_outside_the_last_build(tmp_path):
+    """The last build's manifest names the packets to keep: a name climbing out of that build
+    (a received matter's ``.build.filings``) is not carried."""
+    from filings.pipeline.outputs import Generation
+    from filings.pipeline.packets import _previous_packets
+    previous, new = tmp_path / "store" / "1", tmp_path / "store" / "2"
+    (previous / ".filings").mkdir(parents=True)
+    new.mkdir()
+    (previous / ".filings" / "manifest.json").write_text(json.dumps(
+        {"packet_keys": {"..": "k", ".": "k", "packet-complaint.pdf": "k"}}))
+    (previous / "packet-complaint.pdf").write_bytes(b"%PDF-1.7")
+    gen = Generation(new, previous)
+    assert _previous_packets(gen) == {"packet-complaint.pdf": "k"}
+    assert sorted(p.name for p in new.iterdir()) == ["packet-complaint.pdf"]

@@ -167,6 +167,28 @@ def test_an_edited_copy_of_a_shipped_template_is_used_and_listed(matter):
     assert "(Court No. 24-00097)." in text
 
 
+@pytest.mark.parametrize("link, points_to, name, refusal", [
+    ("templates/complaint.docx", "outside/complaint.docx", "complaint", "is a link, not the matter's own"),
+    ("templates", "outside", "complaint", "leads through a link to"),
+    ("templates/exhibits", "outside", "request-letter.docx", "leads through a link to"),
+    ("templates", "outside/gone", "complaint", "is a link to nothing"),
+])
+def test_templates_copy_refuses_a_link_out_of_the_matter(matter, tmp_path, link, points_to, name, refusal):
+    """A matter received from elsewhere whose templates/ (or a file or folder in it) is a link out of
+    the matter, perhaps dangling: the copy follows none of them and writes nothing outside."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    shutil.rmtree(matter / "templates")
+    (matter / "templates").mkdir()
+    if link == "templates":
+        (matter / "templates").rmdir()
+    (matter / link).symlink_to(tmp_path / points_to)
+    proc = filings("templates", "copy", name, cwd=matter)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith(f"{link}: {refusal}") and len(proc.stderr.strip().splitlines()) == 1
+    assert list(outside.iterdir()) == []  # nothing written outside the matter
+
+
 def test_a_broken_tag_in_the_matters_template_names_that_file(matter):
     assert filings("templates", "copy", "summons", cwd=matter).returncode == 0
     doc = Document(matter / "templates" / "summons.docx")

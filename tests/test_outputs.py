@@ -118,6 +118,24 @@ def test_a_link_to_a_folder_filings_did_not_make_is_refused(matter, tmp_path):
     assert (elsewhere / "keep.pdf").read_bytes() == b"%PDF-1.4 mine"
 
 
+@pytest.mark.parametrize("kind", ["files of someone else's", "a link filings did not make"])
+def test_a_refused_out_leaves_no_store_beside_it(matter, tmp_path, kind):
+    """A refused --out gets nothing beside it: no .NAME.filings/ store folder is made first."""
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    (theirs / "notes.txt").write_text("my notes")
+    out = tmp_path / "out"
+    if kind == "a link filings did not make":
+        out.symlink_to(theirs)
+    else:
+        out = theirs
+    before = sorted(p.name for p in tmp_path.iterdir())
+    proc = run("build", "-q", "--out", str(out), cwd=matter)
+    assert proc.returncode == 1 and len(proc.stderr.strip().splitlines()) == 1
+    assert proc.stderr.startswith(f"{out}: cannot build into this folder")
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no .out.filings/ nor .theirs.filings/
+
+
 def test_an_output_path_with_url_characters(matter):
     proc = run("build", "--out", "out #1 100%?;x", "-q", cwd=matter)
     assert proc.returncode == 0, proc.stderr

@@ -307,3 +307,113 @@ def test_a_state_file_claiming_another_version_is_passed_over(folder, tmp_path, 
     assert [line.split("  version ")[1] for line in lines] == [
         f"9.9.9  checkout {this_install()['checkout']}",
         f"{filings.__version__}  checkout {this_install()['checkout']}  (this install)"]
+
+
+# --------------------------------------------------------------------------- converters elsewhere, hostile
+
+class HostileConverter:
+    """An XML-RPC server on the loopback that answers health checks as unoserver does and each
+    conversion as ``mode`` says: ``garbage`` (bytes that are no XML-RPC), ``not-a-pdf``, ``damaged-pdf``,
+    ``hang`` (accepts and never answers; with ``interrupt``, it sends this process SIGINT, as
+    Ctrl-C would, once the conversion has reached it)."""
+
+    def __init__(self, mode: str, interrupt: bool = False):
+        import http.server
+        import xmlrpc.client
+
+        self.mode, self.released, self.calls = mode, threading.Event(), []
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (http.server's name)
+                _, method = xmlrpc.client.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                server.calls.append(method)
+                if method == "info":
+                    body = xmlrpc.client.dumps(({"api": "3"},), methodresponse=True).encode()
+                elif server.mode == "hang":
+                    if interrupt:
+                        os.kill(os.getpid(), signal.SIGINT)
+                    server.released.wait(600)
+                    return
+                elif server.mode == "garbage":
+                    body = b"\x00\xffHELLO this is no XML-RPC at all <<<"
+                else:
+                    data = b"MZ\x90\x00 a program, not a PDF" if server.mode == "not-a-pdf" else \
+                        b"%PDF-1.7\n1 0 obj <</Type /Catalog /Pages 9 0 R>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
+                    body = xmlrpc.client.dumps((xmlrpc.client.Binary(data),), methodresponse=True).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/xml")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.address = f"127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> "HostileConverter":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.released.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join()
+
+
+class FakeFallback:
+    """The one-run converter, stood in for: a one-page PDF per source, and the sources it got."""
+
+    def __init__(self):
+        self.got: list[str] = []
+
+    def convert(self, sources, out_dir):
+        import pikepdf
+
+        out_dir.mkdir(parents=True, exist_ok=True)
+        made = []
+        for source in sources:
+            self.got.append(Path(source).name)
+            with pikepdf.new() as doc:
+                doc.add_blank_page()
+                doc.save(out_dir / (Path(source).stem + ".pdf"))
+            made.append(out_dir / (Path(source).stem + ".pdf"))
+        return made
+
+
+@pytest.mark.parametrize("mode, why", [
+    ("garbage", "answered with something that is not XML-RPC (ExpatError)"),
+    ("not-a-pdf", "answered with something that is not a PDF"),
+    ("damaged-pdf", "answered with a damaged PDF"),
+    ("hang", "did not finish within 1 s"),
+])
+def test_a_converter_elsewhere_that_misbehaves_is_one_warning_naming_it(folder, tmp_path, mode, why):
+    """FILINGS_CONVERTERS names a converter outside our control: a wrong answer, or none within
+    the build's timeout, is one warning naming it, and its document is converted by the fallback."""
+    fallback, warnings = FakeFallback(), []
+    with HostileConverter(mode) as converter:
+        pool = Pool(directory=folder, endpoints=[converter.address], timeout=1, fallback=fallback,
+                    warn=warnings.append)
+        pdfs = pool.convert([docx(tmp_path / "paper.docx", "SENT ELSEWHERE")], tmp_path / "out")
+        assert converter.calls == ["info", "convert"]
+    assert [p.name for p in pdfs] == ["paper.pdf"] and fallback.got == ["paper.docx"]
+    assert warnings == [f"the warm LibreOffice pool is not available (the converter at {converter.address} {why}); "
+                        "converting with one LibreOffice run per build instead"]
+
+
+def test_an_interrupt_abandons_a_call_to_a_converter_that_never_answers(folder, tmp_path):
+    """Ctrl-C while a converter elsewhere holds the conversion and never answers: the call is
+    abandoned at once (not after the conversion's timeout, nor after the pool's wait for its
+    workers), and nothing of the pool is left working."""
+    with HostileConverter("hang", interrupt=True) as converter:
+        pool = Pool(directory=folder, endpoints=[converter.address], timeout=600, startup_seconds=30,
+                    fallback=FakeFallback())
+        with pytest.raises(KeyboardInterrupt):
+            pool.convert([docx(tmp_path / "paper.docx", "NEVER ANSWERED")], tmp_path / "out")
+        assert not [t.name for t in threading.enumerate() if t.name.startswith("filings-pool-")]
+        assert converter.calls == ["info", "convert"] and pool.used == {}

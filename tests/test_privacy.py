@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 from reportlab.pdfgen import canvas
 
 from conftest import DATA, EXAMPLE, OTHER, ROOT, line_of
@@ -141,3 +142,31 @@ def test_a_word_exhibit_is_read(facts_copy):
     where = "exhibit 'type86_notice' (exhibits/record.docx)"
     assert found == [f"{where}: a full birth date; Rule 5.2 allows only the year of a birth date: write 1980",
                      f"{where}: a Social Security number; Rule 5.2 allows only the last four digits: write XXX-XX-1120"]
+
+
+FORMS = yaml.safe_load((DATA / "privacy" / "forms.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", FORMS, ids=[case["text"] for case in FORMS])
+def test_every_form_of_each_identifier_and_no_near_miss(case):
+    """Each form in tests/data/privacy/forms.yaml is found as it says (a near miss: not at all)."""
+    found = list(scan_text(case["text"]))
+    assert [f"{kind}: {redacted}" for kind, redacted, _ in found] == case["finds"]
+    assert all(allowed == ("only the year of a birth date" if kind == "a full birth date" else
+                           "only the last four digits") for kind, _, allowed in found)
+
+
+def test_the_corpus_holds_every_kind_of_identifier_and_near_misses():
+    kinds = {line.split(":")[0] for case in FORMS for line in case["finds"]}
+    assert {"a Social Security number", "a taxpayer identification number", "a payment card number",
+            "an importer-of-record number (a taxpayer number)", "a full birth date",
+            "a financial account number"} <= kinds
+    assert len(FORMS) >= 42 and sum(not case["finds"] for case in FORMS) >= 20
+
+
+def test_a_card_number_in_the_facts_is_found_with_its_line(facts_copy):
+    path = facts_copy(("    title: Global Chief Compliance Officer\n",
+                       "    title: Global Chief Compliance Officer\n    description: paid by card 4111-1111-1111-1111\n"))
+    found = [str(f) for f in privacy_findings(load_facts(path))]
+    assert found == [f"{path}:{line_of(path, '4111-1111')}: people.landis.description: a payment card number; "
+                     "Rule 5.2 allows only the last four digits: write XXXX1111"]

@@ -172,3 +172,14 @@ def test_watching_a_matter_that_is_not_there_is_one_line_and_exit_1(tmp_path):
     assert proc.returncode == 1 and proc.stdout == ""
     assert proc.stderr.strip().splitlines() == [
         f"{tmp_path / 'nowhere' / 'facts.yaml'}: no such facts file to watch; name the matter's folder, or pass --facts"]
+
+
+@pytest.mark.parametrize("interval", ["inf", "nan", "0", "-1", "1e300"])
+def test_an_interval_that_is_no_number_of_seconds_is_one_line_and_exit_1(tmp_path, interval):
+    """inf once reached the first wait and failed there with a traceback (after a build)."""
+    (tmp_path / "facts.yaml").write_text("case: [\n", encoding="utf-8")  # the build fails at once
+    proc = subprocess.run([sys.executable, "-m", "filings", "watch", str(tmp_path), "--interval", interval],
+                          capture_output=True, text=True, timeout=120, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        f"--interval {float(interval):g}: give a number of seconds from 0.05 to 3600"]

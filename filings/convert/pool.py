@@ -17,7 +17,10 @@ outlasts ``timeout`` (the document is retried once on the fresh instance).
 Where the pool cannot run (no ``python3-uno``, or an instance does not start), the batch
 goes to the one-run :class:`~filings.convert.libreoffice.LibreOffice` converter, with one warning.
 ``$FILINGS_CONVERTERS=host:port,...`` points the pool at unoserver instances elsewhere
-instead (documents are sent as contents, never as paths).
+instead (documents are sent as contents, never as paths). Those are outside our control: one
+that answers with anything but a PDF, or not within ``timeout``, is given up for the batch
+(its documents go to the others, else to the fallback, with one warning naming it), and an
+interrupted build abandons its calls to them at once (:meth:`Endpoint.abort`).
 """
 from __future__ import annotations
 
@@ -85,6 +88,7 @@ class Pool:
         self.used: dict[str, int] = {}  # endpoint → documents it converted in the last batch
         self._lock = threading.Lock()
         self._cancelled = threading.Event()
+        self._remote: list[Endpoint] = []  # endpoints elsewhere in use, abandoned when a batch is cancelled
         self.warned = False
 
     @property
@@ -141,6 +145,7 @@ class Pool:
         events: queue.Queue[tuple[str, _Job | str | None]] = queue.Queue()
         workers = self._workers(len(jobs))
         self._cancelled.clear()
+        self._remote = []
         threads = [threading.Thread(target=self._work, args=(worker, todo, events), daemon=True,
                                     name=f"filings-pool-{worker}") for worker in workers]
         for thread in threads:
@@ -167,6 +172,8 @@ class Pool:
         local instances that were converting are killed (the next build starts fresh ones);
         never another install's."""
         self._cancelled.set()
+        for endpoint in list(self._remote):  # a converter elsewhere may never answer: leave it now
+            endpoint.abort()
         for _ in range(2):  # again after the workers have stopped: one may have been starting one
             for worker in workers:
                 if isinstance(worker, Slot) and not worker.other_install():
@@ -215,6 +222,9 @@ class Pool:
         except InstanceFailed as e:
             job.reasons.append(str(e))
             job.timeouts += e.timed_out
+            if isinstance(where, str):  # a converter elsewhere is not trusted twice: the others, or the fallback
+                todo.put(job)
+                raise Unavailable(f"the converter at {where} {e}") from None
             if job.attempts < 2:
                 todo.put(job)
             else:
@@ -230,6 +240,10 @@ class Pool:
         """A healthy endpoint: the slot's instance (started when needed), or the configured one."""
         if isinstance(where, str):
             endpoint = Endpoint(where)
+            with self._lock:
+                self._remote.append(endpoint)
+            if self._cancelled.is_set():
+                endpoint.abort()
             if not endpoint.healthy(self.settings.health_seconds):
                 raise Unavailable(f"the converter at {where} does not answer")
             return endpoint

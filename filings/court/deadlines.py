@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from filings.facts.dates import LegalDate
-from filings.errors import Problem, display_path
+from filings.errors import FactsError, Problem, display_path
 from filings.facts.rules import WEEKDAYS, Holidays, Rules, rules_for
 
 if TYPE_CHECKING:
@@ -60,6 +60,8 @@ def _holidays_of(rules: Holidays, year: int) -> dict[dt.date, str]:
 def _year(rules: Holidays, year: int) -> dict[dt.date, str]:
     days = {}
     for y in (year - 1, year, year + 1):  # New Year's Day of the next year may be observed on Dec 31
+        if not dt.MINYEAR <= y <= dt.MAXYEAR:
+            continue  # the year before 1 or after 9999 has no dates to observe
         days.update({d: n for d, n in _holidays_of(rules, y).items() if d.year == year})
     for closed in [*rules.closed, *rules.extra]:
         if closed.date.year == year:
@@ -98,13 +100,27 @@ class Counted:
 
 
 def count(start: dt.date, days: int, rules: Holidays) -> Counted:
-    """The last day of a period of ``days`` days after ``start`` (USCIT Rule 6(a)(1))."""
+    """The last day of a period of ``days`` days after ``start`` (USCIT Rule 6(a)(1)); OverflowError
+    when it falls after December 31, 9999."""
     nominal = day = start + dt.timedelta(days=days)
     skipped = []
     while (reason := closed_reason(rules, day)) is not None:
         skipped.append(reason)
         day += dt.timedelta(days=1)
     return Counted(day, nominal, tuple(skipped))
+
+
+class PastYear9999(FactsError):
+    """A period counted from a fact's date ends after December 31, 9999: a typo in the date."""
+
+    def __init__(self, fact: str, what: str):
+        self.fact, self.what = fact, what
+        super().__init__(f"{fact}: {what} would fall after the year 9999; correct the date")
+
+    def located(self, matter: Matter | None) -> FactsError:
+        """The same error with the facts file and line of the fact, when ``matter`` is known."""
+        where = matter.locate_fact(self.fact) if matter is not None else None
+        return FactsError(f"{where}: {self}") if where else self
 
 
 # --------------------------------------------------------------------------- the limitation period
@@ -149,13 +165,16 @@ def limitation(facts: Facts, rules: Rules | None = None) -> Limitation | None:
         return None
     accrued, fact = found
     start = accrued.as_date()
-    if rule.years is not None:
-        year = start.year + rule.years
-        last = dt.date(year, start.month, min(start.day, calendar.monthrange(year, start.month)[1]))
-    else:
-        last = start + dt.timedelta(days=rule.days)
-    if rule.rule6:
-        last = count(last, 0, rules.holidays).day
+    try:
+        if rule.years is not None:
+            year = start.year + rule.years
+            last = dt.date(year, start.month, min(start.day, calendar.monthrange(year, start.month)[1]))
+        else:
+            last = start + dt.timedelta(days=rule.days)
+        if rule.rule6:
+            last = count(last, 0, rules.holidays).day
+    except (OverflowError, ValueError):  # a year past 9999
+        raise PastYear9999(fact, "the time bar counted from it") from None
     return Limitation(accrued, fact, last, rule.source, rule.verified, rule.years, rule.days)
 
 
@@ -164,7 +183,10 @@ def limitation_problems(matter: Matter, rules: Rules | None = None) -> list[Prob
 
     The complaint must not allege a timely action that its own facts show to be late."""
     facts = matter.facts
-    bar = limitation(facts, rules)
+    try:
+        bar = limitation(facts, rules)
+    except PastYear9999 as e:
+        raise e.located(matter) from None
     if bar is None or facts.case.filed.as_date() <= bar.last_day:
         return []
     where = display_path(matter.path)
@@ -205,28 +227,36 @@ def deadlines(facts: Facts, rules: Rules | None = None) -> list[Deadline]:
     rules = rules or rules_for(facts)
     out: list[Deadline] = []
 
-    def add(what: str, key: str, trigger: dt.date | None) -> None:
+    def add(what: str, key: str, trigger: tuple[dt.date, str] | None) -> None:
         period = rules.periods.get(key)
         if period is None:
             return
-        due = count(trigger, period.days, rules.holidays) if trigger is not None else None
-        out.append(Deadline(what, key, period.days, period.after, trigger, due, period.source, period.verified))
+        try:
+            due = count(trigger[0], period.days, rules.holidays) if trigger is not None else None
+        except OverflowError:
+            raise PastYear9999(trigger[1], f"the {what.lower()} due {period.days} days after it") from None
+        day = trigger[0] if trigger is not None else None
+        out.append(Deadline(what, key, period.days, period.after, day, due, period.source, period.verified))
 
     if _against_united_states(facts):
-        add("Answer", "answer", _filing_of(facts, "complaint") or facts.case.filed.as_date())
+        add("Answer", "answer", _filing_of(facts, "complaint") or (facts.case.filed.as_date(), "case.filed"))
     if facts.motion is not None:
-        add("Response to the motion", "response", _filing_of(facts, "motion") or facts.motion.filed.as_date())
+        add("Response to the motion", "response",
+            _filing_of(facts, "motion") or (facts.motion.filed.as_date(), "motion.filed"))
         add("Reply in support of the motion", "reply", None)
     return sorted(out, key=lambda d: (d.due is None, d.due.day if d.due else dt.date.max))
 
 
-def _filing_of(facts: Facts, paper: str) -> dt.date | None:
-    """The day the filing holding ``paper`` was served: its own ``service``, else the top-level one."""
-    for filing in facts.filings:
+def _filing_of(facts: Facts, paper: str) -> tuple[dt.date, str] | None:
+    """The day the filing holding ``paper`` was served and the fact that says so: its own
+    ``service``, else the top-level one."""
+    for i, filing in enumerate(facts.filings):
         if paper in filing.papers:
-            return (filing.service or facts.service).date.as_date()
+            if filing.service is not None:
+                return filing.service.date.as_date(), f"filings.{i}.service.date"
+            return facts.service.date.as_date(), "service.date"
     if not facts.filings and (paper != "motion" or facts.motion is not None):
-        return facts.service.date.as_date()  # one filing of every paper
+        return facts.service.date.as_date(), "service.date"  # one filing of every paper
     return None
 
 
@@ -242,9 +272,18 @@ def _against_united_states(facts: Facts) -> bool:
     return False
 
 
-def report(facts: Facts, rules: Rules | None = None) -> list[str]:
-    """``filings deadlines``: one line per deadline, with its rule and a mark when unverified."""
-    rules = rules or rules_for(facts)
+def report(facts: Facts, rules: Rules | None = None, matter: Matter | None = None) -> list[str]:
+    """``filings deadlines``: one line per deadline, with its rule and a mark when unverified. A
+    period that ends after the year 9999 is a FactsError naming the date's fact (and its line in
+    ``matter``'s facts file, when given)."""
+    try:
+        return _report(facts, rules or rules_for(facts))
+    except PastYear9999 as e:
+        raise e.located(matter) from None
+
+
+def _report(facts: Facts, rules: Rules) -> list[str]:
+    """The lines of :func:`report`."""
     lines = []
     for d in deadlines(facts, rules):
         mark = "" if d.verified else " [unverified]"

@@ -5,20 +5,21 @@ the scan reads every public output the way anyone who gets the file could:
 
 - each PDF: the text of every page; the document information; the XMP metadata; every
   bookmark (title and link); every annotation (contents, title, subject, rich text, name,
-  link URI); every attached file (name, description, and its bytes as text); and, as a
-  catch-all, every string object in the file;
+  link URI); every attached file (name, description, and its bytes as text); every string
+  object in the file; and every other stream (an annotation's appearance by the text it
+  draws, a page's own XMP, private data), images and font programs apart;
 - each DOCX: every part of the package (document, headers, footers, footnotes, comments,
   core, app and custom properties, relationships), text and attribute values alike, and
   the names of its parts;
 - the name of every file and folder.
 
-A confidential value is found in any normalized form: case folded, spaces collapsed (and,
-for a value of several words, ignored), quotes and dashes made plain, a number with or
-without its separators (``1,234,567``, ``1234567``), a date as the papers print it (``May
-20, 2024``, ``May 20, 2024``'s short form ``Mar. 4, 2024``, ``2024-05-20``, ``5/20/2024``).
-Values of fewer than three characters are not searched for (they would be found in any
-text). Any finding fails the build with the fact's path, where it is and what to do; the
-build then publishes nothing, so the last good outputs stay.
+A confidential value is found by its meaning, not its spelling (:mod:`filings.court.variants`):
+look-alike letters, zero-width characters, hyphenation and letter-spacing, case; a number by
+value (``$1,250,000`` for ``1,250,000.00``); a date in any common form (``7/8/24``, ``July 8th,
+2024``); an address with its street words abbreviated (``Ln.`` for ``Lane``). Values of fewer
+than three characters are not searched for (they would be found in any text). Any finding
+fails the build with the fact's path, where it is and what to do; the build then publishes
+nothing, so the last good outputs stay. The report says what was read, never just "clean".
 
 The scan is bounded: a DOCX is read within the office bounds (:mod:`filings.limits`), a PDF
 page by page (every page: a page not read would be a page not checked), an attached file up
@@ -27,9 +28,10 @@ to 16 MB. A file it cannot read fails the build too: what cannot be checked is n
 from __future__ import annotations
 
 import html
+import io
+import itertools
 import re
 import time
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,24 +42,17 @@ import pikepdf
 from pypdf import PdfReader
 
 from filings.court.confidential import MIN_SEARCH, display
-from filings.facts.dates import LegalDate
+from filings.court.variants import as_date, canonical, date_pattern, fold, unspaced
 from filings.errors import FilingsError, Problem
 from filings.limits import DEFAULT_LIMITS, Limits
 
 ATTACHMENT_BYTES = 16 << 20
 _TAG = re.compile(r"<[^>]+>")
 _ATTRIBUTE = re.compile(r'=\s*"([^"]*)"')
-_PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u201c": '"',
-                        "\u201d": '"', "\u201e": '"', "\u2010": "-", "\u2011": "-", "\u2012": "-",
-                        "\u2013": "-", "\u2014": "-", "\u00ad": ""})
-_SEPARATOR = re.compile(r"(?<=\d)[\s,.'\u00a0\u202f\-/](?=\d)")
-
-
-def normalize(text: str) -> str:
-    """Text as the scan compares it: compatibility forms, plain quotes and dashes, case folded,
-    every run of spaces one space."""
-    text = unicodedata.normalize("NFKC", text).translate(_PLAIN).casefold()
-    return " ".join(text.split())
+_SEPARATOR = re.compile(r"(?<=\d)[\s,.'\-/](?=\d)")
+SPACELESS_MIN = 6  # a value of several words is also looked for with its spaces gone, from this length
+DIGITS_MIN = 5  # a number (an EIN, an account) is also looked for with any separators, from this length
+KINDS = ("PDF", "DOCX", "exhibit file", "other file")  # what the report counts the files as
 
 
 @dataclass
@@ -66,7 +61,7 @@ class Needle:
 
     path: str
     pattern: re.Pattern
-    kind: str  # "text", "spaceless" or "digits": which form of the haystack it is looked for in
+    kind: str  # the view of the haystack it is looked for in: "text", "spaceless", "digits" or "date"
 
 
 @dataclass
@@ -82,6 +77,14 @@ class LeakReport:
     places: int = 0
     seconds: float = 0.0
     leaks: list[Leak] = field(default_factory=list)
+    kinds: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))  # files read, of each kind
+
+    def describe(self) -> str:
+        """What was read and what was found: ``scanned 29 PDFs, 14 DOCX, 6 exhibit files: ...``."""
+        counts = [f"{n} {kind}{'s' if n != 1 and kind != 'DOCX' else ''}" for kind, n in self.kinds.items() if n]
+        found = (f"{len(self.leaks)} confidential value{'s' if len(self.leaks) != 1 else ''} found" if self.leaks
+                 else "no confidential value found in the forms checked")
+        return f"scanned {', '.join(counts) or 'no file'}: {found}"
 
 
 def needles(values: Mapping[str, Iterable[str]]) -> list[Needle]:
@@ -89,64 +92,64 @@ def needles(values: Mapping[str, Iterable[str]]) -> list[Needle]:
     found: dict[tuple[str, str], Needle] = {}
     for path, texts in values.items():
         for text in texts:
-            for form, kind in _forms(str(text)):
-                if len(form.replace(" ", "")) < MIN_SEARCH:
-                    continue
-                found.setdefault((form, kind), Needle(path, _pattern(form, kind), kind))
+            for kind, pattern in _forms(str(text)):
+                found.setdefault((pattern.pattern, kind), Needle(path, pattern, kind))
     return list(found.values())
 
 
-def _forms(text: str) -> Iterator[tuple[str, str]]:
-    norm = normalize(text)
-    yield norm, "text"
-    if " " in norm and len(norm.replace(" ", "")) >= 6:
-        yield norm.replace(" ", ""), "spaceless"
-    digits = re.sub(r"\D", "", norm)
-    if len(digits) >= MIN_SEARCH and not re.search(r"[^\W\d_]", norm):  # a number, an amount, a date
-        yield digits, "digits"
-    try:
-        date = LegalDate.parse(text.strip())
-    except ValueError:
+def _forms(text: str) -> Iterator[tuple[str, re.Pattern]]:
+    """The (view, pattern) pairs a value is looked for as."""
+    date = as_date(text)
+    pattern = date_pattern(date) if date is not None else None
+    if pattern is not None:  # a date is found in any of its forms, and by nothing less
+        yield "date", pattern
         return
-    for form in _date_forms(date):
-        yield normalize(form), "text"
+    norm = canonical(fold(text))  # numbers by value, punctuation as spaces, street words abbreviated
+    if len(norm.replace(" ", "")) < MIN_SEARCH:  # shorter values would be found in any text
+        return
+    yield "text", _word_pattern(norm)
+    if " " in norm:  # letter-spaced text has no word gaps: look for the words run together, as written too
+        for form in {norm.replace(" ", ""), canonical(fold(text), streets=False).replace(" ", "")}:
+            if len(form) >= SPACELESS_MIN:  # no word bounds without spaces; a number's bounds stay
+                before, after = r"(?<!\d)" if form[0].isdigit() else "", r"(?!\d)" if form[-1].isdigit() else ""
+                yield "spaceless", re.compile(before + re.escape(form) + after)
+    digits = re.sub(r"\D", "", norm)
+    if len(digits) >= DIGITS_MIN and not re.search(r"[^\W\d_]|\d\.\d", norm):  # a number, no fraction
+        yield "digits", re.compile(rf"(?<!\d){digits}(?!\d)")
 
 
-def _date_forms(date: LegalDate) -> list[str]:
-    forms = [date.long(), date.short(), date.iso(), date.long().replace(",", "")]
-    if date.day:
-        forms += [f"{date.month}/{date.day}/{date.year}", f"{date.month:02d}/{date.day:02d}/{date.year}",
-                  f"{date.day} {date.long().split()[0]} {date.year}"]
-    return forms
-
-
-def _pattern(form: str, kind: str) -> re.Pattern:
-    body = re.escape(form) if kind != "text" else r"\s?".join(re.escape(w) for w in form.split(" "))
-    if kind == "digits":
-        return re.compile(rf"(?<!\d){body}(?!\d)")
-    before = r"(?<!\w)" if form[:1].isalnum() else ""
-    after = r"(?!\w)" if form[-1:].isalnum() else ""
+def _word_pattern(form: str) -> re.Pattern:
+    """``form``'s words with or without a space between, not inside a longer word or number."""
+    body = r"\s?".join(re.escape(w) for w in form.split(" "))
+    before = r"(?<!\w)(?<!\d\.)" if form[:1].isalnum() else ""
+    after = r"(?!\w)(?!\.\d)" if form[-1:].isalnum() else ""
     return re.compile(before + body + after)
 
 
 class _Haystack:
-    """One piece of text from an output, in the forms the needles are looked for in."""
+    """One piece of text from an output, in the views the needles are looked for in: as
+    written and, when it is letter-spaced, closed up."""
 
     def __init__(self, text: str):
-        self.text = normalize(text)
-        self._spaceless: str | None = None
-        self._digits: str | None = None
+        folded = fold(text)
+        closed = unspaced(folded)
+        self.texts = [folded] if closed == folded else [folded, closed]
+        self._views: dict[tuple[int, str], str] = {}
 
     def has(self, needle: Needle) -> bool:
-        if needle.kind == "text":
-            return needle.pattern.search(self.text) is not None
-        if needle.kind == "spaceless":
-            if self._spaceless is None:
-                self._spaceless = self.text.replace(" ", "")
-            return needle.pattern.search(self._spaceless) is not None
-        if self._digits is None:
-            self._digits = _SEPARATOR.sub("", self.text)
-        return needle.pattern.search(self._digits) is not None
+        return any(needle.pattern.search(self._view(n, needle.kind)) for n in range(len(self.texts)))
+
+    def _view(self, n: int, kind: str) -> str:
+        key = (n, kind)
+        if key not in self._views:
+            if kind == "date":
+                self._views[key] = " ".join(self.texts[n].split())
+            elif kind == "text":
+                self._views[key] = canonical(self.texts[n])
+            else:
+                text = self._view(n, "text")
+                self._views[key] = text.replace(" ", "") if kind == "spaceless" else _SEPARATOR.sub("", text)
+        return self._views[key]
 
 
 def scan_outputs(folder: Path, values: Mapping[str, Iterable[str]], *, limits: Limits = DEFAULT_LIMITS,
@@ -162,7 +165,9 @@ def scan_outputs(folder: Path, values: Mapping[str, Iterable[str]], *, limits: L
         places = [("its file name", relative)]
         if path.is_file() and not path.is_symlink():
             report.files += 1
-            places = _chain(places, _places(path, limits))
+            kind = _kind(relative)
+            report.kinds[kind] += 1
+            places = itertools.chain(places, _places(path, limits))
         for place, text in places:
             report.places += 1
             hay = _Haystack(text)
@@ -176,6 +181,13 @@ def scan_outputs(folder: Path, values: Mapping[str, Iterable[str]], *, limits: L
     return report
 
 
+def _kind(relative: str) -> str:
+    """What the report counts a file as: an exhibit file, a PDF, a DOCX or another file."""
+    if relative.startswith("exhibits/"):
+        return "exhibit file"
+    return {".pdf": "PDF", ".docx": "DOCX"}.get(Path(relative).suffix.lower(), "other file")
+
+
 def _message(leak: Leak, folder: Path, locate: Callable[[str], str | None]) -> str:
     where = locate(leak.path)
     fix = ("if an exhibit's own pages show it, mark that exhibit 'confidential: true' or give a redacted copy "
@@ -185,11 +197,6 @@ def _message(leak: Leak, folder: Path, locate: Callable[[str], str | None]) -> s
     return (f"leak scan: the confidential value of {display(leak.path)}{f' ({where})' if where else ''} is in "
             f"the public version, {folder.name}/{leak.file} ({leak.place}); nothing was published. {fix[0].upper()}"
             f"{fix[1:]}")
-
-
-def _chain(*parts: Iterable) -> Iterator:
-    for part in parts:
-        yield from part
 
 
 def _places(path: Path, limits: Limits) -> Iterator[tuple[str, str]]:
@@ -239,6 +246,76 @@ def pdf_places(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[tuple[st
                 strings = list(_strings(obj))
                 if strings:
                     yield f"PDF object {obj.objgen[0]}", "\n".join(strings)
+        yield from _stream_places(pdf)
+
+
+_NOT_TEXT = {"/Image", "/XRef", "/ObjStm", "/EmbeddedFile", "/Type1C", "/CIDFontType0C", "/OpenType"}
+
+
+def _stream_places(pdf: pikepdf.Pdf) -> Iterator[tuple[str, str]]:
+    """Every stream the page text has not read (annotation appearances, a page's or an
+    object's own metadata, private data), as text: a drawing by the text it draws and by its
+    code; any other stream decoded, XML by its text. Images and font programs are not text."""
+    read = _drawn_by_pages(pdf)
+    metadata = pdf.Root.get("/Metadata")
+    if isinstance(metadata, pikepdf.Stream):
+        read.add(metadata.objgen)  # read above as the XMP metadata
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Stream) or obj.objgen in read or _not_text(obj):
+            continue
+        try:
+            data = obj.read_bytes()[:ATTACHMENT_BYTES]
+        except (pikepdf.PdfError, NotImplementedError):  # a filter qpdf cannot decode: its raw bytes
+            data = obj.read_raw_bytes()[:ATTACHMENT_BYTES]
+        text = data.decode("utf-8", "replace")
+        if obj.get("/Subtype") == "/Form":  # by its text: its code's numbers would read as digits
+            yield f"drawing {obj.objgen[0]} (an annotation's appearance or a form)", _form_text(obj, text)
+            continue
+        if "begincmap" in text:  # a font's character map: hex codes, no text of the document
+            continue
+        xml = "<x:xmpmeta" in text or text.startswith("<?xml")
+        yield f"{'XMP or XML ' if xml else ''}stream {obj.objgen[0]}", _xml_text(text) if xml else text
+
+
+def _not_text(stream: pikepdf.Stream) -> bool:
+    """True for an image, a font program, a color profile or the file's own structure."""
+    return (stream.get("/Type") in _NOT_TEXT or stream.get("/Subtype") in _NOT_TEXT
+            or any(key in stream for key in ("/Length1", "/Length2", "/Length3", "/N")))
+
+
+def _drawn_by_pages(pdf: pikepdf.Pdf) -> set[tuple[int, int]]:
+    """The streams the pages draw (their contents and the drawings they use): read as page text."""
+    read: set[tuple[int, int]] = set()
+    resources = []
+    for page in pdf.pages:
+        contents = page.obj.get("/Contents")
+        for stream in contents if isinstance(contents, pikepdf.Array) else [contents]:
+            if isinstance(stream, pikepdf.Stream):
+                read.add(stream.objgen)
+        resources.append(page.obj.get("/Resources"))
+    while resources:
+        found = resources.pop()
+        drawings = found.get("/XObject") if isinstance(found, pikepdf.Dictionary) else None
+        for drawing in (drawings.values() if isinstance(drawings, pikepdf.Dictionary) else []):
+            if isinstance(drawing, pikepdf.Stream) and drawing.get("/Subtype") == "/Form" \
+                    and drawing.objgen not in read:
+                read.add(drawing.objgen)
+                resources.append(drawing.get("/Resources"))
+    return read
+
+
+def _form_text(form: pikepdf.Stream, code: str) -> str:
+    """The text a drawing shows, read as pypdf reads a page's: the drawing on a page of its own."""
+    try:
+        with pikepdf.new() as pdf:
+            page = pdf.add_blank_page()
+            page.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(X0=pdf.copy_foreign(form)))
+            page.obj.Contents = pdf.make_stream(b"q /X0 Do Q")
+            buffer = io.BytesIO()
+            pdf.save(buffer)
+        return PdfReader(buffer).pages[0].extract_text() or ""
+    except Exception:  # noqa: BLE001 - a drawing pypdf cannot read is read as its code
+        return code
 
 
 def _uri(value) -> str:
@@ -248,11 +325,8 @@ def _uri(value) -> str:
 
 
 def _string(value) -> str:
-    if isinstance(value, pikepdf.String):
-        return str(value)
-    if isinstance(value, pikepdf.Name):
-        return str(value)[1:]
-    return str(value)
+    """A PDF string, name (without its slash) or number as text."""
+    return str(value)[1:] if isinstance(value, pikepdf.Name) else str(value)
 
 
 def _strings(obj, depth: int = 0) -> Iterator[str]:

@@ -5,16 +5,15 @@ Security or taxpayer identification number and of a financial account number, on
 year of a birth date, and only a minor's initials. :func:`privacy_findings` looks through
 every value of the facts file and the text of the exhibits' PDF files for:
 
-- **Social Security numbers** ``NNN-NN-NNNN`` (or nine digits next to "SSN", "Social
-  Security", "TIN", "taxpayer");
-- **taxpayer (employer) identification numbers** ``NN-NNNNNNN``, also with the two-character
-  suffix of a CBP importer-of-record number (``NN-NNNNNNNXX``); an importer number written as
-  an SSN is found as one;
-- **full birth dates**: a day-month-year date within a few words after "born", "birth",
-  "DOB" (or the value of a key named so);
-- **financial account numbers**: a run of six or more digits within a few words after
-  "account", "acct", "routing", "IBAN", "bank" (or the value of a key named so);
-- **minors' names**: the full name of a person marked ``minor: true``, wherever it appears.
+- Social Security and taxpayer (employer) identification numbers, also as CBP importer-of-record
+  numbers (with their two-character suffix);
+- full birth dates near "born", "birth", "DOB" (or the value of a key named so);
+- payment card numbers (Luhn-checked) and financial account numbers near "account", "routing",
+  "IBAN", "bank" (or the value of a key named so);
+- minors' names: the full name of a person marked ``minor: true``, wherever it appears.
+
+The forms each is written in, and the near misses that are not found, are in
+:mod:`.identifiers`, which scans the text.
 
 Exhibits are read as text: a PDF's text layer page by page, a Word or ODT file's paragraphs
 (after the same checks and cleaning the build applies).
@@ -39,24 +38,14 @@ from typing import Any, Iterator
 
 from filings.facts.dates import LegalDate
 from filings.errors import display_path
+from filings.private import private_file, private_folder
 from filings.facts.schema import Matter
+from filings.court.identifiers import FULL_DATE, scan_text
+
+__all__ = ["Finding", "initials", "privacy_findings", "scan_text"]
 
 MAX_PAGES = 2000
 MAX_CHARS = 20_000_000
-_NEAR = 40  # characters after a keyword in which a number counts as the keyword's
-
-_SSN = re.compile(r"(?<![\w-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w-])")
-_NINE = re.compile(r"(?<![\w-])\d{9}(?![\w-])")
-_SSN_WORDS = re.compile(r"\b(ssn|ss#|social\s+security|tin|taxpayer|itin)\b", re.I)
-_EIN = re.compile(r"(?<![\w-])(\d{2})-(\d{7})([A-Z0-9]{2})?(?![\w-])")
-_BIRTH_WORDS = re.compile(r"\b(born|birth|births|birthdate|birthday|dob|d\.o\.b)\b", re.I)
-_MONTHS = ("jan(?:uary|\\.)?|feb(?:ruary|\\.)?|mar(?:ch|\\.)?|apr(?:il|\\.)?|may|june?|july?|aug(?:ust|\\.)?|"
-           "sept?(?:ember|\\.)?|oct(?:ober|\\.)?|nov(?:ember|\\.)?|dec(?:ember|\\.)?")
-_FULL_DATE = re.compile(rf"\b(?:(\d{{4}})-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}/\d{{1,2}}/(\d{{4}}|\d{{2}})|"
-                        rf"(?:{_MONTHS})\s+\d{{1,2}},?\s+(\d{{4}})|\d{{1,2}}\s+(?:{_MONTHS})\s+(\d{{4}}))\b", re.I)
-_ACCOUNT_WORDS = re.compile(r"\b(account|acct|a/c|routing|aba|iban|bank)\b", re.I)
-_ACCOUNT_NUMBER = re.compile(r"(?<![\w-])([A-Z]{2}\d{2}[ ]?)?\d(?:[ -]?\d){5,33}(?![\w-])")
-_PHONE_OR_ZIP = re.compile(r"(\d{3}[ .-])?\d{3}[ .-]\d{4}|\d{5}-\d{4}")
 _KEY_BIRTH = re.compile(r"(^|_)(born|birth|birthdate|birthday|dob|date_of_birth)($|_)", re.I)
 _KEY_ACCOUNT = re.compile(r"(^|_)(account|acct|routing|iban|bank)($|_)", re.I)
 _KEY_TAXPAYER = re.compile(r"(^|_)(ssn|tin|ein|taxpayer|social_security)($|_)", re.I)
@@ -73,60 +62,6 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.where}: {self.kind}; Rule 5.2 allows {self.allowed}: write {self.redacted}"
-
-
-_LAST_FOUR = "only the last four digits"
-
-
-def scan_text(text: str, minors: dict[str, str] | None = None) -> Iterator[tuple[str, str, str]]:
-    """``(kind, redacted form, what Rule 5.2 allows)`` for each finding in ``text``, in order."""
-    found: list[tuple[int, str, str, str]] = []
-    taken: list[range] = []
-
-    def add(start: int, end: int, kind: str, redacted: str, allowed: str = _LAST_FOUR) -> None:
-        if any(start in r or end - 1 in r for r in taken):
-            return
-        taken.append(range(start, end))
-        found.append((start, kind, redacted, allowed))
-
-    for m in _SSN.finditer(text):
-        if m.group(1) not in ("000", "666") and m.group(3) != "00" and m.group(4) != "0000":
-            add(m.start(), m.end(), "a Social Security number", f"XXX-XX-{m.group(4)}")
-    for m in _EIN.finditer(text):
-        kind = "an importer-of-record number (a taxpayer number)" if m.group(3) else "a taxpayer identification number"
-        digits = m.group(1) + m.group(2)
-        add(m.start(), m.end(), kind, f"XX-XXX{digits[-4:]}{m.group(3) or ''}")
-    for word in _SSN_WORDS.finditer(text):
-        for m in _near(_NINE, text, word.end()):
-            add(m.start(), m.end(), "a Social Security or taxpayer number", f"XXXXX{m.group()[-4:]}")
-    for word in _BIRTH_WORDS.finditer(text):
-        m = next(_near(_FULL_DATE, text, word.end()), None)
-        if m:
-            year = next(g for g in m.groups() if g)
-            add(m.start(), m.end(), "a full birth date", _year(year), "only the year of a birth date")
-    for word in _ACCOUNT_WORDS.finditer(text):
-        for m in _near(_ACCOUNT_NUMBER, text, word.end()):
-            digits = re.sub(r"\D", "", m.group())
-            if len(digits) >= 6 and not _FULL_DATE.fullmatch(m.group()) and not _PHONE_OR_ZIP.fullmatch(m.group()):
-                add(m.start(), m.end(), "a financial account number", f"XXXX{digits[-4:]}")
-    for name, initials in (minors or {}).items():
-        for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.I):
-            add(m.start(), m.end(), "a minor's name", initials, "only a minor's initials")
-    for _, kind, redacted, allowed in sorted(found):
-        yield kind, redacted, allowed
-
-
-def _near(pattern: re.Pattern, text: str, start: int) -> Iterator[re.Match]:
-    """The matches of ``pattern`` that begin within :data:`_NEAR` characters of ``start`` (whole: a
-    number that runs past the window is not cut short)."""
-    for m in pattern.finditer(text, start, min(len(text), start + _NEAR + 80)):
-        if m.start() >= start + _NEAR:
-            return
-        yield m
-
-
-def _year(text: str) -> str:
-    return text if len(text) == 4 else ("20" if int(text) < 30 else "19") + text
 
 
 def initials(name: str) -> str:
@@ -147,7 +82,7 @@ def privacy_findings(matter: Matter) -> list[Finding]:
     return findings
 
 
-CACHE_VERSION = "1"  # bump when a change to the patterns should invalidate cached results
+CACHE_VERSION = "2"  # bump when a change to the patterns should invalidate cached results
 _memory: dict[str, list[Finding]] = {}
 
 
@@ -171,8 +106,9 @@ def _cached(matter: Matter, i: int, minors: dict[str, str], scan) -> list[Findin
     except (OSError, ValueError, TypeError):
         found = scan(matter, i, minors)
         try:
-            stored.parent.mkdir(parents=True, exist_ok=True)
+            private_folder(stored.parent, top=stored.parent.parent)  # the user's alone, like every cache
             stored.write_text(json.dumps([[f.where, f.kind, f.redacted, f.allowed] for f in found]), encoding="utf-8")
+            private_file(stored)
         except OSError:
             pass  # no cache: read again next time
     _memory[key] = found
@@ -203,7 +139,7 @@ def _facts_findings(matter: Matter, minors: dict[str, str]) -> Iterator[Finding]
                 yield Finding(at, "a full birth date", str(value.year), "only the year of a birth date")
             continue
         text = str(value)
-        if _KEY_BIRTH.search(key) and _FULL_DATE.search(text):
+        if _KEY_BIRTH.search(key) and FULL_DATE.search(text):
             text = f"born {text}"
         elif _KEY_ACCOUNT.search(key):
             text = f"account {text}"

@@ -38,12 +38,13 @@ class BundleResult:
 
 def make_bundle(exhibits: Sequence[ExhibitPdf], out_dir: Path, *, bates: BatesStyle, heading: str,
                 caption: list[str], size_limit_mb: float, warn: Warn, name: str = "exhibit-bundle.pdf",
-                ocr: bool = False, limits: Limits = DEFAULT_LIMITS) -> BundleResult:
+                ocr: bool = False, limits: Limits = DEFAULT_LIMITS, matter: Path | None = None) -> BundleResult:
     """Assemble ``exhibits`` into ``out_dir/name`` and one file per exhibit; return where all went.
 
-    With ``ocr``, exhibits with scanned pages get a searchable text layer first."""
+    With ``ocr``, exhibits with scanned pages get a searchable text layer first (kept in the
+    OCR cache of the ``matter`` folder, when given)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    with Ocr(warn, limits) as reader, tempfile.TemporaryDirectory(prefix="filings-bundle-") as tmp:
+    with Ocr(warn, limits, matter) as reader, tempfile.TemporaryDirectory(prefix="filings-bundle-") as tmp:
         opened = open_exhibits(exhibits, warn, reader if ocr else None, limits)
         sources = [src for src, _ in opened]
         try:

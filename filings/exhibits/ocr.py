@@ -3,8 +3,11 @@
 ``ocrmypdf`` (Debian's package, with Tesseract) runs in a subprocess of its own process
 group, bounded by ``limits.ocr_seconds``; pages that already have text are left as they
 are (``--skip-text``) and images are not re-encoded (``--output-type pdf --optimize 0``).
-Results are cached under ``$XDG_CACHE_HOME/filings/ocr/`` (default ``~/.cache``), keyed by
-the sha256 of the input PDF and the options, so an unchanged exhibit is OCR'd only once.
+Results are cached under ``$XDG_CACHE_HOME/filings/ocr/`` (default ``~/.cache``), in a
+folder of each matter's own (named by a hash of its folder's path: one matter's OCR'd
+confidential exhibits never serve another's) and keyed by the sha256 of the input PDF and
+the options, so an unchanged exhibit is OCR'd only once. The cache is private: 0700
+folders, 0600 files (:mod:`filings.private`); without a matter there is no cache.
 When ``ocrmypdf`` is not installed the bundle is built without a text layer and one
 warning says so.
 """
@@ -19,6 +22,7 @@ from typing import Callable
 
 from filings.errors import PdfError
 from filings.limits import DEFAULT_LIMITS, Limits
+from filings.private import private_file, private_folder
 from filings.processes import TimedOut, run_bounded
 
 LANGUAGES = "eng"
@@ -37,8 +41,9 @@ def cache_dir() -> Path:
 class Ocr:
     """Adds text layers for one build: warns once if OCR is unavailable, reuses the cache."""
 
-    def __init__(self, warn: Callable[[str], None], limits: Limits = DEFAULT_LIMITS):
+    def __init__(self, warn: Callable[[str], None], limits: Limits = DEFAULT_LIMITS, matter: Path | None = None):
         self.warn = warn
+        self.folder = matter_cache_dir(matter) if matter is not None else None
         self.seconds = limits.ocr_seconds
         self.pixels = limits.image_pixels
         self.binary = shutil.which("ocrmypdf")
@@ -62,7 +67,9 @@ class Ocr:
 
     def cached(self, key: str) -> Path | None:
         """The OCR'd PDF made earlier for ``key``, if there is one."""
-        path = cache_dir() / f"{key}.pdf"
+        if self.folder is None:
+            return None
+        path = self.folder / f"{key}.pdf"
         return path if path.is_file() and path.stat().st_size > 0 else None
 
     def text_layer(self, pdf: Path, key: str, where: str) -> Path | None:
@@ -73,7 +80,7 @@ class Ocr:
                 self.warn(MISSING)
                 self.warned = True
             return None
-        folder = _writable_cache()
+        folder = _writable_cache(self.folder)
         with tempfile.TemporaryDirectory(prefix="filings-ocr-") as tmp:
             made = Path(tmp) / "ocr.pdf"
             error = self._run(pdf, made, where)
@@ -88,6 +95,7 @@ class Ocr:
                 return kept
             staged = folder / f".{key}.{os.getpid()}.tmp"
             shutil.move(made, staged)
+            private_file(staged)
             staged.replace(folder / f"{key}.pdf")  # atomic: a parallel build sees all or nothing
         return folder / f"{key}.pdf"
 
@@ -111,10 +119,20 @@ class Ocr:
         return f"ocrmypdf exited with code {code}" + (f": {lines[-1][:200]}" if lines else "")
 
 
-def _writable_cache() -> Path | None:
-    folder = cache_dir()
+def matter_cache_dir(matter: Path) -> Path:
+    """The OCR cache of the matter in folder ``matter``: a folder of its own in :func:`cache_dir`."""
+    name = hashlib.sha256(os.path.realpath(matter).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return cache_dir() / name
+
+
+def _writable_cache(folder: Path | None) -> Path | None:
+    """``folder`` made private (with the cache folders above it), or None when there is none to use."""
+    if folder is None:
+        return None
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(folder, top=cache_dir().parent)
+        for old in cache_dir().glob("*.pdf"):  # an earlier version's shared, world-readable entries
+            old.unlink(missing_ok=True)
     except OSError:
         return None
     return folder if os.access(folder, os.W_OK) else None

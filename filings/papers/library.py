@@ -152,13 +152,41 @@ def copy_template(facts_path: Path, name: str, templates_dir: Path | None = None
     if found is None:
         choices = ", ".join(sorted(uses))
         raise FilingsError(f"no paper or template named '{name}'; choose one of: {choices}")
-    target = Path(facts_path).parent / "templates" / found.name
+    root = Path(facts_path).parent
+    target = root / "templates" / found.name
+    if os.path.islink(target):  # a link, perhaps dangling, would send the copy where it points
+        raise FilingsError("is a link, not the matter's own template; remove it and copy again",
+                           path=display_path(target))
     if found.origin == MATTER or target.exists():
         raise FilingsError(f"the matter already has its own {found.name}; edit that one in Word",
                            path=display_path(target))
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(found.path, target)
+        folder = _own_folder(root, Path("templates", found.name).parent)
+        # "x": a file or link that appeared since the check is not followed or overwritten
+        with open(found.path, "rb") as source, open(folder / target.name, "xb") as copy:
+            shutil.copyfileobj(source, copy)
     except OSError as e:
         raise FilingsError(f"cannot copy the template here: {e.strerror or e}", path=display_path(target)) from e
     return target
+
+
+def _own_folder(root: Path, relative: Path) -> Path:
+    """The real path of the folder ``relative`` inside the matter ``root``, made level by level
+    where missing; a FilingsError when a level is not a folder or is a link leading out of the
+    matter (or to nothing)."""
+    real = Path(os.path.realpath(root))
+    for depth in range(1, len(relative.parts) + 1):
+        level = Path(*relative.parts[:depth])
+        if not os.path.lexists(root / level):
+            (real / level.name).mkdir()
+        try:
+            real = resolve_inside(root, level, kind="folder")
+        except FileNotFoundError:
+            raise FilingsError("is a link to nothing; remove it, or make it a folder",
+                               path=display_path(root / level)) from None
+        except OutsideError as e:
+            raise FilingsError(f"{e}; the matter's own templates must be in its own folder: remove the link",
+                               path=display_path(root / level)) from None
+        except ValueError as e:
+            raise FilingsError(f"{e}; make it a folder", path=display_path(root / level)) from None
+    return real

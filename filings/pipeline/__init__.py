@@ -4,7 +4,7 @@ Owns the build itself (:mod:`.builder`, with what it makes in :mod:`.built`, eac
 papers in :mod:`.versionbuild`, its bundle in :mod:`.bundles` and its packets in
 :mod:`.packets`, the warnings in :mod:`.cautions`, the manifest in :mod:`.manifest`), the
 confidential and public output sets (:mod:`.versions`), the output folder and its
-generations (:mod:`.outputs`), the record of past builds (:mod:`.history`), reading and
+generations (:mod:`.outputs`, what a user saves there in :mod:`.userfiles`), the record of past builds (:mod:`.history`), reading and
 merging PDFs (:mod:`.pdf`), DRAFT stamps (:mod:`.draft`), the changes between two builds' manifests
 (:mod:`.changes`) and ``filings watch`` (:mod:`.watch`).
 

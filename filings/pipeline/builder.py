@@ -99,8 +99,8 @@ class BuildResult:
             parts.append(f"{n} exhibit{'s' if n != 1 else ''}, {self.bundle_kept.get('pages', 0)} pages, "
                          "bundle kept from the last build")
         if any(s.output.version for s in self.sets):
-            parts.append("in confidential/ and public/ versions (the public one scanned: no confidential "
-                         "value in it)")
+            scanned = f": {self.leak_scan.describe()}" if self.leak_scan is not None else ""
+            parts.append(f"in confidential/ and public/ versions (the public one{scanned})")
         warned = f", {len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}" if self.warnings else ""
         if self.unchanged:
             return f"nothing changed since the last build; its outputs stay as they are{warned}, in {self.seconds:.1f} s"
@@ -184,7 +184,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
                     _warn_removed(state.renderer, [], warning)
             built = [b for st in states for b in st.built]
             _convert(built, [src for st in states for src in st.sources], gen.path / STATE_DIR, converter, progress,
-                     cache=None if force else PdfCache(gen.path.parent / "cache" / "pdf"))
+                     cache=None if force else PdfCache(gen.path.parent / "cache" / "pdf", warning))
             if draft and built:
                 from filings.pipeline.draft import stamp_drafts
                 progress("stamping DRAFT on every page")

@@ -115,4 +115,5 @@ def _bundle(matter: Matter, context: dict, sources: list[ExhibitSource], out: Pa
         caption.insert(0, version.legend)
     return make_bundle(exhibits, out, bates=BatesStyle(bates.prefix, bates.start, bates.digits, bates.position),
                        heading="INDEX OF EXHIBITS", caption=caption,
-                       size_limit_mb=facts.bundle.size_limit_mb, warn=warn, name=BUNDLE, ocr=facts.bundle.ocr)
+                       size_limit_mb=facts.bundle.size_limit_mb, warn=warn, name=BUNDLE, ocr=facts.bundle.ocr,
+                       matter=matter.root)

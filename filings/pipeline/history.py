@@ -15,6 +15,13 @@ matter's state folder (``MATTER/.filings/history``):
 
 A build that changed nothing adds no record. Only the newest ``settings.history`` records
 are kept (default 20; 0 keeps none); objects no kept record names are removed.
+
+A matter received from elsewhere (a zip, a share) brings its history along, so everything
+read from it is untrusted: a record is used only when every path in it is relative and
+stays in its folder and every hash is 64 lowercase hex digits (others are skipped, with a
+warning when a ``warn`` is given), an object only when its bytes hash to its name, and
+nothing is read through a link, pipe or device or written through a link leading out of
+the matter.
 """
 from __future__ import annotations
 
@@ -24,19 +31,24 @@ import fcntl
 import hashlib
 import json
 import os
-import shutil
+import re
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from filings.errors import FilingsError, display_path
+from filings.paths import OutsideError, is_plain_relative, resolve_inside
+from filings.private import private_folder
 
 HISTORY_DIR = Path(".filings") / "history"
 RECORDS = "records"
 OBJECTS = "objects"
 DEFAULT_KEEP = 20
 DIFF_MARK = ".filings-diff"  # in a folder filings diff made (its redlines are no papers)
+RECORD_BYTES = 8 * 2**20      # a record lists a build's files: thousands fit in far less
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -64,9 +76,10 @@ def history_dir(matter_root: Path) -> Path:
 class History:
     """The history of one matter (``MATTER/.filings/history``)."""
 
-    def __init__(self, matter_root: Path):
+    def __init__(self, matter_root: Path, warn: Callable[[str], None] | None = None):
         self.root = history_dir(matter_root)
         self.matter_root = Path(matter_root)
+        self.warn = warn or (lambda _: None)  # told of each damaged record skipped
 
     def _where(self, out: Path) -> str:
         """How a record names its output folder: relative to the matter when inside it, so a
@@ -88,34 +101,45 @@ class History:
         found = []
         for path in sorted(folder.glob("*.json")):
             try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-                record = Record(**data)
-            except (OSError, ValueError, TypeError):
-                continue  # a damaged record is skipped, never fatal
+                record = parse_record(path.name, read_regular_file(path, RECORD_BYTES))
+            except ValueError as e:  # a damaged record is skipped, never fatal
+                self.warn(f"{display_path(path)}: a damaged history record, skipped: {e}")
+                continue
             if out is None or self._same_out(record.out, out):
                 found.append(record)
         return found
 
     def object_path(self, sha256: str) -> Path:
+        if not is_sha256(sha256):  # a name read from a record or a manifest: never a path of its own
+            raise ValueError(f"not a SHA-256: {sha256!r}")
         return self.root / OBJECTS / sha256[:2] / sha256
 
     def read(self, sha256: str) -> bytes | None:
-        """The stored bytes of ``sha256``, or None when the history does not hold them."""
+        """The stored bytes of ``sha256``, or None when the history does not hold them (or
+        holds other bytes under that name, or ``sha256`` is no SHA-256)."""
         try:
-            return self.object_path(sha256).read_bytes()
-        except OSError:
+            data = read_regular_file(self.object_path(sha256))
+        except ValueError:
             return None
+        return data if hashlib.sha256(data).hexdigest() == sha256 else None
 
     def checkout(self, record: Record, dest: Path) -> Path:
-        """Write the files of ``record`` into ``dest`` as the build laid them out."""
+        """Write the files of ``record`` into ``dest`` (a new folder) as the build laid them out;
+        a :class:`FilingsError` names the record's file when one is lost or damaged."""
+        where = display_path(self.root / RECORDS / f"{record.number:06d}.json")
         for rel, sha in record.files.items():
+            data = self.read(sha)
+            if data is None or not is_plain_relative(rel):
+                raise FilingsError(f"{record.label}: {rel} is lost, or its stored bytes are not the ones "
+                                   "recorded", path=where)
             target = dest / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            source = self.object_path(sha)
-            if not source.is_file():
-                raise FilingsError(f"the history has lost {rel} of {record.label}; compare two build folders "
-                                   "instead (filings diff OLD NEW)", path=display_path(self.root))
-            shutil.copyfile(source, target)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                resolve_inside(dest, target.parent, kind="folder")
+                with open(target, "xb") as f:  # never through a file or link already there
+                    f.write(data)
+            except (OSError, ValueError) as e:  # two files of the record in each other's way
+                raise FilingsError(f"{record.label}: {rel} cannot be laid out ({e})", path=where) from None
         return dest
 
     # ------------------------------------------------------------------ writing
@@ -139,8 +163,8 @@ class History:
                             recorded=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
                             build_date=build_date.astimezone(dt.timezone.utc).strftime("%Y-%m-%d"),
                             facts_name=Path(facts_path).name, facts_sha256=facts_sha, files=files, draft=draft)
-            _write_atomic(self.root / RECORDS / f"{number:06d}.json",
-                          (json.dumps(record.__dict__, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+            self._write(self.root / RECORDS / f"{number:06d}.json",
+                        (json.dumps(record.__dict__, indent=1, sort_keys=True) + "\n").encode("utf-8"))
             self._prune(keep)
             return record
 
@@ -150,9 +174,25 @@ class History:
     def _store_bytes(self, data: bytes) -> str:
         sha = hashlib.sha256(data).hexdigest()
         target = self.object_path(sha)
-        if not target.is_file():
-            _write_atomic(target, data)
+        if self.read(sha) is None:  # absent, or other bytes under its name: written (again)
+            self._write(target, data)
         return sha
+
+    def _write(self, target: Path, data: bytes) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self._check_inside(target.parent)
+        private_folder(target.parent, top=self.root)  # past papers, confidential ones too: the user's alone
+        _write_atomic(target, data)
+
+    def _check_inside(self, folder: Path) -> None:
+        """Refuse to write into ``folder`` when a link takes it out of the matter's folder."""
+        try:
+            # both absolute: a relative folder is already relative to the working folder, not to the matter
+            resolve_inside(Path(_absolute(self.matter_root)), _absolute(folder), kind="folder")
+        except (OutsideError, ValueError, OSError) as e:
+            raise FilingsError(f"the matter's history cannot be written: {display_path(folder)} {e}; remove "
+                               f"{HISTORY_DIR.as_posix()} (it holds only past builds)",
+                               path=display_path(self.matter_root)) from None
 
     def _prune(self, keep: int) -> None:
         """Keep the newest ``keep`` records and the objects they name."""
@@ -162,8 +202,13 @@ class History:
             with contextlib.suppress(OSError):
                 (self.root / RECORDS / f"{old.number:06d}.json").unlink()
         wanted = {sha for r in kept for sha in r.files.values()} | {r.facts_sha256 for r in kept}
-        for path in (self.root / OBJECTS).glob("*/*"):
-            if path.name not in wanted:
+        objects = self.root / OBJECTS
+        if not objects.is_dir():
+            return
+        self._check_inside(objects)
+        for path in objects.glob("*/*"):
+            # only objects of ours: where a received history's link leads, nothing is ours to remove
+            if path.name not in wanted and is_sha256(path.name) and not path.parent.is_symlink():
                 with contextlib.suppress(OSError):
                     path.unlink()
 
@@ -171,7 +216,14 @@ class History:
     def _locked(self) -> Iterator[None]:
         """Two builds into two output folders of one matter record one after the other."""
         self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / ".lock", "w") as lock:
+        self._check_inside(self.root)
+        private_folder(self.root, top=self.root.parent)
+        try:  # not truncated, never through a link: a received matter may hold anything here
+            fd = os.open(self.root / ".lock", os.O_WRONLY | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        except OSError as e:
+            raise FilingsError(f"the matter's history cannot be locked ({e.strerror}); remove "
+                               f"{HISTORY_DIR.as_posix()}/.lock", path=display_path(self.matter_root)) from None
+        with os.fdopen(fd, "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             yield
 
@@ -191,12 +243,59 @@ def recorded_files(folder: Path) -> list[str]:
     return sorted(found)
 
 
+def is_sha256(text: object) -> bool:
+    """True when ``text`` is a SHA-256 as this package writes one: 64 lowercase hex digits."""
+    return isinstance(text, str) and _SHA256.fullmatch(text) is not None
+
+
+def parse_record(name: str, data: bytes) -> Record:
+    """The record in ``data`` (the bytes of the record file ``name``) when it is as a build
+    writes one; raises :class:`ValueError` saying what is wrong."""
+    try:
+        fields = json.loads(data.decode("utf-8"))
+        record = Record(**fields)
+    except (ValueError, TypeError):
+        raise ValueError("it is not a record a build wrote") from None
+    if type(record.number) is not int or name != f"{record.number:06d}.json":
+        raise ValueError("its number is not its file's")
+    texts = (record.out, record.recorded, record.build_date, record.facts_name)
+    if not all(isinstance(t, str) for t in texts) or not isinstance(record.draft, bool):
+        raise ValueError("it is not a record a build wrote")
+    if not is_plain_relative(record.facts_name) or "/" in record.facts_name:
+        raise ValueError(f"its facts file {record.facts_name!r} is not a file name")
+    if not is_sha256(record.facts_sha256):
+        raise ValueError("its facts file's hash is not 64 hex digits")
+    if not isinstance(record.files, dict):
+        raise ValueError("it lists no files")
+    for rel, sha in record.files.items():
+        if not is_plain_relative(rel):
+            raise ValueError(f"it names the file {rel!r}, which leaves the build folder")
+        if not is_sha256(sha):
+            raise ValueError(f"the hash of {rel} is not 64 hex digits")
+    return record
+
+
+def read_regular_file(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of ``path`` if it is a regular file (no link, pipe or device) of at most
+    ``limit`` bytes; raises :class:`ValueError` otherwise."""
+    try:  # O_NONBLOCK: opening a pipe must not wait for a writer
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as e:
+        raise ValueError(f"it cannot be read ({e.strerror})") from None
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError("it is not a regular file")
+        if limit is not None and info.st_size > limit:
+            raise ValueError(f"it is larger than {limit:,} bytes")
+        return f.read()
+
+
 def _absolute(path: Path) -> str:
     return os.path.abspath(path)
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".tmp-", delete=False) as tmp:
         tmp.write(data)
     os.replace(tmp.name, target)

@@ -8,7 +8,10 @@ never a mix. The previous generation stays until the next build; older and unfin
 ones are removed. A lock makes a second build into the same folder wait its turn.
 
 Nothing the toolkit did not make is ever replaced or deleted: an output folder that
-holds the facts, the templates or an exhibit, or files of someone else's, is refused.
+holds the facts, the templates or an exhibit, or files of someone else's, is refused, and
+what a user saves in ``build/`` is carried into each new generation and never pruned
+(:mod:`.userfiles`). The store is private (:mod:`filings.private`): 0700 folders and 0600
+files, whatever the umask, for it holds confidential outputs and their PDF cache.
 """
 from __future__ import annotations
 
@@ -23,11 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from filings.paths import link_or_copy
+from filings.paths import is_plain_relative, link_or_copy
 from filings.errors import FilingsError, display_path
+from filings.pipeline.userfiles import (MANIFEST, STATE_DIR, carry_users_paths, file_keys, unsaved_files,
+                                        users_paths, write_record)
+from filings.private import private_file, private_folder, private_tree
 
-STATE_DIR = ".filings"          # inside each generation: its manifest
-MANIFEST = "manifest.json"
 STORE_MARK = "OWNER"            # inside the store: says what the folder is
 KEEP = 2                        # generations kept: the current one and the one before
 # What a build of the toolkit's first versions left in a real output folder.
@@ -76,9 +80,11 @@ def _absolute(path: Path) -> Path:
 class Generation:
     """A new, not yet published set of outputs, and the current one it may carry files from."""
 
-    def __init__(self, path: Path, previous: Path | None):
+    def __init__(self, path: Path, previous: Path | None, progress: Progress = lambda _: None):
         self.path = path
         self.previous = previous
+        self.progress = progress
+        self.users: list[str] = []  # what the user saved in the outputs, carried over when published
 
     def previous_manifest(self) -> dict | None:
         """The manifest of the current outputs, or None for a first build."""
@@ -91,13 +97,19 @@ class Generation:
         return data if isinstance(data, dict) else None
 
     def carry(self, name: str) -> Path | None:
-        """Bring ``name`` (a file or folder) over from the current outputs; None if it has none."""
-        if self.previous is None:
+        """Bring ``name`` (a file or folder) over from the current outputs; None if it has none.
+        ``name`` may come from the last manifest (a packet's): only a plain relative path is carried."""
+        if self.previous is None or not is_plain_relative(name):
             return None
         source = self.previous / name
         target = self.path / name
         if source.is_dir() and not source.is_symlink():
-            shutil.copytree(source, target, copy_function=link_or_copy)
+            users = set(users_paths(self.previous))  # come over when published, as the user's
+
+            def theirs(folder: str, names: list[str]) -> set[str]:
+                rel = Path(folder).relative_to(self.previous).as_posix()
+                return {n for n in names if (n if rel == "." else f"{rel}/{n}") in users}
+            shutil.copytree(source, target, copy_function=link_or_copy, ignore=theirs)
         elif source.is_file() and not source.is_symlink():
             link_or_copy(source, target)
         else:
@@ -131,7 +143,7 @@ class OutputFolder:
             path = self._new_generation_path()
             path.mkdir()
             (path / STATE_DIR).mkdir()
-            gen = Generation(path, current)
+            gen = Generation(path, current, progress)
             try:
                 yield gen
             except BaseException:
@@ -142,6 +154,9 @@ class OutputFolder:
         """Make ``gen`` current in one atomic step, then drop generations older than the last two."""
         if not (gen.path / STATE_DIR / MANIFEST).is_file():
             raise RuntimeError("a generation is published only with its manifest")  # a bug, not bad input
+        self._carry_users_paths(gen)
+        write_record(gen.path, gen.users)
+        private_tree(gen.path, skip=gen.users)  # the user's own files keep their modes
         _fsync_tree(gen.path)
         link = self.out.with_name(f".{self.out.name}.link-{os.getpid()}")
         with contextlib.suppress(FileNotFoundError):
@@ -150,6 +165,22 @@ class OutputFolder:
         os.replace(link, self.out)
         _fsync_dir(self.out.parent)
         self._prune(current=gen.path, previous=gen.previous)
+
+    def _carry_users_paths(self, gen: Generation) -> None:
+        """Bring what the user saved in the current outputs into ``gen``, saying so; refuse to
+        publish over one whose name the new build also wrote."""
+        if gen.previous is None:
+            return
+        found = users_paths(gen.previous)
+        clashes = carry_users_paths(gen.previous, gen.path, found)
+        if clashes:
+            raise OutputError(f"cannot publish: {display_path(self.out / clashes[0])} was not made by filings, "
+                              "and this build makes a file of that name; move it out of "
+                              f"{display_path(self.out)} and build again", path=self.out)
+        gen.users = found
+        if found:
+            shown = ", ".join(found[:3]) + (", ..." if len(found) > 3 else "")
+            gen.progress(f"keeping what filings did not make in {display_path(self.out)}: {shown}")
 
     def discard(self, gen: Generation) -> None:
         """Drop ``gen`` unpublished: a build that found nothing to change leaves the outputs alone."""
@@ -165,10 +196,12 @@ class OutputFolder:
             if self.store.exists() and not (self.store / STORE_MARK).is_file():
                 raise OutputError(f"cannot build here: {display_path(self.store)} exists and was not made by "
                                   "filings; move it away or choose another --out", path=self.out)
-            self.store.mkdir(parents=True, exist_ok=True)
+            self._refuse_foreign()  # before the store is made: a refused folder gets nothing beside it
+            private_folder(self.store)  # confidential outputs and their PDF cache: the user's alone
             (self.store / STORE_MARK).write_text(
                 f"Made by filings: the builds of {self.out.name}/ (a link to the newest one here). "
                 "Safe to delete together with that link.\n", encoding="utf-8")
+            private_file(self.store / STORE_MARK)
         except OSError as e:
             raise OutputError(f"cannot write the outputs here: {e.strerror}; choose another --out",
                               path=self.out) from e
@@ -177,6 +210,7 @@ class OutputFolder:
     def _locked(self, progress: Progress, wait_seconds: float) -> Iterator[None]:
         """Hold the store's lock for the whole build; wait for a build already running."""
         with open(self.store / "lock", "a+", encoding="utf-8") as lock:
+            private_file(self.store / "lock")
             deadline = time.monotonic() + wait_seconds
             told = False
             while True:
@@ -206,16 +240,17 @@ class OutputFolder:
                 lock.truncate()
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
-    def _adopt_legacy_folder(self) -> None:
-        """Turn a real output folder into a link: an empty one, or one an earlier version built."""
+    def _refuse_foreign(self) -> list[str]:
+        """The names in a real output folder (empty, or one an earlier version built); an OutputError
+        when it is a link filings did not make or holds files of someone else's."""
         if self.out.is_symlink():
             if self.current() is None:
                 raise OutputError(f"cannot build into this folder: it is a link to {os.readlink(self.out)}, "
                                   "which filings did not make; remove the link or choose another --out",
                                   path=self.out)
-            return
+            return []
         if not self.out.exists():
-            return
+            return []
         entries = sorted(p.name for p in self.out.iterdir())
         foreign = [name for name in entries if name not in _LEGACY and
                    not (name.endswith((".docx", ".pdf")) and (self.out / name).is_file())]
@@ -224,6 +259,13 @@ class OutputFolder:
             raise OutputError(f"cannot build into this folder: it holds files that filings did not make "
                               f"({shown}); choose a new or empty folder with --out, or move those files",
                               path=self.out)
+        return entries
+
+    def _adopt_legacy_folder(self) -> None:
+        """Turn a real output folder into a link: an empty one, or one an earlier version built."""
+        entries = self._refuse_foreign()  # again, under the lock: it may have changed since
+        if self.out.is_symlink() or not self.out.exists():
+            return
         if not entries:
             self.out.rmdir()
             return
@@ -250,10 +292,14 @@ class OutputFolder:
                 stray.unlink()
 
     def _prune(self, current: Path, previous: Path | None) -> None:
+        """Remove finished generations older than the last two, but never one holding a file
+        that would be lost with it (the user's, or an output changed since; see :mod:`.userfiles`)."""
         keep = {current, previous}
         finished = [p for p in self._generations() if (p / STATE_DIR / MANIFEST).is_file()]
-        for path in finished[:-KEEP]:
-            if path not in keep:
+        old = [path for path in finished[:-KEEP] if path not in keep]
+        kept = set().union(*(file_keys(p) for p in keep if p is not None)) if old else set()
+        for path in old:
+            if not unsaved_files(path, kept):
                 shutil.rmtree(path, ignore_errors=True)
         self._remove_unfinished(keep)
 

@@ -245,7 +245,7 @@ def run(facts_path: Path, build_out: Path, *, folders: list[Path] | None = None,
         elif folders:
             old, new = (folder_side(f, facts_path.parent) for f in folders)
         else:
-            old, new = history_sides(facts_path.parent, build_out, work)
+            old, new = history_sides(facts_path.parent, build_out, work, warn)
         if out is None:
             out = build_out / "diff" if build_out.is_dir() else new.root / "diff" if folders else None
             if out is None:

@@ -13,6 +13,14 @@ one engine per core. LibreOffice's compare stays as the fallback (:mod:`filings.
 where Docxodus is not installed or cannot run, or with ``FILINGS_REDLINE_ENGINE=libreoffice``,
 with a warning that formatting-only changes are then not shown.
 
+The papers compared may come from anywhere (a build folder or a matter's history received
+from elsewhere): both versions of every paper are cleaned first by the cleaner of Word
+exhibits (:func:`filings.convert.office.sanitize_office`: no linked picture, subdocument or
+INCLUDETEXT field reaches the engine or the redline a reviewer opens), and the engine runs
+within ``limits.redline_seconds`` and ``limits.redline_memory_bytes`` of resident memory (its
+.NET runtime reserves far more address space than it uses, so the bound is on what it holds,
+watched while it runs, with its heap held to most of it, :func:`engine_environment`).
+
 Every revision carries the author (``filings`` unless told) and the new build's date (the
 deterministic date its outputs carry), and the redline DOCX is repacked with fixed ZIP dates,
 so the same two versions give the same redline bytes. Its PDF is made by the build's own
@@ -32,9 +40,10 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from filings.errors import FilingsError
+from filings.limits import DEFAULT_LIMITS, Limits
 
 AUTHOR = "filings"
-TIMEOUT = 120.0
+HEAP_SHARE = 0.75  # of the memory bound, for the engine's .NET heap; the rest is the runtime's own
 ENGINE_VARIABLE = "FILINGS_REDLINE_ENGINE"  # "docxodus" (default) or "libreoffice"
 INSTALL_HINT = "pip install 'python-redlines[docxodus]' (python-redlines and python-redlines-docxodus)"
 
@@ -61,29 +70,77 @@ def engine_binary() -> str:
 
 
 def redline_docx(old: Path, new: Path, target: Path, *, when: dt.datetime, author: str = AUTHOR,
-                 binary: str | None = None, timeout: float = TIMEOUT) -> int:
+                 binary: str | None = None, limits: Limits = DEFAULT_LIMITS, name: str | None = None) -> int:
     """Compare ``old`` with ``new`` into ``target``, a DOCX with tracked changes; return the
-    number of revisions the engine reported (-1 when it did not say)."""
+    number of revisions the engine reported (-1 when it did not say). Both are compared as
+    they are: untrusted papers are cleaned first (:func:`clean_pairs`). ``name`` is the paper
+    in messages (default: the new version's path)."""
     from filings.determinism import repack_docx, w3c_date
-    from filings.processes import TimedOut, run_bounded
+    from filings.processes import OverMemory, TimedOut, run_bounded
 
     binary = binary or engine_binary()
+    name = name or str(new)
     with tempfile.TemporaryDirectory(prefix="filings-redline-") as work:
         made = Path(work) / "redline.docx"
         command = [binary, str(old), str(new), str(made), f"--author={author}", "--detect-moves",
                    f"--date-time={w3c_date(when)}"]
-        env = dict(os.environ, DOTNET_CLI_TELEMETRY_OPTOUT="1")
         try:
-            code, output = run_bounded(command, timeout, env=env)
+            code, output = run_bounded(command, limits.redline_seconds, env=engine_environment(limits),
+                                       resident_bytes=limits.redline_memory_bytes)
         except TimedOut:
-            raise FilingsError(f"comparing the two versions did not finish within {timeout:g} s",
-                               path=str(new)) from None
+            raise FilingsError(f"comparing the two versions did not finish within {limits.redline_seconds:g} s "
+                               "(the redline_seconds bound); check both versions open in Word", path=name) from None
+        except OverMemory:
+            raise FilingsError(over_memory(limits), path=name) from None
+        if "OutOfMemoryException" in output:  # the heap bound of engine_environment
+            raise FilingsError(over_memory(limits), path=name)
         if code != 0 or not made.is_file():
             last = output.strip().splitlines()[-1] if output.strip() else f"exit code {code}"
-            raise FilingsError(f"the redline engine could not compare the two versions: {last}", path=str(new))
+            raise FilingsError(f"the redline engine could not compare the two versions: {last}", path=name)
         target.parent.mkdir(parents=True, exist_ok=True)
         repack_docx(made, target, when)
     return _revisions(output)
+
+
+def engine_environment(limits: Limits) -> dict[str, str]:
+    """The engine's environment: no telemetry, and its .NET heap held to ``HEAP_SHARE`` of the
+    memory bound, so that a paper too large ends in the runtime's own OutOfMemoryException
+    (the resident bound, watched from outside, catches the rest)."""
+    heap = int(limits.redline_memory_bytes * HEAP_SHARE)
+    return dict(os.environ, DOTNET_CLI_TELEMETRY_OPTOUT="1", DOTNET_GCHeapHardLimit=f"{heap:x}")
+
+
+def over_memory(limits: Limits) -> str:
+    """The one line for a comparison stopped at the memory bound."""
+    from filings.convert.officezip import _amount
+
+    return (f"comparing the two versions needed more than {_amount(limits.redline_memory_bytes)} of memory (the "
+            "redline_memory_bytes bound) and was stopped; a paper this large may be damaged or built to exhaust "
+            "memory: check both versions open in Word")
+
+
+def clean_pairs(pairs: Sequence[Pair], work: Path, *, limits: Limits = DEFAULT_LIMITS,
+                warn: Callable[[str], None] = lambda _: None) -> list[Pair]:
+    """The pairs with both versions cleaned into ``work`` as Word exhibits are
+    (:func:`filings.convert.office.sanitize_office`), with a warning for each version that lost
+    something; raises FilingsError naming the paper when a version cannot be cleaned."""
+    from filings.convert.office import sanitize_office
+    from filings.convert.officezip import OfficeFileError
+
+    cleaned = []
+    for i, pair in enumerate(pairs):
+        versions = {}
+        for label, source in (("old", pair.old), ("new", pair.new)):
+            versions[label] = work / f"{i:04d}-{label}.docx"
+            try:
+                removed = sanitize_office(source, versions[label], limits=limits)
+            except OfficeFileError as e:
+                raise FilingsError(f"the {label} version cannot be compared: {e.reason}", path=pair.key) from None
+            if removed:
+                listed = ", ".join(removed[:-1]) + " and " + removed[-1] if len(removed) > 1 else removed[0]
+                warn(f"{pair.key} ({label} version): removed {listed} before comparing")
+        cleaned.append(Pair(pair.key, versions["old"], versions["new"]))
+    return cleaned
 
 
 def _revisions(output: str) -> int:
@@ -97,14 +154,24 @@ def _revisions(output: str) -> int:
 
 
 def redline_all(pairs: Sequence[Pair], out_dir: Path, *, when: dt.datetime, author: str = AUTHOR,
-                workers: int | None = None, warn: Callable[[str], None] = lambda _: None) -> dict[str, Path]:
-    """Redline DOCX of every pair into ``out_dir/KEY.docx``, in parallel; key → path.
+                workers: int | None = None, warn: Callable[[str], None] = lambda _: None,
+                limits: Limits = DEFAULT_LIMITS) -> dict[str, Path]:
+    """Redline DOCX of every pair into ``out_dir/KEY.docx``, in parallel, both versions cleaned
+    first (:func:`clean_pairs`); key → path.
 
     The engine is Docxodus; ``FILINGS_REDLINE_ENGINE=libreoffice``, or a Docxodus that is not
     installed or cannot run here, uses LibreOffice's compare instead, with a warning that
     formatting-only changes are then not shown."""
     if not pairs:
         return {}
+    with tempfile.TemporaryDirectory(prefix="filings-redline-clean-") as work:
+        cleaned = clean_pairs(pairs, Path(work), limits=limits, warn=warn)
+        return _compare_all(cleaned, out_dir, when=when, author=author, workers=workers, warn=warn, limits=limits)
+
+
+def _compare_all(pairs: Sequence[Pair], out_dir: Path, *, when: dt.datetime, author: str, workers: int | None,
+                 warn: Callable[[str], None], limits: Limits) -> dict[str, Path]:
+    """:func:`redline_all` on pairs already cleaned."""
     targets = {p.key: out_dir / f"{p.key}.docx" for p in pairs}
     if os.environ.get(ENGINE_VARIABLE, "docxodus") == "libreoffice":
         binary = None
@@ -116,14 +183,19 @@ def redline_all(pairs: Sequence[Pair], out_dir: Path, *, when: dt.datetime, auth
                  "formatting-only changes")
             binary = None
     if binary is None:
-        libreoffice_redlines(pairs, targets, when=when, author=author)
+        libreoffice_redlines(pairs, targets, when=when, author=author, limits=limits)
         return targets
     workers = workers or max(1, min(len(pairs), os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        jobs = [pool.submit(redline_docx, p.old, p.new, targets[p.key], when=when, author=author, binary=binary)
-                for p in pairs]
-        for job in jobs:
-            job.result()
+        jobs = [pool.submit(redline_docx, p.old, p.new, targets[p.key], when=when, author=author, binary=binary,
+                            limits=limits, name=p.key) for p in pairs]
+        try:
+            for job in jobs:
+                job.result()
+        except BaseException:  # one paper failed, or Ctrl-C: start no other comparison
+            for job in jobs:
+                job.cancel()
+            raise
     return targets
 
 
@@ -150,10 +222,11 @@ def redline_pdfs(docx: dict[str, Path], converter) -> dict[str, Path]:
 
 
 def libreoffice_redlines(pairs: Sequence[Pair], targets: dict[str, Path], *, when: dt.datetime,
-                         author: str = AUTHOR, timeout: float = TIMEOUT) -> None:
+                         author: str = AUTHOR, limits: Limits = DEFAULT_LIMITS) -> None:
     """The fallback: LibreOffice's own compare (:mod:`filings.convert.locompare`, run under the
     Python that has ``uno``) on a locked-down profile of its own, one LibreOffice for every
-    pair; each revision then given ``author`` and ``when``, the package repacked."""
+    pair, within ``redline_seconds`` a pair and LibreOffice's memory bound; each revision then
+    given ``author`` and ``when``, the package repacked."""
     from filings.convert.libreoffice import _lock_down
     from filings.determinism import repack_docx
     from filings.convert.instances import uno_python
@@ -168,9 +241,11 @@ def libreoffice_redlines(pairs: Sequence[Pair], targets: dict[str, Path], *, whe
         script = Path(__file__).resolve().parent.parent / "convert" / "locompare.py"
         try:
             code, output = run_bounded([uno_python(), str(script), str(profile), f"filings-compare-{os.getpid()}",
-                                        str(Path(work) / "jobs.json")], timeout * max(1, len(pairs)))
+                                        str(Path(work) / "jobs.json")], limits.redline_seconds * max(1, len(pairs)),
+                                       memory_bytes=limits.convert_memory_bytes)
         except TimedOut:
-            raise FilingsError(f"LibreOffice's compare did not finish within {timeout:g} s a paper") from None
+            raise FilingsError(f"LibreOffice's compare did not finish within {limits.redline_seconds:g} s a paper "
+                               "(the redline_seconds bound)") from None
         if code != 0 or not all(Path(out).is_file() for _, _, out in jobs):
             last = output.strip().splitlines()[-1] if output.strip() else f"exit code {code}"
             raise FilingsError(f"LibreOffice could not compare the papers ({last}); install the redline engine: "

@@ -4,7 +4,8 @@ A version is a folder of a build's outputs with the facts text it was built from
 of the matter's history (:mod:`filings.pipeline.history`, the default: the last two builds),
 a build folder (``filings diff OLD NEW``; its facts are found in the history by the hash its
 manifest records), or the matter at a git revision, built in a temporary ``git worktree``
-that is removed afterwards. Papers are keyed by their path relative to the build's folder
+that is removed afterwards (and, should a diff be killed before it could, by the next
+``--rev``). Papers are keyed by their path relative to the build's folder
 without ``.docx`` (``complaint``, or ``public/complaint`` in a build with subsets), so every
 DOCX of a build is a paper to compare.
 """
@@ -12,8 +13,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -23,7 +26,9 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from filings.errors import FilingsError, display_path
-from filings.pipeline.history import History, recorded_files
+from filings.limits import DEFAULT_LIMITS
+from filings.paths import resolve_inside
+from filings.pipeline.history import History, read_regular_file, recorded_files
 
 MANIFEST_TAIL = (".filings", "manifest.json")
 
@@ -72,18 +77,27 @@ class Side:
 
 # --------------------------------------------------------------------------- versions
 
-def history_sides(matter_root: Path, out_dir: Path, work: Path) -> tuple[Side, Side]:
-    """The last two builds into ``out_dir`` that the matter's history holds, checked out in ``work``."""
-    history = History(matter_root)
-    records = history.records(out_dir)
+def history_sides(matter_root: Path, out_dir: Path, work: Path,
+                  warn: Progress = lambda _: None) -> tuple[Side, Side]:
+    """The last two builds into ``out_dir`` that the matter's history holds whole, checked out
+    in ``work``; each damaged record (or one whose files are lost) is skipped with a warning."""
+    history = History(matter_root, warn)
+    records = []
+    for record in reversed(history.records(out_dir)):
+        try:
+            records.insert(0, (record, history.checkout(record, work / f"build-{record.number}")))
+        except FilingsError as e:
+            warn(f"{e}; skipped")
+            shutil.rmtree(work / f"build-{record.number}", ignore_errors=True)
+        if len(records) == 2:
+            break
     if len(records) < 2:
         have = "one build" if records else "no build"
         raise FilingsError(f"the matter's history has {have} into {display_path(out_dir)} to compare; build "
                            "again after a change, or name two build folders (filings diff OLD NEW) or a git "
                            "revision (filings diff --rev HEAD~1)", path=display_path(history.root))
     sides = []
-    for record in records[-2:]:
-        root = history.checkout(record, work / f"build-{record.number}")
+    for record, root in records:
         text = history.read(record.facts_sha256)
         sides.append(Side(record.label, root, text.decode("utf-8") if text is not None else None, record.facts_name))
     return sides[0], sides[1]
@@ -102,18 +116,26 @@ def folder_side(folder: Path, matter_root: Path | None) -> Side:
     sha, named = manifest.get("facts_sha256"), manifest.get("facts")
     if isinstance(named, str):
         side.facts_name = Path(named).name
-    if isinstance(sha, str):
-        for root in filter(None, [matter_root, Path(named).parent if isinstance(named, str) else None]):
-            data = History(root).read(sha)
-            if data is not None:
+    if isinstance(sha, str) and matter_root is not None:
+        # The manifest is untrusted: its hash names an object only when it is one (History.read
+        # checks), and the facts file it names is read only inside the matter's folder.
+        data = History(matter_root).read(sha)
+        if data is None and isinstance(named, str):
+            data = _facts_inside(matter_root, named)
+        if data is not None and hashlib.sha256(data).hexdigest() == sha:
+            with contextlib.suppress(UnicodeDecodeError):
                 side.facts_text = data.decode("utf-8")
-                break
-        if side.facts_text is None and isinstance(named, str):
-            with contextlib.suppress(OSError):
-                data = Path(named).read_bytes()
-                if hashlib.sha256(data).hexdigest() == sha:
-                    side.facts_text = data.decode("utf-8")
     return side
+
+
+def _facts_inside(matter_root: Path, named: str) -> bytes | None:
+    """The bytes of the facts file a manifest names, when it is a file of the matter's folder
+    no larger than a facts file may be; None otherwise."""
+    try:
+        path = resolve_inside(matter_root, named)
+        return read_regular_file(path, DEFAULT_LIMITS.facts_bytes)
+    except (OSError, ValueError):
+        return None
 
 
 @contextlib.contextmanager
@@ -122,6 +144,7 @@ def revision_tree(facts_path: Path, rev: str, work: Path) -> Iterator[Path]:
     (removed on leaving, whatever happens)."""
     folder = facts_path.resolve().parent
     top = Path(_git(folder, "rev-parse", "--show-toplevel").strip())
+    remove_stale_worktrees(top)
     commit = _git(folder, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}").strip()
     tree = work / f"rev-{commit[:12]}"
     while tree.exists():  # the same revision twice
@@ -154,8 +177,54 @@ def _git(folder: Path, *args: str) -> str:
     return done.stdout
 
 
-def new_workdir() -> tempfile.TemporaryDirectory:
-    return tempfile.TemporaryDirectory(prefix="filings-diff-")
+WORKDIR_PREFIX = "filings-diff-"
+WORKDIR_LOCK = ".filings-diff.lock"  # held while a diff runs: its worktrees are in use
+
+
+@contextlib.contextmanager
+def new_workdir() -> Iterator[str]:
+    """A new temporary folder for one diff, locked while the diff runs (see
+    :func:`remove_stale_worktrees`), removed afterwards; yields its path."""
+    with tempfile.TemporaryDirectory(prefix=WORKDIR_PREFIX) as tmp:
+        with open(Path(tmp) / WORKDIR_LOCK, "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # taken before any worktree is added in it
+            yield tmp
+
+
+def remove_stale_worktrees(top: Path) -> None:
+    """Remove the worktrees of repository ``top`` that an earlier ``filings diff --rev`` left
+    registered (killed with ``kill -9``, it could not remove them): those in a temporary folder
+    of ours whose diff no longer runs. Worktrees a user made are never touched."""
+    with contextlib.suppress(FilingsError):
+        for tree in _diff_worktrees(_git(top, "worktree", "list", "--porcelain")):
+            if _in_use(tree.parent):
+                continue
+            with contextlib.suppress(FilingsError):
+                _git(top, "worktree", "remove", "--force", str(tree))
+            shutil.rmtree(tree.parent, ignore_errors=True)
+
+
+def _diff_worktrees(listing: str) -> list[Path]:
+    """The worktrees in ``git worktree list --porcelain`` output that a diff made: ``rev-*``
+    in a ``filings-diff-*`` folder of the temporary folder."""
+    temp = Path(os.path.realpath(tempfile.gettempdir()))
+    trees = [Path(line[len("worktree "):]) for line in listing.splitlines() if line.startswith("worktree ")]
+    return [tree for tree in trees if tree.name.startswith("rev-") and tree.parent.name.startswith(WORKDIR_PREFIX)
+            and Path(os.path.realpath(tree.parent.parent)) == temp]
+
+
+def _in_use(workdir: Path) -> bool:
+    """True when a running diff holds the lock of ``workdir``."""
+    try:
+        lock = open(workdir / WORKDIR_LOCK, "rb")
+    except OSError:
+        return False  # no folder or no lock: no diff runs there (a diff locks before it adds a worktree)
+    with lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        return False
 
 
 def _built_at(facts_path: Path, rev: str, work: Path, stack: contextlib.ExitStack, converter,
