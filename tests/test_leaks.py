@@ -188,3 +188,110 @@ def test_variant_forms_in_a_pdf_exhibit_fail_the_build(tmp_path):
     folder = _matter(tmp_path, exhibit=made)
     _assert_caught(_build(folder), folder, {"organizations.ridgeline.address[0]", "organizations.ridgeline.description",
                                             "events[1].date", "declaration.statements[1]"}, "exhibits/")
+
+
+# --------------------------------------------------------------------------- the whole corpus, through a PDF exhibit
+
+# Each corpus fact as a marked fact of the matter: its own where the matter has it, else an ``extra:`` entry.
+_MATTER_FACTS = {"events.1.date": "events[1].date", "declaration.statements.1": "declaration.statements[1]",
+                 "organizations.ridgeline.address.0": "organizations.ridgeline.address[0]"}
+
+
+def _extra_name(fact: str) -> str:
+    return "leak_" + re.sub(r"\W", "_", fact)
+
+
+def _marked_extra() -> str:
+    """An ``extra:`` section marking each corpus value the matter does not hold, as the corpus tags it."""
+    lines = ["extra:\n"]
+    for entry in CORPUS:
+        if entry["fact"] not in _MATTER_FACTS:
+            tagged = entry["tagged"]
+            value = tagged.isoformat() if isinstance(tagged, dt.date) else json.dumps(tagged)
+            lines.append(f"  {_extra_name(entry['fact'])}: !confidential {value}\n")
+    return "".join(lines)
+
+
+def _drawable(form: dict) -> bool:
+    """True if the form can be planted in a PDF: drawn in Helvetica (Latin-1, one line) or carried as bytes."""
+    if form["in"] in ("page-xmp", "private"):
+        return True
+    try:
+        form["form"].encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return "\n" not in form["form"]
+
+
+@pytest.mark.e2e
+def test_every_corpus_form_in_a_pdf_exhibit_fails_the_build(tmp_path):
+    # One build, each form in an exhibit of its own: the scan names a fact once per file, so
+    # the exhibit a leak line names tells which form was caught.
+    forms = [(fact, form) for fact, form in LEAKS if _drawable(form)]
+    folder = _matter(tmp_path)
+    entries = []
+    for n, (fact, form) in enumerate(forms):
+        plant_pdf(folder / "exhibits" / f"form{n:02d}.pdf", form["form"], form["in"])
+        entries.append(f"  - id: form{n:02d}\n    title: Form {n:02d}\n    file: exhibits/form{n:02d}.pdf\n")
+    facts = (folder / "facts.yaml").read_text(encoding="utf-8").replace("bundle:\n", "".join(entries) + "\nbundle:\n", 1)
+    (folder / "facts.yaml").write_text(facts + "\n" + _marked_extra(), encoding="utf-8")
+    proc = _build(folder)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stdout + proc.stderr
+    caught = set(re.findall(r"^leak scan: the confidential value of (\S+) .* public/exhibits/Exhibit \w+ - Form (\d+)\.pdf ",
+                            proc.stderr, re.MULTILINE))
+    wanted = {(_MATTER_FACTS.get(fact, f"extra.{_extra_name(fact)}"), f"{n:02d}") for n, (fact, _) in enumerate(forms)}
+    assert wanted - caught == set(), proc.stderr
+    assert len(forms) >= 70 and not (folder / "build").exists()
+
+
+# --------------------------------------------------------------------------- the whole corpus, through papers
+
+# The shipped papers the matter has without a `papers:` list; the corpus papers go before the certificate.
+_SHIPPED = ["summons", "complaint", "information-statement", "disclosure-statement", "motion", "proposed-order",
+            "declaration"]
+
+
+def _form_template(path: Path, tag: str) -> None:
+    """A Word template of one paragraph printing ``tag``: a matter's own paper."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("{{ " + tag + " }}")
+    document.save(str(path))
+
+
+# Forms that hold the value as the facts print it ("USD 1,250,000.00" holds "1,250,000.00"): a paper
+# printing them never shows the value, since the build brackets a confidential value wherever a paper
+# prints it, in any fact ("USD []" in the public version: seen by hand); the scan never sees them.
+_BRACKETED_AS_PRINTED = {"USD 1,250,000.00", "$4,750,000.00", "4,750,000 dollars", "USD 4750000", "12.50%",
+                         "12.5 percent", "12.5 per cent", "12.500", "Kestrel\u00a0Mills,\u00a0Inc.", "WENDELL OKAFOR",
+                         "Plaintiff imported 18,250 metric tons of steel in 2024."}
+
+
+@pytest.mark.e2e
+def test_every_corpus_form_printed_by_a_paper_fails_the_build(tmp_path):
+    # One build, each text form printed by a paper of its own (an unmarked fact holding the form),
+    # so the paper a leak line names tells which form was caught. A form broken over two lines is
+    # left to the PDF tests: a line end is made by the layout, a fact cannot print one.
+    forms = [(fact, form) for fact, form in LEAKS if form["in"] == "text" and "\n" not in form["form"]
+             and form["form"] not in _BRACKETED_AS_PRINTED]
+    folder = _matter(tmp_path)
+    (folder / "templates").mkdir(exist_ok=True)
+    papers, printed = [], []
+    for n, (fact, form) in enumerate(forms):
+        _form_template(folder / "templates" / f"form-{n:02d}.docx", f"extra.form_{n:02d}")
+        papers.append(f"  - {{name: form-{n:02d}, template: form-{n:02d}.docx, title: Form {n:02d}}}\n")
+        printed.append(f"  form_{n:02d}: {json.dumps(form['form'], ensure_ascii=False)}\n")  # JSON's quoting is YAML's
+    listing = "papers:\n" + "".join(f"  - {name}\n" for name in _SHIPPED) + "".join(papers) + "  - certificate-of-service\n"
+    facts = (folder / "facts.yaml").read_text(encoding="utf-8")
+    (folder / "facts.yaml").write_text(facts + "\n" + listing + "\n" + _marked_extra() + "".join(printed),
+                                       encoding="utf-8")
+    proc = _build(folder)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stdout + proc.stderr
+    # A paper prints nothing but its form, so a leak line naming the paper is its form caught (under
+    # the first fact holding the value: the matter's own motion.factors.harm[1] holds $4,750,000.00 too).
+    caught = set(re.findall(r"^leak scan: the confidential value of \S+ .* public/form-(\d+)\.(?:pdf|docx)\b",
+                            proc.stderr, re.MULTILINE))
+    missed = [(n, fact, form["form"]) for n, (fact, form) in enumerate(forms) if f"{n:02d}" not in caught]
+    assert missed == [], "forms the build let through:\n" + "\n".join(map(repr, missed))
+    assert len(forms) >= 60 and not (folder / "build").exists()
