@@ -12,7 +12,6 @@ from __future__ import annotations
 import random
 import re
 import subprocess
-import time
 import unicodedata
 import warnings
 import zlib
@@ -442,9 +441,8 @@ def bomb_png(path: Path, side: int = 20000) -> Path:
 
 def test_a_decompression_bomb_fails_fast_naming_the_bound(tmp_path):
     bomb_png(tmp_path / "bomb.png")
-    started = time.perf_counter()
     facts, error = failed(tmp_path, [{"id": "bomb", "title": "A huge image", "file": "bomb.png"}])
-    assert time.perf_counter() - started < 120  # a guard against a hang only: the message says which bound
+    # the message names the pixel bound: the image was refused from its header, never decoded
     assert str(error) == (f"exhibit 'bomb' ({where(facts, 'bomb.png')}): it is 20,000 x 20,000 pixels, over the "
                           "bound of 150,000,000 pixels for one image; scan it at a lower resolution")
 
@@ -692,11 +690,9 @@ def test_ocr_that_runs_too_long_is_stopped_with_one_line(tmp_path, cache):
     scanned_pdf(tmp_path / "scan.pdf")
     exhibit = ExhibitPdf(id="scan", mark="1", title="Scan", date="", short_date="", description="",
                          pdf=tmp_path / "scan.pdf", source=Path("exhibits/scan.pdf"))
-    started = time.perf_counter()
     with pytest.raises(PdfError) as info:
         make_bundle([exhibit], tmp_path / "out", bates=BatesStyle(), heading="INDEX", caption=[], size_limit_mb=35,
                     warn=lambda _: None, ocr=True, limits=Limits(ocr_seconds=0.2))
-    assert time.perf_counter() - started < 120  # a guard against a hang only: the message says which bound
     assert str(info.value) == ("exhibit 'scan' (exhibits/scan.pdf): OCR did not finish within 0.2 s and was "
                                "stopped; set 'ocr: false' under 'bundle:' in the facts, or split the exhibit")
     assert not list(cache.rglob("*.pdf"))

@@ -11,7 +11,6 @@ import io
 import re
 import struct
 import subprocess
-import time
 import zipfile
 import zlib
 from pathlib import Path
@@ -207,10 +206,8 @@ def clean(path: Path, limits: Limits = Limits()) -> tuple[list[str], dict[str, b
 
 
 def refused(path: Path, limits: Limits = Limits()) -> str:
-    started = time.monotonic()
-    with pytest.raises(OfficeFileError) as info:
+    with pytest.raises(OfficeFileError) as info:  # the reason says which check refused, before unpacking
         sanitize_office(path, path.with_name("out.docx"), limits=limits)
-    assert time.monotonic() - started < 120  # a guard against a hang only: the reason says which check refused
     assert "\n" not in str(info.value)
     return info.value.reason
 
@@ -282,10 +279,8 @@ def test_an_embedded_spreadsheet_is_kept_but_a_zip_in_it_is_refused(tmp_path):
 def test_a_zip_bomb_exhibit_stops_the_check_at_once(tmp_path):
     bomb_docx(tmp_path / "bomb.docx", 300)
     facts = other_facts(tmp_path, [{"id": "bomb", "title": "A zip bomb", "file": "bomb.docx"}])
-    started = time.monotonic()
-    with pytest.raises(ConversionError) as info:
+    with pytest.raises(ConversionError) as info:  # the ratio check refuses it before anything is unpacked
         check(facts)
-    assert time.monotonic() - started < 120  # a guard against a hang only: the reason says which check refused
     assert str(info.value) == (
         f"exhibit 'bomb' ({tmp_path / 'bomb.docx'}): 'word/media/bomb.xml' unpacks to 1,029 times its packed "
         "size, more than the 200:1 of a real document (a zip bomb?); use another copy of the file, or save it "

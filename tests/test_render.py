@@ -1,7 +1,6 @@
 """Rendering: strict facts, sandboxed templates, exact error messages."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -294,11 +293,10 @@ def test_rendering_is_bounded(tmp_path, tag, problem, limits):
 
 def test_unclosed_tags_are_refused_before_docxtpl_scans_them(tmp_path):
     name = make_template(tmp_path, "unclosed.docx", *["text {{ unclosed " + "y" * 50] * 1500)
-    started = time.monotonic()
+    # this message comes from the check made before docxtpl's scan (which would take hours), not from docxtpl
     assert render_error(tmp_path, name) == (
         f"{tmp_path / name}: has tags opened with '{{{{' or '{{%' that are never closed; close each with "
         "'}}' or '%}'")
-    assert time.monotonic() - started < 120  # refused before docxtpl's scan, which would take hours
 
 
 # --------------------------------------------------------------------------- runtime errors
