@@ -292,6 +292,44 @@ def templates(words: Optional[list[str]] = typer.Argument(None, metavar="[MATTER
 
 
 @app.command()
+def edits(words: Optional[list[str]] = typer.Argument(None, metavar="[MATTER] | drop PAPER [MATTER] | adopt PAPER [MATTER]",
+                                                    show_default=False),
+          facts: Optional[Path] = FACTS, templates: Optional[Path] = TEMPLATES, debug: bool = DEBUG) -> None:
+    """List the papers edited in Word (kept in MATTER/edits/ and merged on every build);
+    `edits drop PAPER` returns a paper to the generated text; `edits adopt PAPER` folds its edit
+    into the matter's own copy of its template."""
+    from filings.pipeline.editing import adopt_edit, drop_edit, list_edits
+
+    words = list(words or [])
+    if words[:1] in (["drop"], ["adopt"]):
+        if len(words) not in (2, 3):
+            _fail(FilingsError(f"usage: filings edits {words[0]} PAPER [MATTER]"), debug)
+        path = _facts(Path(words[2]) if len(words) == 3 else None, facts)
+        if words[0] == "drop":
+            moved = _guarded(debug, lambda: drop_edit(path, words[1]))
+            typer.echo(f"{words[1]}: the next build makes it from the facts again; the edit is kept in "
+                       f"{display_path(moved)}")
+            return
+        result, target, dropped = _guarded(debug, lambda: adopt_edit(path, words[1], templates))
+        for line in result.adopted:
+            typer.echo(f"into {display_path(target)}: {line}")
+        for line in result.kept:
+            typer.echo(f"stays an edit: {line}")
+        if dropped is not None:
+            typer.echo(f"all of the edit is in the template now; the edit is put away in {display_path(dropped)}")
+        elif not result.adopted:
+            typer.echo("nothing could go into the template; the edit stays as it is")
+        return
+    if len(words) > 1:
+        _fail(FilingsError("usage: filings edits [MATTER] | drop PAPER [MATTER] | adopt PAPER [MATTER]"), debug)
+    rows = _guarded(debug, lambda: list_edits(_facts(Path(words[0]) if words else None, facts)))
+    if not rows:
+        typer.echo("no paper has an edit; edit a draft in build/ in Word, save it, and build: the edit is kept")
+    for row in rows:
+        typer.echo(row.line())
+
+
+@app.command()
 def diff(folders: Optional[list[Path]] = typer.Argument(None, metavar="[OLD NEW]", show_default=False,
                                                      help="Two build folders to compare (default: the last two "
                                                      "builds in the matter's history)."),

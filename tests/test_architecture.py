@@ -12,7 +12,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "filings"
 # Lowest first. A module may import its own stage and the stages below it, never above.
-STAGES = ["", "facts", "convert", "court", "papers", "exhibits", "pipeline", "review", "cli"]
+STAGES = ["", "facts", "convert", "court", "papers", "exhibits", "edits", "pipeline", "review", "cli"]
 FOUNDATION = {"errors", "limits", "paths", "private", "processes", "determinism", "typography", "guide"}
 TOP = {"cli", "__main__", "__init__"}  # the command, and the package's lazy front door
 MAX_LINES = 400

@@ -161,6 +161,8 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
     try:
         with folder.generation(progress, limits.lock_seconds) as gen:
             before = _previous_papers(gen)
+            from filings.pipeline.drafts import pick_up, save_merged
+            edits = pick_up(matter.root, gen, Path(out_dir), before, progress, warning)
             _warn_private(matter, warning)
             if chosen:
                 _warn_unfiled(plan, warning)
@@ -170,7 +172,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
             if sets[0].version:
                 progress("confidential facts: building a confidential and a public version")
             redraft = bool((gen.previous_manifest() or {}).get("draft")) != draft  # never carry a draft stamp over
-            states = [_SetBuild(o, gen, library, context, limits, matter) for o in sets]
+            states = [_SetBuild(o, gen, library, context, limits, matter, edits, warning) for o in sets]
             counts: dict[str, WordCount] = {}  # the court counts the confidential version: both certify it
             for state in states:
                 state.render(applicable, chosen, before, index, papers=papers, only=only, force=force,
@@ -220,7 +222,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
             if strict and result.warnings:
                 raise FilingsError(problems=[Problem(f"--strict: {w}") for w in result.warnings])
             _write_manifest(gen.path, matter, result.papers, plan, result.sets, packet_keys=result.packet_keys,
-                            draft=result.draft)
+                            draft=result.draft, edits=edits)
             if _unchanged(gen, result.papers, result.sets):  # the outputs published last time, scanned then
                 progress("nothing changed; the outputs stay as they are")
                 result.unchanged = True
@@ -233,6 +235,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
                                                     limits=limits, locate=matter.locate_fact)
                 progress("publishing")
                 folder.publish(gen)
+                save_merged(edits, gen.path, warning)
                 result.recorded = _remember(matter, gen.path, Path(out_dir), draft, warning)
     except OSError as e:  # a disk that is full or fails: the last good outputs stay as they were
         raise FilingsError(f"cannot write the outputs: {e.strerror or e}"

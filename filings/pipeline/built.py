@@ -32,6 +32,7 @@ class BuiltPaper:
     facts: dict[str, str] = field(default_factory=dict)  # each fact read → fingerprint of its value
     carried: bool = False  # kept from the last build, not rebuilt
     prefix: str = ""  # the set it belongs to: "" (the only one), "confidential/" or "public/"
+    edit: dict | None = None  # the attorney's edit merged into it: what the merge did (:mod:`.drafts`)
 
     @property
     def key(self) -> str:

@@ -24,17 +24,22 @@ def _previous_papers(gen: Generation) -> dict[str, dict]:
 
 
 def _write_manifest(generation: Path, matter: Matter, papers: list[BuiltPaper], plan: Plan,
-                    sets: list[SetResult], *, packet_keys: dict[str, str], draft: bool) -> None:
+                    sets: list[SetResult], *, packet_keys: dict[str, str], draft: bool, edits=None) -> None:
     """Record, per paper, its template's hash, its filing, and each fact it read with a
     fingerprint of its value: what tells a later build whether the paper is still current;
     and, per packet, its papers; per set, its bundle. A paper of the confidential or public
     version is named with its folder (``public/complaint``). Written last: a generation with
-    a manifest is complete."""
+    a manifest is complete. A paper with an attorney's edit (``edits``, :mod:`filings.pipeline.drafts`)
+    records the hash of its published DOCX, the edit as published, and what its merge did."""
     filings = plan.filings
     entries = {b.key: {"template": b.paper.template, "template_sha256": b.template_sha256,
                        "filing": filings[b.paper.filing].name if b.paper.filing is not None else None,
                        "facts_read": b.facts, "pages": b.pages, "pdf_sha256": b.pdf_sha256}
                for b in papers}
+    for b in papers:  # the attorney's edit it carries: what its published DOCX is
+        if edits is not None and b.key in edits.current:
+            entries[b.key]["edit_sha256"] = _sha256(generation / f"{b.key}.docx")
+            entries[b.key]["edit"] = edits.merged.get(b.key) or b.edit or {}
     prefixes = [s.output.prefix for s in sets] or [""]
     packets = {prefix + f.packet: [p.name for p in f.papers] for prefix in prefixes for f in filings
                if (generation / prefix / f.packet).is_file()}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from filings.papers.context import filing_for
 from filings.errors import ConversionError, FilingsError, Problem, TemplateError
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from filings.convert.libreoffice import Converter
     from filings.exhibits.sources import ExhibitSource
     from filings.papers.render import Renderer
+    from filings.pipeline.drafts import EditState
 
 
 def _quiet(_: str) -> None:
@@ -47,9 +48,9 @@ class _SetBuild:
     """One set of outputs on its way: the papers it renders and carries, its exhibits, its bundle."""
 
     def __init__(self, output: OutputSet, gen: Generation, library: TemplateLibrary, context: Mapping[str, Any],
-                 limits: Limits, matter: Matter):
+                 limits: Limits, matter: Matter, edits: EditState | None = None, warn: Progress = _quiet):
         self.output, self.gen, self.library, self.context, self.limits = output, gen, library, context, limits
-        self.matter = matter
+        self.matter, self.edits, self.warn = matter, edits, warn
         self.renderer: Renderer | None = None  # made when a paper is rendered: a build that keeps every
         self.exhibits_renderer: Renderer | None = None  # paper need not load docxtpl
         self.built: list[BuiltPaper] = []
@@ -76,6 +77,10 @@ class _SetBuild:
                       for name, entry in self.before.items() if _is_stale(entry, index, self.library)}
         if redraft:
             self.stale.update({name: ["--draft"] for name in self.before})
+        if self.edits is not None:  # an edit made, changed or dropped since the last build
+            for key in self.edits.changed():
+                if key.startswith(prefix) and key[len(prefix):] in self.before:
+                    self.stale.setdefault(key[len(prefix):], []).append("your edit")
         if not papers:  # the bundle alone: rebuild the papers whose citations it changed
             chosen = [p for p in applicable if p.name in self.stale]
         elif only is None and not force:  # only what changed
@@ -87,9 +92,20 @@ class _SetBuild:
             self.renderer = Renderer(self.library, self.context, self.limits, locate_fact=self.matter.locate_fact,
                                      version=self.output.version)
             self.built = render_papers(self.renderer, chosen, self.gen.path / prefix, progress,
-                                       rules_for(self.matter.facts), prefix=prefix, counts=counts)
+                                       rules_for(self.matter.facts), prefix=prefix, counts=counts,
+                                       on_draft=self._merge if self.edits is not None else None)
+        if self.edits is not None:
+            from filings.pipeline.drafts import carry_draft
+            for paper in self.carried:
+                carry_draft(self.gen, prefix + paper.name)
         self.with_bundle = with_bundle
         self.force, self.index = force, index
+
+    def _merge(self, paper: Paper, docx: Path) -> None:
+        """Keep the paper's draft as made; merge the attorney's edit of it, if any, into ``docx``."""
+        from filings.pipeline.drafts import merge_draft
+        merge_draft(self.edits, self.gen, self.output.prefix + paper.name, docx, self.stale.get(paper.name, []),
+                    self.warn)
 
     def plan_bundle(self, matter: Matter, progress: Progress) -> None:
         """Keep the last bundle of this set when nothing it is made of changed; else plan its exhibits."""
@@ -173,18 +189,20 @@ def _carry(gen: Generation, paper: Paper, entry: dict, prefix: str = "") -> Buil
         raise FilingsError(f"the last build's {paper.name} is incomplete; run a full build")
     return BuiltPaper(paper, docx, made, pages=int(entry.get("pages", 0)), reads=set(entry["facts_read"]),
                       template_sha256=str(entry.get("template_sha256", "")), facts=dict(entry["facts_read"]),
-                      carried=True, prefix=prefix)
+                      carried=True, prefix=prefix, edit=entry.get("edit") if isinstance(entry.get("edit"), dict) else None)
 
 
 def render_papers(renderer: Renderer, papers: list[Paper], out_dir: Path,
                   progress: Progress = _quiet, rules: Rules | None = None, prefix: str = "",
-                  counts: dict | None = None) -> list[BuiltPaper]:
+                  counts: dict | None = None,
+                  on_draft: Callable[[Paper, Path], None] | None = None) -> list[BuiltPaper]:
     """Render each paper's DOCX into ``out_dir``; report every template problem at once.
 
     A paper sees its filing as ``filing``; which filing that is counts as a fact it read. Each
     motion or brief is counted as rendered (:mod:`filings.papers.wordcount`): over its limit in
     ``rules`` it is an error; its certificate of compliance, rendered after it, sees the count
-    as ``compliance`` and is stale whenever its paper is.
+    as ``compliance`` and is stale whenever its paper is. ``on_draft`` sees each DOCX as
+    rendered, before it is counted: the attorney's edit is merged into it there.
     """
     from filings.papers.wordcount import count_words
 
@@ -204,6 +222,8 @@ def render_papers(renderer: Renderer, papers: list[Paper], out_dir: Path,
         except TemplateError as e:
             problems += e.problems
             continue
+        if on_draft is not None:
+            on_draft(paper, docx)
         if paper.filing is not None:
             reads.add(f"filings.{paper.filing}.name")
         if paper.words:  # its word limit is the rules': a matter's change to them is checked again
@@ -256,7 +276,8 @@ def _convert(built: list[BuiltPaper], sources: list[ExhibitSource], staging: Pat
     if docs:
         from filings.convert.libreoffice import LibreOffice, NotConverted
         progress(f"converting {len(docs)} document{'s' if len(docs) != 1 else ''} to PDF with LibreOffice")
-        named = _unique_names(docs, staging / "named")  # both versions have a complaint.docx
+        named = _unique_names(_printable(docs, staging / "printable"), staging / "named")  # both versions
+        # have a complaint.docx
         try:
             converter = converter or LibreOffice()
             pdfs = converter.convert(named, staging / "pdf")
@@ -270,8 +291,8 @@ def _convert(built: list[BuiltPaper], sources: list[ExhibitSource], staging: Pat
                 f"more than the {_gb(getattr(converter, 'memory_bytes', 0))} a conversion may use); open it in "
                 "Word or LibreOffice to check it" for doc in e.sources]) from e
         finally:
-            if named is not docs:
-                shutil.rmtree(staging / "named", ignore_errors=True)
+            shutil.rmtree(staging / "named", ignore_errors=True)
+            shutil.rmtree(staging / "printable", ignore_errors=True)
         for doc, made in zip(docs, pdfs):
             made.replace(doc.with_suffix(".pdf"))
             if cache is not None:
@@ -285,6 +306,19 @@ def _convert(built: list[BuiltPaper], sources: list[ExhibitSource], staging: Pat
     for b in built:  # every paper's PDF is in place now, converted or taken from the cache
         b.pdf = b.docx.with_suffix(".pdf")
         b.pages = pdf.page_count(b.pdf)
+
+
+def _printable(docs: list[Path], folder: Path) -> list[Path]:
+    """``docs``, each one with comments replaced by a copy without them (:mod:`filings.convert.printable`)."""
+    from filings.convert.printable import has_comments, without_comments
+    out = []
+    for n, doc in enumerate(docs):
+        if doc.suffix.lower() == ".docx" and has_comments(doc):
+            (folder / f"{n:03d}").mkdir(parents=True, exist_ok=True)
+            without_comments(doc, folder / f"{n:03d}" / doc.name)
+            doc = folder / f"{n:03d}" / doc.name
+        out.append(doc)
+    return out
 
 
 def _unique_names(docs: list[Path], folder: Path) -> list[Path]:

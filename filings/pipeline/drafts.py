@@ -1,0 +1,205 @@
+"""Drafts the attorney edits in Word: found in the outputs, kept in the matter, merged on every build.
+
+Each build keeps, in its generation, every draft as it made it (``.filings/drafts/``, copies:
+an editor that saves in place cannot change them), and records the bytes it published
+(:mod:`filings.pipeline.userfiles`). The next build compares: a draft whose bytes differ was
+edited, and is saved into the matter's ``edits/`` with the draft it was edited from
+(:mod:`filings.edits.store`) before anything else happens; an output other than a draft that
+was replaced by hand (a signed PDF) is kept in ``edits/replaced/``. Nothing of this reads a
+file's time.
+
+A paper with an edit is made again whenever its edit, its facts or its template changed; the
+new draft is merged with the edit (:mod:`filings.edits.package`) right after it is rendered, so
+its word count, its PDF and its packet are the merged text. Conflicts are warnings naming the
+paper and paragraph (errors under ``--strict``); a merge that would drop one of the attorney's
+edits is an error, and nothing is published. After publishing, the edit is moved onto the new
+draft: ``edits/<paper>.docx`` is the published draft, ``<paper>.base.docx`` the draft the build
+made.
+
+The public version of a matter with confidential facts is made from the confidential one with
+the tagged values removed: an edit of a public draft is refused (kept in ``edits/replaced/``,
+with a warning saying to edit the confidential draft).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filings.edits.store import Edit, Edits, sha256
+from filings.errors import FilingsError, display_path
+from filings.pipeline.outputs import STATE_DIR, Generation, Progress
+from filings.pipeline.userfiles import RECORD, Made
+
+DRAFTS = "drafts"
+AUTHOR = "filings"
+
+
+@dataclass
+class EditState:
+    """The matter's edits as this build found them."""
+
+    edits: Edits
+    out: Path                              # the output folder the user opens (build/)
+    current: dict[str, Edit] = field(default_factory=dict)
+    recorded: dict[str, str] = field(default_factory=dict)   # key → the edit's hash the last build published
+    merged: dict[str, dict] = field(default_factory=dict)    # key → what its merge did
+    pristine: dict[str, Path] = field(default_factory=dict)  # key → the draft as this build made it
+
+    def changed(self) -> set[str]:
+        """Papers whose edit is not what the last build published: to be made again."""
+        keys = set(self.current) | set(self.recorded)
+        return {k for k in keys if (self.current[k].sha256() if k in self.current else "") != self.recorded.get(k, "")}
+
+
+def pick_up(root: Path, gen: Generation, out: Path, before: dict[str, dict], progress: Progress,
+            warn: Progress) -> EditState:
+    """Save every output edited since the last build into the matter; return its edits."""
+    edits = Edits(root)
+    state = EditState(edits, out, recorded={k: str(e.get("edit_sha256") or "") for k, e in before.items()
+                                            if e.get("edit_sha256")})
+    if gen.previous is not None:
+        _save_edited(state, gen.previous, before, progress, warn)
+    state.current = {e.key: e for e in edits.all()}
+    for key, edit in sorted(state.current.items()):
+        left = open_conflicts(edit.docx)
+        if left:
+            warn(f"{key}: {left} conflict{'s' if left != 1 else ''} between your edit and a change of the facts or "
+                 f"templates still open in {display_path(out / (key + '.docx'))}: accept or reject the tracked "
+                 "changes by filings in Word, and save")
+    for key in sorted(set(state.current) - set(before)):
+        if before:
+            warn(f"{display_path(state.current[key].docx)} is an edit of '{key}', which this matter does not "
+                 f"make any more; it is kept, unused (run 'filings edits drop {key}' to put it away)")
+    return state
+
+
+def _save_edited(state: EditState, previous: Path, before: dict[str, dict], progress: Progress,
+                 warn: Progress) -> None:
+    made = Made(previous)
+    if made.files is None:
+        return
+    saved: dict[str, list] = {}
+    for rel in sorted(made.files):
+        path = previous / rel
+        try:
+            info = os.lstat(path)
+        except OSError:
+            continue
+        if not path.is_file() or path.is_symlink() or made.unchanged(rel, info):
+            continue
+        key = rel[: -len(".docx")] if rel.endswith(".docx") else None
+        shown = display_path(state.out / rel)
+        if key in before and not key.startswith("public/"):
+            base = previous / STATE_DIR / DRAFTS / rel
+            if not base.is_file():
+                kept = state.edits.keep_replaced(rel, path)
+                warn(f"{shown} was edited, but the build that made it kept no copy of its draft (an older filings), "
+                     f"so the edit cannot be merged; it is kept as {display_path(kept)}")
+            else:
+                known = state.edits.get(key)
+                if known is not None and known.sha256() not in (state.recorded.get(key, ""), sha256(path)):
+                    raise FilingsError(f"both {shown} and {display_path(known.docx)} were changed since the last "
+                                       "build; keep the one you want (copy it over the other) and build again",
+                                       path=known.docx)
+                state.edits.save(key, path, base)
+                progress(f"keeping your edit of {shown} in {display_path(state.edits.folder / (key + '.docx'))}")
+        else:
+            kept = state.edits.keep_replaced(rel, path)
+            why = (" (the public version is made from the confidential one, with the tagged values removed: "
+                   f"make the edit in confidential/{rel[len('public/'):]})") if rel.startswith("public/") else ""
+            warn(f"{shown} was changed by hand; it is kept as {display_path(kept)} and the build's own "
+                 f"{Path(rel).name} takes its place{why}")
+        saved[rel] = [info.st_size, sha256(path)]
+    if saved:  # saved in the matter now: the old outputs may be pruned like any other
+        record = previous / STATE_DIR / RECORD
+        data = json.loads(record.read_text(encoding="utf-8"))
+        data["files"].update(saved)
+        record.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def merge_draft(state: EditState, gen: Generation, key: str, docx: Path, causes: list[str],
+                warn: Progress) -> None:
+    """Keep ``docx`` (just rendered) as this build's draft of ``key``; merge the paper's edit into it."""
+    from filings.determinism import build_time, w3c_date
+
+    pristine = gen.path / STATE_DIR / DRAFTS / f"{key}.docx"
+    pristine.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(docx, pristine)
+    state.pristine[key] = pristine
+    edit = state.current.get(key)
+    if edit is None:
+        return
+    if sha256(pristine) == sha256(edit.base):
+        shutil.copyfile(edit.docx, docx)
+        state.merged[key] = {"updated": 0, "conflicts": open_conflicts(edit.docx)}
+    else:
+        from filings.edits.package import lost_edits, merge_docx
+        cause = _cause(causes)
+        merged = docx.with_name(docx.stem + ".merged.docx")
+        outcome = merge_docx(edit.base, edit.docx, pristine, merged, author=f"{AUTHOR} ({cause})",
+                             date=w3c_date(build_time()), cause=cause)
+        lost = lost_edits(edit.base, edit.docx, merged)
+        if lost:
+            merged.unlink()
+            raise FilingsError(f"{key}: merging your edit ({display_path(edit.docx)}) with the new draft would "
+                               f"drop it: {lost[0]}; nothing was published. Run 'filings edits' to see the edit, "
+                               "and report this")
+        os.replace(merged, docx)
+        state.merged[key] = {"updated": outcome.updated, "conflicts": len(outcome.conflicts)}
+        for c in outcome.conflicts:
+            warn(f"{key}: {c.describe()} (both readings are in {display_path(state.out / (key + '.docx'))} as a "
+                 "tracked change with a comment: accept or reject it in Word)")
+
+
+def carry_draft(gen: Generation, key: str) -> None:
+    """Keep the last build's draft of a paper it keeps."""
+    (gen.path / STATE_DIR / DRAFTS / key).parent.mkdir(parents=True, exist_ok=True)
+    gen.carry(f"{STATE_DIR}/{DRAFTS}/{key}.docx")
+
+
+def save_merged(state: EditState, published: Path, warn: Progress) -> None:
+    """After publishing: move each edit onto the draft it was merged with (``published``: the generation)."""
+    for key in state.current:
+        docx, pristine = published / f"{key}.docx", state.pristine.get(key)
+        if pristine is None or not docx.is_file():
+            continue
+        edit = state.current[key]
+        try:
+            if sha256(docx) != edit.sha256() or sha256(published / STATE_DIR / DRAFTS / f"{key}.docx") != \
+                    sha256(edit.base):
+                state.edits.save(key, docx, published / STATE_DIR / DRAFTS / f"{key}.docx")
+        except OSError as e:
+            warn(f"could not update {display_path(edit.docx)} ({e.strerror or e}); the published draft "
+                 f"{display_path(state.out / (key + '.docx'))} holds your edit: keep it")
+
+
+def open_conflicts(docx: Path) -> int:
+    """Conflicts a merge marked in ``docx`` that are not yet accepted or rejected: its tracked
+    changes by filings (a deletion and the insertion after it are one)."""
+    from filings.edits.package import Package, DOCUMENT
+    from filings.edits.wordxml import DEL, INS, RPR, W
+
+    try:
+        root = Package(docx).xml(DOCUMENT)
+    except FilingsError:
+        return 0
+
+    def ours(element) -> bool:
+        return element is not None and element.tag in (INS, DEL) and \
+            element.get(f"{{{W}}}author", "").startswith(AUTHOR + " (") and element.getparent().tag != RPR
+
+    count = 0
+    for element in root.iter(INS, DEL):
+        if ours(element) and not ours(element.getprevious()):
+            count += 1
+    return count
+
+
+def _cause(causes: list[str]) -> str:
+    facts = [c for c in causes if c not in ("its template", "your edit", "--draft")]
+    if facts:
+        return f"the facts ({', '.join(facts[:3])}{', ...' if len(facts) > 3 else ''})"
+    return "the template" if "its template" in causes else "the new draft"
