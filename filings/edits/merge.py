@@ -22,6 +22,7 @@ table both sides changed is merged cell by cell when its shape is unchanged.
 from __future__ import annotations
 
 import copy
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -35,6 +36,7 @@ from filings.edits.wordxml import (DEL, INS, P, PPR, RPR, T, TBL, TC, TR, Chars,
 SIMILAR = 0.5        # within a changed stretch: this alike (token ratio) is the same paragraph, reworded
 MOVED = 0.75         # anywhere in the draft: this alike, and long enough, is the same paragraph moved
 MOVED_TOKENS = 12
+_WORD = re.compile(r"\w+")
 
 
 @dataclass
@@ -65,8 +67,9 @@ class Marker:
 
     def __init__(self, author: str, date: str, cause: str, first_id: int = 9000,
                  comment: Callable[[etree._Element, etree._Element | None, etree._Element | None, str], None]
-                 | None = None):
+                 | None = None, plain: bool = False):
         self.author, self.date, self.cause = author, date, cause
+        self.plain = plain  # mark nothing: a conflict keeps the edited side's words, a removal is made
         self.next_id = first_id
         self.comment = comment  # anchors a comment: (paragraph, first element, last element, text)
 
@@ -85,7 +88,9 @@ def _key(block: etree._Element) -> tuple[str, str]:
 
 
 def _ratio(a: str, b: str) -> float:
-    ta, tb = tokens(a), tokens(b)
+    """How alike two paragraphs are, by their words (spaces and punctuation would make any two
+    sentences half alike)."""
+    ta, tb = _WORD.findall(a), _WORD.findall(b)
     matcher = SequenceMatcher(None, ta, tb, autojunk=False)
     if matcher.real_quick_ratio() < SIMILAR or matcher.quick_ratio() < SIMILAR:
         return 0.0
@@ -127,7 +132,7 @@ def align(a: list[etree._Element], b: list[etree._Element]) -> dict[int, int]:
         if count_a[ka[i]] == 1 and ka[i] in by_key:
             pairs[i] = by_key[ka[i]]
             used.add(pairs[i])
-    for i in [i for i in free_a if i not in pairs and len(tokens(ka[i][1])) >= MOVED_TOKENS]:
+    for i in [i for i in free_a if i not in pairs and len(_WORD.findall(ka[i][1])) >= MOVED_TOKENS // 2]:
         best, score = None, MOVED
         for j in free_b:
             if j in used or a[i].tag != b[j].tag:
@@ -164,7 +169,8 @@ def merge_container(base: etree._Element, edited: etree._Element, new: etree._El
         if i is None:
             pending[anchor(k)].append(take(block))
             outcome.updated += 1
-        elif i not in be and signature(B[i]) != signature(block):  # the attorney removed what the facts changed
+        elif i not in be and signature(B[i]) != signature(block) and not marker.plain:  # the attorney removed
+            # what the facts changed
             added = take(block)
             _track_whole(added, INS, marker)
             place = f"{where}a paragraph you removed" if block.tag == P else f"{where}a table you removed"
@@ -181,7 +187,7 @@ def merge_container(base: etree._Element, edited: etree._Element, new: etree._El
         place = f"{where}paragraph {number.get(id(e), j + 1)}" if e.tag == P else f"{where}table {j + 1}"
         if i in bn:
             _merge_block(B[i], e, N[bn[i]], take, marker, outcome, place)
-        elif signature(e) == signature(B[i]):
+        elif signature(e) == signature(B[i]) or marker.plain:
             removed.append(e)
             outcome.updated += 1
         else:  # the facts removed a block the attorney had changed
@@ -221,7 +227,7 @@ def _merge_block(b: etree._Element, e: etree._Element, n: etree._Element, take, 
         tb, te, tn = text(b), text(e), text(n)
         if tn == tb:
             return  # only the new draft's format changed: the attorney's paragraph stands
-        if has_revisions(e):  # a conflict not yet resolved: say what the facts now give, change nothing
+        if has_revisions(e) and not marker.plain:  # a conflict not yet resolved: say what the facts now give, change nothing
             outcome.conflicts.append(Conflict(place, te, te, tn))
             _note(e, marker, f"{marker.cause.capitalize()} changed this paragraph again; the new draft reads: "
                              f"\u201c{tn}\u201d")
@@ -234,7 +240,7 @@ def _merge_block(b: etree._Element, e: etree._Element, n: etree._Element, take, 
             merge_container(cb, ce, cn, take, marker, outcome, where=f"{place}, ")
         return
     outcome.conflicts.append(Conflict(place, text(e), text(e), text(n)))
-    first = next(iter(e.iter(P)), None)
+    first = next(iter(e.iter(P)), None) if not marker.plain else None
     if first is not None:
         _note(first, marker, f"You edited this table and {marker.cause} changed it; your table is kept. The new "
                              f"draft's table reads: \u201c{_short(text(n), 400)}\u201d")
@@ -332,6 +338,8 @@ def _merge_paragraph(e: etree._Element, tb: str, te: str, tn: str, marker: Marke
             chars.replace(start, end, value)
             continue
         outcome.conflicts.append(Conflict(place, te, te[start:end], value))
+        if marker.plain:
+            continue
         placed = chars.replace(start, end, value, tracked=marker.revision())
         if placed:
             _note(e, marker, f"Your edit and {marker.cause} changed the same words. Yours: "

@@ -261,25 +261,28 @@ class _Comments:
 
 
 def merge_docx(base: Path, edited: Path, new: Path, target: Path, *, author: str, date: str,
-               cause: str) -> Outcome:
+               cause: str, plain: bool = False) -> Outcome:
     """Write to ``target`` the attorney's ``edited`` copy with what changed from ``base`` to
     ``new`` merged in (:mod:`filings.edits.merge`); conflicts are tracked changes by
-    ``author`` on ``date`` with a comment naming ``cause`` (what changed: "the facts (case.filed)")."""
+    ``author`` on ``date`` with a comment naming ``cause`` (what changed: "the facts (case.filed)").
+    ``plain`` marks nothing: a conflict keeps ``edited``'s words, a block ``new`` removed is removed
+    (how a confidential draft's edit is carried into the public one, whose redactions must stay)."""
     b, e, n = Package(base), Package(edited), Package(new)
     outcome = Outcome()
-    comments = _Comments(e, "filings", date)
-    marker = Marker(author, date, cause, first_id=_max_revision_id(e.xml(DOCUMENT)) + 10, comment=comments)
+    comments = _Comments(e, "filings", date) if not plain else None
+    marker = Marker(author, date, cause, first_id=_max_revision_id(e.xml(DOCUMENT)) + 10, comment=comments,
+                    plain=plain)
     bodies = [p.xml(DOCUMENT).find(w("body")) for p in (b, e, n)]
     if any(body is None for body in bodies):
         raise FilingsError("it has no document body; open it in Word and save it again", path=edited)
     merge_container(*bodies, _Importer(n, e, DOCUMENT, DOCUMENT), marker, outcome)
     heads = [header_parts(p) for p in (b, e, n)]
-    plain = Marker(author, date, cause, first_id=marker.next_id + 10)
+    quiet = Marker(author, date, cause, first_id=marker.next_id + 10, plain=plain)
     for key, part in heads[1].items():
         if key in heads[0] and key in heads[2]:
             label = "the header" if key[1] == w("headerReference") else "the footer"
             merge_container(b.xml(heads[0][key]), e.xml(part), n.xml(heads[2][key]),
-                            _Importer(n, e, heads[2][key], part), plain, outcome, where=f"{label}, ")
+                            _Importer(n, e, heads[2][key], part), quiet, outcome, where=f"{label}, ")
     e.write(target)
     return outcome
 
@@ -327,8 +330,6 @@ def lost_edits(base: Path, edited: Path, merged: Path) -> list[str]:
     theirs = attorney_view(m)
     wrote = attorney_view(e)
     was = [text(p) for p in _paragraphs(b)]
-    if theirs == wrote:
-        return []
     lost = []
     mine = _shadow(wrote)
     to_merged = align(mine, _shadow(theirs))
@@ -346,6 +347,10 @@ def lost_edits(base: Path, edited: Path, merged: Path) -> list[str]:
         for added in _added(before, value):
             if added not in now:
                 lost.append(f'your words "{_clip(added)}" are missing from "{_clip(now)}"')
+    notes = f"{{{W}}}footnoteReference"
+    if sum(1 for _ in m.iter(notes)) < sum(1 for _ in e.iter(notes)) and \
+            sum(1 for _ in e.iter(notes)) > sum(1 for _ in b.iter(notes)):
+        lost.append("a footnote you added is missing")
     for i, value in enumerate(was):
         if value.strip() and OBJECT not in value and wrote.count(value) < was.count(value) \
                 and theirs.count(value) > wrote.count(value) and i not in from_base:

@@ -6,7 +6,8 @@ papers in :mod:`.versionbuild`, its bundle in :mod:`.bundles` and its packets in
 confidential and public output sets (:mod:`.versions`), the output folder and its
 generations (:mod:`.outputs`, what a user saves there in :mod:`.userfiles`), the record of past builds (:mod:`.history`), reading and
 merging PDFs (:mod:`.pdf`), DRAFT stamps (:mod:`.draft`), the changes between two builds' manifests
-(:mod:`.changes`) and ``filings watch`` (:mod:`.watch`).
+(:mod:`.changes`), ``filings watch`` (:mod:`.watch`), and the attorney's Word edits: found,
+kept and merged on every build (:mod:`.drafts`) and listed, dropped or adopted (:mod:`.editing`).
 
 Named ``pipeline``, not ``build``: ``filings.build`` is the library's build function.
 """

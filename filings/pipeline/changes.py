@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 TEMPLATE = "template"  # the cause named when a paper's template changed
+EDIT = "edit"  # the cause named when the attorney's edit of a paper changed (edited in Word, or dropped)
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,8 @@ class PaperChange:
 
     name: str
     status: str  # "added", "removed", "changed" or "unchanged"
-    causes: tuple[str, ...] = ()  # fact paths whose value changed, and TEMPLATE if the template did
+    causes: tuple[str, ...] = ()  # fact paths whose value changed, TEMPLATE if the template did, EDIT if the
+    # attorney's edit did
 
     def describe(self) -> str:
         """``complaint: changed (case.filed, template)``: one line for a terminal."""
@@ -81,7 +83,17 @@ def _causes(old: Mapping, new: Mapping) -> tuple[str, ...]:
     paths = sorted(p for p in set(read_old) | set(read_new) if read_old.get(p) != read_new.get(p))
     if old.get("template") != new.get("template") or old.get("template_sha256") != new.get("template_sha256"):
         paths.append(TEMPLATE)
+    if old.get("edit_sha256") != new.get("edit_sha256") and _edited(old, new):
+        paths.append(EDIT)
     return tuple(paths)
+
+
+def _edited(old: Mapping, new: Mapping) -> bool:
+    """True when the attorney's edit itself changed (made, changed in Word, or dropped), not only
+    the facts or template merged into it."""
+    merged = new.get("edit")
+    return bool(old.get("edit_sha256")) != bool(new.get("edit_sha256")) or \
+        (isinstance(merged, Mapping) and bool(merged.get("picked_up")))
 
 
 def _reads(entry: Mapping) -> Mapping[str, str]:

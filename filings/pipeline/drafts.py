@@ -47,11 +47,13 @@ class EditState:
     recorded: dict[str, str] = field(default_factory=dict)   # key → the edit's hash the last build published
     merged: dict[str, dict] = field(default_factory=dict)    # key → what its merge did
     pristine: dict[str, Path] = field(default_factory=dict)  # key → the draft as this build made it
+    replaced: set[str] = field(default_factory=set)  # papers whose DOCX or PDF was replaced by hand: made again
 
     def changed(self) -> set[str]:
         """Papers whose edit is not what the last build published: to be made again."""
         keys = set(self.current) | set(self.recorded)
-        return {k for k in keys if (self.current[k].sha256() if k in self.current else "") != self.recorded.get(k, "")}
+        return {k for k in keys if (self.current[k].sha256() if k in self.current else "") != self.recorded.get(k, "")} \
+            | self.replaced
 
 
 def pick_up(root: Path, gen: Generation, out: Path, before: dict[str, dict], progress: Progress,
@@ -108,10 +110,15 @@ def _save_edited(state: EditState, previous: Path, before: dict[str, dict], prog
                 progress(f"keeping your edit of {shown} in {display_path(state.edits.folder / (key + '.docx'))}")
         else:
             kept = state.edits.keep_replaced(rel, path)
+            paper = rel.rsplit(".", 1)[0]
             why = (" (the public version is made from the confidential one, with the tagged values removed: "
                    f"make the edit in confidential/{rel[len('public/'):]})") if rel.startswith("public/") else ""
-            warn(f"{shown} was changed by hand; it is kept as {display_path(kept)} and the build's own "
-                 f"{Path(rel).name} takes its place{why}")
+            if paper in before:
+                state.replaced.add(paper)
+                then = f"the build's own {Path(rel).name} takes its place{why}"
+            else:
+                then = "run 'filings build --force' to put the build's own back"
+            warn(f"{shown} was changed by hand; it is kept as {display_path(kept)}; {then}")
         saved[rel] = [info.st_size, sha256(path)]
     if saved:  # saved in the matter now: the old outputs may be pruned like any other
         record = previous / STATE_DIR / RECORD
@@ -132,9 +139,10 @@ def merge_draft(state: EditState, gen: Generation, key: str, docx: Path, causes:
     edit = state.current.get(key)
     if edit is None:
         return
+    picked_up = key in state.changed()
     if sha256(pristine) == sha256(edit.base):
         shutil.copyfile(edit.docx, docx)
-        state.merged[key] = {"updated": 0, "conflicts": open_conflicts(edit.docx)}
+        state.merged[key] = {"updated": 0, "conflicts": open_conflicts(edit.docx), "picked_up": picked_up}
     else:
         from filings.edits.package import lost_edits, merge_docx
         cause = _cause(causes)
@@ -148,7 +156,7 @@ def merge_draft(state: EditState, gen: Generation, key: str, docx: Path, causes:
                                f"drop it: {lost[0]}; nothing was published. Run 'filings edits' to see the edit, "
                                "and report this")
         os.replace(merged, docx)
-        state.merged[key] = {"updated": outcome.updated, "conflicts": len(outcome.conflicts)}
+        state.merged[key] = {"updated": outcome.updated, "conflicts": len(outcome.conflicts), "picked_up": picked_up}
         for c in outcome.conflicts:
             warn(f"{key}: {c.describe()} (both readings are in {display_path(state.out / (key + '.docx'))} as a "
                  "tracked change with a comment: accept or reject it in Word)")
@@ -203,3 +211,54 @@ def _cause(causes: list[str]) -> str:
     if facts:
         return f"the facts ({', '.join(facts[:3])}{', ...' if len(facts) > 3 else ''})"
     return "the template" if "its template" in causes else "the new draft"
+
+
+def carry_to_public(state: EditState, gen: Generation, name: str, docx: Path, secrets, version,
+                    warn: Progress) -> None:
+    """Carry the confidential draft's edit of paper ``name`` into its public draft ``docx`` (just
+    rendered): the attorney's changes are applied to the public text, which keeps its redactions
+    wherever a change touches them (a warning says where), and a confidential value the attorney
+    typed is removed as the public version removes it (:func:`redact`)."""
+    from filings.determinism import build_time, w3c_date
+    from filings.edits.package import merge_docx
+
+    key = f"confidential/{name}"
+    conf_new, conf_merged = state.pristine.get(key), gen.path / f"{key}.docx"
+    if key not in state.current or conf_new is None or not conf_merged.is_file():
+        return
+    merged = docx.with_name(docx.stem + ".merged.docx")
+    outcome = merge_docx(conf_new, docx, conf_merged, merged, author=AUTHOR, date=w3c_date(build_time()),
+                         cause="your edit", plain=True)
+    removed = redact(merged, secrets, version)
+    os.replace(merged, docx)
+    for c in outcome.conflicts:
+        warn(f"public/{name}: your edit of confidential/{name} touches confidential text at {c.place}; the public "
+             f"version keeps its own text there (\"{c.excerpt[:48]}…\"): check public/{name}.docx")
+    if removed:
+        warn(f"public/{name}: {removed} confidential value{'s' if removed != 1 else ''} you typed in "
+             f"confidential/{name} removed from the public version")
+
+
+def redact(docx: Path, secrets, version) -> int:
+    """Remove from ``docx`` every confidential value (``secrets``: :class:`~filings.court.confidential.Secrets`)
+    as the public ``version`` prints it: inside its brackets, the value goes; elsewhere, it
+    becomes the empty brackets. Returns how many were removed."""
+    from filings.edits.package import DOCUMENT, Package
+    from filings.edits.wordxml import P, Chars, deleted, text
+
+    pkg = Package(docx)
+    count = 0
+    for p in [p for p in pkg.xml(DOCUMENT).iter(P) if not deleted(p)]:
+        value = text(p)
+        marked = secrets.mark_within(value)
+        spans = getattr(marked, "spans", ())
+        if not spans:
+            continue
+        chars = Chars(p)
+        for start, end, _ in sorted(spans, reverse=True):
+            inside = value[:start].endswith(version.open) and value[end:].startswith(version.close)
+            chars.replace(start, end, "" if inside else version.open + version.close)
+            count += 1
+    if count:
+        pkg.write(docx)
+    return count

@@ -35,13 +35,13 @@ def list_edits(facts_path: Path) -> list[EditRow]:
 def changed_paragraphs(edit: Edit) -> int:
     from filings.edits.merge import align
     from filings.edits.package import DOCUMENT, Package
-    from filings.edits.wordxml import blocks, signature, w
+    from filings.edits.wordxml import blocks, has_revisions, signature, w
 
     base = blocks(Package(edit.base).xml(DOCUMENT).find(w("body")))
     mine = blocks(Package(edit.docx).xml(DOCUMENT).find(w("body")))
     pairs = align(base, mine)
     matched = set(pairs.values())
-    return (sum(1 for i, j in pairs.items() if signature(base[i]) != signature(mine[j]))
+    return (sum(1 for i, j in pairs.items() if signature(base[i]) != signature(mine[j]) or has_revisions(mine[j]))
             + sum(1 for i in range(len(base)) if i not in pairs) + sum(1 for j in range(len(mine)) if j not in matched))
 
 

@@ -79,6 +79,8 @@ class _SetBuild:
             self.stale.update({name: ["--draft"] for name in self.before})
         if self.edits is not None:  # an edit made, changed or dropped since the last build
             for key in self.edits.changed():
+                if self.output.version and self.output.version.public and key.startswith("confidential/"):
+                    key = prefix + key[len("confidential/"):]  # the public draft carries the confidential edit
                 if key.startswith(prefix) and key[len(prefix):] in self.before:
                     self.stale.setdefault(key[len(prefix):], []).append("your edit")
         if not papers:  # the bundle alone: rebuild the papers whose citations it changed
@@ -106,6 +108,11 @@ class _SetBuild:
         from filings.pipeline.drafts import merge_draft
         merge_draft(self.edits, self.gen, self.output.prefix + paper.name, docx, self.stale.get(paper.name, []),
                     self.warn)
+        if self.output.version and self.output.version.public:
+            from filings.court.confidential import secrets_of
+            from filings.pipeline.drafts import carry_to_public
+            carry_to_public(self.edits, self.gen, paper.name, docx, secrets_of(self.matter), self.output.version,
+                            self.warn)
 
     def plan_bundle(self, matter: Matter, progress: Progress) -> None:
         """Keep the last bundle of this set when nothing it is made of changed; else plan its exhibits."""

@@ -51,15 +51,16 @@ def watch(facts_path: Path, out_dir: Path, build: Callable[[], object], *, repor
     stop = stop or threading.Event()
     made = 0
     while not stop.is_set():
-        watched = inputs(facts_path, templates_dir)
+        watched = inputs(facts_path, templates_dir, out_dir)
         before = signature(watched)
         outcome = one_round(out_dir, build)
+        before.update(signature(drafts(facts_path, out_dir)))  # as this build left them: a save in Word rebuilds
         report(describe(outcome))
         made += 1
         if rounds is not None and made >= rounds:
             return
         report(f"watching {len(watched)} file{'s' if len(watched) != 1 else ''} for changes (Ctrl-C to stop)")
-        if not _wait_for_change(facts_path, templates_dir, before, interval, stop):
+        if not _wait_for_change(facts_path, templates_dir, before, interval, stop, out_dir):
             return
 
 
@@ -99,9 +100,19 @@ def read_manifest(out_dir: Path) -> dict | None:
         return None
 
 
-def inputs(facts_path: Path, templates_dir: Path | None = None) -> list[Path]:
+def drafts(facts_path: Path, out_dir: Path) -> list[Path]:
+    """The drafts an attorney edits in Word (``out_dir``'s DOCX files, of each version) and the
+    matter's edits: a save of one is merged by the next build (:mod:`filings.pipeline.drafts`)."""
+    from filings.edits.store import FOLDER
+    found = [p for folder in (out_dir, out_dir / "confidential") if folder.is_dir()
+             for p in sorted(folder.glob("*.docx")) if not p.name.startswith("~$")]
+    return found + _files_under(Path(facts_path).parent / FOLDER)
+
+
+def inputs(facts_path: Path, templates_dir: Path | None = None, out_dir: Path | None = None) -> list[Path]:
     """Every file a build of ``facts_path`` reads: the facts, the templates on the search path,
-    the exhibits. Facts that cannot be read give the facts file alone (its next save is built)."""
+    the exhibits, and (given ``out_dir``) the drafts the attorney may edit. Facts that cannot be
+    read give the facts file alone (its next save is built)."""
     from filings.facts.load import load_facts
     from filings.pipeline.builder import template_library
 
@@ -117,7 +128,7 @@ def inputs(facts_path: Path, templates_dir: Path | None = None) -> list[Path]:
     for folder in library.closed_folders():  # the folder too: a template added there changes its time
         files += [folder] + _files_under(folder)
     files += [matter.root / e.file for e in matter.facts.exhibits if e.file]
-    return files
+    return files + (drafts(facts_path, out_dir) if out_dir is not None else [])
 
 
 def _files_under(folder: Path) -> list[Path]:
@@ -143,10 +154,10 @@ def signature(files: Iterable[Path]) -> Signature:
 
 
 def _wait_for_change(facts_path: Path, templates_dir: Path | None, before: Signature, interval: float,
-                     stop: threading.Event) -> bool:
+                     stop: threading.Event, out_dir: Path | None = None) -> bool:
     """Poll until an input changed and then held still for one interval; False when stopped."""
     while not stop.wait(interval):
-        now = signature(inputs(facts_path, templates_dir)) if _changed(before) else None
+        now = signature(inputs(facts_path, templates_dir, out_dir)) if _changed(before) else None
         if now is None:
             continue
         while not stop.wait(interval):  # settled: two polls in a row alike

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from filings.pipeline.changes import TEMPLATE
+from filings.pipeline.changes import EDIT, TEMPLATE
 
 TITLE = "What changed"
 
@@ -26,6 +26,8 @@ def write_summary(diff, out: Path) -> tuple[Path, Path]:
 
 
 def _cause(cause: str) -> str:
+    if cause == EDIT:
+        return "an edit in Word (edits/)"
     return "its template" if cause == TEMPLATE else cause
 
 
