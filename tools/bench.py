@@ -24,6 +24,7 @@ Timings depend on the machine's load: compare ratios, not absolute seconds.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -387,30 +388,39 @@ def bench_bundle(runs: int) -> None:
               "labels or per-exhibit files)")
 
 
+@contextlib.contextmanager
+def built_example():
+    """The example matter in a temporary folder, built once with a warm pool: (tmp, matter,
+    facts, its original text, the pool)."""
+    from filings.pipeline.builder import build
+
+    with tempfile.TemporaryDirectory() as tmp:
+        matter = Path(tmp) / "matter"
+        facts, original = example_matter(matter)
+        warm = warm_pool(Path(tmp) / "pool")
+        try:
+            build(facts, matter / "build", converter=warm)
+            yield Path(tmp), matter, facts, original, warm
+        finally:
+            warm.stop()
+
+
 def bench_redlines(runs: int) -> None:
     """The whole redline set of the example after one date change (a date three papers print),
     warm pool: what `filings diff` costs after the build (target: 3 s)."""
     from filings.review import diff
     from filings.pipeline.builder import build
 
-    with tempfile.TemporaryDirectory() as tmp:
-        matter = Path(tmp) / "matter"
-        facts, original = example_matter(matter)
-        pool_dir = Path(tmp) / "pool"
-        warm = warm_pool(pool_dir)
-        try:
-            build(facts, matter / "build", converter=warm)
-            facts.write_text(original.replace("    date: 2024-05-17", "    date: 2024-05-16", 1), encoding="utf-8")
-            build(facts, matter / "build", converter=warm)
-            made = {}
+    with built_example() as (tmp, matter, facts, original, warm):
+        facts.write_text(original.replace("    date: 2024-05-17", "    date: 2024-05-16", 1), encoding="utf-8")
+        build(facts, matter / "build", converter=warm)
+        made = {}
 
-            def redlines() -> None:
-                found, _ = diff.run(facts, matter / "build", converter=warm)
-                made["papers"] = [p.key for p in found.papers if p.redline_pdf]
+        def redlines() -> None:
+            found, _ = diff.run(facts, matter / "build", converter=warm)
+            made["papers"] = [p.key for p in found.papers if p.redline_pdf]
 
-            times = timed(redlines, runs)
-        finally:
-            warm.stop()
+        times = timed(redlines, runs)
     median = statistics.median(times)
     print(f"{'redlines':48} {'median s':>9} {'min s':>7} {'max s':>7} {'target':>9}")
     name = f"redline set after one date change ({len(made['papers'])} papers), warm"
@@ -420,12 +430,54 @@ def bench_redlines(runs: int) -> None:
           f"summary; {runs} runs, {os.cpu_count()} cores\n")
 
 
+def bench_edits(runs: int) -> None:
+    """The merge of an edited complaint with the draft of new facts (target: 0.5 s a paper), and
+    what looking for edits costs a build that has none (the check of the drafts' bytes)."""
+    import docx
+    from filings.edits.package import lost_edits, merge_docx
+    from filings.pipeline.builder import build
+    from filings.pipeline.drafts import pick_up
+    from filings.pipeline.outputs import Generation
+
+    with built_example() as (tmp, matter, facts, original, warm):
+        current = (matter / "build").resolve()
+        nothing = timed(lambda: pick_up(matter, Generation(tmp / "unused", current), matter / "build",
+                                        {}, lambda _: None, lambda _: None), runs)
+        base = tmp / "base.docx"
+        shutil.copy(matter / "build" / "complaint.docx", base)
+        d = docx.Document(base)
+        long = sorted(d.paragraphs, key=lambda p: len(p.text))[-6:]
+        for p in long[:3]:
+            p.add_run(" An attorney's added sentence.")
+        long[3]._p.getparent().remove(long[3]._p)
+        edited = tmp / "edited.docx"
+        d.save(edited)
+        facts.write_text(original.replace("    date: 2024-05-17", "    date: 2024-05-16", 1)
+                         .replace("judge: Claire R. Kelly", "judge: Jane A. Restani"), encoding="utf-8")
+        build(facts, matter / "build", converter=warm)
+        new = tmp / "new.docx"
+        shutil.copy(matter / "build" / ".filings" / "drafts" / "complaint.docx", new)
+
+        def merge() -> None:
+            merge_docx(base, edited, new, tmp / "merged.docx", author="filings (bench)",
+                       date="2024-06-03T00:00:00Z", cause="the facts")
+            assert not lost_edits(base, edited, tmp / "merged.docx")
+
+        times = timed(merge, runs)
+    print(f"{'edits':48} {'median s':>9} {'min s':>7} {'max s':>7} {'target':>9}")
+    print(f"{'merge of the edited complaint with new facts':48} {statistics.median(times):9.3f} {min(times):7.3f} "
+          f"{max(times):7.3f} {'<= 0.5 s':>9}")
+    print(f"{'looking for edits, a build with none':48} {statistics.median(nothing):9.4f} {min(nothing):7.4f} "
+          f"{max(nothing):7.4f} {'~0':>9}")
+    print(f"the merge includes the check that no edit was dropped; {runs} runs, {os.cpu_count()} cores\n")
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "_bundle_once":
         print(json.dumps(run_bundle_once(Path(sys.argv[2]), Path(sys.argv[3]), "--naive" in sys.argv)))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", nargs="?", choices=["papers", "scale", "bundle", "redlines", "all"], default="all")
+    parser.add_argument("what", nargs="?", choices=["papers", "scale", "bundle", "redlines", "edits", "all"], default="all")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     if args.what in ("papers", "all"):
@@ -436,6 +488,8 @@ def main() -> None:
         bench_bundle(args.runs)
     if args.what in ("redlines", "all"):
         bench_redlines(args.runs)
+    if args.what in ("edits", "all"):
+        bench_edits(args.runs)
 
 
 if __name__ == "__main__":
