@@ -108,3 +108,11 @@ def test_every_stage_says_what_it_owns():
         assert doc and len(doc.split()) > 20, f"filings/{stage}/__init__.py: say in its docstring what it owns"
         for named in __import__("re").findall(r":mod:`\.(\w+)`", doc):
             assert f"filings.{stage}.{named}" in MODULES, f"filings/{stage}/__init__.py names a module it lacks: {named}"
+
+
+def test_every_package_goes_into_the_wheel():
+    import tomllib
+    listed = set(tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+                 ["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(PACKAGE.parent).parts) for p in PACKAGE.rglob("__init__.py")}
+    assert found <= listed, f"pyproject.toml [tool.setuptools] packages lacks {sorted(found - listed)}"

@@ -207,7 +207,7 @@ def test_failed_conversion_leaves_the_last_good_outputs(last_good, tmp_path):
     with pytest.raises(ConversionError):
         build(EXAMPLE, out, converter=LibreOffice(binary=str(fake)), force=True)
     assert snapshot(out) == before
-    assert sorted(p.name for p in (out / ".filings").iterdir()) == ["manifest.json", "outputs.json"]  # no staging left
+    assert sorted(p.name for p in (out / ".filings").iterdir()) == ["drafts", "manifest.json", "outputs.json"]  # no staging left (drafts: each paper as made, for merging edits)
 
 
 def test_only_one_paper(last_good):
