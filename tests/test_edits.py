@@ -182,6 +182,8 @@ def test_edits_survive_fact_changes_a_template_change_and_ten_rebuilds(matter, t
         cli("build", str(matter), "-q")
     assert_edits(out)
     assert "Jane A. Restani" in pdf_text(out / "complaint.pdf")
+    assert (matter / "edits" / "complaint.docx").is_file() and (matter / "edits" / "complaint.base.docx").is_file()
+    assert len(list((matter / ".build.filings").glob("0*"))) <= 3  # old generations pruned: the edit lives on
     listed = cli("edits", str(matter)).output
     assert "complaint:" in listed and "paragraphs edited" in listed and "conflict" not in listed
 

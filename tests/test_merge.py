@@ -12,7 +12,8 @@ from lxml import etree
 
 from filings.edits.adopt import adopt
 from filings.edits.merge import merge_words
-from filings.edits.package import DOCUMENT, Package, attorney_view, lost_edits, merge_docx
+from filings.edits.check import attorney_view, lost_edits
+from filings.edits.package import DOCUMENT, Package, merge_docx
 from filings.edits.wordxml import DEL, INS, OBJECT, P, RUN, T, W, run_text, text, w
 
 AUTHOR = "filings (the facts (case.filed))"

@@ -8,10 +8,12 @@ import random
 import re
 import string
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
 import docx
+
 import pytest
 from docx.shared import Inches
 from PIL import Image
@@ -119,7 +121,7 @@ def random_words(count: int, seed: int) -> str:
     return " ".join("".join(rng.choices(string.ascii_lowercase, k=rng.randint(2, 8))) for _ in range(count))
 
 
-def test_a_paper_built_to_exhaust_the_engine_stops_at_the_memory_bound(tmp_path):
+def test_a_paper_built_to_exhaust_the_engine_stops_at_the_memory_bound(tmp_path, monkeypatch):
     """A paper of one paragraph of 200,000 words passes the office-file bounds (it packs like
     text) but costs the engine hundreds of MB (a larger one took it to 13 GB): the comparison
     stops at the memory bound with one line, and no engine is left running. The bound is made
@@ -131,6 +133,8 @@ def test_a_paper_built_to_exhaust_the_engine_stops_at_the_memory_bound(tmp_path)
         made.add_paragraph(text + tail)
         made.save(path)
     limits = Limits(redline_memory_bytes=200 * 1024 * 1024)
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))  # this test's engines name this folder
     with pytest.raises(FilingsError) as info:
         redline_all([Pair("brief", old, new)], tmp_path / "redline", when=WHEN, limits=limits)
     assert str(info.value) == (
@@ -142,14 +146,16 @@ def test_a_paper_built_to_exhaust_the_engine_stops_at_the_memory_bound(tmp_path)
 
 def engines_of(folder) -> list[int]:
     """Pids of live redline engines comparing papers of ``folder`` (their copies are cleaned
-    into a temporary folder: any engine whose command line names a cleaned copy)."""
+    into a temporary folder, made under ``folder``: an engine whose command line names a
+    cleaned copy there; engines of other builds on the machine are not this test's)."""
     pids = []
     for proc in Path("/proc").iterdir():
         try:
             cmdline = (proc / "cmdline").read_bytes()
         except OSError:
             continue
-        if proc.name.isdigit() and b"filings-redline-clean-" in cmdline and b"--detect-moves" in cmdline:
+        if proc.name.isdigit() and b"filings-redline-clean-" in cmdline and b"--detect-moves" in cmdline \
+                and str(folder).encode() in cmdline:
             pids.append(int(proc.name))
     return pids
 

@@ -183,3 +183,22 @@ def test_an_interval_that_is_no_number_of_seconds_is_one_line_and_exit_1(tmp_pat
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert proc.stderr.strip().splitlines() == [
         f"--interval {float(interval):g}: give a number of seconds from 0.05 to 3600"]
+
+
+def test_watch_merges_a_draft_saved_in_word(matter):
+    import docx
+
+    watcher = Watcher(matter)
+    try:
+        watcher.until("for changes")
+        draft = matter / "build" / "complaint.docx"
+        document = docx.Document(str(draft))
+        next(p for p in document.paragraphs if p.text.startswith("This is an action")).add_run(
+            " Saved while watching.")
+        document.save(str(draft))
+        lines = watcher.until("for changes")
+        assert "  complaint: changed (edit)" in lines, lines
+        assert (matter / "edits" / "complaint.docx").is_file()
+        assert "Saved while watching." in " ".join(text_of(matter / "build" / "complaint.pdf").split())
+    finally:
+        assert watcher.stop() == 0

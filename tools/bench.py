@@ -434,7 +434,8 @@ def bench_edits(runs: int) -> None:
     """The merge of an edited complaint with the draft of new facts (target: 0.5 s a paper), and
     what looking for edits costs a build that has none (the check of the drafts' bytes)."""
     import docx
-    from filings.edits.package import lost_edits, merge_docx
+    from filings.edits.check import lost_edits
+    from filings.edits.package import merge_docx
     from filings.pipeline.builder import build
     from filings.pipeline.drafts import pick_up
     from filings.pipeline.outputs import Generation

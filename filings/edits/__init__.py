@@ -3,6 +3,7 @@
 :mod:`.wordxml` reads WordprocessingML as the merge sees it (blocks, text, format, characters
 in runs); :mod:`.merge` is the three-way merge of blocks and words, marking conflicts as
 tracked changes; :mod:`.package` applies it to three DOCX packages (notes, links, comments,
-headers and footers) and checks that no edit was dropped; :mod:`.store` keeps the edits in the
+headers and footers); :mod:`.check` reads the result as the attorney would and names any
+edit it dropped; :mod:`.store` keeps the edits in the
 matter's ``edits/`` folder; :mod:`.adopt` folds an edit into the matter's copy of its template.
 """

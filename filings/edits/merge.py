@@ -30,8 +30,8 @@ from typing import Callable
 
 from lxml import etree
 
-from filings.edits.wordxml import (DEL, INS, P, PPR, RPR, T, TBL, TC, TR, Chars, blocks, has_revisions, runs,
-                                   signature, style, text, tokens, w)
+from filings.edits.wordxml import (DEL, INS, P, PPR, RPR, T, TBL, TC, TR, Chars, accept_all, blocks, has_revisions,
+                                   runs, signature, style, text, tokens, w)
 
 SIMILAR = 0.5        # within a changed stretch: this alike (token ratio) is the same paragraph, reworded
 MOVED = 0.75         # anywhere in the draft: this alike, and long enough, is the same paragraph moved
@@ -148,13 +148,17 @@ def align(a: list[etree._Element], b: list[etree._Element]) -> dict[int, int]:
 
 def merge_container(base: etree._Element, edited: etree._Element, new: etree._Element,
                     take: Callable[[etree._Element], etree._Element], marker: Marker, outcome: Outcome,
-                    where: str = "") -> None:
+                    where: str = "", label: Callable[[etree._Element], str | None] | None = None) -> None:
     """Merge the blocks of ``new`` (against ``base``) into ``edited``, in place. ``take`` makes a
-    block of the new draft one of the edited document (a copy with its notes and links)."""
+    block of the new draft one of the edited document (a copy with its notes and links);
+    ``label`` names a paragraph as its reader does ("¶ 12" for a numbered allegation)."""
     B, E, N = blocks(base), blocks(edited), blocks(new)
     be, bn = align(B, E), align(B, N)
     eb, nb = {j: i for i, j in be.items()}, {k: i for i, k in bn.items()}
     number = {id(e): n for n, e in enumerate([e for e in E if e.tag != P or text(e).strip()], 1)}
+    named = {id(e): label(e) for e in E if e.tag == P} if label is not None else {}
+    if marker.plain:  # what it takes carries no revision or comment of the other document
+        take = (lambda given: lambda block: accept_all(given(block)))(take)
 
     def anchor(k: int) -> int | None:
         for kk in range(k - 1, -1, -1):
@@ -184,7 +188,8 @@ def merge_container(base: etree._Element, edited: etree._Element, new: etree._El
         i = eb.get(j)
         if i is None:
             continue  # the attorney's own block
-        place = f"{where}paragraph {number.get(id(e), j + 1)}" if e.tag == P else f"{where}table {j + 1}"
+        place = (f"{where}{named.get(id(e)) or f'paragraph {number.get(id(e), j + 1)}'}" if e.tag == P
+                 else f"{where}table {j + 1}")
         if i in bn:
             _merge_block(B[i], e, N[bn[i]], take, marker, outcome, place)
         elif signature(e) == signature(B[i]) or marker.plain:

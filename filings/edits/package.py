@@ -4,9 +4,8 @@ notes, links and pictures a block brings from the new draft, the comments a conf
 The attorney's copy is the package written out: every part of it is kept (its styles, its
 numbering, its comments, its settings) but the document, the headers and footers the merge
 changed, and what a block taken from the new draft needs (its footnote, its hyperlink's or
-picture's relationship, copied under new ids). :func:`lost_edits` reads the result as the
-attorney would (every conflict rejected) and names each edit of theirs it does not hold: the
-check that keeps a build from publishing a draft that dropped an edit.
+picture's relationship, copied under new ids). What the result must
+hold is checked by :mod:`filings.edits.check`.
 """
 from __future__ import annotations
 
@@ -14,13 +13,14 @@ import copy
 import io
 import posixpath
 import zipfile
+import zlib
 from pathlib import Path
 
 from lxml import etree
 
-from filings.edits.merge import Marker, Outcome, align, merge_container
-from filings.edits.wordxml import (DEL, INS, OBJECT, P, PPR, R, RPR, RUN, T, W, blocks, deleted, iter_comment_ids,
-                                   text, tokens, w)
+from filings.convert.officezip import OfficeFileError, _open_zip, check_zip
+from filings.edits.merge import Marker, Outcome, merge_container
+from filings.edits.wordxml import DEL, INS, PPR, R, RUN, T, W, iter_comment_ids, list_labels, w
 from filings.errors import FilingsError
 
 DOCUMENT = "word/document.xml"
@@ -29,8 +29,8 @@ _CT = "http://schemas.openxmlformats.org/package/2006/content-types"
 _REL_BASE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 _COMMENTS_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
 _FOOTNOTES_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
-_MAX_PART = 64 * 2**20  # a part larger than this is not a paper's
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                          remove_blank_text=False)
 
 
 class Package:
@@ -40,14 +40,13 @@ class Package:
         self.path = Path(path)
         self.parts: dict[str, bytes] = {}
         self.trees: dict[str, etree._Element] = {}
-        try:
-            with zipfile.ZipFile(path) as z:
-                for info in z.infolist():
-                    if info.file_size > _MAX_PART:
-                        raise FilingsError(f"{info.filename} in it is {info.file_size:,} bytes, larger than a "
-                                           "paper's part can be", path=path)
+        try:  # bounded as any Word file from elsewhere: entries, sizes, ratios, encryption
+            with _open_zip(self.path) as z:
+                for info in check_zip(z):
                     self.parts[info.filename] = z.read(info)
-        except (zipfile.BadZipFile, OSError, KeyError) as e:
+        except OfficeFileError as e:
+            raise FilingsError(e.reason, path=path) from None
+        except (zipfile.BadZipFile, OSError, KeyError, EOFError, RuntimeError, NotImplementedError, zlib.error) as e:
             raise FilingsError(f"cannot read it as a Word document ({e}); open it in Word and save it as .docx",
                                path=path) from e
         if DOCUMENT not in self.parts:
@@ -56,11 +55,18 @@ class Package:
 
     def xml(self, name: str) -> etree._Element:
         if name not in self.trees:
+            if name not in self.parts:
+                raise FilingsError(f"it names a part it does not hold ({name}): it is damaged; open it in Word and "
+                                   "save it again", path=self.path)
             try:
-                self.trees[name] = etree.fromstring(self.parts[name], _PARSER)
+                tree = etree.fromstring(self.parts[name], _PARSER)
             except etree.XMLSyntaxError as e:
                 raise FilingsError(f"its {name} is not well-formed XML ({e}); open it in Word and save it again",
                                    path=self.path) from e
+            if tree.getroottree().docinfo.doctype:
+                raise FilingsError(f"its {name} declares a DTD, which Word never writes; open it in Word and save "
+                                   "it again", path=self.path)
+            self.trees[name] = tree
         return self.trees[name]
 
     def rels_name(self, part: str) -> str:
@@ -160,7 +166,7 @@ class _Importer:
             if element.tag in (w("footnoteReference"), w("endnoteReference")):
                 element.set(w("id"), self._note(element.tag, element.get(w("id"), "")))
             if element.tag in (w("bookmarkStart"), w("bookmarkEnd")):
-                element.set(w("id"), str(900000 + int(element.get(w("id"), "0") or 0)))
+                element.set(w("id"), str(900000 + _number(element.get(w("id")))))
         return made
 
     def _rel(self, rid: str) -> str:
@@ -200,13 +206,19 @@ class _Importer:
             self.into.add_rel(DOCUMENT, _REL_BASE + kind, target)
             self.into.ensure_type(target, _FOOTNOTES_TYPE.replace("footnotes", kind))
         root = self.into.xml(target)
-        fresh = str(max([int(n.get(w("id"), "0")) for n in root if (n.get(w("id"), "") or "x").lstrip("-").isdigit()]
+        fresh = str(max([_number(n.get(w("id"))) for n in root]
                         + [0]) + 1)
         copied = copy.deepcopy(note)
         copied.set(w("id"), fresh)
         root.append(copied)
         self.notes[(kind, note_id)] = fresh
         return fresh
+
+
+def _number(value: str | None) -> int:
+    """An id of a document as a number (0 when it is none: a crafted id cannot stop a merge)."""
+    value = value or ""
+    return int(value) if value.isascii() and value.lstrip("-").isdecimal() and len(value) < 12 else 0
 
 
 def _notes_part(pkg: Package, kind: str) -> str | None:
@@ -275,7 +287,9 @@ def merge_docx(base: Path, edited: Path, new: Path, target: Path, *, author: str
     bodies = [p.xml(DOCUMENT).find(w("body")) for p in (b, e, n)]
     if any(body is None for body in bodies):
         raise FilingsError("it has no document body; open it in Word and save it again", path=edited)
-    merge_container(*bodies, _Importer(n, e, DOCUMENT, DOCUMENT), marker, outcome)
+    styles = _notes_part(e, "styles")
+    labels = list_labels(bodies[1], e.xml(styles) if styles and styles in e.parts else None)
+    merge_container(*bodies, _Importer(n, e, DOCUMENT, DOCUMENT), marker, outcome, label=lambda p: labels.get(id(p)))
     heads = [header_parts(p) for p in (b, e, n)]
     quiet = Marker(author, date, cause, first_id=marker.next_id + 10, plain=plain)
     for key, part in heads[1].items():
@@ -289,99 +303,8 @@ def merge_docx(base: Path, edited: Path, new: Path, target: Path, *, author: str
 
 def _max_revision_id(root: etree._Element) -> int:
     ids = [int(v) for el in root.iter() for v in [el.get(w("id"))]
-           if v and v.isdigit() and el.tag in (INS, DEL, w("rPrChange"), w("pPrChange"), w("moveFrom"), w("moveTo"))]
+           if v and v.isdecimal() and len(v) < 18 and el.tag in (INS, DEL, w("rPrChange"), w("pPrChange"), w("moveFrom"), w("moveTo"))]
     return max(ids + [0])
 
 
-def attorney_view(root: etree._Element, author_prefix: str = "filings") -> list[str]:
-    """The paragraphs of a document as its attorney's reading: every change by ``author_prefix``
-    (a conflict the merge marked) rejected, every other tracked change as it stands."""
-    root = copy.deepcopy(root)
-    for p in list(root.iter(P)):
-        mark = p.find(f"{PPR}/{RPR}/{INS}")
-        if mark is not None and mark.get(w("author"), "").startswith(author_prefix):
-            p.getparent().remove(p)
-    for ins in list(root.iter(INS)):
-        if ins.get(w("author"), "").startswith(author_prefix) and ins.getparent() is not None \
-                and ins.getparent().tag != RPR:
-            ins.getparent().remove(ins)
-    for gone in list(root.iter(DEL)):
-        if gone.get(w("author"), "").startswith(author_prefix) and gone.getparent().tag != RPR:
-            for t in gone.iter(w("delText")):
-                t.tag = T
-            parent = gone.getparent()
-            index = parent.index(gone)
-            for child in list(gone):
-                parent.insert(index, child)
-                index += 1
-            parent.remove(gone)
-    return [text(p) for p in root.iter(P) if not deleted(p)]
-
-
-def _paragraphs(root: etree._Element) -> list[etree._Element]:
-    return [p for p in root.iter(P) if not deleted(p)]
-
-
-def lost_edits(base: Path, edited: Path, merged: Path) -> list[str]:
-    """The attorney's edits (``base`` → ``edited``) that ``merged`` does not hold, read with every
-    conflict resolved their way: words they added or changed that are missing from the paragraph
-    they wrote, a paragraph they wrote that is gone, a paragraph they removed that is back."""
-    b, e, m = (Package(p).xml(DOCUMENT) for p in (base, edited, merged))
-    theirs = attorney_view(m)
-    wrote = attorney_view(e)
-    was = [text(p) for p in _paragraphs(b)]
-    lost = []
-    mine = _shadow(wrote)
-    to_merged = align(mine, _shadow(theirs))
-    from_base = align(_shadow(was), mine)
-    origin = {j: i for i, j in from_base.items()}
-    for j, value in enumerate(wrote):
-        if value in was and was.count(value) >= wrote.count(value):
-            continue  # not the attorney's: as built
-        if j not in to_merged:
-            if value.strip():
-                lost.append(f'the paragraph you wrote, "{_clip(value)}", is missing')
-            continue
-        now = theirs[to_merged[j]]
-        before = was[origin[j]] if j in origin else ""
-        for added in _added(before, value):
-            if added not in now:
-                lost.append(f'your words "{_clip(added)}" are missing from "{_clip(now)}"')
-    notes = f"{{{W}}}footnoteReference"
-    if sum(1 for _ in m.iter(notes)) < sum(1 for _ in e.iter(notes)) and \
-            sum(1 for _ in e.iter(notes)) > sum(1 for _ in b.iter(notes)):
-        lost.append("a footnote you added is missing")
-    for i, value in enumerate(was):
-        if value.strip() and OBJECT not in value and wrote.count(value) < was.count(value) \
-                and theirs.count(value) > wrote.count(value) and i not in from_base:
-            lost.append(f'the paragraph you removed, "{_clip(value)}", is back')
-    return lost
-
-
-def _shadow(values: list[str]) -> list[etree._Element]:
-    """Paragraphs holding ``values``: what :func:`align` compares."""
-    made = []
-    for value in values:
-        p = etree.Element(P)
-        etree.SubElement(etree.SubElement(p, RUN), T).text = value
-        made.append(p)
-    return made
-
-
-def _added(before: str, after: str) -> list[str]:
-    from difflib import SequenceMatcher
-    tb, ta = tokens(before), tokens(after)
-    found = []
-    for tag, _, _, j1, j2 in SequenceMatcher(None, tb, ta, autojunk=False).get_opcodes():
-        piece = "".join(ta[j1:j2]).strip()
-        if tag in ("insert", "replace") and any(c.isalnum() for c in piece):
-            found.append(piece)
-    return found
-
-
-def _clip(value: str, limit: int = 60) -> str:
-    value = " ".join(value.split())
-    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
-
-
-__all__ = ["Package", "merge_docx", "lost_edits", "attorney_view", "blocks"]
+__all__ = ["Package", "merge_docx", "header_parts", "DOCUMENT"]

@@ -276,6 +276,60 @@ def _explode(run: etree._Element) -> None:
 
 def iter_comment_ids(root: etree._Element) -> Iterator[int]:
     for element in root.iter(w("comment"), w("commentRangeStart"), w("commentReference")):
-        value = element.get(w("id"))
-        if value and value.lstrip("-").isdigit():
+        value = element.get(w("id")) or ""
+        if value.isascii() and value.lstrip("-").isdecimal() and len(value) < 12:  # Word's ids are 32-bit
             yield int(value)
+
+
+def list_labels(body: etree._Element, styles: etree._Element | None) -> dict[int, str]:
+    """How a reader names each paragraph of a numbered list (by element id): "¶ 12" in the
+    longest list of the document (a complaint's allegations), "item 3 of its list" in another.
+    A paragraph is numbered by its own ``w:numPr`` or its style's; counted per list (``numId``)."""
+    by_style: dict[str, str] = {}
+    for found in (styles.iter(w("style")) if styles is not None else ()):
+        num = found.find(f"{PPR}/{w('numPr')}/{w('numId')}")
+        if num is not None:
+            by_style[found.get(w("styleId"), "")] = num.get(w("val"), "")
+    counted: dict[str, int] = {}
+    numbers: dict[int, tuple[str, int]] = {}
+    for p in body.iter(P):
+        if deleted(p) or not text(p).strip():
+            continue
+        own = p.find(f"{PPR}/{w('numPr')}")
+        level = own.find(w("ilvl")) if own is not None else None
+        if level is not None and level.get(w("val"), "0") != "0":
+            continue
+        num = own.find(w("numId")) if own is not None else None
+        list_id = num.get(w("val"), "") if num is not None else by_style.get(style(p), "")
+        if list_id and list_id != "0":
+            counted[list_id] = counted.get(list_id, 0) + 1
+            numbers[id(p)] = (list_id, counted[list_id])
+    main = max(counted, key=counted.get) if counted else None
+    return {key: (f"\u00b6 {n}" if list_id == main else f"item {n} of its list")
+            for key, (list_id, n) in numbers.items()}
+
+
+def accept_all(block: etree._Element) -> etree._Element:
+    """``block`` with every tracked change accepted and its comment anchors removed: what a
+    document that must not carry revisions (the public version) takes of it."""
+    for gone in [e for e in block.iter(DEL, w("moveFrom"), w("rPrChange"), w("pPrChange"), w("commentRangeStart"),
+                                       w("commentRangeEnd"))]:
+        if gone.getparent() is not None:
+            gone.getparent().remove(gone)
+    for ref in list(block.iter(w("commentReference"))):
+        run = ref.getparent()
+        if run is not None and run.getparent() is not None:
+            run.getparent().remove(run)
+    for kept in [e for e in block.iter(INS, w("moveTo"))]:
+        parent = kept.getparent()
+        if parent is None:
+            continue
+        if parent.tag == RPR:  # a paragraph mark inserted: the mark simply stays
+            parent.remove(kept)
+            continue
+        index = parent.index(kept)
+        for child in list(kept):
+            parent.insert(index, child)
+            index += 1
+        parent.remove(kept)
+    return block

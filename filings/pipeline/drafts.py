@@ -30,6 +30,7 @@ from pathlib import Path
 
 from filings.edits.store import Edit, Edits, sha256
 from filings.errors import FilingsError, display_path
+from filings.paths import is_plain_relative, resolve_inside
 from filings.pipeline.outputs import STATE_DIR, Generation, Progress
 from filings.pipeline.userfiles import RECORD, Made
 
@@ -66,6 +67,7 @@ def pick_up(root: Path, gen: Generation, out: Path, before: dict[str, dict], pro
         _save_edited(state, gen.previous, before, progress, warn)
     state.current = {e.key: e for e in edits.all()}
     for key, edit in sorted(state.current.items()):
+        edit.check()  # a Word document, bounded, or one line naming it
         left = open_conflicts(edit.docx)
         if left:
             warn(f"{key}: {left} conflict{'s' if left != 1 else ''} between your edit and a change of the facts or "
@@ -86,9 +88,9 @@ def _save_edited(state: EditState, previous: Path, before: dict[str, dict], prog
     saved: dict[str, list] = {}
     for rel in sorted(made.files):
         path = previous / rel
-        try:
-            info = os.lstat(path)
-        except OSError:
+        try:  # the record may come with a matter from elsewhere: only what lies in the generation
+            info = os.lstat(resolve_inside(previous, rel) if is_plain_relative(rel) else "")
+        except (OSError, ValueError):
             continue
         if not path.is_file() or path.is_symlink() or made.unchanged(rel, info):
             continue
@@ -96,7 +98,7 @@ def _save_edited(state: EditState, previous: Path, before: dict[str, dict], prog
         shown = display_path(state.out / rel)
         if key in before and not key.startswith("public/"):
             base = previous / STATE_DIR / DRAFTS / rel
-            if not base.is_file():
+            if not base.is_file() or base.is_symlink():
                 kept = state.edits.keep_replaced(rel, path)
                 warn(f"{shown} was edited, but the build that made it kept no copy of its draft (an older filings), "
                      f"so the edit cannot be merged; it is kept as {display_path(kept)}")
@@ -106,7 +108,7 @@ def _save_edited(state: EditState, previous: Path, before: dict[str, dict], prog
                     raise FilingsError(f"both {shown} and {display_path(known.docx)} were changed since the last "
                                        "build; keep the one you want (copy it over the other) and build again",
                                        path=known.docx)
-                state.edits.save(key, path, base)
+                state.edits.save(key, path, base, shown=state.out / rel)
                 progress(f"keeping your edit of {shown} in {display_path(state.edits.folder / (key + '.docx'))}")
         else:
             kept = state.edits.keep_replaced(rel, path)
@@ -121,10 +123,25 @@ def _save_edited(state: EditState, previous: Path, before: dict[str, dict], prog
             warn(f"{shown} was changed by hand; it is kept as {display_path(kept)}; {then}")
         saved[rel] = [info.st_size, sha256(path)]
     if saved:  # saved in the matter now: the old outputs may be pruned like any other
-        record = previous / STATE_DIR / RECORD
-        data = json.loads(record.read_text(encoding="utf-8"))
-        data["files"].update(saved)
-        record.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        _record_saved(previous, saved)
+
+
+def _record_saved(previous: Path, saved: dict[str, list]) -> None:
+    """Record ``saved`` (edited in place: the same file in every generation that shares it) as
+    what ``previous`` and those generations hold, so none of them is kept for it forever."""
+    inodes = {rel: os.lstat(previous / rel).st_ino for rel in saved}
+    for generation in [previous] + sorted(p for p in previous.parent.iterdir() if p != previous and p.is_dir()):
+        record = generation / STATE_DIR / RECORD
+        try:
+            data = json.loads(record.read_text(encoding="utf-8"))
+            files = data["files"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        mine = {rel: value for rel, value in saved.items() if rel in files and (generation == previous or (
+            (generation / rel).is_file() and os.lstat(generation / rel).st_ino == inodes[rel]))}
+        if mine:
+            files.update(mine)
+            record.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def merge_draft(state: EditState, gen: Generation, key: str, docx: Path, causes: list[str],
@@ -144,7 +161,8 @@ def merge_draft(state: EditState, gen: Generation, key: str, docx: Path, causes:
         shutil.copyfile(edit.docx, docx)
         state.merged[key] = {"updated": 0, "conflicts": open_conflicts(edit.docx), "picked_up": picked_up}
     else:
-        from filings.edits.package import lost_edits, merge_docx
+        from filings.edits.check import lost_edits
+        from filings.edits.package import merge_docx
         cause = _cause(causes)
         merged = docx.with_name(docx.stem + ".merged.docx")
         outcome = merge_docx(edit.base, edit.docx, pristine, merged, author=f"{AUTHOR} ({cause})",

@@ -74,7 +74,7 @@ def adopt_edit(facts_path: Path, key: str, templates_dir: Path | None = None):
 
 def _key(facts_path: Path, key: str) -> str:
     edits = Edits(Path(facts_path).parent)
-    if edits.get(key) is not None:
+    if edits.get(key, whole=False) is not None:
         return key
     known = [e.key for e in edits.all()]
     matches = [k for k in known if k.rsplit("/", 1)[-1] == key and not k.startswith("public/")]
