@@ -322,11 +322,13 @@ def edits(words: Optional[list[str]] = typer.Argument(None, metavar="[MATTER] | 
         return
     if len(words) > 1:
         _fail(FilingsError("usage: filings edits [MATTER] | drop PAPER [MATTER] | adopt PAPER [MATTER]"), debug)
-    rows = _guarded(debug, lambda: list_edits(_facts(Path(words[0]) if words else None, facts)))
-    if not rows:
+    rows, saved = _guarded(debug, lambda: list_edits(_facts(Path(words[0]) if words else None, facts)))
+    if not rows and not saved:
         typer.echo("no paper has an edit; edit a draft in build/ in Word, save it, and build: the edit is kept")
     for row in rows:
         typer.echo(row.line())
+    for path in saved:
+        typer.echo(f"{display_path(path)}: saved since the last build; the next build keeps it as an edit")
 
 
 @app.command()

@@ -6,6 +6,7 @@ the packet's, the tracked changes and comments of a conflict, the files kept in 
 """
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import zipfile
@@ -212,15 +213,20 @@ def test_a_fact_changed_inside_an_edited_sentence_is_a_conflict_shown_in_the_dra
     d.save(out / "complaint.docx")
     change(facts, "date: 2024-01-22", "date: 2024-01-23")
     result = cli("build", str(matter), "-q")
-    warning = [line for line in result.output.splitlines() if "complaint: paragraph" in line]
+    warning = [line for line in result.output.splitlines() if line.startswith("warning: complaint: \u00b6 ")]
     assert warning and "late January" in warning[0] and "January 23" in warning[0].replace(NBSP, " ")
+    assert "(the facts (events.1.date))" in warning[0]  # the fact whose value the new words print, alone
     with zipfile.ZipFile(out / "complaint.docx") as z:
         body = z.read("word/document.xml").decode()
         comments = z.read("word/comments.xml").decode()
     assert 'w:author="filings (the facts (events' in body and "<w:del " in body and "<w:ins " in body
     assert "late January" in comments and "January" in comments
-    printed = pdf_text(out / "complaint.pdf")                      # both readings, as tracked changes print
-    assert "late January" in printed and "23" in printed
+    for pdf in (out / "complaint.pdf", out / "packet-complaint.pdf"):  # both readings, as one plain note
+        printed = pdf_text(pdf)
+        assert re.search(r'CONFLICT: yours "late January" / new facts "January.23,"\] 2024', printed), printed
+        assert not re.search(r"\d+\.\[\d+\.\]", printed)       # no "22.[23.]": numbering untouched
+    cli("diff", "--facts", str(facts), "--out", str(matter / "review"))  # a draft with comments compares
+    assert (matter / "review" / "redline" / "complaint.pdf").is_file()
     strict = cli("build", str(matter), "--strict", ok=False)
     assert strict.exit_code == 1 and "conflict" in strict.output
     assert "1 paragraph edited, 1 conflict open" in cli("edits", str(matter)).output
@@ -280,6 +286,17 @@ def test_adopt_folds_an_edit_outside_the_facts_into_the_matters_template(tmp_pat
     shutil.copytree(ROOT / "exhibits", folder / "exhibits")
     cli("build", str(folder), "-q")
     d = docx.Document(folder / "build" / "complaint.docx")
+    p = find(d, "On January 22, 2024")                                 # words printed from the facts only
+    p.runs[0].text = p.runs[0].text.replace("January", "Jan.")
+    d.save(folder / "build" / "complaint.docx")
+    assert "saved since the last build" in cli("edits", str(folder)).output
+    cli("build", str(folder), "-q")
+    result = cli("edits", "adopt", "complaint", str(folder))
+    assert "nothing could go into the template" in result.output
+    assert not (folder / "templates" / "complaint.docx").exists()      # no copy made for nothing
+    cli("edits", "drop", "complaint", str(folder))
+    cli("build", str(folder), "-q")
+    d = docx.Document(folder / "build" / "complaint.docx")
     find(d, "This is an action").add_run(" " + SENTENCE)
     d.save(folder / "build" / "complaint.docx")
     cli("build", str(folder), "-q")
@@ -315,13 +332,18 @@ def test_an_edit_of_the_confidential_draft_reaches_the_public_one_without_its_va
     cli("build", str(folder), "-q")
     d = docx.Document(folder / "build" / "confidential" / "complaint.docx")
     p = max(d.paragraphs, key=lambda p: len(p.text))
-    p.add_run(" The harm was immediate. It is an importer of flat-rolled steel from Kestrel Mills.")
+    p.add_run(" The harm was immediate. It is an importer of flat-rolled steel from Kestrel Mills. The contracts "
+              "at risk are worth $4,750,000.")  # the figure of a tagged sentence, typed on its own
     d.save(folder / "build" / "confidential" / "complaint.docx")
     result = cli("build", str(folder), "-q")
-    assert "removed from the public version" in result.output
-    public = pdf_text(folder / "build" / "public" / "complaint.pdf")
-    assert "The harm was immediate." in public and "flat-rolled" not in public
-    assert "flat-rolled steel from Kestrel Mills" in pdf_text(folder / "build" / "confidential" / "complaint.pdf")
+    assert "removed from the public version" in result.output and "as the confidential version shows them" in \
+        result.output
+    for pdf in (folder / "build" / "public" / "complaint.pdf", folder / "build" / "public" / "packet.pdf"):
+        public = pdf_text(pdf)
+        assert "The harm was immediate." in public and "worth []." in public
+        assert "flat-rolled" not in public and "4,750,000" not in public
+    confidential = pdf_text(folder / "build" / "confidential" / "complaint.pdf")
+    assert "[an importer of flat-rolled steel from Kestrel Mills]" in confidential and "[$4,750,000]" in confidential
     pd = docx.Document(folder / "build" / "public" / "complaint.docx")
     find(pd, "Plaintiff").add_run(" Typed in the public draft.")
     pd.save(folder / "build" / "public" / "complaint.docx")
@@ -329,3 +351,18 @@ def test_an_edit_of_the_confidential_draft_reaches_the_public_one_without_its_va
     assert "make the edit in confidential/complaint" in result.output.replace(".docx", "")
     assert (folder / "edits" / "replaced" / "public" / "complaint.docx").is_file()
     assert "Typed in the public draft." not in pdf_text(folder / "build" / "public" / "complaint.pdf")
+
+
+def test_a_confidential_figure_typed_in_another_form_stops_the_build_naming_the_edit(tmp_path):
+    folder = tmp_path / "matter"
+    shutil.copytree(DATA / "confidential-matter", folder)
+    cli("build", str(folder), "-q")
+    public_before = (folder / "build" / "public" / "complaint.pdf").read_bytes()
+    d = docx.Document(folder / "build" / "confidential" / "complaint.docx")
+    max(d.paragraphs, key=lambda p: len(p.text)).add_run(" The loss would be $4.75 million.")
+    d.save(folder / "build" / "confidential" / "complaint.docx")
+    result = cli("build", str(folder), "-q", ok=False)
+    assert result.exit_code == 1
+    assert "leak scan: the confidential value of motion.factors.harm[1]" in result.output
+    assert "public/complaint carries your edit of confidential/complaint" in result.output
+    assert (folder / "build" / "public" / "complaint.pdf").read_bytes() == public_before  # nothing published

@@ -31,6 +31,7 @@ from typing import Any, Callable, Iterable, Iterator
 from markupsafe import Markup, escape
 from pydantic import BaseModel
 
+from filings.court.variants import numbers_within
 from filings.facts.citations import resolve
 from filings.facts.dates import LegalDate
 from filings.typography import smart_quotes
@@ -191,7 +192,9 @@ class Secrets:
         self.paths = set(paths)
         self.values: dict[str, list[str]] = {}  # fact path → the texts it prints as
         self.dates: dict[str, tuple[str, ...]] = {}  # a confidential date (ISO) → its fact
+        self.figures: dict[str, list[str]] = {}  # fact path → the figures in its text (numbers_within)
         self._pattern: re.Pattern | None = None
+        self._typed: re.Pattern | None = None
 
     def __bool__(self) -> bool:
         return bool(self.paths)
@@ -218,6 +221,9 @@ class Secrets:
             return value
         if isinstance(value, str):
             self._remember(path, [value])
+            figures = numbers_within(value)
+            if figures:
+                self.figures[path] = figures
             return Marked.whole(value, paths)
         if isinstance(value, LegalDate):
             self._remember(path, [value.long(), value.short(), value.iso()])
@@ -233,30 +239,40 @@ class Secrets:
 
     def _remember(self, path: str, texts: list[str]) -> None:
         self.values[path] = list(dict.fromkeys(t for t in texts if t))
-        self._pattern = None
+        self._pattern = self._typed = None
 
-    def mark_within(self, text: str) -> str:
-        """``text`` (computed from the facts) marked where a confidential value appears in it."""
+    def mark_within(self, text: str, typed: bool = False) -> str:
+        """``text`` (computed from the facts) marked where a confidential value appears in it.
+        ``typed``: text an attorney typed in a draft, where the figures of a confidential text
+        (an amount of a tagged sentence) are confidential on their own too."""
         if not self.values or isinstance(text, Marked) or not text:
             return text
-        pattern = self._search()
+        pattern = self._search(typed)
         if pattern is None:
             return text
         spans = [(m.start(), m.end(), self._owner(m.group(0))) for m in pattern.finditer(text)]
         return Marked(text, spans) if spans else text
 
-    def _search(self) -> re.Pattern | None:
-        if self._pattern is None:
-            forms = sorted({t for texts in self.values.values() for t in texts if len(t) >= MIN_SEARCH},
-                           key=len, reverse=True)
+    def scanned(self) -> dict[str, list[str]]:
+        """What the leak scan looks for, by fact: each value's texts and the figures within them."""
+        return {path: texts + self.figures.get(path, []) for path, texts in self.values.items()}
+
+    def _search(self, typed: bool = False) -> re.Pattern | None:
+        if (self._typed if typed else self._pattern) is None:
+            forms = sorted({t for texts in (self.scanned() if typed else self.values).values() for t in texts
+                            if len(t) >= MIN_SEARCH}, key=len, reverse=True)
             if not forms:
                 return None
-            self._pattern = re.compile("|".join(_loose(t) for t in forms), re.IGNORECASE)
-        return self._pattern
+            made = re.compile("|".join(_loose(t) for t in forms), re.IGNORECASE)
+            if typed:
+                self._typed = made
+            else:
+                self._pattern = made
+        return self._typed if typed else self._pattern
 
     def _owner(self, found: str) -> tuple[str, ...]:
         folded = " ".join(found.split()).casefold()
-        owners = tuple(p for p, texts in self.values.items()
+        owners = tuple(p for p, texts in self.scanned().items()
                        if any(" ".join(t.split()).casefold() == folded for t in texts))
         return owners or tuple(self.values)[:1]
 

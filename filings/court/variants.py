@@ -162,3 +162,20 @@ def date_pattern(date: LegalDate) -> re.Pattern | None:
                  rf"{y4} ?([/.-]) ?{m} ?\2 ?{d}",                          # 2024-07-08, 2024/7/8
                  rf"{y4}{date.month:02d}{date.day:02d}"]                   # 20240708
     return re.compile(r"(?<![\w/.-])(?:" + "|".join(forms) + r")(?![\w/-]|\.\d)")
+
+
+_FIGURE = re.compile(r"(?<![\w.,])\$?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w,]*\d)|(?<![\w.,])\$?\d{4,}(?:\.\d+)?(?!\w)")
+
+
+def numbers_within(text: str) -> list[str]:
+    """The figures of a confidential text (an amount, a tonnage: written with thousands
+    separators or a dollar sign, or of six digits or more): confidential on their own too,
+    wherever an attorney types them. Not a year, a street number or a suite: those are no
+    secret alone, and would be found in any text."""
+    found = []
+    for m in _FIGURE.finditer(text):
+        figure = m.group(0)
+        digits = re.sub(r"\D", "", figure.split(".")[0])
+        if ("," in figure or figure.startswith("$") or len(digits) >= 6) and figure != text.strip():
+            found.append(figure)
+    return found

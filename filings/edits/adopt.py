@@ -21,7 +21,7 @@ from lxml import etree
 
 from filings.edits.merge import align
 from filings.edits.package import DOCUMENT, Package
-from filings.edits.wordxml import P, R, Chars, blocks, deleted, signature, text, tokens, w
+from filings.edits.wordxml import OBJECT, P, R, Chars, blocks, deleted, signature, text, tokens, w
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 _CONTROL = re.compile(r"\{%-?\s*(p|tr|tc|r)\s")
@@ -111,11 +111,12 @@ def adopt(base: Path, edited: Path, template: Path, target: Path) -> Adopted:
             _adopt_inserted(B, E, j, e, eb, owner, result)
             continue
         b = B[i]
-        if signature(b) == signature(e):
+        if signature(b, True) == signature(e, True):
             continue
         label = _label(text(e))
         if text(b) == text(e):
-            result.kept.append(f"{label}: a change of format (the template keeps its own)")
+            result.kept.append(f"{label}: only its formatting changed (adopt takes words, not formatting; "
+                               "the edit keeps it)")
             continue
         t = owner.get(i)
         if t is None or e.tag != P:
@@ -140,6 +141,8 @@ def adopt(base: Path, edited: Path, template: Path, target: Path) -> Adopted:
             chars.replace(ts, te, value)
         result.adopted.append(f"{label}: reworded")
     for i, b in enumerate(B):
+        if i not in be and b.tag == P and text(b).strip() and i not in owner:
+            result.kept.append(f"{_label(text(b))}: removed, but not traced to one paragraph of the template")
         if i not in be and i in owner and b.tag == P:
             t = owner[i]
             if "{{" in text(t) or "{%" in text(t):
@@ -183,5 +186,7 @@ def _changes(before: str, after: str) -> list[tuple[int, int, str]]:
 
 
 def _label(value: str) -> str:
-    value = " ".join(value.split())
+    value = " ".join(value.replace(OBJECT, "[note]").split())
+    if not value:
+        return "an empty paragraph"
     return f'"{value[:50].rstrip()}…"' if len(value) > 50 else f'"{value}"'

@@ -47,11 +47,13 @@ class Conflict:
     excerpt: str        # the paragraph's first words, as the attorney reads it
     yours: str          # the attorney's reading of the words in conflict
     generated: str      # the new draft's reading
+    cause: str = ""     # what changed the new draft's words: "the facts (events.4.until)"
 
     def describe(self) -> str:
         mine = f'"{_short(self.yours)}"' if self.yours else "removed"
         theirs = f'"{_short(self.generated)}"' if self.generated else "removed"
-        return f'{self.place} ("{_short(self.excerpt, 48)}"): your edit {mine}, the new draft {theirs}'
+        why = f" ({self.cause})" if self.cause else ""
+        return f'{self.place} ("{_short(self.excerpt, 48)}"): your edit {mine}, the new draft {theirs}{why}'
 
 
 @dataclass
@@ -67,15 +69,22 @@ class Marker:
 
     def __init__(self, author: str, date: str, cause: str, first_id: int = 9000,
                  comment: Callable[[etree._Element, etree._Element | None, etree._Element | None, str], None]
-                 | None = None, plain: bool = False):
+                 | None = None, plain: bool = False, attribute: Callable[[str, str], str | None] | None = None):
         self.author, self.date, self.cause = author, date, cause
+        self.attribute = attribute  # (the new words, their paragraph) → what changed them, when it can tell
         self.plain = plain  # mark nothing: a conflict keeps the edited side's words, a removal is made
         self.next_id = first_id
         self.comment = comment  # anchors a comment: (paragraph, first element, last element, text)
 
-    def revision(self) -> dict:
+    def revision(self, cause: str | None = None) -> dict:
+        """A revision's id, author and date; ``cause`` (what changed the words) names the author."""
         self.next_id += 2
-        return {"id": self.next_id, "author": self.author, "date": self.date}
+        return {"id": self.next_id, "author": f"filings ({cause})" if cause else self.author, "date": self.date}
+
+    def cause_of(self, words: str, paragraph: str) -> str:
+        """What changed ``words`` (of the new ``paragraph``): the facts whose values they print, if
+        it can tell; else every change of the paper."""
+        return (self.attribute(words, paragraph) if self.attribute is not None else None) or self.cause
 
 
 def _short(value: str, limit: int = 60) -> str:
@@ -342,12 +351,13 @@ def _merge_paragraph(e: etree._Element, tb: str, te: str, tn: str, marker: Marke
         if not conflict:
             chars.replace(start, end, value)
             continue
-        outcome.conflicts.append(Conflict(place, te, te[start:end], value))
+        cause = marker.cause_of(value, tn)
+        outcome.conflicts.append(Conflict(place, te, te[start:end], value, cause))
         if marker.plain:
             continue
-        placed = chars.replace(start, end, value, tracked=marker.revision())
+        placed = chars.replace(start, end, value, tracked=marker.revision(cause))
         if placed:
-            _note(e, marker, f"Your edit and {marker.cause} changed the same words. Yours: "
+            _note(e, marker, f"Your edit and {cause} changed the same words. Yours: "
                              f"\u201c{te[start:end]}\u201d; the new draft: \u201c{value}\u201d. Accept the change "
                              "to take the new draft's words, or reject it to keep yours.",
                   placed[0], placed[-1])

@@ -273,23 +273,24 @@ class _Comments:
 
 
 def merge_docx(base: Path, edited: Path, new: Path, target: Path, *, author: str, date: str,
-               cause: str, plain: bool = False) -> Outcome:
+               cause: str, plain: bool = False, attribute=None) -> Outcome:
     """Write to ``target`` the attorney's ``edited`` copy with what changed from ``base`` to
     ``new`` merged in (:mod:`filings.edits.merge`); conflicts are tracked changes by
     ``author`` on ``date`` with a comment naming ``cause`` (what changed: "the facts (case.filed)").
     ``plain`` marks nothing: a conflict keeps ``edited``'s words, a block ``new`` removed is removed
-    (how a confidential draft's edit is carried into the public one, whose redactions must stay)."""
+    (how a confidential draft's edit is carried into the public one, whose redactions must stay).
+    ``attribute`` names what changed a conflict's new words, when it can tell (:class:`Marker`)."""
     b, e, n = Package(base), Package(edited), Package(new)
     outcome = Outcome()
     comments = _Comments(e, "filings", date) if not plain else None
     marker = Marker(author, date, cause, first_id=_max_revision_id(e.xml(DOCUMENT)) + 10, comment=comments,
-                    plain=plain)
+                    plain=plain, attribute=attribute)
     bodies = [p.xml(DOCUMENT).find(w("body")) for p in (b, e, n)]
     if any(body is None for body in bodies):
         raise FilingsError("it has no document body; open it in Word and save it again", path=edited)
     styles = _notes_part(e, "styles")
     labels = list_labels(bodies[1], e.xml(styles) if styles and styles in e.parts else None)
-    merge_container(*bodies, _Importer(n, e, DOCUMENT, DOCUMENT), marker, outcome, label=lambda p: labels.get(id(p)))
+    merge_container(*bodies, _Importer(n, e, DOCUMENT, DOCUMENT), marker, outcome, label=labels.get)
     heads = [header_parts(p) for p in (b, e, n)]
     quiet = Marker(author, date, cause, first_id=marker.next_id + 10, plain=plain)
     for key, part in heads[1].items():

@@ -84,13 +84,19 @@ def style(block: etree._Element) -> str:
     return found.get(w("val"), "") if found is not None else ""
 
 
-def run_format(run: etree._Element) -> str:
-    """The run's format as a reader sees it, in a fixed order."""
+# What a reader notices at a glance: what an edit "changed" means to the attorney. Editors
+# write sizes, colours and shading of their own on a save (LibreOffice does), so these are
+# left out of the count of paragraphs edited (and of what adopt leaves behind), not of the merge.
+_NOTICED = ("rStyle", "b", "i", "u", "strike", "dstrike", "caps", "smallCaps", "vertAlign", "highlight")
+
+
+def run_format(run: etree._Element, names: tuple[str, ...] = _FORMAT) -> str:
+    """The run's format as a reader sees it (``names``: which properties), in a fixed order."""
     props = run.find(RPR)
     if props is None:
         return ""
     parts = []
-    for name in _FORMAT:
+    for name in names:
         found = props.find(w(name))
         if found is not None:
             value = found.get(w("val"), "")
@@ -100,14 +106,15 @@ def run_format(run: etree._Element) -> str:
     return ";".join(parts)
 
 
-def signature(block: etree._Element) -> tuple:
+def signature(block: etree._Element, noticed: bool = False) -> tuple:
     """What a block says and how it looks, however its runs are split: equal signatures are
-    the same paragraph to a reader."""
+    the same paragraph to a reader. ``noticed``: only what a reader notices at a glance (bold,
+    italics, underline...), not the sizes and colours an editor writes on its own."""
     if block.tag != P:
-        return (block.tag, tuple(signature(p) for p in block.iter(P) if not deleted(p) and p is not block))
+        return (block.tag, tuple(signature(p, noticed) for p in block.iter(P) if not deleted(p) and p is not block))
     segments: list[list[str]] = []
     for r in runs(block):
-        chars, form = run_text(r), run_format(r)
+        chars, form = run_text(r), run_format(r, _NOTICED if noticed else _FORMAT)
         if not chars:
             continue
         if segments and segments[-1][1] == form:
@@ -281,8 +288,9 @@ def iter_comment_ids(root: etree._Element) -> Iterator[int]:
             yield int(value)
 
 
-def list_labels(body: etree._Element, styles: etree._Element | None) -> dict[int, str]:
-    """How a reader names each paragraph of a numbered list (by element id): "¶ 12" in the
+def list_labels(body: etree._Element, styles: etree._Element | None) -> dict[etree._Element, str]:
+    """How a reader names each paragraph of a numbered list (keyed by the element itself: lxml
+    keeps one proxy per element while it is referenced, so an ``id()`` would not last): "¶ 12" in the
     longest list of the document (a complaint's allegations), "item 3 of its list" in another.
     A paragraph is numbered by its own ``w:numPr`` or its style's; counted per list (``numId``)."""
     by_style: dict[str, str] = {}
@@ -291,7 +299,7 @@ def list_labels(body: etree._Element, styles: etree._Element | None) -> dict[int
         if num is not None:
             by_style[found.get(w("styleId"), "")] = num.get(w("val"), "")
     counted: dict[str, int] = {}
-    numbers: dict[int, tuple[str, int]] = {}
+    numbers: dict[etree._Element, tuple[str, int]] = {}
     for p in body.iter(P):
         if deleted(p) or not text(p).strip():
             continue
@@ -303,7 +311,7 @@ def list_labels(body: etree._Element, styles: etree._Element | None) -> dict[int
         list_id = num.get(w("val"), "") if num is not None else by_style.get(style(p), "")
         if list_id and list_id != "0":
             counted[list_id] = counted.get(list_id, 0) + 1
-            numbers[id(p)] = (list_id, counted[list_id])
+            numbers[p] = (list_id, counted[list_id])
     main = max(counted, key=counted.get) if counted else None
     return {key: (f"\u00b6 {n}" if list_id == main else f"item {n} of its list")
             for key, (list_id, n) in numbers.items()}

@@ -161,7 +161,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
     try:
         with folder.generation(progress, limits.lock_seconds) as gen:
             before = _previous_papers(gen)
-            from filings.pipeline.drafts import pick_up, save_merged
+            from filings.pipeline.drafts import edited_leak, pick_up, save_merged
             edits = pick_up(matter.root, gen, Path(out_dir), before, progress, warning)
             _warn_private(matter, warning)
             if chosen:
@@ -231,8 +231,11 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
                 for public in [st.output for st in states if st.output.version and st.output.version.public]:
                     from filings.court.leaks import scan_outputs
                     progress("scanning the public version for confidential values")
-                    result.leak_scan = scan_outputs(gen.path / public.prefix, secrets_of(matter).values,
-                                                    limits=limits, locate=matter.locate_fact)
+                    try:
+                        result.leak_scan = scan_outputs(gen.path / public.prefix, secrets_of(matter).scanned(),
+                                                        limits=limits, locate=matter.locate_fact)
+                    except FilingsError as e:
+                        raise edited_leak(e, edits) from e
                 progress("publishing")
                 folder.publish(gen)
                 save_merged(edits, gen.path, warning)
@@ -361,6 +364,8 @@ def _check(facts_path: Path, templates_dir: Path | None, progress: Progress,
     check_own_templates(matter, library)
     _warn_unfiled(plan, warn)
     _warn_counted_days(matter, warn)
+    from filings.pipeline.drafts import warn_open_conflicts
+    warn_open_conflicts(matter.root, warn)
     with tempfile.TemporaryDirectory(prefix="filings-check-") as tmp:
         render_papers(Renderer(library, context, locate_fact=matter.locate_fact), papers, Path(tmp), progress,
                       rules_for(matter.facts))

@@ -66,18 +66,25 @@ def pick_up(root: Path, gen: Generation, out: Path, before: dict[str, dict], pro
     if gen.previous is not None:
         _save_edited(state, gen.previous, before, progress, warn)
     state.current = {e.key: e for e in edits.all()}
-    for key, edit in sorted(state.current.items()):
+    for edit in state.current.values():
         edit.check()  # a Word document, bounded, or one line naming it
-        left = open_conflicts(edit.docx)
-        if left:
-            warn(f"{key}: {left} conflict{'s' if left != 1 else ''} between your edit and a change of the facts or "
-                 f"templates still open in {display_path(out / (key + '.docx'))}: accept or reject the tracked "
-                 "changes by filings in Word, and save")
+    warn_open_conflicts(root, warn, out, state.current.values())
     for key in sorted(set(state.current) - set(before)):
         if before:
             warn(f"{display_path(state.current[key].docx)} is an edit of '{key}', which this matter does not "
                  f"make any more; it is kept, unused (run 'filings edits drop {key}' to put it away)")
     return state
+
+
+def warn_open_conflicts(root: Path, warn: Progress, out: Path | None = None, edits=None) -> None:
+    """Warn of each conflict between an edit and the facts still open (an error under --strict)."""
+    for edit in sorted(edits if edits is not None else Edits(root).all(), key=lambda e: e.key):
+        left = open_conflicts(edit.docx)
+        if left:
+            where = display_path((out if out is not None else root / "build") / (edit.key + ".docx"))
+            warn(f"{edit.key}: {left} conflict{'s' if left != 1 else ''} between your edit and a change of the facts "
+                 f"or templates still open in {where}: accept or reject the tracked changes by filings in Word, "
+                 "and save")
 
 
 def _save_edited(state: EditState, previous: Path, before: dict[str, dict], progress: Progress,
@@ -145,8 +152,10 @@ def _record_saved(previous: Path, saved: dict[str, list]) -> None:
 
 
 def merge_draft(state: EditState, gen: Generation, key: str, docx: Path, causes: list[str],
-                warn: Progress) -> None:
-    """Keep ``docx`` (just rendered) as this build's draft of ``key``; merge the paper's edit into it."""
+                warn: Progress, printed: dict[str, list[str]] | None = None) -> None:
+    """Keep ``docx`` (just rendered) as this build's draft of ``key``; merge the paper's edit into it.
+    ``causes`` are the facts that changed it (or "its template"); ``printed``, how each prints:
+    a conflict names the facts whose values its new words hold."""
     from filings.determinism import build_time, w3c_date
 
     pristine = gen.path / STATE_DIR / DRAFTS / f"{key}.docx"
@@ -166,7 +175,7 @@ def merge_draft(state: EditState, gen: Generation, key: str, docx: Path, causes:
         cause = _cause(causes)
         merged = docx.with_name(docx.stem + ".merged.docx")
         outcome = merge_docx(edit.base, edit.docx, pristine, merged, author=f"{AUTHOR} ({cause})",
-                             date=w3c_date(build_time()), cause=cause)
+                             date=w3c_date(build_time()), cause=cause, attribute=_attribution(printed or {}))
         lost = lost_edits(edit.base, edit.docx, merged)
         if lost:
             merged.unlink()
@@ -224,6 +233,21 @@ def open_conflicts(docx: Path) -> int:
     return count
 
 
+def _attribution(printed: dict[str, list[str]]):
+    """``(words, paragraph) → "the facts (path, ...)"``: the changed facts whose printed value is
+    in the new words, else in their paragraph; None when none is."""
+    def plain(value: str) -> str:
+        return " ".join(value.replace("\u00a0", " ").split())
+
+    def attribute(words: str, paragraph: str) -> str | None:
+        for where in (plain(words), plain(paragraph)):
+            found = [path for path, forms in printed.items() if any(plain(f) and plain(f) in where for f in forms)]
+            if found:
+                return f"the facts ({', '.join(found[:3])}{', ...' if len(found) > 3 else ''})"
+        return None
+    return attribute
+
+
 def _cause(causes: list[str]) -> str:
     facts = [c for c in causes if c not in ("its template", "your edit", "--draft")]
     if facts:
@@ -257,10 +281,35 @@ def carry_to_public(state: EditState, gen: Generation, name: str, docx: Path, se
              f"confidential/{name} removed from the public version")
 
 
+def edited_leak(error: FilingsError, state: EditState) -> FilingsError:
+    """The leak scan's error, with a word for the attorney when a leaking public paper carries
+    their edit: a confidential value typed in another form than the facts' is not recognised."""
+    edited = sorted({key.split("/", 1)[-1] for key in state.current if key.startswith("confidential/")})
+    hit = [name for name in edited if any(f"public/{name}." in p.message for p in error.problems)]
+    if not hit:
+        return error
+    from filings.errors import Problem
+    return FilingsError(problems=list(error.problems) + [Problem(
+        f"public/{hit[0]} carries your edit of confidential/{hit[0]}: a confidential value you typed in another "
+        "form than the facts' (\"$4.75 million\" for $4,750,000) is not removed; write it as the facts do, or put it "
+        "in brackets, in build/confidential/" + hit[0] + ".docx, and build again")])
+
+
+def bracket_typed(name: str, docx: Path, secrets, version, warn: Progress) -> None:
+    """Bracket in the confidential draft ``docx`` each confidential value the attorney typed
+    unbracketed (CIT Rule 5(g): the confidential version shows what the public one removes)."""
+    added = redact(docx, secrets, version)
+    if added:
+        warn(f"confidential/{name}: {added} confidential value{'s' if added != 1 else ''} you typed put in "
+             f"{version.open}{version.close}, as the confidential version shows them (the public version removes "
+             "them)")
+
+
 def redact(docx: Path, secrets, version) -> int:
-    """Remove from ``docx`` every confidential value (``secrets``: :class:`~filings.court.confidential.Secrets`)
-    as the public ``version`` prints it: inside its brackets, the value goes; elsewhere, it
-    becomes the empty brackets. Returns how many were removed."""
+    """Show every confidential value in ``docx`` (``secrets``: :class:`~filings.court.confidential.Secrets`)
+    as ``version`` shows it: the public version removes it (inside its brackets the value goes;
+    elsewhere it becomes the empty brackets), the confidential one brackets it where it is not
+    bracketed yet. Returns how many were changed."""
     from filings.edits.package import DOCUMENT, Package
     from filings.edits.wordxml import P, Chars, deleted, text
 
@@ -268,14 +317,20 @@ def redact(docx: Path, secrets, version) -> int:
     count = 0
     for p in [p for p in pkg.xml(DOCUMENT).iter(P) if not deleted(p)]:
         value = text(p)
-        marked = secrets.mark_within(value)
+        marked = secrets.mark_within(value, typed=True)
         spans = getattr(marked, "spans", ())
         if not spans:
             continue
         chars = Chars(p)
         for start, end, _ in sorted(spans, reverse=True):
             inside = value[:start].endswith(version.open) and value[end:].startswith(version.close)
-            chars.replace(start, end, "" if inside else version.open + version.close)
+            if version.public:
+                chars.replace(start, end, "" if inside else version.open + version.close)
+            elif not inside:
+                chars.replace(end, end, version.close)
+                chars.replace(start, start, version.open)
+            else:
+                continue
             count += 1
     if count:
         pkg.write(docx)

@@ -3,6 +3,8 @@ and an edit folded into the matter's own template.
 """
 from __future__ import annotations
 
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,11 +27,36 @@ class EditRow:
                 f"({display_path(self.path)})")
 
 
-def list_edits(facts_path: Path) -> list[EditRow]:
-    """Every paper of the matter with an edit: how much it changed, what is still in conflict."""
+def list_edits(facts_path: Path, out: Path | None = None) -> tuple[list[EditRow], list[Path]]:
+    """Every paper of the matter with an edit (how much it changed, what is still in conflict),
+    and the drafts in ``out`` (default: the matter's build/) saved since the last build: edits
+    the next build keeps."""
     from filings.pipeline.drafts import open_conflicts
-    return [EditRow(e.key, changed_paragraphs(e), open_conflicts(e.docx), e.docx)
+    rows = [EditRow(e.key, changed_paragraphs(e), open_conflicts(e.docx), e.docx)
             for e in Edits(Path(facts_path).parent).all()]
+    return rows, saved_drafts(Path(out) if out is not None else Path(facts_path).parent / "build")
+
+
+def saved_drafts(out: Path) -> list[Path]:
+    """The drafts (DOCX) in the output folder ``out`` whose bytes are not what its build wrote."""
+    import os
+    from filings.pipeline.userfiles import Made
+
+    if not out.is_symlink() or not out.is_dir():
+        return []
+    made = Made(out.resolve())
+    if made.files is None:
+        return []
+    found = []
+    for rel in sorted(r for r in made.files if r.endswith(".docx")):
+        path = out / rel
+        try:
+            info = os.lstat(path)
+        except OSError:
+            continue
+        if path.is_file() and not path.is_symlink() and not made.unchanged(rel, info):
+            found.append(path)
+    return found
 
 
 def changed_paragraphs(edit: Edit) -> int:
@@ -41,7 +68,7 @@ def changed_paragraphs(edit: Edit) -> int:
     mine = blocks(Package(edit.docx).xml(DOCUMENT).find(w("body")))
     pairs = align(base, mine)
     matched = set(pairs.values())
-    return (sum(1 for i, j in pairs.items() if signature(base[i]) != signature(mine[j]) or has_revisions(mine[j]))
+    return (sum(1 for i, j in pairs.items() if signature(base[i], True) != signature(mine[j], True) or has_revisions(mine[j]))
             + sum(1 for i in range(len(base)) if i not in pairs) + sum(1 for j in range(len(mine)) if j not in matched))
 
 
@@ -65,11 +92,17 @@ def adopt_edit(facts_path: Path, key: str, templates_dir: Path | None = None):
     if name not in uses:
         raise FilingsError(f"'{name}' is not a paper of this matter; 'filings edits' lists the edited ones")
     found = uses[name]
-    target = found.path if found.origin == MATTER else copy_template(facts_path, name, templates_dir=templates_dir)
     load_facts(facts_path)  # the facts must still load: the next build uses the template at once
-    result = adopt(edit.base, edit.docx, Path(target), Path(target))
-    dropped = edits.drop(key) if result.adopted and not result.kept else None
-    return result, Path(target), dropped
+    with tempfile.TemporaryDirectory(prefix="filings-adopt-") as work:
+        made = Path(work) / "template.docx"
+        result = adopt(edit.base, edit.docx, Path(found.path), made)
+        if not result.adopted:  # nothing to fold in: the matter gets no copy of the template
+            return result, Path(found.path), None
+        target = Path(found.path) if found.origin == MATTER else copy_template(facts_path, name,
+                                                                               templates_dir=templates_dir)
+        shutil.copyfile(made, target)
+    dropped = edits.drop(key) if not result.kept else None
+    return result, target, dropped
 
 
 def _key(facts_path: Path, key: str) -> str:

@@ -71,6 +71,7 @@ class _SetBuild:
                redraft: bool = False, counts: dict | None = None) -> None:
         """Render the papers that changed (or were chosen) and plan the exhibits, if the bundle changed."""
         prefix = self.output.prefix
+        self.index = index
         self.before = {k[len(prefix):]: e for k, e in before.items()
                        if k.startswith(prefix) and "/" not in k[len(prefix):]}
         self.stale = {name: changed(index, entry["facts_read"]) or ["its template"]
@@ -106,13 +107,18 @@ class _SetBuild:
     def _merge(self, paper: Paper, docx: Path) -> None:
         """Keep the paper's draft as made; merge the attorney's edit of it, if any, into ``docx``."""
         from filings.pipeline.drafts import merge_draft
-        merge_draft(self.edits, self.gen, self.output.prefix + paper.name, docx, self.stale.get(paper.name, []),
-                    self.warn)
+        causes = self.stale.get(paper.name, [])
+        merge_draft(self.edits, self.gen, self.output.prefix + paper.name, docx, causes, self.warn,
+                    printed={path: printed_forms(self.index, path) for path in causes})
         if self.output.version and self.output.version.public:
             from filings.court.confidential import secrets_of
             from filings.pipeline.drafts import carry_to_public
             carry_to_public(self.edits, self.gen, paper.name, docx, secrets_of(self.matter), self.output.version,
                             self.warn)
+        elif self.output.version and self.output.prefix + paper.name in self.edits.current:
+            from filings.court.confidential import secrets_of
+            from filings.pipeline.drafts import bracket_typed
+            bracket_typed(paper.name, docx, secrets_of(self.matter), self.output.version, self.warn)
 
     def plan_bundle(self, matter: Matter, progress: Progress) -> None:
         """Keep the last bundle of this set when nothing it is made of changed; else plan its exhibits."""
@@ -159,6 +165,24 @@ class _SetBuild:
             self.gen.carry(prefix + EXHIBITS_DIR)
             self.gen.carry(prefix + LETTERS_DIR)
         return out
+
+
+def printed_forms(index: dict, path: str) -> list[str]:
+    """How the fact at ``path`` prints (a date in its long and short forms): what tells which
+    changed fact a conflict's new words hold. Nothing for a section or a list."""
+    from filings.facts.dates import LegalDate
+    from filings.papers.nodes import Node, NodeList
+
+    parent, _, name = path.rpartition(".")
+    node = index.get(parent)
+    if not isinstance(node, Node) or name not in node._data:
+        return []
+    value = node._data[name]
+    if isinstance(value, LegalDate):
+        return [value.long(), value.short()]
+    if isinstance(value, (Node, NodeList)) or value is None:
+        return []
+    return [str(value)] if len(str(value)) >= 3 else []
 
 
 def _reads_of_all(matter: Matter, library: TemplateLibrary, context: Mapping[str, Any], limits: Limits,
@@ -316,13 +340,15 @@ def _convert(built: list[BuiltPaper], sources: list[ExhibitSource], staging: Pat
 
 
 def _printable(docs: list[Path], folder: Path) -> list[Path]:
-    """``docs``, each one with comments replaced by a copy without them (:mod:`filings.convert.printable`)."""
-    from filings.convert.printable import has_comments, without_comments
+    """``docs``, each one with comments or a merge's open conflicts replaced by a copy to print
+    (:mod:`filings.convert.printable`): no comment, each conflict one highlighted note."""
+    from filings.convert.printable import needs_printing_copy, without_comments
+    from filings.pipeline.drafts import AUTHOR
     out = []
     for n, doc in enumerate(docs):
-        if doc.suffix.lower() == ".docx" and has_comments(doc):
+        if doc.suffix.lower() == ".docx" and needs_printing_copy(doc, AUTHOR + " ("):
             (folder / f"{n:03d}").mkdir(parents=True, exist_ok=True)
-            without_comments(doc, folder / f"{n:03d}" / doc.name)
+            without_comments(doc, folder / f"{n:03d}" / doc.name, AUTHOR + " (")
             doc = folder / f"{n:03d}" / doc.name
         out.append(doc)
     return out

@@ -204,15 +204,24 @@ def redline_pdfs(docx: dict[str, Path], converter) -> dict[str, Path]:
     tracked changes printed as LibreOffice shows them); key → path."""
     if not docx:
         return {}
+    from filings.convert.libreoffice import NotConverted
+    from filings.convert.printable import without_comments
+
     keys = list(docx)
     with tempfile.TemporaryDirectory(prefix="filings-redline-pdf-") as work:
         sources = []
         for i, key in enumerate(keys):  # plain, unique names: subset folders may repeat a paper's name
             source = Path(work) / "in" / f"redline-{i:04d}.docx"
             source.parent.mkdir(exist_ok=True)
-            shutil.copyfile(docx[key], source)
+            without_comments(docx[key], source)  # comments never print, and a warm nogui LibreOffice aborts on them
             sources.append(source)
-        made = converter.convert(sources, Path(work) / "out")
+        try:
+            made = converter.convert(sources, Path(work) / "out")
+        except NotConverted as e:
+            names = {source: key for source, key in zip(sources, keys)}
+            raise FilingsError(problems=[f"{names.get(Path(s), Path(s).name)}: LibreOffice could not make the "
+                                         "redline's PDF; its DOCX is in the diff folder to open in Word"
+                                         for s in e.sources]) from e
         result = {}
         for key, pdf in zip(keys, made):
             target = docx[key].with_suffix(".pdf")
