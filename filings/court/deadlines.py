@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from filings.facts.dates import LegalDate
 from filings.errors import FactsError, Problem, display_path
-from filings.facts.rules import WEEKDAYS, Holidays, Rules, rules_for
+from filings.facts.rules import WEEKDAYS, Holidays, Rules, jurisdiction_key, rules_for
 
 if TYPE_CHECKING:
     from filings.facts.schema import Facts, Matter
@@ -159,8 +159,9 @@ def limitation(facts: Facts, rules: Rules | None = None) -> Limitation | None:
     """The time bar of the action's jurisdiction, or None when the rules have none for it or the
     facts do not say when the claims accrued."""
     rules = rules or rules_for(facts)
-    rule = rules.limitation.get(facts.case.jurisdiction)
-    found = accrual(facts)
+    rule = rules.limitation.get(jurisdiction_key(facts.case.jurisdiction))
+    found = accrual(facts) if rule is None or rule.trigger is None else \
+        ((facts.case.accrued, "case.accrued") if facts.case.accrued is not None else None)
     if rule is None or found is None or (rule.years is None and rule.days is None):
         return None
     accrued, fact = found
@@ -302,4 +303,19 @@ def _report(facts: Facts, rules: Rules) -> list[str]:
         lines.append(f"Time bar: {bar.last_day.isoformat()}: {bar.period()} after the claims accrued "
                      f"({bar.accrued.iso()}, {bar.accrued_fact}); the action was filed {facts.case.filed.iso()}, "
                      f"{state} — {bar.source}{mark}")
+    else:
+        lines.append(f"Time bar: not checked: {no_bar_reason(facts, rules)}")
     return lines
+
+
+def no_bar_reason(facts: Facts, rules: Rules) -> str:
+    """Why no time bar is computed for ``facts``, in words saying what to do."""
+    key = jurisdiction_key(facts.case.jurisdiction)
+    rule = rules.limitation.get(key)
+    if rule is None:
+        known = ", ".join(sorted(rules.limitation)) or "none"
+        return (f"the rules have no time bar for 28 U.S.C. § {key} (they have: {known}); add one under "
+                "settings.rules.limitation in the facts")
+    if rule.trigger is not None:
+        return (f"{rule.source} runs from {rule.trigger}; set case.accrued to that day")
+    return "the facts do not say when the claims accrued; set case.accrued, or list the events"

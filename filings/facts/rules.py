@@ -10,6 +10,8 @@ line. ``settings.answer_days`` (which the summons prints) is the answer period's
 """
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 from functools import lru_cache
 from importlib import resources
@@ -29,13 +31,17 @@ class _Entry(BaseModel):
 
 
 class Limitation(_Entry):
-    """A time bar: ``years`` (or ``days``) after the claims accrued."""
+    """A time bar: ``years`` (or ``days``) after the claims accrued (or after ``trigger``)."""
 
     years: int | None = Field(None, ge=0)
     days: int | None = Field(None, ge=0)
     source: str
     verified: bool = False
     rule6: bool = False  # a last day on a weekend or holiday runs on to the next court day
+    # What the period runs from, when it is not the first event of the facts (the denial of a
+    # protest, a determination's publication): counted only from case.accrued, which the
+    # matter sets to that day; without it the bar is not computed, and `filings deadlines` says so.
+    trigger: str | None = None
 
 
 class Period(_Entry):
@@ -112,6 +118,18 @@ def merged(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, An
         else:
             out[key] = value
     return out
+
+
+def jurisdiction_key(jurisdiction: str) -> str:
+    """The subsection of 28 U.S.C. § 1581 a jurisdiction written any way names: ``1581(i)`` for
+    ``1581(i)(1)(C)–(D)`` or ``28 U.S.C. § 1581(i)``; the text as written when it names none."""
+    found = re.search(r"1581\s*\(\s*([a-j])\s*\)", jurisdiction or "")
+    return f"1581({found.group(1)})" if found else (jurisdiction or "").strip()
+
+
+def jurisdiction_text(jurisdiction: str) -> str:
+    """The jurisdiction as written, without a leading ``28 U.S.C. §`` (the papers print their own)."""
+    return re.sub(r"^\s*(28\s*U\.?\s*S\.?\s*C\.?\s*)?§*\s*", "", jurisdiction or "")
 
 
 def load_rules(override: Mapping[str, Any] | None = None, answer_days: int | None = None) -> Rules:

@@ -125,8 +125,8 @@ class Case(Model):
     court_no: str | None = Field(None, description="the court number the clerk assigns (24-00097); leave it "
                                                    "empty before filing")
     judge: str | None = Field(None, description="the judge assigned to the action, once known")
-    jurisdiction: Text = Field(description="the subsection of 28 U.S.C. § 1581 the action is brought under: "
-                                           "1581(i)")
+    jurisdiction: Text = Field(description="the subsection of 28 U.S.C. § 1581 the action is brought under, "
+                                           "as the complaint cites it: 1581(i), 1581(i)(1)(C)–(D), 1581(c)")
     plaintiffs: list[Ref] = Field(min_length=1, description="ids of the plaintiffs (organizations or people)")
     defendants: list[Ref] = Field(min_length=1, description="ids of the defendants (organizations or people)")
     counsel: list[Ref] = Field(min_length=1, description="ids of the plaintiffs' counsel (people); the first "

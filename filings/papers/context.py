@@ -22,7 +22,7 @@ from filings.court.confidential import secrets_of
 from filings.court.deadlines import accrual, limitation
 from filings.facts.citations import citer
 from filings.facts.dates import LegalDate, legal_time
-from filings.facts.rules import rules_for
+from filings.facts.rules import jurisdiction_key, jurisdiction_text, rules_for
 from filings.facts.schema import Facts, Matter, extra_value
 from filings.papers.nodes import Empty, Node, NodeList, _secrets
 from filings.papers.parties import _MENTIONED, _ROLES, _definition, _Mentions, _PartyNaming
@@ -178,8 +178,8 @@ class _ContextBuilder(_PartyNaming):
         data.update(plaintiffs=plaintiffs, defendants=defendants,
                     counsel=self._refs("case.counsel", c.counsel),
                     co_counsel=self._refs("case.co_counsel", c.counsel[1:]),
-                    statute=f"28 U.S.C. § {c.jurisdiction}", title=title,
-                    number=c.court_no or "__________", residual=c.jurisdiction.startswith("1581(i)"),
+                    statute=f"28 U.S.C. § {jurisdiction_text(c.jurisdiction)}", title=title,
+                    number=c.court_no or "__________", residual=jurisdiction_key(c.jurisdiction) == "1581(i)",
                     agencies=NodeList("case.agencies", agencies), agency=agencies[0] if agencies else None,
                     accrued=accrued, limitation_deadline=deadline,
                     timely=bool(deadline and c.filed.as_date() <= deadline.as_date()))
