@@ -195,3 +195,24 @@ def test_a_manifest_carries_nothing_from_outside_the_last_build(tmp_path):
     gen = Generation(new, previous)
     assert _previous_packets(gen) == {"packet-complaint.pdf": "k"}
     assert sorted(p.name for p in new.iterdir()) == ["packet-complaint.pdf"]
+
+
+def test_a_section_added_later_rebuilds_the_papers_that_asked_for_it(facts_copy, tmp_path):
+    """A motion built before its declaration exists ({% if declaration %} was false) is made
+    again when the facts gain the declaration: it cites it now (a trial found it kept stale)."""
+    import re
+    from filings.pipeline.pdf import extract_text
+
+    facts = facts_copy()
+    full = facts.read_text(encoding="utf-8")
+    start = full.index("\ndeclaration:")
+    end = re.search(r"\n[a-z_]+:", full[start + 1:]).start() + start + 1
+    facts.write_text(full[:start] + full[end:].replace("papers: [motion, proposed-order, declaration]",
+                                                          "papers: [motion, proposed-order]"), encoding="utf-8")
+    out = tmp_path / "build"
+    build(facts, out, converter=LibreOffice())
+    assert "Decl." not in extract_text(out / "motion.pdf")
+    facts.write_text(full, encoding="utf-8")
+    result = build(facts, out, converter=LibreOffice())
+    assert {"motion", "proposed-order", "declaration"} <= rebuilt(result)
+    assert "Decl." in extract_text(out / "motion.pdf")

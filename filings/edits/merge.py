@@ -50,10 +50,10 @@ class Conflict:
     cause: str = ""     # what changed the new draft's words: "the facts (events.4.until)"
 
     def describe(self) -> str:
-        mine = f'"{_short(self.yours)}"' if self.yours else "removed"
-        theirs = f'"{_short(self.generated)}"' if self.generated else "removed"
+        mine = f'your edit "{_short(self.yours)}"' if self.yours else "you removed it"
+        theirs = f'the new draft "{_short(self.generated)}"' if self.generated else "the new draft removes it"
         why = f" ({self.cause})" if self.cause else ""
-        return f'{self.place} ("{_short(self.excerpt, 48)}"): your edit {mine}, the new draft {theirs}{why}'
+        return f'{self.place} ("{_short(self.excerpt, 48)}"): {mine}, {theirs}{why}'
 
 
 @dataclass
@@ -187,7 +187,7 @@ def merge_container(base: etree._Element, edited: etree._Element, new: etree._El
             added = take(block)
             _track_whole(added, INS, marker)
             place = f"{where}a paragraph you removed" if block.tag == P else f"{where}a table you removed"
-            outcome.conflicts.append(Conflict(place, text(block), "", text(block)))
+            outcome.conflicts.append(Conflict(place, text(block), "", text(block), marker.cause))
             _note(added, marker, f"You removed this {'paragraph' if block.tag == P else 'table'}; {marker.cause} "
                                  "changed it since. Accept the insertion to take the new text, or reject it to "
                                  "keep it removed.")
@@ -205,7 +205,7 @@ def merge_container(base: etree._Element, edited: etree._Element, new: etree._El
             removed.append(e)
             outcome.updated += 1
         else:  # the facts removed a block the attorney had changed
-            outcome.conflicts.append(Conflict(place, text(e), text(e), ""))
+            outcome.conflicts.append(Conflict(place, text(e), text(e), "", marker.cause))
             _track_whole(e, DEL, marker)
             _note(e, marker, f"{marker.cause.capitalize()} removed this paragraph; you had edited it. Accept the "
                              "deletion to remove it, or reject it to keep your text.")
@@ -242,7 +242,7 @@ def _merge_block(b: etree._Element, e: etree._Element, n: etree._Element, take, 
         if tn == tb:
             return  # only the new draft's format changed: the attorney's paragraph stands
         if has_revisions(e) and not marker.plain:  # a conflict not yet resolved: say what the facts now give, change nothing
-            outcome.conflicts.append(Conflict(place, te, te, tn))
+            outcome.conflicts.append(Conflict(place, te, te, tn, marker.cause))
             _note(e, marker, f"{marker.cause.capitalize()} changed this paragraph again; the new draft reads: "
                              f"\u201c{tn}\u201d")
             return
@@ -253,7 +253,7 @@ def _merge_block(b: etree._Element, e: etree._Element, n: etree._Element, take, 
         for cb, ce, cn in zip(b.iter(TC), e.iter(TC), n.iter(TC)):
             merge_container(cb, ce, cn, take, marker, outcome, where=f"{place}, ")
         return
-    outcome.conflicts.append(Conflict(place, text(e), text(e), text(n)))
+    outcome.conflicts.append(Conflict(place, text(e), text(e), text(n), marker.cause))
     first = next(iter(e.iter(P)), None) if not marker.plain else None
     if first is not None:
         _note(first, marker, f"You edited this table and {marker.cause} changed it; your table is kept. The new "

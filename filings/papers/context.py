@@ -24,7 +24,7 @@ from filings.facts.citations import citer
 from filings.facts.dates import LegalDate, legal_time
 from filings.facts.rules import jurisdiction_key, jurisdiction_text, rules_for
 from filings.facts.schema import Facts, Matter, extra_value
-from filings.papers.nodes import Empty, Node, NodeList, _secrets
+from filings.papers.nodes import Absent, Empty, Node, NodeList, _secrets
 from filings.papers.parties import _MENTIONED, _ROLES, _definition, _Mentions, _PartyNaming
 from filings.papers.wording import exhibit_mark, roman as _roman
 
@@ -127,8 +127,8 @@ class _ContextBuilder(_PartyNaming):
                 {"label": ["claims"], "cited": ["claims", f"claims.{i}.title"]})
                 for i, c in enumerate(f.claims)]),
             "relief": NodeList("relief", list(f.relief)),
-            "motion": self._motion(),
-            "declaration": self._declaration(),
+            "motion": self._motion() or Absent("motion"),
+            "declaration": self._declaration() or Absent("declaration"),
             "service": service,
             "exhibits": NodeList("exhibits", list(self.exhibits.values())),
             "settings": Node("settings", {**f.settings.__dict__, "answer_days": self.rules.periods["answer"].days}

@@ -47,6 +47,8 @@ def fingerprint_at(index: dict[str, Node | NodeList], path: str) -> str:
     """The fingerprint of the value at ``path``."""
     if isinstance(index.get(path), NodeList):
         return _hash(index[path])
+    if "." not in path:  # a whole section, asked whether it is there ({% if declaration %})
+        return _hash(index[path]) if isinstance(index.get(path), Node) else MISSING
     parent, _, name = path.rpartition(".")
     node = index.get(parent)
     if not isinstance(node, Node) or name not in node._data:

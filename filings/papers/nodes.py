@@ -119,6 +119,21 @@ class Empty:
     __html__ = __str__
 
 
+class Absent(Empty):
+    """A section the facts do not have (no ``declaration:``): false in ``{% if %}``, and that
+    test is a read of it, so a paper that asked is made again when the section appears."""
+
+    __slots__ = ()
+
+    def __bool__(self) -> bool:
+        _record(self._path)
+        return False
+
+    def __iter__(self):
+        _record(self._path)
+        return iter(())
+
+
 class Node:
     """A section of the facts; attributes are its facts. Reads are recorded.
 

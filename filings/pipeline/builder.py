@@ -161,7 +161,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
     try:
         with folder.generation(progress, limits.lock_seconds) as gen:
             before = _previous_papers(gen)
-            from filings.pipeline.drafts import edited_leak, pick_up, save_merged
+            from filings.pipeline.drafts import edited_leak, pick_up, save_merged, warn_unused
             edits = pick_up(matter.root, gen, Path(out_dir), before, progress, warning)
             _warn_private(matter, warning)
             if chosen:
@@ -173,6 +173,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
                 progress("confidential facts: building a confidential and a public version")
             redraft = bool((gen.previous_manifest() or {}).get("draft")) != draft  # never carry a draft stamp over
             states = [_SetBuild(o, gen, library, context, limits, matter, edits, warning) for o in sets]
+            warn_unused(edits, {o.prefix + p.name for o in sets for p in applicable}, warning)
             counts: dict[str, WordCount] = {}  # the court counts the confidential version: both certify it
             for state in states:
                 state.render(applicable, chosen, before, index, papers=papers, only=only, force=force,

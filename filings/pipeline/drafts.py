@@ -36,6 +36,9 @@ from filings.pipeline.userfiles import RECORD, Made
 
 DRAFTS = "drafts"
 AUTHOR = "filings"
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MARKS = {f"{_W}{t}" for t in ("proofErr", "bookmarkStart", "bookmarkEnd", "commentRangeStart", "commentRangeEnd",
+                                "permStart", "permEnd")}  # no text: not a gap between two parts of one change
 
 
 @dataclass
@@ -69,11 +72,15 @@ def pick_up(root: Path, gen: Generation, out: Path, before: dict[str, dict], pro
     for edit in state.current.values():
         edit.check()  # a Word document, bounded, or one line naming it
     warn_open_conflicts(root, warn, out, state.current.values())
-    for key in sorted(set(state.current) - set(before)):
-        if before:
-            warn(f"{display_path(state.current[key].docx)} is an edit of '{key}', which this matter does not "
-                 f"make any more; it is kept, unused (run 'filings edits drop {key}' to put it away)")
     return state
+
+
+def warn_unused(state: EditState, keys: set[str], warn: Progress) -> None:
+    """Warn of each edit of a paper this build does not make (its facts dropped it): kept, unused."""
+    for key in sorted(set(state.current) - keys):
+        warn(f"{display_path(state.current[key].docx)} is an edit of '{key}', which the facts do not make now; it "
+             f"is kept, unused, and comes back into the paper when the facts make it again (run 'filings edits "
+             f"drop {key}' to put it away)")
 
 
 def warn_open_conflicts(root: Path, warn: Progress, out: Path | None = None, edits=None) -> None:
@@ -226,9 +233,15 @@ def open_conflicts(docx: Path) -> int:
         return element is not None and element.tag in (INS, DEL) and \
             element.get(f"{{{W}}}author", "").startswith(AUTHOR + " (") and element.getparent().tag != RPR
 
+    def before(element):  # the sibling before, past the marks Word writes between runs
+        previous = element.getprevious()
+        while previous is not None and previous.tag in _MARKS:
+            previous = previous.getprevious()
+        return previous
+
     count = 0
     for element in root.iter(INS, DEL):
-        if ours(element) and not ours(element.getprevious()):
+        if ours(element) and not ours(before(element)):
             count += 1
     return count
 
