@@ -210,8 +210,9 @@ def test_a_section_added_later_rebuilds_the_papers_that_asked_for_it(facts_copy,
     facts.write_text(full[:start] + full[end:].replace("papers: [motion, proposed-order, declaration]",
                                                           "papers: [motion, proposed-order]"), encoding="utf-8")
     out = tmp_path / "build"
-    build(facts, out, converter=LibreOffice())
+    first = build(facts, out, converter=LibreOffice())
     assert "Decl." not in extract_text(out / "motion.pdf")
+    assert any("the matter has no declaration to authenticate it" in w for w in first.warnings), first.warnings
     facts.write_text(full, encoding="utf-8")
     result = build(facts, out, converter=LibreOffice())
     assert {"motion", "proposed-order", "declaration"} <= rebuilt(result)

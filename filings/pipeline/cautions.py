@@ -97,10 +97,14 @@ def _warn_unauthenticated(matter: Matter, built: list[BuiltPaper], warn: Progres
             if (e.template and not e.sent_copy) or (declarant and declarant in e.authenticated_by):
                 continue
             said.add(i)
-            who = f"the declarant '{declarant}'" if declarant else "a declaration"
-            warn(f"exhibit '{e.id}' is cited by the {b.paper.name} but not authenticated by {who}; add "
-                 "'authenticated_by' naming the declarant if they can swear to it, or a declaration of someone "
-                 "who can (its author or recipient)")
+            if declarant is None:  # no declaration at all: naming a declarant would not help
+                warn(f"exhibit '{e.id}' is cited by the {b.paper.name}, but the matter has no declaration to "
+                     "authenticate it; add a 'declaration:' section (its declarant named in the exhibit's "
+                     "'authenticated_by')")
+                continue
+            warn(f"exhibit '{e.id}' is cited by the {b.paper.name} but not authenticated by the declarant "
+                 f"'{declarant}'; add 'authenticated_by' naming the declarant if they can swear to it, or a "
+                 "declaration of someone who can (its author or recipient)")
 
 
 def _lint(library: TemplateLibrary, context, papers: list[Paper], matter: Matter, warn: Progress) -> None:
