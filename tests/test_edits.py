@@ -146,6 +146,22 @@ def assert_edits(out: Path) -> None:
         assert "No other subsection of 28" not in printed
 
 
+def append_to_longest(draft: Path, words: str) -> None:
+    """Add ``words`` at the end of the draft's longest paragraph, and save it as Word would."""
+    d = docx.Document(draft)
+    max(d.paragraphs, key=lambda p: len(p.text)).add_run(words)
+    d.save(draft)
+
+
+@pytest.fixture
+def confidential_matter(tmp_path):
+    """The confidential test matter, built: a confidential and a public version."""
+    folder = tmp_path / "confidential-matter"
+    shutil.copytree(DATA / "confidential-matter", folder)
+    cli("build", str(folder), "-q")
+    return folder
+
+
 @pytest.fixture
 def matter(tmp_path):
     folder = tmp_path / "matter"
@@ -191,10 +207,7 @@ def test_edits_survive_fact_changes_a_template_change_and_ten_rebuilds(matter, t
 
 def test_a_draft_saved_by_libreoffice_merges_too(matter, tmp_path):
     out, facts = matter / "build", matter / "facts.yaml"
-    d = docx.Document(out / "summons.docx")
-    target = max(d.paragraphs, key=lambda p: len(p.text))
-    target.add_run(" Added in LibreOffice.")
-    d.save(out / "summons.docx")
+    append_to_longest(out / "summons.docx", " Added in LibreOffice.")
     through_libreoffice(out / "summons.docx", tmp_path / "profile")
     change(facts, "court_no: 24-00097", "court_no: 24-00098")
     cli("build", str(matter), "-q")
@@ -265,9 +278,7 @@ def test_a_build_never_publishes_a_draft_that_drops_an_edit(matter, monkeypatch)
 
 def test_drop_returns_a_paper_to_the_generated_text_and_keeps_the_edit(matter):
     out = matter / "build"
-    d = docx.Document(out / "summons.docx")
-    max(d.paragraphs, key=lambda p: len(p.text)).add_run(" Added in LibreOffice.")
-    d.save(out / "summons.docx")
+    append_to_longest(out / "summons.docx", " Added in LibreOffice.")
     cli("build", str(matter), "-q")
     assert "Added in LibreOffice." in pdf_text(out / "summons.pdf")
     result = cli("edits", "drop", "summons", str(matter))
@@ -279,12 +290,8 @@ def test_drop_returns_a_paper_to_the_generated_text_and_keeps_the_edit(matter):
     assert "summons" not in cli("edits", str(matter)).output
 
 
-def test_adopt_folds_an_edit_outside_the_facts_into_the_matters_template(tmp_path):
-    folder = tmp_path / "matter"
-    folder.mkdir()
-    shutil.copy(ROOT / "facts.yaml", folder / "facts.yaml")
-    shutil.copytree(ROOT / "exhibits", folder / "exhibits")
-    cli("build", str(folder), "-q")
+def test_adopt_folds_an_edit_outside_the_facts_into_the_matters_template(matter):
+    folder = matter
     d = docx.Document(folder / "build" / "complaint.docx")
     p = find(d, "On January 22, 2024")                                 # words printed from the facts only
     p.runs[0].text = p.runs[0].text.replace("January", "Jan.")
@@ -310,15 +317,9 @@ def test_adopt_folds_an_edit_outside_the_facts_into_the_matters_template(tmp_pat
     assert SENTENCE in pdf_text(folder / "build" / "complaint.pdf")
 
 
-def test_diff_attributes_a_change_to_the_edit(tmp_path):
-    folder = tmp_path / "matter"
-    folder.mkdir()
-    shutil.copy(ROOT / "facts.yaml", folder / "facts.yaml")
-    shutil.copytree(ROOT / "exhibits", folder / "exhibits")
-    cli("build", str(folder), "-q")
-    d = docx.Document(folder / "build" / "motion.docx")
-    max(d.paragraphs, key=lambda p: len(p.text)).add_run(" " + SENTENCE)
-    d.save(folder / "build" / "motion.docx")
+def test_diff_attributes_a_change_to_the_edit(matter, tmp_path):
+    folder = matter
+    append_to_longest(folder / "build" / "motion.docx", " " + SENTENCE)
     cli("build", str(folder), "-q")
     cli("diff", "--facts", str(folder / "facts.yaml"), "--out", str(tmp_path / "diff"))
     summary = (tmp_path / "diff" / "summary.md").read_text(encoding="utf-8")
@@ -326,15 +327,11 @@ def test_diff_attributes_a_change_to_the_edit(tmp_path):
     assert "an edit in Word" in row
 
 
-def test_an_edit_of_the_confidential_draft_reaches_the_public_one_without_its_values(tmp_path):
-    folder = tmp_path / "matter"
-    shutil.copytree(DATA / "confidential-matter", folder)
-    cli("build", str(folder), "-q")
-    d = docx.Document(folder / "build" / "confidential" / "complaint.docx")
-    p = max(d.paragraphs, key=lambda p: len(p.text))
-    p.add_run(" The harm was immediate. It is an importer of flat-rolled steel from Kestrel Mills. The contracts "
-              "at risk are worth $4,750,000.")  # the figure of a tagged sentence, typed on its own
-    d.save(folder / "build" / "confidential" / "complaint.docx")
+def test_an_edit_of_the_confidential_draft_reaches_the_public_one_without_its_values(confidential_matter):
+    folder = confidential_matter
+    append_to_longest(folder / "build" / "confidential" / "complaint.docx",
+                      " The harm was immediate. It is an importer of flat-rolled steel from Kestrel Mills. The "
+                      "contracts at risk are worth $4,750,000.")  # the figure of a tagged sentence, typed on its own
     result = cli("build", str(folder), "-q")
     assert "removed from the public version" in result.output and "as the confidential version shows them" in \
         result.output
@@ -353,14 +350,10 @@ def test_an_edit_of_the_confidential_draft_reaches_the_public_one_without_its_va
     assert "Typed in the public draft." not in pdf_text(folder / "build" / "public" / "complaint.pdf")
 
 
-def test_a_confidential_figure_typed_in_another_form_stops_the_build_naming_the_edit(tmp_path):
-    folder = tmp_path / "matter"
-    shutil.copytree(DATA / "confidential-matter", folder)
-    cli("build", str(folder), "-q")
+def test_a_confidential_figure_typed_in_another_form_stops_the_build_naming_the_edit(confidential_matter):
+    folder = confidential_matter
     public_before = (folder / "build" / "public" / "complaint.pdf").read_bytes()
-    d = docx.Document(folder / "build" / "confidential" / "complaint.docx")
-    max(d.paragraphs, key=lambda p: len(p.text)).add_run(" The loss would be $4.75 million.")
-    d.save(folder / "build" / "confidential" / "complaint.docx")
+    append_to_longest(folder / "build" / "confidential" / "complaint.docx", " The loss would be $4.75 million.")
     result = cli("build", str(folder), "-q", ok=False)
     assert result.exit_code == 1
     assert "leak scan: the confidential value of motion.factors.harm[1]" in result.output

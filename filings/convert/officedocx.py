@@ -266,13 +266,14 @@ def _drop_fields(root: etree._Element, clean: _Clean) -> bool:
     for el, name in reversed(simple):  # inner fields first
         clean.note(f"an {name} field" if name[0] in "AEIOU" else f"a {name} field")
         if el.getparent() is not None:
-            _unwrap(el)
+            unwrap(el)
             changed = True
     return changed
 
 
-def _unwrap(el: etree._Element) -> None:
-    """Replace ``el`` by its children (a simple field by its shown result)."""
+def unwrap(el: etree._Element) -> None:
+    """Replace ``el`` by its children, in place (a simple field by its shown result, a tracked
+    insertion by what it inserted)."""
     parent = el.getparent()
     index = parent.index(el)
     for child in reversed(list(el)):

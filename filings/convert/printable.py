@@ -23,6 +23,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from filings.convert.officedocx import unwrap
+
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _ANCHORS = {f"{{{_W}}}commentRangeStart", f"{{{_W}}}commentRangeEnd", f"{{{_W}}}commentReference"}
 _PARTS = ("comments", "commentsExtended", "commentsIds", "commentsExtensible")
@@ -45,10 +47,6 @@ def needs_printing_copy(path: Path, conflicts_by: str | None = None) -> bool:
                 f'w:author="{conflicts_by}'.encode() in z.read(_DOCUMENT)
     except (OSError, zipfile.BadZipFile, KeyError):
         return False
-
-
-def has_comments(path: Path) -> bool:
-    return needs_printing_copy(path)
 
 
 def _is_comments(name: str) -> bool:
@@ -124,13 +122,10 @@ def _text(element) -> str:
 
 
 def _unwrap(element) -> None:
+    """``element`` (a tracked change) replaced by its runs, deleted text made text again."""
     for t in element.iter(_w("delText")):
         t.tag = _w("t")
-    parent, index = element.getparent(), element.getparent().index(element)
-    for child in list(element):
-        parent.insert(index, child)
-        index += 1
-    parent.remove(element)
+    unwrap(element)
 
 
 def _note(model, value: str):

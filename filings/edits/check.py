@@ -13,7 +13,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from filings.edits.merge import align
+from filings.convert.officedocx import unwrap
+from filings.edits.merge import align, short
 from filings.edits.package import DOCUMENT, Package
 from filings.edits.wordxml import DEL, INS, OBJECT, P, PPR, RPR, RUN, T, W, deleted, text, tokens, w
 
@@ -34,12 +35,7 @@ def attorney_view(root: etree._Element, author_prefix: str = "filings") -> list[
         if gone.get(w("author"), "").startswith(author_prefix) and gone.getparent().tag != RPR:
             for t in gone.iter(w("delText")):
                 t.tag = T
-            parent = gone.getparent()
-            index = parent.index(gone)
-            for child in list(gone):
-                parent.insert(index, child)
-                index += 1
-            parent.remove(gone)
+            unwrap(gone)
     return [text(p) for p in root.iter(P) if not deleted(p)]
 
 
@@ -65,13 +61,13 @@ def lost_edits(base: Path, edited: Path, merged: Path) -> list[str]:
             continue  # not the attorney's: as built
         if j not in to_merged:
             if value.strip():
-                lost.append(f'the paragraph you wrote, "{_clip(value)}", is missing')
+                lost.append(f'the paragraph you wrote, "{short(value)}", is missing')
             continue
         now = theirs[to_merged[j]]
         before = was[origin[j]] if j in origin else ""
         for added in _added(before, value):
             if added not in now:
-                lost.append(f'your words "{_clip(added)}" are missing from "{_clip(now)}"')
+                lost.append(f'your words "{short(added)}" are missing from "{short(now)}"')
     notes = f"{{{W}}}footnoteReference"
     if sum(1 for _ in m.iter(notes)) < sum(1 for _ in e.iter(notes)) and \
             sum(1 for _ in e.iter(notes)) > sum(1 for _ in b.iter(notes)):
@@ -79,7 +75,7 @@ def lost_edits(base: Path, edited: Path, merged: Path) -> list[str]:
     for i, value in enumerate(was):
         if value.strip() and OBJECT not in value and wrote.count(value) < was.count(value) \
                 and theirs.count(value) > wrote.count(value) and i not in from_base:
-            lost.append(f'the paragraph you removed, "{_clip(value)}", is back')
+            lost.append(f'the paragraph you removed, "{short(value)}", is back')
     return lost
 
 
@@ -102,8 +98,3 @@ def _added(before: str, after: str) -> list[str]:
         if tag in ("insert", "replace") and any(c.isalnum() for c in piece):
             found.append(piece)
     return found
-
-
-def _clip(value: str, limit: int = 60) -> str:
-    value = " ".join(value.split())
-    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"

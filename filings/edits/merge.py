@@ -21,7 +21,6 @@ table both sides changed is merged cell by cell when its shape is unchanged.
 """
 from __future__ import annotations
 
-import copy
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -50,10 +49,10 @@ class Conflict:
     cause: str = ""     # what changed the new draft's words: "the facts (events.4.until)"
 
     def describe(self) -> str:
-        mine = f'your edit "{_short(self.yours)}"' if self.yours else "you removed it"
-        theirs = f'the new draft "{_short(self.generated)}"' if self.generated else "the new draft removes it"
+        mine = f'your edit "{short(self.yours)}"' if self.yours else "you removed it"
+        theirs = f'the new draft "{short(self.generated)}"' if self.generated else "the new draft removes it"
         why = f" ({self.cause})" if self.cause else ""
-        return f'{self.place} ("{_short(self.excerpt, 48)}"): {mine}, {theirs}{why}'
+        return f'{self.place} ("{short(self.excerpt, 48)}"): {mine}, {theirs}{why}'
 
 
 @dataclass
@@ -87,7 +86,8 @@ class Marker:
         return (self.attribute(words, paragraph) if self.attribute is not None else None) or self.cause
 
 
-def _short(value: str, limit: int = 60) -> str:
+def short(value: str, limit: int = 60) -> str:
+    """``value`` on one line, cut to ``limit`` characters with an ellipsis: a quotation in a message."""
     value = " ".join(value.split())
     return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
@@ -257,7 +257,7 @@ def _merge_block(b: etree._Element, e: etree._Element, n: etree._Element, take, 
     first = next(iter(e.iter(P)), None) if not marker.plain else None
     if first is not None:
         _note(first, marker, f"You edited this table and {marker.cause} changed it; your table is kept. The new "
-                             f"draft's table reads: \u201c{_short(text(n), 400)}\u201d")
+                             f"draft's table reads: \u201c{short(text(n), 400)}\u201d")
 
 
 def _shape(table: etree._Element) -> list[int]:
@@ -394,7 +394,3 @@ def _note(paragraph: etree._Element, marker: Marker, message: str, first: etree.
     if marker.comment is not None:
         target = paragraph if paragraph.tag == P else next(iter(paragraph.iter(P)), paragraph)
         marker.comment(target, first, last, message)
-
-
-def copy_block(block: etree._Element) -> etree._Element:
-    return copy.deepcopy(block)

@@ -15,6 +15,8 @@ from typing import Iterator
 
 from lxml import etree
 
+from filings.convert.officedocx import unwrap
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -335,9 +337,5 @@ def accept_all(block: etree._Element) -> etree._Element:
         if parent.tag == RPR:  # a paragraph mark inserted: the mark simply stays
             parent.remove(kept)
             continue
-        index = parent.index(kept)
-        for child in list(kept):
-            parent.insert(index, child)
-            index += 1
-        parent.remove(kept)
+        unwrap(kept)
     return block

@@ -4,9 +4,10 @@ Each build keeps, in its generation, every draft as it made it (``.filings/draft
 an editor that saves in place cannot change them), and records the bytes it published
 (:mod:`filings.pipeline.userfiles`). The next build compares: a draft whose bytes differ was
 edited, and is saved into the matter's ``edits/`` with the draft it was edited from
-(:mod:`filings.edits.store`) before anything else happens; an output other than a draft that
-was replaced by hand (a signed PDF) is kept in ``edits/replaced/``. Nothing of this reads a
-file's time.
+(:mod:`filings.edits.store`) before anything else happens; a paper's PDF or a packet replaced
+by hand (a signed copy) is kept in ``edits/replaced/``. Only papers and packets are read so:
+the exhibits, thousands of pages at times, are not hashed on every build. Nothing of this
+reads a file's time.
 
 A paper with an edit is made again whenever its edit, its facts or its template changed; the
 new draft is merged with the edit (:mod:`filings.edits.package`) right after it is rendered, so
@@ -17,8 +18,10 @@ draft: ``edits/<paper>.docx`` is the published draft, ``<paper>.base.docx`` the 
 made.
 
 The public version of a matter with confidential facts is made from the confidential one with
-the tagged values removed: an edit of a public draft is refused (kept in ``edits/replaced/``,
-with a warning saying to edit the confidential draft).
+the tagged values removed: the confidential draft's edit is carried into the public draft
+(:func:`carry_to_public`), a confidential value the attorney typed bracketed in the one and
+removed from the other (:func:`redact`); an edit of a public draft is refused (kept in
+``edits/replaced/``, with a warning saying to edit the confidential draft).
 """
 from __future__ import annotations
 
@@ -36,6 +39,7 @@ from filings.pipeline.userfiles import RECORD, Made
 
 DRAFTS = "drafts"
 AUTHOR = "filings"
+CONFLICT_AUTHOR = AUTHOR + " ("  # how a merge's conflicts are signed: "filings (the facts (case.filed))"
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MARKS = {f"{_W}{t}" for t in ("proofErr", "bookmarkStart", "bookmarkEnd", "commentRangeStart", "commentRangeEnd",
                                 "permStart", "permEnd")}  # no text: not a gap between two parts of one change
@@ -52,12 +56,8 @@ class EditState:
     merged: dict[str, dict] = field(default_factory=dict)    # key → what its merge did
     pristine: dict[str, Path] = field(default_factory=dict)  # key → the draft as this build made it
     replaced: set[str] = field(default_factory=set)  # papers whose DOCX or PDF was replaced by hand: made again
-
-    def changed(self) -> set[str]:
-        """Papers whose edit is not what the last build published: to be made again."""
-        keys = set(self.current) | set(self.recorded)
-        return {k for k in keys if (self.current[k].sha256() if k in self.current else "") != self.recorded.get(k, "")} \
-            | self.replaced
+    changed: set[str] = field(default_factory=set)   # papers whose edit is not what the last build published,
+    # or replaced by hand: to be made again (set once the edits are found)
 
 
 def pick_up(root: Path, gen: Generation, out: Path, before: dict[str, dict], progress: Progress,
@@ -71,6 +71,9 @@ def pick_up(root: Path, gen: Generation, out: Path, before: dict[str, dict], pro
     state.current = {e.key: e for e in edits.all()}
     for edit in state.current.values():
         edit.check()  # a Word document, bounded, or one line naming it
+    state.changed = {k for k in set(state.current) | set(state.recorded)
+                     if (state.current[k].sha256() if k in state.current else "") != state.recorded.get(k, "")} \
+        | state.replaced
     warn_open_conflicts(root, warn, out, state.current.values())
     return state
 
@@ -100,7 +103,7 @@ def _save_edited(state: EditState, previous: Path, before: dict[str, dict], prog
     if made.files is None:
         return
     saved: dict[str, list] = {}
-    for rel in sorted(made.files):
+    for rel in sorted(r for r in made.files if _a_paper_or_packet(r)):
         path = previous / rel
         try:  # the record may come with a matter from elsewhere: only what lies in the generation
             info = os.lstat(resolve_inside(previous, rel) if is_plain_relative(rel) else "")
@@ -140,6 +143,16 @@ def _save_edited(state: EditState, previous: Path, before: dict[str, dict], prog
         _record_saved(previous, saved)
 
 
+def _a_paper_or_packet(rel: str) -> bool:
+    """True for a file a user opens and may edit or replace: a paper's DOCX or PDF, a packet (at
+    the top of the outputs, or of a version's folder). The exhibit files and bundle, which may be
+    thousands of pages, are not read on every build: kept anyway while changed (:mod:`.userfiles`)."""
+    parts = rel.split("/")
+    if parts[0] in ("confidential", "public"):
+        parts = parts[1:]
+    return len(parts) == 1 and parts[0].endswith((".docx", ".pdf"))
+
+
 def _record_saved(previous: Path, saved: dict[str, list]) -> None:
     """Record ``saved`` (edited in place: the same file in every generation that shares it) as
     what ``previous`` and those generations hold, so none of them is kept for it forever."""
@@ -172,7 +185,7 @@ def merge_draft(state: EditState, gen: Generation, key: str, docx: Path, causes:
     edit = state.current.get(key)
     if edit is None:
         return
-    picked_up = key in state.changed()
+    picked_up = key in state.changed
     if sha256(pristine) == sha256(edit.base):
         shutil.copyfile(edit.docx, docx)
         state.merged[key] = {"updated": 0, "conflicts": open_conflicts(edit.docx), "picked_up": picked_up}
@@ -181,7 +194,7 @@ def merge_draft(state: EditState, gen: Generation, key: str, docx: Path, causes:
         from filings.edits.package import merge_docx
         cause = _cause(causes)
         merged = docx.with_name(docx.stem + ".merged.docx")
-        outcome = merge_docx(edit.base, edit.docx, pristine, merged, author=f"{AUTHOR} ({cause})",
+        outcome = merge_docx(edit.base, edit.docx, pristine, merged, author=f"{CONFLICT_AUTHOR}{cause})",
                              date=w3c_date(build_time()), cause=cause, attribute=_attribution(printed or {}))
         lost = lost_edits(edit.base, edit.docx, merged)
         if lost:
@@ -213,8 +226,8 @@ def save_merged(state: EditState, published: Path, warn: Progress) -> None:
             if sha256(docx) != edit.sha256() or sha256(published / STATE_DIR / DRAFTS / f"{key}.docx") != \
                     sha256(edit.base):
                 state.edits.save(key, docx, published / STATE_DIR / DRAFTS / f"{key}.docx")
-        except OSError as e:
-            warn(f"could not update {display_path(edit.docx)} ({e.strerror or e}); the published draft "
+        except (OSError, FilingsError) as e:  # published already: say so, and keep the outputs
+            warn(f"could not update {display_path(edit.docx)} ({getattr(e, 'strerror', None) or e}); the published draft "
                  f"{display_path(state.out / (key + '.docx'))} holds your edit: keep it")
 
 
@@ -231,7 +244,7 @@ def open_conflicts(docx: Path) -> int:
 
     def ours(element) -> bool:
         return element is not None and element.tag in (INS, DEL) and \
-            element.get(f"{{{W}}}author", "").startswith(AUTHOR + " (") and element.getparent().tag != RPR
+            element.get(f"{{{W}}}author", "").startswith(CONFLICT_AUTHOR) and element.getparent().tag != RPR
 
     def before(element):  # the sibling before, past the marks Word writes between runs
         previous = element.getprevious()
@@ -256,16 +269,21 @@ def _attribution(printed: dict[str, list[str]]):
         for where in (plain(words), plain(paragraph)):
             found = [path for path, forms in printed.items() if any(plain(f) and plain(f) in where for f in forms)]
             if found:
-                return f"the facts ({', '.join(found[:3])}{', ...' if len(found) > 3 else ''})"
+                return _the_facts(found)
         return None
     return attribute
 
 
 def _cause(causes: list[str]) -> str:
+    """What changed a paper, in words: its facts, else its template."""
     facts = [c for c in causes if c not in ("its template", "your edit", "--draft")]
     if facts:
-        return f"the facts ({', '.join(facts[:3])}{', ...' if len(facts) > 3 else ''})"
+        return _the_facts(facts)
     return "the template" if "its template" in causes else "the new draft"
+
+
+def _the_facts(paths: list[str]) -> str:
+    return f"the facts ({', '.join(paths[:3])}{', ...' if len(paths) > 3 else ''})"
 
 
 def carry_to_public(state: EditState, gen: Generation, name: str, docx: Path, secrets, version,

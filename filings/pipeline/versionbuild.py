@@ -51,6 +51,7 @@ class _SetBuild:
                  limits: Limits, matter: Matter, edits: EditState | None = None, warn: Progress = _quiet):
         self.output, self.gen, self.library, self.context, self.limits = output, gen, library, context, limits
         self.matter, self.edits, self.warn = matter, edits, warn
+        self.secrets = None  # the matter's confidential values, when an edit needs them (_secrets)
         self.renderer: Renderer | None = None  # made when a paper is rendered: a build that keeps every
         self.exhibits_renderer: Renderer | None = None  # paper need not load docxtpl
         self.built: list[BuiltPaper] = []
@@ -79,7 +80,7 @@ class _SetBuild:
         if redraft:
             self.stale.update({name: ["--draft"] for name in self.before})
         if self.edits is not None:  # an edit made, changed or dropped since the last build
-            for key in self.edits.changed():
+            for key in self.edits.changed:
                 if self.output.version and self.output.version.public and key.startswith("confidential/"):
                     key = prefix + key[len("confidential/"):]  # the public draft carries the confidential edit
                 if key.startswith(prefix) and key[len(prefix):] in self.before:
@@ -102,7 +103,7 @@ class _SetBuild:
             for paper in self.carried:
                 carry_draft(self.gen, prefix + paper.name)
         self.with_bundle = with_bundle
-        self.force, self.index = force, index
+        self.force = force
 
     def _merge(self, paper: Paper, docx: Path) -> None:
         """Keep the paper's draft as made; merge the attorney's edit of it, if any, into ``docx``."""
@@ -111,14 +112,18 @@ class _SetBuild:
         merge_draft(self.edits, self.gen, self.output.prefix + paper.name, docx, causes, self.warn,
                     printed={path: printed_forms(self.index, path) for path in causes})
         if self.output.version and self.output.version.public:
-            from filings.court.confidential import secrets_of
             from filings.pipeline.drafts import carry_to_public
-            carry_to_public(self.edits, self.gen, paper.name, docx, secrets_of(self.matter), self.output.version,
-                            self.warn)
+            carry_to_public(self.edits, self.gen, paper.name, docx, self._secrets(), self.output.version, self.warn)
         elif self.output.version and self.output.prefix + paper.name in self.edits.current:
-            from filings.court.confidential import secrets_of
             from filings.pipeline.drafts import bracket_typed
-            bracket_typed(paper.name, docx, secrets_of(self.matter), self.output.version, self.warn)
+            bracket_typed(paper.name, docx, self._secrets(), self.output.version, self.warn)
+
+    def _secrets(self):
+        """The matter's confidential values, found once for every paper of the set."""
+        if self.secrets is None:
+            from filings.court.confidential import secrets_of
+            self.secrets = secrets_of(self.matter)
+        return self.secrets
 
     def plan_bundle(self, matter: Matter, progress: Progress) -> None:
         """Keep the last bundle of this set when nothing it is made of changed; else plan its exhibits."""
@@ -220,7 +225,8 @@ def _carry(gen: Generation, paper: Paper, entry: dict, prefix: str = "") -> Buil
         raise FilingsError(f"the last build's {paper.name} is incomplete; run a full build")
     return BuiltPaper(paper, docx, made, pages=int(entry.get("pages", 0)), reads=set(entry["facts_read"]),
                       template_sha256=str(entry.get("template_sha256", "")), facts=dict(entry["facts_read"]),
-                      carried=True, prefix=prefix, edit=entry.get("edit") if isinstance(entry.get("edit"), dict) else None)
+                      carried=True, prefix=prefix,
+                      edit=entry.get("edit") if isinstance(entry.get("edit"), dict) else None)
 
 
 def render_papers(renderer: Renderer, papers: list[Paper], out_dir: Path,
@@ -343,12 +349,12 @@ def _printable(docs: list[Path], folder: Path) -> list[Path]:
     """``docs``, each one with comments or a merge's open conflicts replaced by a copy to print
     (:mod:`filings.convert.printable`): no comment, each conflict one highlighted note."""
     from filings.convert.printable import needs_printing_copy, without_comments
-    from filings.pipeline.drafts import AUTHOR
+    from filings.pipeline.drafts import CONFLICT_AUTHOR
     out = []
     for n, doc in enumerate(docs):
-        if doc.suffix.lower() == ".docx" and needs_printing_copy(doc, AUTHOR + " ("):
+        if doc.suffix.lower() == ".docx" and needs_printing_copy(doc, CONFLICT_AUTHOR):
             (folder / f"{n:03d}").mkdir(parents=True, exist_ok=True)
-            without_comments(doc, folder / f"{n:03d}" / doc.name, AUTHOR + " (")
+            without_comments(doc, folder / f"{n:03d}" / doc.name, CONFLICT_AUTHOR)
             doc = folder / f"{n:03d}" / doc.name
         out.append(doc)
     return out
