@@ -18,6 +18,7 @@ from pydantic.fields import FieldInfo
 
 from filings.errors import FactsError, Problem
 from filings.facts.checks import _did_you_mean, _extra_problems, _quoting_fix, check_references
+from filings.facts.kinds import kind_problems
 from filings.facts.plan import paper_problems
 from filings.facts.rules import rule_problems
 from filings.facts.schema import Facts, Matter, _dotted
@@ -46,9 +47,10 @@ def load_facts(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> Matter:
         facts = Facts.model_validate(data)
     except ValidationError as e:
         raise FactsError(problems=_schema_problems(e, source)) from None
+    kind = list(kind_problems(facts))  # the papers and filings are those of the kind: checked once it is known
     problems = [Problem(f"{_dotted(loc)}: {msg}", path, source.line_of(loc))
-                for loc, msg in [*check_references(facts), *paper_problems(facts), *_extra_problems(facts, source),
-                                 *rule_problems(facts.settings.rules)]]
+                for loc, msg in [*kind, *check_references(facts), *([] if kind else paper_problems(facts)),
+                                 *_extra_problems(facts, source), *rule_problems(facts.settings.rules)]]
     if problems:
         raise FactsError(problems=problems)
     return Matter(facts, source)

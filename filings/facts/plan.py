@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from filings.errors import FilingsError
+from filings.facts.kinds import Kind, fact_at, kind_of
 from filings.typography import smart_quotes
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ class Paper:
 
     def applies_to(self, facts: Facts) -> bool:
         """True when the facts hold what this paper needs."""
-        return self.needs is None or getattr(facts, self.needs) is not None
+        return self.needs is None or bool(getattr(facts, self.needs, None))
 
     def title_in(self, context: Mapping[str, Any]) -> str:
         """The bookmark title: the value of :attr:`title_fact` when the context has one."""
@@ -73,6 +74,14 @@ PAPERS: tuple[Paper, ...] = (
     Paper("proposed-order", "proposed-order.docx", "Proposed Order", needs="motion"),
     Paper("declaration", "declaration.docx", "Declaration in Support", needs="declaration",
           title_fact="declaration.title"),
+    Paper("notice-of-appearance", "notice-of-appearance.docx", "Notice of Appearance (Form 11)"),
+    Paper("bpi-certification", "bpi-certification.docx", "Business Proprietary Information Certification (Form 17)",
+          needs="determination"),
+    Paper("injunction-motion", "injunction-motion.docx", "Consent Motion for a Statutory Injunction",
+          needs="injunction"),
+    Paper("injunction-order", "injunction-order.docx", "Proposed Order (Statutory Injunction)", needs="injunction"),
+    Paper("judgment-motion", "judgment-motion.docx", "Rule 56.2 Motion for Judgment on the Agency Record",
+          needs="brief", title_fact="brief.title", words="brief"),
     Paper(CERTIFICATE, "certificate-of-service.docx", "Certificate of Service"),
 )
 SHIPPED = {p.name: p for p in PAPERS}
@@ -107,15 +116,24 @@ class Plan:
     papers: tuple[Paper, ...]
     filings: tuple[Filing, ...]
     unfiled: tuple[str, ...] = ()
+    # papers of the kind's filings not made yet: (paper, the fact that will give its filing's day)
+    waiting: tuple[tuple[str, str], ...] = ()
 
 
 def matter_papers(facts: Facts) -> list[Paper]:
-    """The papers the facts list under ``papers:``, or the shipped papers that apply."""
+    """The papers the facts list under ``papers:``, or the kind of case's papers that apply; a
+    shipped paper takes its kind's template (each kind has its own summons and complaint)."""
+    kind = kind_of(facts)
     if facts.papers is None:
-        return [p for p in PAPERS if p.applies_to(facts)]
-    return [SHIPPED[e.name] if e.template is None else Paper(e.name, e.template, smart_quotes(e.title or e.name),
-                                                             words=e.words)
-            for e in facts.papers]
+        return [_of_kind(SHIPPED[name], kind) for name in kind.papers
+                if name in SHIPPED and SHIPPED[name].applies_to(facts)]
+    return [_of_kind(SHIPPED[e.name], kind) if e.template is None else
+            Paper(e.name, e.template, smart_quotes(e.title or e.name), words=e.words) for e in facts.papers]
+
+
+def _of_kind(paper: Paper, kind: Kind) -> Paper:
+    template = kind.template_of(paper.name, paper.template)
+    return paper if template == paper.template else replace(paper, template=template)
 
 
 def compliance_certificate(paper: Paper) -> Paper:
@@ -132,8 +150,13 @@ def with_certificates(papers: list[Paper]) -> list[Paper]:
 def plan_papers(facts: Facts, context: Mapping[str, Any]) -> Plan:
     """The papers to build and their filings; titles from ``context`` where a paper's title is a fact."""
     listed = [replace(p, title=p.title_in(context)) for p in matter_papers(facts)]
-    groups = [(f.name, f.title, f.date, f.papers) for f in facts.filings] or \
-        [(None, UNFILED_TITLE, facts.service.date, [p.name for p in listed if p.name != CERTIFICATE])]
+    groups = [(f.name, f.title, f.date, f.papers) for f in facts.filings]
+    waiting: list[tuple[str, str]] = []
+    if not groups and kind_of(facts).filings:
+        groups, waiting = _kind_filings(facts, listed)
+        made = {name for group in groups for name in group[3]} | {CERTIFICATE}
+        listed = [p for p in listed if p.name in made]
+    groups = groups or [(None, UNFILED_TITLE, facts.service.date, [p.name for p in listed if p.name != CERTIFICATE])]
     filing_of = {name: i for i, group in enumerate(groups) for name in group[3]}
     papers: list[Paper] = []
     for paper in listed:
@@ -147,7 +170,25 @@ def plan_papers(facts: Facts, context: Mapping[str, Any]) -> Plan:
     filings = tuple(Filing(name, title, date, tuple(
         with_certificates([by_name[n] for n in names]) + [p for p in papers if p.entry == CERTIFICATE and p.filing == i]))
         for i, (name, title, date, names) in enumerate(groups))
-    return Plan(tuple(papers), filings, tuple(p.name for p in papers if p.filing is None and p.certifies is None))
+    return Plan(tuple(papers), filings, tuple(p.name for p in papers if p.filing is None and p.certifies is None),
+                tuple(waiting))
+
+
+def _kind_filings(facts: Facts, listed: list[Paper]) -> tuple[list[tuple], list[tuple[str, str]]]:
+    """The kind's filings, for facts that list none: each dated by its fact, holding the listed
+    papers it names; a filing whose day the facts do not give is not made (its papers wait)."""
+    names = {p.name for p in listed}
+    groups, waiting = [], []
+    for f in kind_of(facts).filings:
+        papers = [n for n in f.papers if n in names]
+        day = fact_at(facts, f.date)
+        if not papers:
+            continue
+        if day is None:
+            waiting += [(n, f.date) for n in papers]
+        else:
+            groups.append((f.name, f.title, day, papers))
+    return groups, waiting
 
 
 def certificate_name(filing: str | None) -> str:

@@ -51,6 +51,7 @@ class Period(_Entry):
     after: str
     source: str
     verified: bool = False
+    rule6: bool = True  # False for a statute's period: a last day on a weekend is not moved
 
 
 class WordLimit(_Entry):

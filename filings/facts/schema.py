@@ -11,65 +11,20 @@ into these models; :mod:`filings.facts.checks` checks the facts against one anot
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
-from filings.facts.dates import LegalDate, parse_time
+from filings.facts.dates import LegalDate
+from filings.facts.actions import Determination, Injunction, Notice, Protest  # noqa: F401
+from filings.facts.fields import (_ANY_DATE, _DAY, AnyDate, Article, Day, Float, Int, Model, Ref, Text,  # noqa: F401
+                                  Time)
 from filings.errors import display_path
 from filings.paths import resolve_inside
 from filings.facts.source import Loc, SourceMap
-
-
-def _day_only(value: LegalDate) -> LegalDate:
-    if not value.is_day:
-        raise ValueError(f"needs a full date (YYYY-MM-DD), not {value.iso()!r}")
-    return value
-
-
-def _not_true_false(value: object) -> object:
-    """Refuse ``yes``/``no`` where a number is wanted: pydantic would count it as 1 or 0."""
-    if isinstance(value, bool):
-        raise PydanticCustomError("true_false_number", "true/false is not a number")
-    return value
-
-
-# How an editor sees these in the JSON Schema (filings schema): as the text a user writes.
-_DATE_SCHEMA = {"anyOf": [{"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
-                          {"type": "integer", "minimum": 1000, "maximum": 9999}],
-                "description": "YYYY-MM-DD, YYYY-MM or YYYY"}
-_DAY_SCHEMA = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "description": "YYYY-MM-DD"}
-_TIME_SCHEMA = {"type": "string", "pattern": r"^\d{1,2}:\d{2}$", "description": "HH:MM, 24-hour clock"}
-AnyDate = Annotated[LegalDate, BeforeValidator(LegalDate.parse), WithJsonSchema(_DATE_SCHEMA)]
-Day = Annotated[LegalDate, BeforeValidator(LegalDate.parse), AfterValidator(_day_only), WithJsonSchema(_DAY_SCHEMA)]
-Time = Annotated[dt.time, BeforeValidator(parse_time), WithJsonSchema(_TIME_SCHEMA)]
-Text = Annotated[str, Field(min_length=1)]
-Ref = Annotated[str, Field(min_length=1)]  # the id of an organization, person, program or exhibit
-Int = Annotated[int, BeforeValidator(_not_true_false)]
-Float = Annotated[float, BeforeValidator(_not_true_false), Field(allow_inf_nan=False)]
-# A field's description says what it holds; a date's description gives its form, as the
-# field's own description takes the place of the date type's in the schema.
-_ANY_DATE = " (YYYY-MM-DD, YYYY-MM or YYYY)"
-_DAY = " (YYYY-MM-DD)"
-
-
-
-class Model(BaseModel):
-    """Base of every facts model: unknown keys are errors, values are immutable.
-
-    A number or true/false where text is wanted is an error, never turned into text:
-    YAML reads ``0700`` as 448 and ``1.50`` as 1.5, so the text would not be what was written.
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True,
-                              populate_by_name=True)
-
-
-Article = Literal["the", ""]  # "the" before a name ("the Department of Commerce"), or none
 
 
 class Organization(Model):
@@ -136,16 +91,17 @@ class Case(Model):
                                                       "limitation period runs (filings/rules.yaml); when not "
                                                       "given, the date of the earliest event" + _ANY_DATE)
     nature: Text = Field(description='what the action is: "an action to ..." (completes "This is ...")')
+    kind: str | None = Field(None, description="the kind of case (filings kinds): protest, adcvd, residual, or a "
+                                               "kind of your settings.kinds; when not given, the kind of the "
+                                               "jurisdiction")
+    complaint_filed: Day | None = Field(None, description="the day the complaint is filed, in a kind of case "
+                                                          "whose summons comes first (1581(a), 1581(c)); the "
+                                                          "complaint is not made until it is given" + _DAY)
+    plaintiff_intervenors: list[Ref] = Field([], description="ids of the plaintiff-intervenors, as the caption "
+                                                             "names them")
+    defendant_intervenors: list[Ref] = Field([], description="ids of the defendant-intervenors, as the caption "
+                                                             "names them")
     related: list[Text] = Field([], description="related actions, by caption and court number")
-
-
-class Notice(Model):
-    """A Federal Register notice."""
-
-    volume: Int = Field(description="the Federal Register volume: 89")
-    page: Int = Field(description="the page the notice begins on: 2630")
-    published: Day = Field(description="the day it was published" + _DAY)
-    effective: Day | None = Field(None, description="the day it takes effect" + _DAY)
 
 
 class Program(Model):
@@ -211,6 +167,10 @@ class Claim(Model):
     title: Text = Field(description="the count's heading: Arbitrary and capricious agency action "
                                     "(5 U.S.C. § 706(2)(A))")
     allegations: list[Text] = Field(min_length=1, description="its numbered allegations, one per item")
+    grounds: list[Text] = Field([], description="the grounds of review it rests on, as the kind of case names "
+                                                "them (filings kinds): 706(1), 706(2)(A) ... for an APA count, "
+                                                "substantial evidence or not in accordance with law for an AD/CVD "
+                                                "count; when not given, read from a § 706 citation in its title")
 
 
 class Factors(Model):
@@ -374,6 +334,8 @@ class Settings(Model):
                                                "`filings diff`; 0 keeps none")
     rules: dict[str, Any] = Field({}, description="changes to the court's rules (filings/rules.yaml): "
                                                   "limitation, periods, word_limits, holidays")
+    kinds: dict[str, Any] = Field({}, description="changes to the kinds of case (filings/kinds.yaml), or kinds "
+                                                  "of your own: templates, papers, filings, deadlines")
 
 
 class Facts(Model):
@@ -395,6 +357,12 @@ class Facts(Model):
     events: list[Event] = Field([], description="what happened, in order, as the complaint pleads it")
     requests: list[Request] = Field([], description="the requests the plaintiff made before suing, and the "
                                                     "responses")
+    determination: Determination | None = Field(None, description="the agency determination the action "
+                                                                  "contests (an AD/CVD appeal, 1581(c))")
+    protests: list[Protest] = Field([], description="the denied protests the action contests (1581(a)), with "
+                                                    "their entries")
+    injunction: Injunction | None = Field(None, description="a consent motion to enjoin liquidation of the "
+                                                            "entries under review (19 U.S.C. § 1516a(c)(2))")
     claims: list[Claim] = Field(min_length=1, description="the complaint's counts, each a title and its "
                                                           "allegations")
     relief: list[Text] = Field(min_length=1, description='what the complaint asks, each completing "the Court '

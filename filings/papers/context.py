@@ -147,7 +147,11 @@ class _ContextBuilder(_PartyNaming):
     def _filing(self, i: int, filing: Filing, service: Node) -> Node:
         """A filing: its name, title, day, the papers its certificate serves, and their service
         (its own, or the top-level ``service``)."""
-        own = self.f.filings[i].service if filing.name else None
+        listed = filing.name and i < len(self.f.filings)  # else a filing of the kind of case: served that day
+        own = self.f.filings[i].service if listed else None
+        if filing.name and not listed:
+            service = Node(f"filings.{i}.service", {**service._data, "date": filing.date},
+                           {"date": [f"filings.{i}.date"]})
         papers = NodeList(f"filings.{i}.papers", [Node(f"filings.{i}.papers.{j}", {"name": p.name, "title": p.title})
                                                   for j, p in enumerate(filing.served)])
         return Node(f"filings.{i}", {"name": filing.name or "", "title": filing.title, "date": filing.date,

@@ -1,0 +1,94 @@
+"""The facts that belong to one kind of case: what an AD/CVD appeal, a protest action or a
+statutory injunction is about.
+
+A § 1581(c) action contests an agency **determination** (its notice in the Federal Register,
+the plaintiff's standing as an interested party who took part in the proceeding); a
+§ 1581(a) action contests denied **protests** (their numbers, ports, entries and denial); a
+§ 1581(c) plaintiff moves, with the Government's consent, for an **injunction** against
+liquidation of the entries under review. :mod:`.schema` puts them in the facts file;
+:mod:`.kinds` says which kind needs which.
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from filings.facts.fields import _DAY, Day, Int, Model, Ref, Text
+
+
+class Notice(Model):
+    """A Federal Register notice."""
+
+    volume: Int = Field(description="the Federal Register volume: 89")
+    page: Int = Field(description="the page the notice begins on: 2630")
+    published: Day = Field(description="the day it was published" + _DAY)
+    effective: Day | None = Field(None, description="the day it takes effect" + _DAY)
+
+
+class Standing(Model):
+    """Why the plaintiff may contest the determination (28 U.S.C. § 2631(c))."""
+
+    category: Text = Field(description='what kind of interested party the plaintiff is: "a foreign producer and '
+                                       'exporter of the subject merchandise"')
+    statute: Text = Field(description="the clause of 19 U.S.C. § 1677(9) that makes it one: 19 U.S.C. § 1677(9)(A)")
+    participation: Text = Field(description='how it took part in the proceeding: "participated in the '
+                                            'administrative review by filing a case brief"')
+
+
+class Determination(Model):
+    """The determination an AD/CVD action contests (19 U.S.C. § 1516a)."""
+
+    agency: Ref = Field(description="the id of the agency that made it: the Department of Commerce, the ITC")
+    title: Text = Field(description="its title as published: Certain Steel Nails From the Socialist Republic "
+                                    "of Vietnam: Final Results of Antidumping Duty Administrative Review; 2022-2023")
+    description: Text = Field(description='what it is, completing "the ...": "final results of the third '
+                                          'administrative review of the antidumping duty order on ..."')
+    case_number: str | None = Field(None, description="the agency's case number: A-552-818")
+    statute: Text = Field("19 U.S.C. § 1516a(a)(2)(B)(iii)", description="the clause of 19 U.S.C. § 1516a that "
+                                                                         "makes it reviewable")
+    date: Day = Field(description="the day the agency made it (signed it)" + _DAY)
+    notice: Notice | None = Field(None, description="its notice in the Federal Register; the 30 days to file the "
+                                                    "summons run from its publication")
+    period: str | None = Field(None, description="the period it covers, as the papers print it: July 1, 2022, "
+                                                 "through June 30, 2023")
+    merchandise: Text = Field(description="the subject merchandise: certain steel nails from Vietnam")
+    standing: Standing = Field(description="the plaintiff's standing to contest it")
+
+
+class Entry(Model):
+    """One entry of merchandise covered by a protest."""
+
+    number: Text = Field(description="the entry number: 231-1234567-8")
+    date: Day = Field(description="the day of entry" + _DAY)
+    liquidated: Day | None = Field(None, description="the day it was liquidated" + _DAY)
+    port: str | None = Field(None, description="its port of entry, when not the protest's")
+
+
+class Protest(Model):
+    """A protest the agency denied (19 U.S.C. §§ 1514-1515)."""
+
+    number: Text = Field(description="the protest number: 2704-24-123456")
+    port: Text = Field(description="the port where it was filed, with its code: Los Angeles-Long Beach Seaport (2704)")
+    filed: Day = Field(description="the day it was filed" + _DAY)
+    denied: Day = Field(description="the day of the denial: the mailing of its notice, or the day it was deemed "
+                                    "denied" + _DAY)
+    denial: Literal["notice", "deemed"] = Field("notice", description="notice: denied by a mailed notice; deemed: "
+                                                                      "denied by operation of law")
+    merchandise: Text = Field(description="the merchandise and what is contested: the classification of ...")
+    entries: list[Entry] = Field(min_length=1, description="the entries it covers")
+    duties_paid: bool = Field(description="true once all liquidated duties, charges and exactions on its entries "
+                                          "are paid (28 U.S.C. § 2637(a)): the summons says so")
+    denied_by: Ref | None = Field(None, description="the id of the official or office that denied it (the port "
+                                                    "director), whose address the summons gives")
+
+
+class Injunction(Model):
+    """A motion to enjoin liquidation of the entries under review (19 U.S.C. § 1516a(c)(2))."""
+
+    filed: Day = Field(description="the day the motion is filed" + _DAY)
+    entries: Text = Field(description="the entries to be enjoined, as the order describes them: all unliquidated "
+                                      "entries of ... produced or exported by Plaintiff, entered ... during the "
+                                      "period ...")
+    consent: Text = Field(description="the other side's position: Counsel for Defendant stated that Defendant "
+                                      "consents to this motion")
