@@ -226,7 +226,7 @@ def check(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, debug:
 def deadlines(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, debug: bool = DEBUG) -> None:
     """Print the deadlines that follow from the facts (answer, response to the motion, reply) and the
     time bar, counted under USCIT Rule 6(a) with the court's holidays, each with its rule."""
-    from filings.court.deadlines import report
+    from filings.court.timeline import report
     from filings.facts.load import load_facts
 
     path = _facts(matter, facts)
@@ -238,14 +238,34 @@ def deadlines(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, de
 @app.command()
 def new(folder: Path = typer.Argument(..., help="The new matter's folder (new, or empty)."),
         blank: bool = typer.Option(False, "--blank", help="Start from a blank facts file, not the example's."),
+        kind: Optional[str] = typer.Option(None, "--kind", help="The kind of case (filings kinds): protest, adcvd, "
+                                                              "residual, or a jurisdiction such as 1581(c)."),
         debug: bool = DEBUG) -> None:
     """Make a new matter folder: facts.yaml, exhibits/, templates/ for the matter's own copies."""
     from filings.facts.scaffold import new_matter
 
-    made = _guarded(debug, lambda: new_matter(folder, blank=blank))
-    start = "a blank facts file" if blank else "the example's facts and exhibits"
+    made = _guarded(debug, lambda: new_matter(folder, blank=blank, kind=kind))
+    start = "a blank facts file" if blank else \
+        (f"the sample facts of a {kind} case" if kind else "the example's facts and exhibits")
     typer.echo(f"made {display_path(folder)} ({len(made)} files, from {start}); edit "
                f"{display_path(folder / 'facts.yaml')}, then run: filings build {display_path(folder)}")
+
+
+@app.command()
+def kinds(matter: Optional[Path] = typer.Argument(None, help="A matter whose settings.kinds to include."),
+          debug: bool = DEBUG) -> None:
+    """List the kinds of case: each one's name, jurisdiction, how it is commenced, its papers and the
+    facts it needs (filings/kinds.yaml, and a matter's settings.kinds)."""
+    from filings.facts.kinds import load_kinds
+    from filings.facts.load import load_facts
+
+    found = load_kinds() if matter is None else \
+        _guarded(debug, lambda: load_kinds(load_facts(_facts(matter, None)).facts.settings.kinds))
+    for k in found.values():
+        needs = f"; needs {', '.join(k.requires)}" if k.requires else ""
+        typer.echo(f"{k.name}  28 U.S.C. § {k.jurisdiction}  {k.title}: commenced by the {k.commenced}{needs}")
+        typer.echo(f"    papers: {', '.join(k.papers)}")
+    typer.echo("Start a matter of one: filings new DIR --kind NAME (docs/kinds.md)")
 
 
 @app.command()

@@ -219,7 +219,7 @@ def test_true_false_or_infinity_where_a_number_is_wanted(facts_copy):
 
 @pytest.mark.parametrize("filed, message", [
     ("2024-06-20", "the action was filed 2024-06-20, but the filing 'complaint' with the complaint is dated 2024-06-03 "
-                   "(filings.0.date); make them one day"),
+                   "(filings.0.date) (in this kind of case the complaint is filed with the summons); make them one day"),
     ("2022-06-03", "the action was filed 2022-06-03, before the first event it pleads ('first_review', 2023-07); "
                    "check the year"),
 ])

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from filings.court.deadlines import limitation, limitation_problems, report
+from filings.court.deadlines import limitation, limitation_problems
+from filings.court.timeline import report
 from filings.facts.load import load_facts
 from filings.facts.rules import jurisdiction_key, jurisdiction_text
 from filings.papers.context import build_context

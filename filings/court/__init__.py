@@ -5,7 +5,8 @@ and how fact text is printed into a paper for a version
 (:mod:`.confidential`); the leak scan of public outputs (:mod:`.leaks`; the forms
 of a value it compares: :mod:`.variants`); the privacy lint of Rule
 5.2 (:mod:`.privacy`; the forms of the numbers and dates it finds: :mod:`.identifiers`); and time
-under the rules: Rule 6(a) counting, limitation periods and deadlines (:mod:`.deadlines`).
+under the rules: Rule 6(a) counting, limitation periods and deadlines (:mod:`.deadlines`), told as ``filings deadlines`` tells
+them (:mod:`.timeline`).
 
 It reads the facts (and the office-file cleaner, for the privacy lint of Word exhibits);
 the papers and the build read it.

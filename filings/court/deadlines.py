@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from filings.facts.dates import LegalDate
 from filings.errors import FactsError, Problem, display_path
+from filings.facts.kinds import fact_at, kind_of
 from filings.facts.rules import WEEKDAYS, Holidays, Rules, jurisdiction_key, rules_for
 
 if TYPE_CHECKING:
@@ -144,15 +145,31 @@ class Limitation:
 
 
 def accrual(facts: Facts) -> tuple[LegalDate, str] | None:
-    """The day the claims first accrued and the fact it comes from: ``case.accrued``, else the
-    earliest event (a date known only to the month or year counts from its first day, the
-    stricter reading)."""
+    """The day the claims first accrued and the fact it comes from: ``case.accrued``; else the
+    fact the kind of case counts from (a determination's publication, the earliest denial of a
+    protest); else, for a kind that names none, the earliest event (a date known only to the
+    month or year counts from its first day, the stricter reading)."""
     if facts.case.accrued is not None:
         return facts.case.accrued, "case.accrued"
+    kind = kind_of(facts)
+    if kind.accrues:
+        return _earliest_at(facts, kind.accrues)
     if not facts.events:
         return None
     i = min(range(len(facts.events)), key=lambda i: facts.events[i].date.as_date())
     return facts.events[i].date, f"events.{i}.date"
+
+
+def _earliest_at(facts: Facts, path: str) -> tuple[LegalDate, str] | None:
+    """The earliest date at ``path`` (``protests.denied``: the earliest protest's) and its fact's path."""
+    head, _, rest = path.partition(".")
+    section = getattr(facts, head, None)
+    if isinstance(section, list):
+        found = [(fact_at(item, rest), f"{head}.{i}.{rest}") for i, item in enumerate(section)]
+        found = [f for f in found if f[0] is not None]
+        return min(found, key=lambda f: f[0]) if found else None
+    value = fact_at(facts, path)
+    return (value, path) if value is not None else None
 
 
 def limitation(facts: Facts, rules: Rules | None = None) -> Limitation | None:
@@ -160,8 +177,9 @@ def limitation(facts: Facts, rules: Rules | None = None) -> Limitation | None:
     facts do not say when the claims accrued."""
     rules = rules or rules_for(facts)
     rule = rules.limitation.get(jurisdiction_key(facts.case.jurisdiction))
-    found = accrual(facts) if rule is None or rule.trigger is None else \
-        ((facts.case.accrued, "case.accrued") if facts.case.accrued is not None else None)
+    found = accrual(facts)
+    if rule is not None and rule.trigger is not None and found is not None and found[1].startswith("events."):
+        found = None  # a bar with its own trigger never counts from the first event
     if rule is None or found is None or (rule.years is None and rule.days is None):
         return None
     accrued, fact = found
@@ -188,16 +206,45 @@ def limitation_problems(matter: Matter, rules: Rules | None = None) -> list[Prob
         bar = limitation(facts, rules)
     except PastYear9999 as e:
         raise e.located(matter) from None
+    late = _late_complaint(matter, rules or rules_for(facts))
     if bar is None or facts.case.filed.as_date() <= bar.last_day:
-        return []
+        return late
     where = display_path(matter.path)
     accrued_line = matter.source.line_of(tuple(int(p) if p.isdigit() else p for p in bar.accrued_fact.split(".")))
     mark = "" if bar.verified else " (unverified)"
     return [Problem(f"case.filed: the action is late: filed {facts.case.filed.iso()}, but the {bar.period()} of "
-                    f"{bar.source}{mark} ran out on {bar.last_day.isoformat()} (the claims accrued "
-                    f"{bar.accrued.iso()}, {bar.accrued_fact} at {where}:{accrued_line}); the complaint cannot "
-                    "allege a timely action: correct the dates, or set case.accrued to the day the claims "
-                    "accrued", matter.path, matter.source.line_of(("case", "filed")))]
+                    f"{bar.source}{mark} ran out on {bar.last_day.isoformat()} (counted from "
+                    f"{accrual_words(bar.accrued_fact)}, {bar.accrued.iso()}, {bar.accrued_fact} at {where}:"
+                    f"{accrued_line}); the papers cannot allege a timely action: correct the dates, or set "
+                    "case.accrued to the day the claims accrued", matter.path, matter.source.line_of(("case", "filed")))
+            ] + late
+
+
+def _late_complaint(matter: Matter, rules: Rules) -> list[Problem]:
+    """A complaint filed after the period the kind allows after the summons (§ 1581(c): 30 days)."""
+    facts = matter.facts
+    kind = kind_of(facts)
+    period = rules.periods.get(kind.complaint_within or "")
+    filed = _complaint_day(facts)
+    if period is None or filed is None:
+        return []
+    last = _counted(facts.case.filed.as_date(), period, rules).day
+    if filed[0] <= last:
+        return []
+    path = tuple(int(p) if p.isdigit() else p for p in filed[1].split("."))
+    return [Problem(f"{filed[1]}: the complaint is late: filed {filed[0].isoformat()}, but {period.source} allows "
+                    f"{period.days} days after the summons (filed {facts.case.filed.iso()}, case.filed), which ran "
+                    f"out on {last.isoformat()}; correct the dates", matter.path, matter.source.line_of(path))]
+
+
+def _complaint_day(facts: Facts) -> tuple[dt.date, str] | None:
+    """The day the complaint is filed and its fact: the filing that holds it, else case.complaint_filed."""
+    for i, filing in enumerate(facts.filings):
+        if "complaint" in filing.papers:
+            return filing.date.as_date(), f"filings.{i}.date"
+    if facts.case.complaint_filed is not None:
+        return facts.case.complaint_filed.as_date(), "case.complaint_filed"
+    return None
 
 
 # --------------------------------------------------------------------------- deadlines
@@ -217,45 +264,75 @@ class Deadline:
 
 
 def deadlines(facts: Facts, rules: Rules | None = None) -> list[Deadline]:
-    """The deadlines that follow from the filings in the facts, in the order they fall due.
-
-    - the **answer**, when a complaint is filed and a defendant is the United States (or one of
-      its agencies or officers): from the service of the complaint's filing (its ``service``,
-      else the day it was filed);
-    - the **response** to each motion, from its service; the **reply**, from the service of
-      the response, which the facts do not hold: it is listed without a date.
-    """
+    """The deadlines that follow from the filings in the facts, in the order they fall due: the
+    kind of case's chain (``filings/kinds.yaml``), each a period of the rules counted from the
+    filing that holds a paper (the summons: the day it is filed; any other paper: the day its
+    filing was served). An answer is due only when a defendant is the United States (or one of
+    its agencies or officers); a deadline after a paper the facts do not have (no motion) is
+    left out; one after an event the facts do not hold (the response) is listed without a day;
+    a period the rules do not have is listed as missing (:func:`missing_periods`)."""
     rules = rules or rules_for(facts)
     out: list[Deadline] = []
-
-    def add(what: str, key: str, trigger: tuple[dt.date, str] | None) -> None:
-        period = rules.periods.get(key)
-        if period is None:
-            return
+    for link in kind_of(facts).deadlines:
+        period = rules.periods.get(link.period)
+        if period is None or (link.period.startswith("answer") and not _against_united_states(facts)):
+            continue
+        trigger = None
+        if link.after is not None:
+            trigger = _trigger(facts, link.after)
+            if trigger is None and not _paper_in_facts(facts, link.after):
+                continue
         try:
-            due = count(trigger[0], period.days, rules.holidays) if trigger is not None else None
+            due = _counted(trigger[0], period, rules) if trigger is not None else None
         except OverflowError:
-            raise PastYear9999(trigger[1], f"the {what.lower()} due {period.days} days after it") from None
-        day = trigger[0] if trigger is not None else None
-        out.append(Deadline(what, key, period.days, period.after, day, due, period.source, period.verified))
-
-    if _against_united_states(facts):
-        add("Answer", "answer", _filing_of(facts, "complaint") or (facts.case.filed.as_date(), "case.filed"))
-    if facts.motion is not None:
-        add("Response to the motion", "response",
-            _filing_of(facts, "motion") or (facts.motion.filed.as_date(), "motion.filed"))
-        add("Reply in support of the motion", "reply", None)
+            raise PastYear9999(trigger[1], f"the {link.what.lower()} due {period.days} days after it") from None
+        out.append(Deadline(link.what, link.period, period.days, period.after, trigger[0] if trigger else None,
+                            due, period.source, period.verified))
     return sorted(out, key=lambda d: (d.due is None, d.due.day if d.due else dt.date.max))
+
+
+def missing_periods(facts: Facts, rules: Rules | None = None) -> list[str]:
+    """The periods the kind's chain names that the rules do not have."""
+    rules = rules or rules_for(facts)
+    return [link.period for link in kind_of(facts).deadlines if link.period not in rules.periods]
+
+
+def _counted(start: dt.date, period, rules: Rules) -> Counted:
+    """The last day of ``period`` after ``start``: under Rule 6(a), or a statute's plain days."""
+    if period.rule6:
+        return count(start, period.days, rules.holidays)
+    day = start + dt.timedelta(days=period.days)
+    return Counted(day, day, ())
+
+
+def _trigger(facts: Facts, paper: str) -> tuple[dt.date, str] | None:
+    """The day a deadline after ``paper`` runs from, and its fact: the summons's filing day (the
+    action's), or the service of the filing holding the paper."""
+    if paper == "summons":
+        return facts.case.filed.as_date(), "case.filed"
+    return _filing_of(facts, paper)
+
+
+def _paper_in_facts(facts: Facts, paper: str) -> bool:
+    return paper == "complaint" or (paper == "motion" and facts.motion is not None)
 
 
 def _filing_of(facts: Facts, paper: str) -> tuple[dt.date, str] | None:
     """The day the filing holding ``paper`` was served and the fact that says so: its own
-    ``service``, else the top-level one."""
+    ``service``, else the top-level one; in a kind's own filings (facts that list none), the
+    day of the filing, from its fact."""
     for i, filing in enumerate(facts.filings):
         if paper in filing.papers:
             if filing.service is not None:
                 return filing.service.date.as_date(), f"filings.{i}.service.date"
             return facts.service.date.as_date(), "service.date"
+    kind = kind_of(facts)
+    if not facts.filings and kind.filings:
+        for filing in kind.filings:
+            if paper in filing.papers:
+                day = fact_at(facts, filing.date)
+                return (day.as_date(), filing.date) if day is not None else None
+        return None
     if not facts.filings and (paper != "motion" or facts.motion is not None):
         return facts.service.date.as_date(), "service.date"  # one filing of every paper
     return None
@@ -273,49 +350,10 @@ def _against_united_states(facts: Facts) -> bool:
     return False
 
 
-def report(facts: Facts, rules: Rules | None = None, matter: Matter | None = None) -> list[str]:
-    """``filings deadlines``: one line per deadline, with its rule and a mark when unverified. A
-    period that ends after the year 9999 is a FactsError naming the date's fact (and its line in
-    ``matter``'s facts file, when given)."""
-    try:
-        return _report(facts, rules or rules_for(facts))
-    except PastYear9999 as e:
-        raise e.located(matter) from None
-
-
-def _report(facts: Facts, rules: Rules) -> list[str]:
-    """The lines of :func:`report`."""
-    lines = []
-    for d in deadlines(facts, rules):
-        mark = "" if d.verified else " [unverified]"
-        if d.due is None:
-            when = f"{d.days} days after {d.after} (not in the facts yet)"
-        else:
-            when = (f"{d.due.day.isoformat()} ({calendar.day_name[d.due.day.weekday()]}): {d.days} days after "
-                    f"{d.after}, {d.trigger.isoformat()}")
-            if d.due.skipped:
-                when += f"; {d.due.note}"
-        lines.append(f"{d.what}: {when} — {d.source}{mark}")
-    bar = limitation(facts, rules)
-    if bar is not None:
-        mark = "" if bar.verified else " [unverified]"
-        state = "filed in time" if facts.case.filed.as_date() <= bar.last_day else "LATE"
-        lines.append(f"Time bar: {bar.last_day.isoformat()}: {bar.period()} after the claims accrued "
-                     f"({bar.accrued.iso()}, {bar.accrued_fact}); the action was filed {facts.case.filed.iso()}, "
-                     f"{state} — {bar.source}{mark}")
-    else:
-        lines.append(f"Time bar: not checked: {no_bar_reason(facts, rules)}")
-    return lines
-
-
-def no_bar_reason(facts: Facts, rules: Rules) -> str:
-    """Why no time bar is computed for ``facts``, in words saying what to do."""
-    key = jurisdiction_key(facts.case.jurisdiction)
-    rule = rules.limitation.get(key)
-    if rule is None:
-        known = ", ".join(sorted(rules.limitation)) or "none"
-        return (f"the rules have no time bar for 28 U.S.C. § {key} (they have: {known}); add one under "
-                "settings.rules.limitation in the facts")
-    if rule.trigger is not None:
-        return (f"{rule.source} runs from {rule.trigger}; set case.accrued to that day")
-    return "the facts do not say when the claims accrued; set case.accrued, or list the events"
+def accrual_words(fact: str) -> str:
+    """What a time bar runs from, in words, by the fact that gives its day."""
+    if fact.startswith("determination."):
+        return "the determination's publication"
+    if fact.startswith("protests."):
+        return f"the denial of protest {int(fact.split('.')[1]) + 1}"
+    return "the claims accrued"

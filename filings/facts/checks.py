@@ -10,7 +10,9 @@ from __future__ import annotations
 import difflib
 from typing import Any, Iterator
 
+from filings.errors import FilingsError
 from filings.facts.citations import citation_problems
+from filings.facts.kinds import Kind, kind_of
 from filings.facts.dates import LegalDate
 from filings.facts.schema import _ISO_DAY, Facts
 from filings.facts.source import Loc, SourceMap
@@ -59,15 +61,48 @@ def _reference_problems(f: Facts) -> Iterator[tuple[Loc, str]]:
 
 def _order_problems(f: Facts) -> Iterator[tuple[Loc, str]]:
     filed = f.case.filed
-    with_complaint = [(n, g) for n, g in enumerate(f.filings) if "complaint" in g.papers][:1]
-    for n, filing in with_complaint:  # the complaint is filed the day the case is
-        if filing.date != filed:
-            yield (("case", "filed"), f"the action was filed {filed.iso()}, but the filing '{filing.name}' with the "
-                                      f"complaint is dated {filing.date.iso()} (filings.{n}.date); make them one day")
+    try:
+        kind = kind_of(f)
+    except FilingsError:  # reported by the kind's own check
+        return
+    yield from _commencement_problems(f, kind)
     if f.events and filed < min(e.date for e in f.events):
         first = min(f.events, key=lambda e: e.date)
         yield (("case", "filed"), f"the action was filed {filed.iso()}, before the first event it pleads "
                                   f"('{first.id}', {first.date.iso()}); check the year")
+    yield from _dated_problems(f)
+
+
+def _commencement_problems(f: Facts, kind: Kind) -> Iterator[tuple[Loc, str]]:
+    """The papers that commence the action are filed the day the case is: the summons and complaint
+    together, or (in a kind whose summons comes first) the summons, the complaint on or after it."""
+    filed = f.case.filed
+    first = "summons" if kind.summons_first else "complaint"
+    for n, filing in [(n, g) for n, g in enumerate(f.filings) if first in g.papers][:1]:
+        if filing.date != filed:
+            together = "" if kind.summons_first else " (in this kind of case the complaint is filed with the summons)"
+            yield (("case", "filed"), f"the action was filed {filed.iso()}, but the filing '{filing.name}' with the "
+                                      f"{first} is dated {filing.date.iso()} (filings.{n}.date){together}; make them "
+                                      "one day")
+    if kind.summons_first:
+        later = [(("filings", n, "date"), g.date) for n, g in enumerate(f.filings) if "complaint" in g.papers][:1]
+        if f.case.complaint_filed is not None:
+            later.append((("case", "complaint_filed"), f.case.complaint_filed))
+        for loc, day in later:
+            if day < filed:
+                yield loc, f"the complaint ({day.iso()}) is dated before the summons that commenced the action " \
+                           f"({filed.iso()}, case.filed); check the dates"
+    for i, protest in enumerate(f.protests):
+        if not protest.duties_paid:
+            yield (("protests", i, "duties_paid"), "an action contesting a denied protest may be commenced only once "
+                                                  "all liquidated duties, charges and exactions are paid "
+                                                  "(28 U.S.C. § 2637(a)); pay them before filing the summons")
+        if protest.denied < protest.filed:
+            yield (("protests", i, "denied"), f"the denial ({protest.denied.iso()}) is dated before the protest "
+                                             f"({protest.filed.iso()})")
+
+
+def _dated_problems(f: Facts) -> Iterator[tuple[Loc, str]]:
     for i, r in enumerate(f.requests):
         if r.response and r.response.date and r.response.date < r.date:
             yield (("requests", i, "response", "date"),

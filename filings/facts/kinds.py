@@ -165,13 +165,27 @@ def kind_problems(facts: Facts) -> Iterator[tuple[tuple, str]]:
 
 
 def _ground_problems(facts: Facts, kind: Kind) -> Iterator[tuple[tuple, str]]:
-    """A count's ground that the kind does not know."""
+    """A count's ground that the kind does not know, or a count that names none (the complaint's
+    standard of review cites the grounds of its counts)."""
+    known = ", ".join(kind.grounds) or "none: its standard of review is fixed"
     for i, claim in enumerate(facts.claims):
+        if kind.grounds and not claim_grounds(claim, kind):
+            yield ("claims", i, "title"), (f"name the ground of review this count rests on, e.g. grounds: "
+                                           f"[{next(iter(kind.grounds))}] (the grounds of a {kind.title.lower()}: "
+                                           f"{known})")
         for n, ground in enumerate(claim.grounds):
             if ground not in kind.grounds:
-                known = ", ".join(kind.grounds) or "none: its standard of review is fixed"
                 yield ("claims", i, "grounds", n), (f"'{ground}' is not a ground of review of a "
                                                     f"{kind.title.lower()} (the kind's grounds: {known})")
+
+
+def claim_grounds(claim: Any, kind: Kind) -> list[str]:
+    """The grounds a count rests on: those it names, else each ground of the kind whose name its
+    title cites (``Arbitrary and capricious agency action (5 U.S.C. § 706(2)(A))``)."""
+    if claim.grounds:
+        return list(claim.grounds)
+    title = claim.title.lower().replace(" ", "")
+    return [name for name in kind.grounds if name.lower().replace(" ", "") in title]
 
 
 def fact_at(facts: Facts, path: str) -> Any:

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import json
 import shutil
+from importlib import resources
 from pathlib import Path
 
 from filings.errors import FilingsError, display_path
+from filings.facts.kinds import Kind, find_kind, load_kinds
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "example"  # links to the repository's example matter
 SCHEMA = Path(".filings") / "facts.schema.json"
@@ -109,17 +111,45 @@ def schema() -> dict:
     return document
 
 
-def new_matter(folder: Path, *, blank: bool = False) -> list[Path]:
-    """Lay out a new matter in ``folder`` (new or empty); return the files made."""
+def chosen_kind(wanted: str | None) -> Kind | None:
+    """The shipped kind ``filings new --kind`` names (by name or jurisdiction); a FilingsError listing
+    the kinds for one it does not know."""
+    if wanted is None:
+        return None
+    kinds = load_kinds()
+    kind = find_kind(kinds, wanted)
+    if kind is None:
+        names = ", ".join(f"{k.name} ({k.jurisdiction})" for k in kinds.values())
+        raise FilingsError(f"--kind {wanted}: no such kind of case; choose one of: {names} (filings kinds lists them)")
+    return kind
+
+
+def starting_facts(kind: Kind | None, blank: bool) -> str:
+    """The text of a new matter's facts: blank (with the kind's jurisdiction when one is chosen), the
+    kind's sample, or the example's."""
+    if blank:
+        text = blank_facts()
+        if kind is not None:
+            text = text.replace("  jurisdiction:        # e.g. 1581(i)",
+                                f"  kind: {kind.name}\n  jurisdiction: {kind.jurisdiction}")
+        return text
+    if kind is not None and kind.sample:
+        return resources.files("filings.facts").joinpath("samples", kind.sample).read_text(encoding="utf-8")
+    return (EXAMPLE / "facts.yaml").read_text(encoding="utf-8")
+
+
+def new_matter(folder: Path, *, blank: bool = False, kind: str | None = None) -> list[Path]:
+    """Lay out a new matter in ``folder`` (new or empty), of the kind of case ``kind`` names (a
+    kind's name or jurisdiction; its sample facts, which build); return the files made."""
     folder = Path(folder)
+    chosen = chosen_kind(kind)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise FilingsError("is not an empty folder; choose a new folder for the matter", path=display_path(folder))
     try:
         folder.mkdir(parents=True, exist_ok=True)
         facts = folder / "facts.yaml"
-        text = blank_facts() if blank else (EXAMPLE / "facts.yaml").read_text(encoding="utf-8")
-        facts.write_text(MODELINE + text, encoding="utf-8")
-        if blank:
+        facts.write_text(MODELINE + starting_facts(chosen, blank), encoding="utf-8")
+        if blank or (chosen is not None and chosen.sample):
             (folder / "exhibits").mkdir()
         else:
             shutil.copytree(EXAMPLE / "exhibits", folder / "exhibits")

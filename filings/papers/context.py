@@ -24,6 +24,8 @@ from filings.facts.citations import citer
 from filings.facts.dates import LegalDate, legal_time
 from filings.facts.rules import jurisdiction_key, jurisdiction_text, rules_for
 from filings.facts.schema import Facts, Matter, extra_value
+from filings.facts.kinds import claim_grounds, kind_of
+from filings.papers.actions import determination_node, injunction_node, kind_node, protests_node, review_of
 from filings.papers.nodes import Absent, Empty, Node, NodeList, _secrets
 from filings.papers.parties import _MENTIONED, _ROLES, _definition, _Mentions, _PartyNaming
 from filings.papers.wording import exhibit_mark, roman as _roman
@@ -87,6 +89,7 @@ class _ContextBuilder(_PartyNaming):
         self.programs = {k: self._program(k, p) for k, p in facts.programs.items()}
         self.mentions = _Mentions(self.parties, [*c.plaintiffs, *c.defendants])
         self.rules = rules_for(facts)
+        self.kind = kind_of(facts)
         # Events and requests in one order of dates (events first on a day): the order the
         # chronology tells them in, so each party is described in full at its first mention.
         answers = {r.response.event for r in facts.requests if r.response and r.response.event}
@@ -122,11 +125,15 @@ class _ContextBuilder(_PartyNaming):
             "chronology": NodeList("chronology", self.chronology),
             "claims": NodeList("claims", [Node(f"claims.{i}", {
                 "title": c.title, "number": i + 1, "label": f"Count {_roman(i + 1)}",
+                "grounds": NodeList(f"claims.{i}.grounds", claim_grounds(c, self.kind)),
                 "cited": f"Count {_roman(i + 1)}, {c.title}",
                 "allegations": NodeList(f"claims.{i}.allegations", list(c.allegations))},
                 {"label": ["claims"], "cited": ["claims", f"claims.{i}.title"]})
                 for i, c in enumerate(f.claims)]),
             "relief": NodeList("relief", list(f.relief)),
+            "determination": determination_node(f, self.parties),
+            "protests": protests_node(f, self.parties),
+            "injunction": injunction_node(f),
             "motion": self._motion() or Absent("motion"),
             "declaration": self._declaration() or Absent("declaration"),
             "service": service,
@@ -185,14 +192,19 @@ class _ContextBuilder(_PartyNaming):
                     statute=f"28 U.S.C. § {jurisdiction_text(c.jurisdiction)}", title=title,
                     number=c.court_no or "__________", residual=jurisdiction_key(c.jurisdiction) == "1581(i)",
                     agencies=NodeList("case.agencies", agencies), agency=agencies[0] if agencies else None,
-                    accrued=accrued, limitation_deadline=deadline,
+                    accrued=accrued, limitation_deadline=deadline, kind_of=kind_node(self.kind),
+                    review=review_of(self.f, self.kind),
+                    accrued_at_first_event=bool(found and found[1].startswith("events.")),
+                    plaintiff_intervenors=self._refs("case.plaintiff_intervenors", c.plaintiff_intervenors),
+                    defendant_intervenors=self._refs("case.defendant_intervenors", c.defendant_intervenors),
                     timely=bool(deadline and c.filed.as_date() <= deadline.as_date()))
         dates = ["case.accrued", "case.jurisdiction", "settings.rules", "events"] + \
             [f"events.{i}.date" for i in range(len(self.f.events))]
         kinds = ["case.defendants"] + [f"organizations.{d}.kind" for d in c.defendants if d in self.f.organizations]
         sources = {"number": ["case.court_no"], "residual": ["case.jurisdiction"], "statute": ["case.jurisdiction"],
                    "co_counsel": ["case.counsel"], "agencies": kinds, "agency": kinds, "accrued": dates,
-                   "limitation_deadline": dates, "timely": dates + ["case.filed"]}
+                   "limitation_deadline": dates, "timely": dates + ["case.filed"],
+                   "accrued_at_first_event": dates}
         return Node("case", data, sources)
 
     def _program(self, key: str, p) -> Node:
