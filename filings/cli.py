@@ -8,7 +8,6 @@ is imported by the commands that use it, so ``filings --help`` starts at once.
 """
 from __future__ import annotations
 
-import json
 import signal
 import sys
 import traceback
@@ -245,8 +244,7 @@ def new(folder: Path = typer.Argument(..., help="The new matter's folder (new, o
     from filings.facts.scaffold import new_matter
 
     made = _guarded(debug, lambda: new_matter(folder, blank=blank, kind=kind))
-    start = "a blank facts file" if blank else \
-        (f"the sample facts of a {kind} case" if kind else "the example's facts and exhibits")
+    start = "a blank facts file" if blank else f"the sample facts of a {kind} case" if kind else "the example's facts"
     typer.echo(f"made {display_path(folder)} ({len(made)} files, from {start}); edit "
                f"{display_path(folder / 'facts.yaml')}, then run: filings build {display_path(folder)}")
 
@@ -254,35 +252,24 @@ def new(folder: Path = typer.Argument(..., help="The new matter's folder (new, o
 @app.command()
 def kinds(matter: Optional[Path] = typer.Argument(None, help="A matter whose settings.kinds to include."),
           debug: bool = DEBUG) -> None:
-    """List the kinds of case: each one's name, jurisdiction, how it is commenced, its papers and the
-    facts it needs (filings/kinds.yaml, and a matter's settings.kinds)."""
-    from filings.facts.kinds import load_kinds
+    """List the kinds of case: name, jurisdiction, how each is commenced, its papers, the facts it needs."""
+    from filings.facts.kinds import kind_lines, load_kinds
     from filings.facts.load import load_facts
 
-    found = load_kinds() if matter is None else \
-        _guarded(debug, lambda: load_kinds(load_facts(_facts(matter, None)).facts.settings.kinds))
-    for k in found.values():
-        needs = f"; needs {', '.join(k.requires)}" if k.requires else ""
-        typer.echo(f"{k.name}  28 U.S.C. § {k.jurisdiction}  {k.title}: commenced by the {k.commenced}{needs}")
-        typer.echo(f"    papers: {', '.join(k.papers)}")
-    typer.echo("Start a matter of one: filings new DIR --kind NAME (docs/kinds.md)")
+    found = _guarded(debug, lambda: load_kinds(load_facts(_facts(matter, None)).facts.settings.kinds if matter else None))
+    typer.echo("\n".join(kind_lines(found)))
 
 
 @app.command()
 def schema(out: Optional[Path] = typer.Option(None, "--out", help="Write it to this file, not to stdout."),
            debug: bool = DEBUG) -> None:
     """Print the JSON Schema of the facts file (for editors that complete and check YAML)."""
-    from filings.facts.scaffold import schema as facts_schema
+    from filings.facts.scaffold import schema_text, write_schema
 
-    text = json.dumps(facts_schema(), indent=2) + "\n"
     if out is None:
-        typer.echo(text, nl=False)
-        return
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as e:
-        _fail(FilingsError(f"cannot write the schema here: {e.strerror or e}; choose another --out",
-                           path=display_path(out)), debug)
+        typer.echo(schema_text(), nl=False)
+    else:
+        _guarded(debug, lambda: write_schema(out))
 
 
 @app.command()

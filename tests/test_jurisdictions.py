@@ -1,6 +1,7 @@
 """The jurisdiction as real complaints write it, and the time bar of each kind of action:
 `1581(i)(1)(C)–(D)` is checked like `1581(i)`; a § 1581(a) or (c) action's bar runs from its
-own trigger (case.accrued), never from the first event; a jurisdiction without a bar says so."""
+own trigger (the determination's publication, the protest's denial, or case.accrued), never from
+the first event."""
 from __future__ import annotations
 
 import pytest
@@ -10,6 +11,8 @@ from filings.court.timeline import report
 from filings.facts.load import load_facts
 from filings.facts.rules import jurisdiction_key, jurisdiction_text
 from filings.papers.context import build_context
+
+SAMPLES = __import__("pathlib").Path(__file__).resolve().parent.parent / "filings" / "facts" / "samples"
 
 
 @pytest.mark.parametrize("written, key", [
@@ -40,28 +43,32 @@ def test_a_late_action_with_subparagraphs_is_refused_naming_the_statute(facts_co
     assert problems and "28 U.S.C. § 2636(i)" in problems[0].message and "2023-01-04" in problems[0].message
 
 
-def test_an_ad_cvd_appeal_counts_30_days_from_its_trigger_not_from_the_first_event(facts_copy):
-    matter = load_facts(facts_copy(("  jurisdiction: 1581(i)", "  jurisdiction: 1581(c)")))
-    assert limitation(matter.facts) is None  # the events start in 2023: no false "late"
-    assert not limitation_problems(matter)
-    assert "Time bar: not checked: 19 U.S.C. § 1516a(a)(2)(A)" in "\n".join(report(matter.facts))
-    assert "set case.accrued to that day" in "\n".join(report(matter.facts))
-    late = load_facts(facts_copy(("  jurisdiction: 1581(i)", "  jurisdiction: 1581(c)"),
-                                 ("  filed: 2024-06-03", "  filed: 2024-06-03\n  accrued: 2024-04-01"), name="late.yaml"))
-    problems = limitation_problems(late)
-    assert problems and "2024-05-01" in problems[0].message and "1516a(a)(2)(A)" in problems[0].message
-
-
-def test_a_protest_action_counts_180_days_from_the_denial(facts_copy):
-    matter = load_facts(facts_copy(("  jurisdiction: 1581(i)", "  jurisdiction: 1581(a)"),
-                                   ("  filed: 2024-06-03", "  filed: 2024-06-03\n  accrued: 2024-01-15")))
+def test_an_ad_cvd_appeal_counts_30_days_from_the_publication_never_from_the_first_event(tmp_path):
+    text = (SAMPLES / "adcvd.yaml").read_text(encoding="utf-8")
+    matter = load_facts(_write(tmp_path / "a.yaml", text))
     bar = limitation(matter.facts)
-    assert bar is not None and bar.last_day.isoformat() == "2024-07-13" and "2636(a)" in bar.source
-    assert not limitation_problems(matter)
+    assert bar.accrued_fact == "determination.notice.published" and bar.last_day.isoformat() == "2025-04-03"
+    unpublished = load_facts(_write(tmp_path / "b.yaml", text.replace(
+        "  notice: {volume: 90, page: 11342, published: 2025-03-04}\n", "")))
+    assert limitation(unpublished.facts) is None  # the events start in 2023: no false "late"
+    assert not limitation_problems(unpublished)
+    said = "\n".join(report(unpublished.facts))
+    assert "Time bar: not checked: 19 U.S.C. § 1516a(a)(2)(A)" in said and "set case.accrued to that day" in said
+    mailed = load_facts(_write(tmp_path / "c.yaml", text.replace(
+        "  notice: {volume: 90, page: 11342, published: 2025-03-04}\n", "").replace(
+        "  filed: 2025-03-28", "  filed: 2025-03-28\n  accrued: 2025-02-20")))
+    problems = limitation_problems(mailed)
+    assert problems and "2025-03-22" in problems[0].message and "1516a(a)(2)(A)" in problems[0].message
 
 
-def test_a_jurisdiction_without_a_bar_says_so_plainly(facts_copy):
-    matter = load_facts(facts_copy(("  jurisdiction: 1581(i)", "  jurisdiction: 1581(b)")))
-    line = report(matter.facts)[-1]
-    assert line.startswith("Time bar: not checked: the rules have no time bar for 28 U.S.C. § 1581(b)")
-    assert "settings.rules.limitation" in line
+def test_a_protest_action_counts_180_days_from_the_earliest_denial(tmp_path):
+    text = (SAMPLES / "protest.yaml").read_text(encoding="utf-8")
+    matter = load_facts(_write(tmp_path / "p.yaml", text))
+    bar = limitation(matter.facts)
+    assert bar is not None and bar.last_day.isoformat() == "2025-08-09" and "2636(a)" in bar.source
+    assert bar.accrued_fact == "protests.0.denied" and not limitation_problems(matter)
+
+
+def _write(path, text):
+    path.write_text(text, encoding="utf-8")
+    return path

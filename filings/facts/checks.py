@@ -31,7 +31,8 @@ def _reference_problems(f: Facts) -> Iterator[tuple[Loc, str]]:
              "program": f.programs, "exhibit": {e.id: e for e in f.exhibits},
              "event": {e.id: e for e in f.events}}
     refs: list[tuple[Loc, str, str | None]] = []
-    refs += [(("case", field, i), "party", r) for field in ("plaintiffs", "defendants")
+    refs += [(("case", field, i), "party", r) for field in ("plaintiffs", "defendants", "plaintiff_intervenors",
+                                                             "defendant_intervenors")
              for i, r in enumerate(getattr(f.case, field))]
     refs += [(("case", "counsel", i), "person", r) for i, r in enumerate(f.case.counsel)]
     refs += [(("people", k, "organization"), "organization", p.organization) for k, p in f.people.items()]
@@ -51,6 +52,9 @@ def _reference_problems(f: Facts) -> Iterator[tuple[Loc, str]]:
                  for i, p in enumerate(f.motion.consultation.participants)]
     if f.declaration:
         refs.append((("declaration", "declarant"), "person", f.declaration.declarant))
+    if f.determination:
+        refs.append((("determination", "agency"), "party", f.determination.agency))
+    refs += [(("protests", i, "denied_by"), "party", p.denied_by) for i, p in enumerate(f.protests)]
     refs += [(("service", "served", i), "person", p) for i, p in enumerate(f.service.served)]
     refs += [(("filings", n, "service", "served", i), "person", p) for n, filing in enumerate(f.filings)
              if filing.service for i, p in enumerate(filing.service.served)]

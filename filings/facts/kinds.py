@@ -102,6 +102,17 @@ def load_kinds(override: Mapping[str, Any] | None = None) -> dict[str, Kind]:
     return {name: Kind.model_validate({**entry, "name": name}) for name, entry in data.items()}
 
 
+def kind_lines(kinds: Mapping[str, Kind]) -> list[str]:
+    """``filings kinds``: two lines a kind (its name, jurisdiction, title, commencement and needs; its
+    papers), then how to start a matter of one."""
+    lines = []
+    for k in kinds.values():
+        needs = f"; needs {', '.join(k.requires)}" if k.requires else ""
+        lines += [f"{k.name}  28 U.S.C. § {k.jurisdiction}  {k.title}: commenced by the {k.commenced}{needs}",
+                  f"    papers: {', '.join(k.papers)}"]
+    return lines + ["Start a matter of one: filings new DIR --kind NAME (docs/kinds.md)"]
+
+
 def kinds_for(facts: Facts) -> dict[str, Kind]:
     """The kinds one matter knows."""
     return load_kinds(facts.settings.kinds)
@@ -119,7 +130,7 @@ def kind_of(facts: Facts) -> Kind:
     """The matter's kind of case: ``case.kind``, else the kind of ``case.jurisdiction``. A
     FilingsError when it names none (the loader has already reported it by line)."""
     found = _kind_or_problem(facts)
-    if isinstance(found, str):
+    if isinstance(found, tuple):
         raise FilingsError(found[1])
     return found
 

@@ -301,9 +301,13 @@ def _filed_problem(facts: Facts, names: set[str], name: str, before: tuple[int, 
     if not names or name in names:
         return None
     shipped = SHIPPED.get(name)
-    if shipped and facts.papers is None:
+    if shipped and facts.papers is None and not shipped.applies_to(facts):
         return f"the paper '{name}' needs a '{shipped.needs}' section in the facts file; add it, or remove " \
                "the paper from this filing"
+    if shipped and facts.papers is None:
+        kind = kind_of(facts)
+        return f"'{name}' is not a paper of the kind '{kind.name}' (its papers: {', '.join(kind.papers)}); list the " \
+               "matter's papers under 'papers:', or remove it from this filing"
     if shipped:
         return f"'{name}' is not in the papers list; add it under 'papers:'"
     return f"no paper named '{name}'{_did_you_mean(name, sorted(names))}"

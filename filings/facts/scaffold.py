@@ -111,6 +111,20 @@ def schema() -> dict:
     return document
 
 
+def schema_text() -> str:
+    """The JSON Schema of the facts file, as ``filings schema`` prints it."""
+    return json.dumps(schema(), indent=2) + "\n"
+
+
+def write_schema(out: Path) -> None:
+    """Write :func:`schema_text` to ``out``; a FilingsError naming it when it cannot be written."""
+    try:
+        Path(out).write_text(schema_text(), encoding="utf-8")
+    except OSError as e:
+        raise FilingsError(f"cannot write the schema here: {e.strerror or e}; choose another --out",
+                           path=display_path(out)) from None
+
+
 def chosen_kind(wanted: str | None) -> Kind | None:
     """The shipped kind ``filings new --kind`` names (by name or jurisdiction); a FilingsError listing
     the kinds for one it does not know."""

@@ -132,12 +132,35 @@ class _PartyNaming:
         shown = {side: (_short_caption(self.parties[getattr(c, side)[0]]) if short and len(getattr(c, side)) > 1
                         else full[side]) for side in full}
         naming = {side: [f"case.{side}"] + [n for i in getattr(c, side) for n in self._naming(i)] for side in full}
+        joined = {side: self._intervenor_lines(side) for side in ("plaintiff", "defendant")}
+        for side in joined:
+            naming[f"{side}_intervenors"] = [f"case.{side}_intervenors"] + \
+                [n for i in getattr(c, f"{side}_intervenors") for n in self._naming(i)]
+        naming["defendants_stop"] = ["case.defendant_intervenors"]
+        naming["plaintiff_intervenor_role"] = ["case.plaintiff_intervenors"]
+        naming["defendant_intervenor_role"] = ["case.defendant_intervenors"]
         return Node("caption", {
             "plaintiffs": NodeList("caption.plaintiffs", shown["plaintiffs"]),
             "defendants": NodeList("caption.defendants", shown["defendants"]),
+            # the intervenors' lines after each side's role, their role, and the stop after
+            # "Defendant": "," when defendant-intervenors follow, else "."
+            "plaintiff_intervenors": NodeList("caption.plaintiff_intervenors", joined["plaintiff"][0]),
+            "defendant_intervenors": NodeList("caption.defendant_intervenors", joined["defendant"][0]),
+            "plaintiff_intervenor_role": joined["plaintiff"][1], "defendant_intervenor_role": joined["defendant"][1],
+            "defendants_stop": "," if c.defendant_intervenors else ".",
             "full": Node("caption.full", {side: NodeList(f"caption.full.{side}", lines)
                                           for side, lines in full.items()}, naming)},
             {side: lines + ["settings.caption"] for side, lines in naming.items()})
+
+
+    def _intervenor_lines(self, side: str) -> tuple[list[str], str]:
+        """One side's intervenors in the caption: their names' lines and their role
+        (``Defendant-Intervenors.``); no lines and no role without intervenors."""
+        ids = getattr(self.f.case, f"{side}_intervenors")
+        if not ids:
+            return [], ""
+        role = f"{side.capitalize()}-Intervenor{'s' if len(ids) > 1 else ''}{'.' if side == 'defendant' else ','}"
+        return _caption_lines([self.parties[i] for i in ids]), role
 
 
 _ROLES = ["case.plaintiffs", "case.defendants"]  # which parties are "Plaintiff" and "the agency"
