@@ -207,7 +207,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
                 with showing(state.output.version):
                     packets, keys = _packets(plan, [b for b in result.papers if b.prefix == prefix],
                                              gen.path / prefix, context, progress,
-                                             keep=_previous_packets(gen, prefix) if not force else {}, prefix=prefix)
+                                             keep=_previous_packets(gen, prefix, plan) if not force else {}, prefix=prefix)
                 result.packets += packets
                 result.packet_keys.update(keys)
             if result.papers and only is None and matter.facts.exhibits:

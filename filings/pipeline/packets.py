@@ -37,12 +37,13 @@ def _packets(plan: Plan, built: list[BuiltPaper], out: Path, context: Mapping[st
     return packets, keys
 
 
-def _previous_packets(gen: Generation, prefix: str = "") -> dict[str, str]:
+def _previous_packets(gen: Generation, prefix: str = "", plan: Plan | None = None) -> dict[str, str]:
     """The last build's packets of the set in ``prefix`` that may be kept: each carried over now,
-    with its key."""
+    with its key; only those of a filing still in ``plan`` (a filing no longer made leaves no packet)."""
     keys = (gen.previous_manifest() or {}).get("packet_keys") or {}
+    wanted = None if plan is None else {prefix + f.packet for f in plan.filings}
     return {name: key for name, key in keys.items() if isinstance(key, str) and name.startswith(prefix)
-            and "/" not in name[len(prefix):] and gen.carry(name) is not None}
+            and "/" not in name[len(prefix):] and (wanted is None or name in wanted) and gen.carry(name) is not None}
 
 
 def _packet_title(filing: Filing, context: Mapping[str, Any]) -> str:
