@@ -5,14 +5,15 @@ A § 1581(c) action contests an agency **determination** (its notice in the Fede
 the plaintiff's standing as an interested party who took part in the proceeding); a
 § 1581(a) action contests denied **protests** (their numbers, ports, entries and denial); a
 § 1581(c) plaintiff moves, with the Government's consent, for an **injunction** against
-liquidation of the entries under review. :mod:`.schema` puts them in the facts file;
-:mod:`.kinds` says which kind needs which.
+liquidation of the entries under review, then for judgment on the agency **record** (its
+documents, cited in facts text as ``[Record: id]``) in a Rule 56.2 **brief**. :mod:`.schema`
+puts them in the facts file; :mod:`.kinds` says which kind needs which.
 """
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from filings.facts.fields import _DAY, Day, Int, Model, Ref, Text
 
@@ -92,3 +93,63 @@ class Injunction(Model):
                                       "period ...")
     consent: Text = Field(description="the other side's position: Counsel for Defendant stated that Defendant "
                                       "consents to this motion")
+
+
+class RecordDocument(Model):
+    """One document of the administrative record, as the agency's index of the record lists it."""
+
+    id: Ref = Field(description="the id facts text cites it by: [Record: final_memo], [Record: final_memo at 14]")
+    title: Text = Field(description="its title in the index: Issues and Decision Memorandum for the Final Results")
+    public: Int | None = Field(None, description="its number in the index of the public record: 312 (P.R. 312)")
+    confidential: Int | None = Field(None, description="its number in the index of the confidential record: 98 "
+                                                       "(C.R. 98)")
+
+    @model_validator(mode="after")
+    def _numbered(self) -> "RecordDocument":
+        if self.public is None and self.confidential is None:
+            raise ValueError("give the document's public record number (public:), its confidential record "
+                             "number (confidential:), or both")
+        return self
+
+
+class Issue(Model):
+    """An issue of law the Rule 56.2 statement presents, with the short reason for the answer."""
+
+    issue: Text = Field(description="the question: Whether Commerce's finding that ... is supported by "
+                                    "substantial evidence")
+    reason: Text = Field(description="the answer in brief, and why: No. The record shows that ...")
+
+
+class Subsection(Model):
+    """A lettered subsection of an argument point (A., B.)."""
+
+    heading: Text = Field(description="its heading, a sentence stating the point")
+    paragraphs: list[Text] = Field(min_length=1, description="its paragraphs")
+
+
+class Point(Model):
+    """A numbered point of the argument (I., II.), its paragraphs and its subsections."""
+
+    heading: Text = Field(description="its heading, a sentence stating the point")
+    paragraphs: list[Text] = Field([], description="its paragraphs, before any subsection")
+    subsections: list[Subsection] = Field([], description="its lettered subsections, after its paragraphs")
+
+
+class Brief(Model):
+    """The Rule 56.2 motion for judgment on the agency record: since 2023 the motion and its brief are
+    one document (USCIT Rule 56.2, as amended)."""
+
+    filed: Day = Field(description="the day it is filed" + _DAY)
+    title: str | None = Field(None, description="its title, when not Rule 56.2 Motion for Judgment on the "
+                                                "Agency Record")
+    relief: list[Text] = Field(min_length=1, description='what it asks, each completing "the Court should ...": '
+                                                         "hold that ...; remand ...")
+    issues: list[Issue] = Field(min_length=1, description="the issues of law presented (Rule 56.2 statement), "
+                                                          "each with its short reason")
+    facts: list[Text] = Field(min_length=1, description="the statement of facts, one paragraph per item; cite "
+                                                        "the record as [Record: id] or [Record: id at 14]")
+    standard: list[Text] = Field([], description="the standard of review, one paragraph per item; left empty, "
+                                                 "the template's")
+    argument: list[Point] = Field(min_length=1, description="the argument: numbered points, each a heading, "
+                                                            "paragraphs and lettered subsections")
+    conclusion: list[Text] = Field(min_length=1, description="the conclusion, one paragraph per item")

@@ -7,7 +7,10 @@ instead cite, with a small syntax of its own:
 - ``[Exhibit: type86_notice]`` prints the exhibit's label (``Exhibit 2``), renumbered when
   the exhibits are reordered, exactly like a template's ``{{ exhibit('type86_notice') }}``;
 - ``[Term: ctpat]`` prints the defined term of a program, an organization or a person
-  (``C-TPAT``, ``CBP``), the name the papers define at its first mention.
+  (``C-TPAT``, ``CBP``), the name the papers define at its first mention;
+- ``[Record: final_memo]`` prints where a document of the administrative record (``record:``)
+  is in the agency's indexes, ``P.R. 312, C.R. 98``; with a pin, ``[Record: final_memo at 14]``,
+  ``P.R. 312 at 14`` (:func:`record_cite`; the form is unverified against the Court's practice).
 
 :func:`citation_problems` finds, when the facts are loaded, every citation to an unknown id
 or of an unknown kind and every template tag in facts text, each with the path of the value
@@ -23,13 +26,15 @@ from typing import Any, Callable, Iterator, Mapping
 from pydantic import BaseModel
 
 # [Kind: id]; an id is a facts id (letters, digits, '_', '-'), so "[Note: see below]" is no citation.
-CITATION = re.compile(r"\[([A-Z][a-z]+):[ \u00a0]*([A-Za-z_][\w-]*)\]")
-KINDS = ("Exhibit", "Term")
+# A record citation may add a pin: "[Record: final_memo at 14-15]"; the id keeps it, " at 14-15".
+CITATION = re.compile(r"\[([A-Z][a-z]+):[ \u00a0]*([A-Za-z_][\w-]*(?:[ \u00a0]+at[ \u00a0]+[\w.,\u2013-]+)?)\]")
+KINDS = ("Exhibit", "Term", "Record")
+_PIN = re.compile(r"[ \u00a0]+at[ \u00a0]+")
 _TAG = re.compile(r"\{\{|\{%|%\}|\}\}")
 # What looks meant as a citation of a known kind, well formed or not ("[exhibit: x]", "[Exhibit: ]",
 # "[Exhibit: a, b]", an unclosed "[Term: x"): each must be a CITATION, or it would print as typed.
 _UNCLOSED = re.compile(r"\[[^:\]\n]*:[ \u00a0]*[^\s,\]]*")  # an unclosed one, as far as its id
-_MEANT = re.compile(r"\[[ \u00a0]*(?:exhibit|term)[ \u00a0]*:[^\]\n]{0,60}\]?", re.IGNORECASE)
+_MEANT = re.compile(r"\[[ \u00a0]*(?:exhibit|term|record)[ \u00a0]*:[^\]\n]{0,60}\]?", re.IGNORECASE)
 
 Loc = tuple
 
@@ -52,8 +57,14 @@ def texts(value: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
 def citation_problems(facts: Any) -> Iterator[tuple[Loc, str]]:
     """Template tags in facts text, citations of an unknown kind, citations of unknown ids."""
     known = {"Exhibit": [e.id for e in facts.exhibits],
-             "Term": [*facts.programs, *facts.organizations, *facts.people]}
-    what = {"Exhibit": "exhibit", "Term": "program, organization or person"}
+             "Term": [*facts.programs, *facts.organizations, *facts.people],
+             "Record": [d.id for d in facts.record]}
+    what = {"Exhibit": "exhibit", "Term": "program, organization or person", "Record": "document of the record"}
+    seen: set[str] = set()
+    for i, document in enumerate(facts.record):
+        if document.id in seen:
+            yield ("record", i, "id"), f"a second record document with id '{document.id}'; give each its own id"
+        seen.add(document.id)
     for loc, text in texts(facts):
         if _TAG.search(text):
             yield loc, ("template tags are not read in facts text (they would print as typed); cite an exhibit "
@@ -62,13 +73,20 @@ def citation_problems(facts: Any) -> Iterator[tuple[Loc, str]]:
         for m in _MEANT.finditer(text):
             if not CITATION.match(text, m.start()):
                 shown = m.group(0) if m.group(0).endswith("]") else _UNCLOSED.match(text, m.start()).group(0)
-                yield loc, (f"malformed citation '{shown}'; write [Exhibit: id] or [Term: id]: the kind "
-                            "capitalised, one id, and the closing bracket")
+                yield loc, (f"malformed citation '{shown}'; write [Exhibit: id], [Term: id] or [Record: id]: "
+                            "the kind capitalised, one id, and the closing bracket")
         for m in CITATION.finditer(text):
             kind, ref = m.group(1), m.group(2)
+            if _PIN.search(ref):
+                if kind == "Record":
+                    ref = _PIN.split(ref, 1)[0]
+                else:
+                    yield loc, f"'{m.group(0)}': only a record citation takes a pin ([Record: id at 14])"
+                    continue
             if kind not in KINDS:
                 close = difflib.get_close_matches(kind, KINDS, n=1)
-                hint = f"; did you mean [{close[0]}: {ref}]?" if close else "; write [Exhibit: id] or [Term: id]"
+                hint = (f"; did you mean [{close[0]}: {ref}]?" if close
+                        else "; write [Exhibit: id], [Term: id] or [Record: id]")
                 yield loc, f"unknown citation '{m.group(0)}'{hint}"
             elif ref not in known[kind]:
                 close = difflib.get_close_matches(ref, known[kind], n=1)
@@ -83,11 +101,27 @@ def resolve(text: str, cite: Callable[[str, str], str] | None) -> str:
     return CITATION.sub(lambda m: cite(m.group(1), m.group(2)) if m.group(1) in KINDS else m.group(0), text)
 
 
-def citer(exhibits: Mapping[str, Any], named: Mapping[str, Any]) -> Callable[[str, str], str]:
-    """The words for a citation: the exhibit's label (``exhibits``: id → exhibit node), or the
-    term of a program or party (``named``: id → node). Each read is recorded like a template's,
-    so a paper whose facts cite Exhibit 4 is rebuilt when that exhibit is relabelled."""
+def record_cite(public: int | None, confidential: int | None, pin: str | None = None) -> str:
+    """Where a record document is: ``P.R. 312, C.R. 98``; pinned, ``P.R. 312 at 14`` (the page of
+    the public version; ``C.R. 98 at 14`` for a document only on the confidential record).
+    Unverified: the Court's rules fix no form; this follows the common ``P.R.``/``C.R.`` usage."""
+    if pin:
+        return f"P.R. {public} at {pin}" if public is not None else f"C.R. {confidential} at {pin}"
+    return ", ".join(f"{mark} {n}" for mark, n in (("P.R.", public), ("C.R.", confidential)) if n is not None)
+
+
+def citer(exhibits: Mapping[str, Any], named: Mapping[str, Any],
+          record: Mapping[str, Any] | None = None) -> Callable[[str, str], str]:
+    """The words for a citation: the exhibit's label (``exhibits``: id → exhibit node), the
+    term of a program or party (``named``: id → node), or a record document's numbers
+    (``record``: id → node). Each read is recorded like a template's, so a paper whose facts
+    cite Exhibit 4 is rebuilt when that exhibit is relabelled."""
     def cite(kind: str, ref: str) -> str:
+        if kind == "Record":
+            ref, _, pin = _PIN.sub(" at ", ref).partition(" at ")
+            if record is not None and ref in record:
+                public, confidential = record[ref].public, record[ref].confidential  # recorded; empty: falsy
+                return record_cite(public or None, confidential or None, pin or None)
         if kind == "Exhibit" and ref in exhibits:
             exhibits[ref].id  # recorded: a reorder that moves another exhibit here changes the id
             return str(exhibits[ref].label)

@@ -19,7 +19,7 @@ from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from filings.facts.dates import LegalDate
-from filings.facts.actions import Determination, Injunction, Notice, Protest  # noqa: F401
+from filings.facts.actions import Brief, Determination, Injunction, Notice, Protest, RecordDocument  # noqa: F401
 from filings.facts.fields import (_ANY_DATE, _DAY, AnyDate, Article, Day, Float, Int, Model, Ref, Text,  # noqa: F401
                                   Time)
 from filings.errors import display_path
@@ -359,6 +359,10 @@ class Facts(Model):
                                                     "responses")
     determination: Determination | None = Field(None, description="the agency determination the action "
                                                                   "contests (an AD/CVD appeal, 1581(c))")
+    record: list[RecordDocument] = Field([], description="the administrative record's documents, each with an "
+                                                         "id, a title and its P.R. and/or C.R. number")
+    brief: Brief | None = Field(None, description="the Rule 56.2 motion for judgment on the agency record (and "
+                                                  "its brief); none when left empty")
     protests: list[Protest] = Field([], description="the denied protests the action contests (1581(a)), with "
                                                     "their entries")
     injunction: Injunction | None = Field(None, description="a consent motion to enjoin liquidation of the "

@@ -6,6 +6,7 @@ the English around the facts (:mod:`.wording`), where templates come from (:mod:
 the lint of a template as a lawyer edits it (:mod:`.lint`), rendering (:mod:`.render`, its
 errors worded by :mod:`.template_errors`) in the bounded sandbox (:mod:`.sandbox`, counting
 its bounds in :mod:`.budget` and offering the filters of :mod:`.filters`), typesetting
-(:mod:`.typeset`), the word count of motions and briefs (:mod:`.wordcount`) and the
+(:mod:`.typeset`), the word count of motions and briefs (:mod:`.wordcount`), a brief's tables of
+contents and authorities (:mod:`.authorities`) and the
 fingerprints of the facts each paper read (:mod:`.depends`).
 """

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from filings.court.confidential import secrets_of
 from filings.court.deadlines import accrual, limitation
-from filings.facts.citations import citer
+from filings.facts.citations import citer, record_cite
 from filings.facts.dates import LegalDate, legal_time
 from filings.facts.rules import jurisdiction_key, jurisdiction_text, rules_for
 from filings.facts.schema import Facts, Matter, extra_value
@@ -87,6 +87,9 @@ class _ContextBuilder(_PartyNaming):
         self.parties = {**self.orgs, **self.people}
         self.exhibits = {e.id: self._exhibit(i, e) for i, e in enumerate(facts.exhibits)}
         self.programs = {k: self._program(k, p) for k, p in facts.programs.items()}
+        self.record = {d.id: Node(f"record.{i}", {**d.__dict__, "cited": record_cite(d.public, d.confidential)},
+                                  {"cited": [f"record.{i}.public", f"record.{i}.confidential"]})
+                       for i, d in enumerate(facts.record)}
         self.mentions = _Mentions(self.parties, [*c.plaintiffs, *c.defendants])
         self.rules = rules_for(facts)
         self.kind = kind_of(facts)
@@ -144,7 +147,9 @@ class _ContextBuilder(_PartyNaming):
             "extra": free_facts("extra", f.extra),
             "filings": NodeList("filings", [self._filing(i, filing, service)
                                             for i, filing in enumerate(self.filings)]),
-            "cite": citer(self.exhibits, {**self.parties, **self.programs}),
+            "record": NodeList("record", list(self.record.values())),
+            "brief": self._brief() or Absent("brief"),
+            "cite": citer(self.exhibits, {**self.parties, **self.programs}, self.record),
         }
 
     def _service(self, path: str, s) -> Node:
@@ -304,6 +309,35 @@ class _ContextBuilder(_PartyNaming):
                                "both": m.kind == "both"},
                     {name: ["motion.kind"] for name in ("title", "remedy", "remedy_or", "tro", "pi", "both")})
 
+    def _brief(self) -> Node | None:
+        """The Rule 56.2 motion and brief: its sections as lists, its points numbered (``label``)."""
+        b = self.f.brief
+        if b is None:
+            return None
+
+        def texts(path: str, items) -> NodeList:
+            return NodeList(path, list(items))
+        points = [Node(f"brief.argument.{i}", {
+            "heading": p.heading, "label": f"{_roman(i + 1)}.", "paragraphs": texts(f"brief.argument.{i}.paragraphs",
+                                                                                    p.paragraphs),
+            "subsections": NodeList(f"brief.argument.{i}.subsections", [Node(f"brief.argument.{i}.subsections.{j}", {
+                "heading": s.heading, "label": f"{chr(ord('A') + j)}.",
+                "paragraphs": texts(f"brief.argument.{i}.subsections.{j}.paragraphs", s.paragraphs)})
+                for j, s in enumerate(p.subsections)])}) for i, p in enumerate(b.argument)]
+        issues = [Node(f"brief.issues.{i}", {"issue": x.issue, "reason": x.reason, "number": i + 1})
+                  for i, x in enumerate(b.issues)]
+        d = self.f.determination
+        under_review = Node("determination", {  # the facts of determination:, as the brief names them
+            "agency": self.parties[d.agency], "description": d.description, "title": d.title,
+            "cited": d.title + (f", {d.notice.volume} Fed. Reg. {d.notice.page:,} ({d.notice.published.short()})"
+                                if d.notice else "")},
+            {"cited": ["determination.title", "determination.notice"]}) if d is not None else Absent("determination")
+        return Node("brief", {"filed": b.filed, "title": b.title or BRIEF_TITLE, "determination": under_review,
+                              "relief": texts("brief.relief", b.relief), "issues": NodeList("brief.issues", issues),
+                              "facts": texts("brief.facts", b.facts), "standard": texts("brief.standard", b.standard),
+                              "argument": NodeList("brief.argument", points),
+                              "conclusion": texts("brief.conclusion", b.conclusion)})
+
     def _attendee(self, key: str) -> str:
         """A participant in the consultation: ``Name (Title, Organization), counsel for Plaintiff``."""
         p = self.f.people[key]
@@ -336,6 +370,7 @@ class _ContextBuilder(_PartyNaming):
                     {"title": ["declaration.declarant", f"people.{d.declarant}.name"]})
 
 
+BRIEF_TITLE = "Rule 56.2 Motion for Judgment on the Agency Record"
 MOTION_TITLES = {"both": "Motion for a Temporary Restraining Order and Preliminary Injunction",
                  "pi": "Motion for a Preliminary Injunction",
                  "tro": "Motion for a Temporary Restraining Order"}

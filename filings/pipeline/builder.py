@@ -43,6 +43,7 @@ from filings.pipeline.cautions import (_lint, _warn_counted_days, _warn_private,
                                        _warn_uncited, _warn_unfiled, _warn_unsent)
 from filings.pipeline.manifest import _previous_papers, _unchanged, _write_manifest
 from filings.pipeline.packets import _packets, _previous_packets
+from filings.pipeline.tables import settle_tables
 from filings.pipeline.versionbuild import _SetBuild, _carry, _convert, _quiet, _reads_of_all, render_papers
 
 # Rendering (docxtpl, Jinja), PDF work (pikepdf, pypdf), the exhibit pipeline and the
@@ -186,8 +187,11 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
                 if state.renderer is not None:
                     _warn_removed(state.renderer, [], warning)
             built = [b for st in states for b in st.built]
+            cache = None if force else PdfCache(gen.path.parent / "cache" / "pdf", warning)
             _convert(built, [src for st in states for src in st.sources], gen.path / STATE_DIR, converter, progress,
-                     cache=None if force else PdfCache(gen.path.parent / "cache" / "pdf", warning))
+                     cache=cache)
+            settle_tables(built, lambda b: _convert([b], [], gen.path / STATE_DIR, converter, progress, cache=cache),
+                          progress, warning)  # a brief's tables: the pages of its headings and authorities
             if draft and built:
                 from filings.pipeline.draft import stamp_drafts
                 progress("stamping DRAFT on every page")

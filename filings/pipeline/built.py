@@ -33,6 +33,7 @@ class BuiltPaper:
     carried: bool = False  # kept from the last build, not rebuilt
     prefix: str = ""  # the set it belongs to: "" (the only one), "confidential/" or "public/"
     edit: dict | None = None  # the attorney's edit merged into it: what the merge did (:mod:`.drafts`)
+    tables: Any = None  # its tables of contents and authorities on their way (:mod:`.tables`), if any
 
     @property
     def key(self) -> str:

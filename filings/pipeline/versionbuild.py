@@ -242,6 +242,7 @@ def render_papers(renderer: Renderer, papers: list[Paper], out_dir: Path,
     rendered, before it is counted: the attorney's edit is merged into it there.
     """
     from filings.papers.wordcount import count_words
+    from filings.pipeline.tables import render_with_tables
 
     built, problems = [], []
     counted: dict[str, tuple[Paper, WordCount, set[str]]] = {}  # each motion or brief rendered: its words
@@ -255,12 +256,14 @@ def render_papers(renderer: Renderer, papers: list[Paper], out_dir: Path,
             certified, count, certified_reads = counted[paper.certifies]
             extra["compliance"] = compliance_node(certified, count, rules)
         try:
-            reads = renderer.render(paper.template, docx, extra)
+            reads, tables = render_with_tables(renderer, paper, docx, extra)
         except TemplateError as e:
             problems += e.problems
             continue
         if on_draft is not None:
             on_draft(paper, docx)
+            if tables is not None:
+                tables.on_draft = on_draft
         if paper.filing is not None:
             reads.add(f"filings.{paper.filing}.name")
         if paper.words:  # its word limit is the rules': a matter's change to them is checked again
@@ -274,7 +277,7 @@ def render_papers(renderer: Renderer, papers: list[Paper], out_dir: Path,
             problems += word_limit_problems(paper, count, rules)
         if paper.certifies is not None:  # it says what its paper says: stale when that is
             reads = {r for r in reads if not r.startswith("compliance.")} | certified_reads
-        built.append(BuiltPaper(paper, docx, reads=reads, prefix=prefix,
+        built.append(BuiltPaper(paper, docx, reads=reads, prefix=prefix, tables=tables,
                                 template_sha256=_sha256(renderer.locate(paper.template))))
     if problems:
         raise TemplateError(problems=problems)
