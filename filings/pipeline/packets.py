@@ -14,13 +14,15 @@ from filings.pipeline.outputs import Generation, Progress
 
 
 def _packets(plan: Plan, built: list[BuiltPaper], out: Path, context: Mapping[str, Any],
-             progress: Progress, keep: Mapping[str, str], prefix: str = "") -> tuple[list[Path], dict[str, str]]:
+             progress: Progress, keep: Mapping[str, str], prefix: str = "",
+             filings: list[Filing] | None = None) -> tuple[list[Path], dict[str, str]]:
     """Merge each filing's papers into its packet, one bookmark per paper; a filing whose
     papers are not all built (``--only`` after a build that lacked one) gets none. A packet
-    whose key (its title, and each paper's bookmark and PDF) is in ``keep`` is kept as it was."""
+    whose key (its title, and each paper's bookmark and PDF) is in ``keep`` is kept as it was.
+    ``filings``: the filings whose packets this set holds (all of the plan's when None)."""
     by_name = {b.paper.name: b for b in built}
     packets, keys = [], {}
-    for filing in plan.filings:
+    for filing in plan.filings if filings is None else filings:
         papers = [by_name.get(p.name) for p in filing.papers]
         if not papers or None in papers:
             continue
