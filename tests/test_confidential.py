@@ -75,17 +75,24 @@ def conf_build(tmp_path_factory):
     return folder, out, build(folder / "facts.yaml", out)
 
 
-def test_a_confidential_matter_builds_two_complete_sets(conf_build):
+SPLIT = ["complaint", "information-statement", "motion", "certificate-of-compliance-motion", "declaration"]
+UNSPLIT = ["summons", "disclosure-statement", "proposed-order", "certificate-of-service"]
+
+
+def test_only_the_papers_that_print_a_confidential_value_are_written_twice(conf_build):
     _, out, result = conf_build
-    papers = ["summons", "complaint", "information-statement", "disclosure-statement", "motion", "proposed-order",
-              "declaration", "certificate-of-service"]
     for version in ("confidential", "public"):
-        for paper in papers:
+        assert sorted(p.stem for p in (out / version).glob("*.docx")) == sorted(SPLIT)
+        for paper in SPLIT:
             assert (out / version / f"{paper}.docx").is_file() and (out / version / f"{paper}.pdf").is_file()
-        assert (out / version / "packet.pdf").is_file()
-        assert (out / version / "exhibits" / "exhibit-bundle.pdf").is_file()
+        assert (out / version / "packet.pdf").is_file()  # the one filing holds a split paper
+        assert (out / version / "exhibits" / "exhibit-bundle.pdf").is_file()  # an exhibit is confidential
         assert len(list((out / version / "exhibits").glob("Exhibit *.pdf"))) == 2
-    assert not list(out.glob("*.pdf")) and not list(out.glob("*.docx"))  # nothing outside the two sets
+    assert sorted(p.stem for p in out.glob("*.docx")) == sorted(UNSPLIT)  # once, at the top, unmarked
+    assert sorted(p.stem for p in out.glob("*.pdf")) == sorted(UNSPLIT)  # and no packet there
+    for paper in UNSPLIT:
+        assert not any("VERSION" in page for page in _pdftotext(out / f"{paper}.pdf")), paper
+    assert not (out / "exhibits").exists()
     assert result.leak_scan is not None and result.leak_scan.files >= 20 and not result.leak_scan.leaks
     assert "in confidential/ and public/ versions" in result.summary()
 
@@ -136,8 +143,10 @@ def test_the_public_version_keeps_the_brackets_empty_under_its_legend(conf_build
     complaint = _pdftotext(out / "public" / "complaint.pdf")
     assert all("PUBLIC VERSION" in page for page in complaint)
     assert complaint[0].count("PUBLIC VERSION") == 2
-    assert "offices at [], toledo, ohio 43604" in _norm(" ".join(complaint))
-    assert "[]: the office declined" in _norm(" ".join(_pdftotext(out / "public" / "information-statement.pdf")))
+    assert "offices at [ ], toledo, ohio 43604" in _norm(" ".join(complaint))  # poppler shows "[   ]" so
+    assert "[ ]: the office declined" in _norm(" ".join(_pdftotext(out / "public" / "information-statement.pdf")))
+    assert "offices at [   ], Toledo" in " ".join(p.extract_text() for p in PdfReader(out / "public" / "complaint.pdf")
+                                                   .pages)
     assert not any("CONFIDENTIAL VERSION" in p for p in complaint)
 
 
@@ -203,8 +212,9 @@ def test_filters_keep_the_brackets_and_a_template_without_the_legend_gets_it_in_
                                                        "C: [[Feb. 2025]]; [[February 2025]]",
                                                        "D: Ridgeline Steel Imports LLC; [[An importer of "
                                                        "flat-rolled steel from Kestrel Mills]]"]),
-                              (versions(settings)[1], ["A: [[]], TOLEDO, OHIO 43604", "B: [[]] and Toledo, Ohio 43604",
-                                                       "C: [[]]; [[]]", "D: Ridgeline Steel Imports LLC; [[]]"])):
+                              (versions(settings)[1], ["A: [[   ]], TOLEDO, OHIO 43604",
+                                                       "B: [[   ]] and Toledo, Ohio 43604", "C: [[   ]]; [[   ]]",
+                                                       "D: Ridgeline Steel Imports LLC; [[   ]]"])):
         renderer = Renderer(tmp_path / "templates", context, version=version)
         out = tmp_path / f"{version.name}.docx"
         reads = renderer.render("probe.docx", out)
@@ -224,10 +234,11 @@ def test_a_matter_whose_confidential_facts_no_paper_reads_keeps_one_set(tmp_path
     def read_by_all(tmp):
         return _reads_of_all(matter, library, context, DEFAULT_LIMITS, list(plan.papers), tmp)
     (tmp_path / "probe").mkdir()
-    assert "extra.note" not in read_by_all(tmp_path / "probe")
-    assert plan_sets(matter, context, read_by_all) == [SINGLE]
+    reads = read_by_all(tmp_path / "probe")
+    assert {p.name for p in plan.papers} <= set(reads) and not any("extra.note" in r for r in reads.values())
+    assert plan_sets(matter, context, read_by_all, plan.papers) == [SINGLE]
     example = load_facts(ROOT / "facts.yaml")
-    assert plan_sets(example, build_context(example), lambda tmp: set()) == [SINGLE]
+    assert plan_sets(example, build_context(example), lambda tmp: {}) == [SINGLE]
 
 
 # --------------------------------------------------------------------------- the leak scan's own tests
@@ -388,11 +399,12 @@ def test_incremental_builds_work_per_version(tmp_path):
     tagged = build(facts, out)
     assert {"confidential/declaration", "public/declaration"} <= {b.key for b in tagged.papers if not b.carried}
     declaration = _norm(" ".join(_pdftotext(out / "public" / "declaration.pdf")))
-    assert "managing member" not in declaration and "i am the [] of ridgeline" in declaration
+    assert "managing member" not in declaration and "i am the [ ] of ridgeline" in declaration
     manifest = json.loads((out / ".filings" / "manifest.json").read_text())
-    assert set(manifest["papers"]) == {f"{v}/{p}" for v in ("confidential", "public") for p in (
-        "summons", "complaint", "information-statement", "disclosure-statement", "motion", "proposed-order",
-        "certificate-of-compliance-motion", "declaration", "certificate-of-service")}
+    split = {name for name in manifest["papers"] if name.startswith("confidential/")}
+    assert {f"confidential/{p}" for p in SPLIT} <= split
+    assert set(manifest["papers"]) == split | {f"public/{p[len('confidential/'):]}" for p in split} | (
+        set(UNSPLIT) - {p.split("/")[1] for p in split})
     assert {"bundle-confidential", "bundle-public"} <= set(manifest) and "bundle" not in manifest
 
 
@@ -423,8 +435,8 @@ def test_confidential_numbers_dates_and_derived_names_print_in_brackets(tmp_path
         "[Brightwater Parr PC], [77 Harbor Street]; [Boston, Massachusetts 02110]"]
     Renderer(tmp_path / "templates", context, version=public).render("probe.docx", tmp_path / "p.docx")
     assert [p.text for p in docx.Document(tmp_path / "p.docx").paragraphs] == [
-        "[] tons ([]) at []%", "signed [] ([])", "[], / [] v. United States / [] (“Ridgeline” or “Plaintiff”)",
-        "[], []; []"]
+        "[   ] tons ([   ]) at [   ]%", "signed [   ] ([   ])",
+        "[   ], / [   ] v. United States / [   ] (“Ridgeline” or “Plaintiff”)", "[   ], [   ]; [   ]"]
 
 
 def test_both_versions_are_the_same_bytes_build_after_build(conf_build):
@@ -487,11 +499,12 @@ def test_a_confidential_program_term_is_bracketed_where_facts_text_cites_it(fact
     build(facts, out)
     public = " ".join(_pdftotext(out / "public" / "complaint.pdf"))
     confidential = " ".join(_pdftotext(out / "confidential" / "complaint.pdf"))
-    assert "Zork" not in public and "in connection with []" in _norm(public)
+    assert "Zork" not in public and "in connection with [ ]" in _norm(public)
     assert "in connection with [Zork Program]" in " ".join(confidential.split())
 
 
 @pytest.mark.parametrize("title, name", [("[]", "Exhibit 2.pdf"), ("[[ ]]", "Exhibit 2.pdf"),
+                                         ("[   ]", "Exhibit 2.pdf"),
                                          ("[Kestrel] mill certificate", "Exhibit 2 - Kestrel mill certificate.pdf")])
 def test_an_exhibit_file_name_never_ends_in_an_empty_title(title, name):
     """A public version empties a confidential title: the file is "Exhibit 2.pdf", not "Exhibit 2 - .pdf"."""

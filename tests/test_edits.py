@@ -337,7 +337,7 @@ def test_an_edit_of_the_confidential_draft_reaches_the_public_one_without_its_va
         result.output
     for pdf in (folder / "build" / "public" / "complaint.pdf", folder / "build" / "public" / "packet.pdf"):
         public = pdf_text(pdf)
-        assert "The harm was immediate." in public and "worth []." in public
+        assert "The harm was immediate." in public and "worth [ ]." in public  # "[   ]", spaces joined
         assert "flat-rolled" not in public and "4,750,000" not in public
     confidential = pdf_text(folder / "build" / "confidential" / "complaint.pdf")
     assert "[an importer of flat-rolled steel from Kestrel Mills]" in confidential and "[$4,750,000]" in confidential

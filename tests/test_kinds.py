@@ -101,7 +101,8 @@ def test_a_summons_first_kind_files_the_complaint_later_in_its_own_packet(sample
                                               "certificate-of-service-summons"])
     assert days["complaint"][0] == "2025-04-24" and days["complaint"][1][0] == "complaint"
     assert days["injunction"][1][:2] == ["injunction-motion", "injunction-order"]
-    assert "brief" not in days  # no brief: in the facts yet
+    assert days["brief"] == ("2025-09-15", ["judgment-motion", "certificate-of-compliance-judgment-motion",
+                                            "certificate-of-service-brief"])
 
 
 def test_a_filing_whose_day_is_not_in_the_facts_yet_is_not_made(sample):

@@ -29,10 +29,11 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
 from markupsafe import Markup, escape
-from pydantic import BaseModel
 
+from filings.court.factpaths import display, dotted  # noqa: F401 (display: where the stages above find it)
+from filings.court.factpaths import leaves as _leaves, value_at as _resolve
 from filings.court.variants import numbers_within
-from filings.facts.citations import resolve
+from filings.facts.citations import passages, resolve, texts
 from filings.facts.dates import LegalDate
 from filings.typography import smart_quotes
 
@@ -48,21 +49,27 @@ class Version:
     legend: str  # printed in each paper's header and title area
     open: str = "["
     close: str = "]"
+    deletion: str = ""  # what the public version prints for deleted text; the brackets with three spaces
 
     @property
     def public(self) -> bool:
         return self.name == "public"
 
+    @property
+    def deleted(self) -> str:
+        """What stands for deleted text in the public version (``[   ]``: it shows something was deleted)."""
+        return self.deletion or f"{self.open}   {self.close}"
+
     def bracket(self, text: str) -> str:
-        """``[text]`` in the confidential version, ``[]`` in the public one."""
-        return f"{self.open}{'' if self.public else text}{self.close}"
+        """``[text]`` in the confidential version, ``[   ]`` in the public one."""
+        return self.deleted if self.public else f"{self.open}{text}{self.close}"
 
 
 def versions(settings: Any) -> list[Version]:
     """The confidential and the public version, with the legends and brackets of ``settings``."""
     open_, close = BRACKETS[settings.bracket]
     return [Version("confidential", settings.confidential_legend, open_, close),
-            Version("public", settings.public_legend, open_, close)]
+            Version("public", settings.public_legend, open_, close, getattr(settings, "public_deletion", None) or "")]
 
 
 _version: ContextVar[Version | None] = ContextVar("filings_version", default=None)
@@ -188,8 +195,9 @@ def shown(value: Any) -> str:
 class Secrets:
     """The confidential facts of a matter, by dotted path, and their values as text."""
 
-    def __init__(self, paths: Iterable[str] = ()):
+    def __init__(self, paths: Iterable[str] = (), public: Iterable[str] = ()):
         self.paths = set(paths)
+        self.public = set(public)  # tagged !public: printed as written, never redacted
         self.values: dict[str, list[str]] = {}  # fact path → the texts it prints as
         self.dates: dict[str, tuple[str, ...]] = {}  # a confidential date (ISO) → its fact
         self.figures: dict[str, list[str]] = {}  # fact path → the figures in its text (numbers_within)
@@ -197,7 +205,12 @@ class Secrets:
         self._typed: re.Pattern | None = None
 
     def __bool__(self) -> bool:
-        return bool(self.paths)
+        return bool(self.paths or self.values)
+
+    def is_public(self, path: str) -> bool:
+        """True when ``path`` is (or lies under) a value tagged ``!public``."""
+        parts = path.split(".")
+        return any(".".join(parts[:n]) in self.public for n in range(len(parts), 0, -1))
 
     def covers(self, path: str) -> str | None:
         """The confidential path ``path`` is (or lies under), or None."""
@@ -211,15 +224,19 @@ class Secrets:
     def wrap(self, value: Any, path: str) -> Any:
         """``value`` marked if it sits at a confidential path; recorded for searching. A date
         computed from a confidential one (``case.accrued``) is confidential too."""
-        if not self.paths:
+        if not self or self.is_public(path):
             return value
         if self.covers(path) is None:
+            if isinstance(value, str) and not isinstance(value, Marked) and "[Confidential:" in value:
+                plain, spans = passages(value)  # [Confidential: ...] passages of facts text
+                return Marked(plain, [(a, b, (path,)) for a, b in spans]) if spans else value
             same = self.dates.get(value.iso()) if isinstance(value, LegalDate) else None
             return SecretDate(value, same) if same else value
         paths = (path,)
         if isinstance(value, Marked):
             return value
         if isinstance(value, str):
+            value = passages(value)[0]  # a tagged text is confidential all through, its passages too
             self._remember(path, [value])
             figures = numbers_within(value)
             if figures:
@@ -240,6 +257,13 @@ class Secrets:
     def _remember(self, path: str, texts: list[str]) -> None:
         self.values[path] = list(dict.fromkeys(t for t in texts if t))
         self._pattern = self._typed = None
+
+    def remember_passage(self, path: str, passage: str) -> None:
+        """A ``[Confidential: ...]`` passage of the untagged text at ``path``: searched for like a value."""
+        self._remember(path, self.values.get(path, []) + [passage])
+        figures = numbers_within(passage)
+        if figures:
+            self.figures[path] = self.figures.get(path, []) + figures
 
     def mark_within(self, text: str, typed: bool = False) -> str:
         """``text`` (computed from the facts) marked where a confidential value appears in it.
@@ -282,53 +306,21 @@ def _loose(text: str) -> str:
     return r"\s+".join(re.escape(part) for part in text.split())
 
 
-def dotted(loc: tuple) -> str:
-    return ".".join(str(p) for p in loc)
-
-
-def display(path: str) -> str:
-    """``organizations.seko.address.0`` → ``organizations.seko.address[0]``."""
-    return re.sub(r"\.(\d+)(?=\.|$)", r"[\1]", path)
-
-
 def secrets_of(matter: Any) -> Secrets:
     """The confidential paths of ``matter``: its ``!confidential`` marks (an exhibit's title is
     public unless it is tagged too: the public index lists every exhibit)."""
-    secrets = Secrets(dotted(loc) for loc in matter.source.confidential if loc and loc[0] != "settings")
+    secrets = Secrets((dotted(loc) for loc in matter.source.confidential if loc and loc[0] != "settings"),
+                      public=(dotted(loc) for loc in getattr(matter.source, "public", ())))
     for path in sorted(secrets.paths):  # every value known before any text is searched for them
         for leaf, value in _leaves(path, _resolve(matter.facts, path.split("."))):
             secrets.wrap(value, leaf)
+    for loc, text in texts(matter.facts):  # the [Confidential: ...] passages of untagged text
+        path = dotted(loc)
+        if "[Confidential:" in text and secrets.covers(path) is None and not secrets.is_public(path):
+            plain, spans = passages(text)
+            for start, end in spans:
+                secrets.remember_passage(path, plain[start:end])
     return secrets
-
-
-def _resolve(obj: Any, parts: list[str]) -> Any:
-    """The value at a dotted path of the facts (keys as written: ``requests.0.from``)."""
-    for part in parts:
-        if isinstance(obj, (list, tuple)):
-            obj = obj[int(part)] if part.isdigit() and int(part) < len(obj) else None
-        elif isinstance(obj, dict):
-            obj = obj.get(part)
-        elif isinstance(obj, BaseModel):
-            names = {f.alias or n: n for n, f in type(obj).model_fields.items()}
-            obj = getattr(obj, names.get(part, part), None)
-        else:
-            return None
-    return obj
-
-
-def _leaves(path: str, value: Any) -> Iterator[tuple[str, Any]]:
-    """Every printable value inside ``value``, with its path."""
-    if isinstance(value, (list, tuple)):
-        for i, item in enumerate(value):
-            yield from _leaves(f"{path}.{i}", item)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _leaves(f"{path}.{key}", item)
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from _leaves(f"{path}.{name}", getattr(value, name))
-    elif value is not None:
-        yield path, value
 
 
 def confidential_exhibits(matter: Any) -> set[int]:

@@ -41,27 +41,15 @@ from urllib.parse import unquote_plus
 import pikepdf
 from pypdf import PdfReader
 
-from filings.court.confidential import MIN_SEARCH, display
-from filings.court.variants import as_date, canonical, date_pattern, fold, unspaced
+from filings.court.confidential import display
+from filings.court.needles import Needle, _Haystack, needles  # noqa: F401 (Needle: the scan's own word)
 from filings.errors import FilingsError, Problem
 from filings.limits import DEFAULT_LIMITS, Limits
 
 ATTACHMENT_BYTES = 16 << 20
 _TAG = re.compile(r"<[^>]+>")
 _ATTRIBUTE = re.compile(r'=\s*"([^"]*)"')
-_SEPARATOR = re.compile(r"(?<=\d)[\s,.'\-/](?=\d)")
-SPACELESS_MIN = 6  # a value of several words is also looked for with its spaces gone, from this length
-DIGITS_MIN = 5  # a number (an EIN, an account) is also looked for with any separators, from this length
 KINDS = ("PDF", "DOCX", "exhibit file", "other file")  # what the report counts the files as
-
-
-@dataclass
-class Needle:
-    """One form of one confidential value, and the fact it comes from."""
-
-    path: str
-    pattern: re.Pattern
-    kind: str  # the view of the haystack it is looked for in: "text", "spaceless", "digits" or "date"
 
 
 @dataclass
@@ -87,81 +75,21 @@ class LeakReport:
         return f"scanned {', '.join(counts) or 'no file'}: {found}"
 
 
-def needles(values: Mapping[str, Iterable[str]]) -> list[Needle]:
-    """The forms to look for, for each confidential fact path → the texts it prints as."""
-    found: dict[tuple[str, str], Needle] = {}
-    for path, texts in values.items():
-        for text in texts:
-            for kind, pattern in _forms(str(text)):
-                found.setdefault((pattern.pattern, kind), Needle(path, pattern, kind))
-    return list(found.values())
-
-
-def _forms(text: str) -> Iterator[tuple[str, re.Pattern]]:
-    """The (view, pattern) pairs a value is looked for as."""
-    date = as_date(text)
-    pattern = date_pattern(date) if date is not None else None
-    if pattern is not None:  # a date is found in any of its forms, and by nothing less
-        yield "date", pattern
-        return
-    norm = canonical(fold(text))  # numbers by value, punctuation as spaces, street words abbreviated
-    if len(norm.replace(" ", "")) < MIN_SEARCH:  # shorter values would be found in any text
-        return
-    yield "text", _word_pattern(norm)
-    if " " in norm:  # letter-spaced text has no word gaps: look for the words run together, as written too
-        for form in {norm.replace(" ", ""), canonical(fold(text), streets=False).replace(" ", "")}:
-            if len(form) >= SPACELESS_MIN:  # no word bounds without spaces; a number's bounds stay
-                before, after = r"(?<!\d)" if form[0].isdigit() else "", r"(?!\d)" if form[-1].isdigit() else ""
-                yield "spaceless", re.compile(before + re.escape(form) + after)
-    digits = re.sub(r"\D", "", norm)
-    if len(digits) >= DIGITS_MIN and not re.search(r"[^\W\d_]|\d\.\d", norm):  # a number, no fraction
-        yield "digits", re.compile(rf"(?<!\d){digits}(?!\d)")
-
-
-def _word_pattern(form: str) -> re.Pattern:
-    """``form``'s words with or without a space between, not inside a longer word or number."""
-    body = r"\s?".join(re.escape(w) for w in form.split(" "))
-    before = r"(?<!\w)(?<!\d\.)" if form[:1].isalnum() else ""
-    after = r"(?!\w)(?!\.\d)" if form[-1:].isalnum() else ""
-    return re.compile(before + body + after)
-
-
-class _Haystack:
-    """One piece of text from an output, in the views the needles are looked for in: as
-    written and, when it is letter-spaced, closed up."""
-
-    def __init__(self, text: str):
-        folded = fold(text)
-        closed = unspaced(folded)
-        self.texts = [folded] if closed == folded else [folded, closed]
-        self._views: dict[tuple[int, str], str] = {}
-
-    def has(self, needle: Needle) -> bool:
-        return any(needle.pattern.search(self._view(n, needle.kind)) for n in range(len(self.texts)))
-
-    def _view(self, n: int, kind: str) -> str:
-        key = (n, kind)
-        if key not in self._views:
-            if kind == "date":
-                self._views[key] = " ".join(self.texts[n].split())
-            elif kind == "text":
-                self._views[key] = canonical(self.texts[n])
-            else:
-                text = self._view(n, "text")
-                self._views[key] = text.replace(" ", "") if kind == "spaceless" else _SEPARATOR.sub("", text)
-        return self._views[key]
-
-
 def scan_outputs(folder: Path, values: Mapping[str, Iterable[str]], *, limits: Limits = DEFAULT_LIMITS,
-                 locate: Callable[[str], str | None] = lambda path: None, raise_on_leak: bool = True) -> LeakReport:
-    """Read every output under ``folder`` for the confidential ``values`` (fact path → texts);
-    raise a :class:`FilingsError` naming each fact found, where, and what to do."""
+                 locate: Callable[[str], str | None] = lambda path: None, raise_on_leak: bool = True,
+                 skip: Iterable[str] = (), shown_as: str | None = None) -> LeakReport:
+    """Read every output under ``folder`` (but the folders named in ``skip``) for the confidential
+    ``values`` (fact path → texts); raise a :class:`FilingsError` naming each fact found, where
+    (its file as ``shown_as/file``: the folder's name unless given), and what to do."""
     started = time.perf_counter()
     report = LeakReport()
     wanted = needles(values)
     seen: set[tuple[str, str]] = set()
+    skip = set(skip)
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder).as_posix()
+        if relative.split("/")[0] in skip:
+            continue
         places = [("its file name", relative)]
         if path.is_file() and not path.is_symlink():
             report.files += 1
@@ -177,25 +105,26 @@ def scan_outputs(folder: Path, values: Mapping[str, Iterable[str]], *, limits: L
                     report.leaks.append(Leak(needle.path, relative, place))
     report.seconds = time.perf_counter() - started
     if report.leaks and raise_on_leak:
-        raise FilingsError(problems=[Problem(_message(leak, folder, locate)) for leak in report.leaks])
+        shown = folder.name if shown_as is None else shown_as
+        raise FilingsError(problems=[Problem(_message(leak, shown, locate)) for leak in report.leaks])
     return report
 
 
 def _kind(relative: str) -> str:
     """What the report counts a file as: an exhibit file, a PDF, a DOCX or another file."""
-    if relative.startswith("exhibits/"):
+    if relative.startswith(("exhibits/", "public/exhibits/")):
         return "exhibit file"
     return {".pdf": "PDF", ".docx": "DOCX"}.get(Path(relative).suffix.lower(), "other file")
 
 
-def _message(leak: Leak, folder: Path, locate: Callable[[str], str | None]) -> str:
+def _message(leak: Leak, folder: str, locate: Callable[[str], str | None]) -> str:
     where = locate(leak.path)
     fix = ("if an exhibit's own pages show it, mark that exhibit 'confidential: true' or give a redacted copy "
-           "as its file; if a paper prints it, print the fact itself" if leak.file.startswith("exhibits/") else
+           "as its file; if a paper prints it, print the fact itself" if _kind(leak.file) == "exhibit file" else
            "print the fact itself in the template (a filter or string method that rewrites it loses its "
            "brackets), or tag the fact it is written in as !confidential too")
     return (f"leak scan: the confidential value of {display(leak.path)}{f' ({where})' if where else ''} is in "
-            f"the public version, {folder.name}/{leak.file} ({leak.place}); nothing was published. {fix[0].upper()}"
+            f"the public version, {folder + '/' if folder else ''}{leak.file} ({leak.place}); nothing was published. {fix[0].upper()}"
             f"{fix[1:]}")
 
 

@@ -11,6 +11,9 @@ instead cite, with a small syntax of its own:
 - ``[Record: final_memo]`` prints where a document of the administrative record (``record:``)
   is in the agency's indexes, ``P.R. 312, C.R. 98``; with a pin, ``[Record: final_memo at 14]``,
   ``P.R. 312 at 14`` (:func:`record_cite`; the form is unverified against the Court's practice).
+- ``[Confidential: 18,250 metric tons]`` is a confidential passage inside a sentence (CIT
+  Rule 5(g)): bracketed in the confidential version, deleted in the public one
+  (:func:`passages` finds them; :mod:`filings.court.confidential` prints them).
 
 :func:`citation_problems` finds, when the facts are loaded, every citation to an unknown id
 or of an unknown kind and every template tag in facts text, each with the path of the value
@@ -31,6 +34,9 @@ CITATION = re.compile(r"\[([A-Z][a-z]+):[ \u00a0]*([A-Za-z_][\w-]*(?:[ \u00a0]+a
 KINDS = ("Exhibit", "Term", "Record")
 _PIN = re.compile(r"[ \u00a0]+at[ \u00a0]+")
 _TAG = re.compile(r"\{\{|\{%|%\}|\}\}")
+# [Confidential: any words]: a confidential passage of facts text (no brackets inside it).
+PASSAGE = re.compile(r"\[Confidential:[ \u00a0]*([^\[\]\n]*?)[ \u00a0]*\]")
+_PASSAGE_MEANT = re.compile(r"\[[ \u00a0]*confidential[ \u00a0]*:", re.IGNORECASE)
 # What looks meant as a citation of a known kind, well formed or not ("[exhibit: x]", "[Exhibit: ]",
 # "[Exhibit: a, b]", an unclosed "[Term: x"): each must be a CITATION, or it would print as typed.
 _UNCLOSED = re.compile(r"\[[^:\]\n]*:[ \u00a0]*[^\s,\]]*")  # an unclosed one, as far as its id
@@ -70,6 +76,10 @@ def citation_problems(facts: Any) -> Iterator[tuple[Loc, str]]:
             yield loc, ("template tags are not read in facts text (they would print as typed); cite an exhibit "
                         "with [Exhibit: id] or a defined term with [Term: id]")
             continue
+        for m in _PASSAGE_MEANT.finditer(text):
+            if not (PASSAGE.match(text, m.start()) and PASSAGE.match(text, m.start()).group(1)):
+                yield loc, ("malformed confidential passage; write [Confidential: the words], 'Confidential' "
+                            "capitalised, some words, no brackets inside, and the closing bracket")
         for m in _MEANT.finditer(text):
             if not CITATION.match(text, m.start()):
                 shown = m.group(0) if m.group(0).endswith("]") else _UNCLOSED.match(text, m.start()).group(0)
@@ -77,6 +87,8 @@ def citation_problems(facts: Any) -> Iterator[tuple[Loc, str]]:
                             "the kind capitalised, one id, and the closing bracket")
         for m in CITATION.finditer(text):
             kind, ref = m.group(1), m.group(2)
+            if kind == "Confidential":  # a passage of one word: not a citation
+                continue
             if _PIN.search(ref):
                 if kind == "Record":
                     ref = _PIN.split(ref, 1)[0]
@@ -92,6 +104,19 @@ def citation_problems(facts: Any) -> Iterator[tuple[Loc, str]]:
                 close = difflib.get_close_matches(ref, known[kind], n=1)
                 hint = f"; did you mean '{close[0]}'?" if close else ""
                 yield loc, f"'{m.group(0)}' cites no {what[kind]} with id '{ref}'{hint}"
+
+
+def passages(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` without its ``[Confidential: ...]`` markup, and where each passage now stands."""
+    out, spans, at = [], [], 0
+    for m in PASSAGE.finditer(text):
+        out.append(text[at:m.start()])
+        start = sum(len(part) for part in out)
+        out.append(m.group(1))
+        spans.append((start, start + len(m.group(1))))
+        at = m.end()
+    out.append(text[at:])
+    return "".join(out), spans
 
 
 def resolve(text: str, cite: Callable[[str, str], str] | None) -> str:

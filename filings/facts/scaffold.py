@@ -35,11 +35,12 @@ BLANK_HEAD = """\
 #     and referred to everywhere else by its id;
 #   - free text speaks of the parties by role ("Plaintiff", "the agency"), never by name;
 #   - text that YAML would read as a number (a court number like 0700) goes in quotes;
-#   - any value may be tagged `!confidential` (CIT Rule 5(g)), and an exhibit marked
-#     `confidential: true`: the build then writes a confidential version (values in
-#     brackets) and a public version (brackets emptied, confidential exhibits replaced by
-#     a slip sheet), in build/confidential/ and build/public/; settings.bracket,
-#     settings.confidential_legend and settings.public_legend choose the brackets and legends.
+#   - any value may be tagged `!confidential` (CIT Rule 5(g)), a passage of text written
+#     [Confidential: ...], and an exhibit marked `confidential: true`: each paper that prints
+#     one is written in a confidential version (in brackets) and a public version ([   ]),
+#     in build/confidential/ and build/public/ (the bundle too, for a confidential exhibit);
+#     a value equal to a confidential one must be tagged too, or `!public`; settings.bracket,
+#     settings.confidential_legend, settings.public_legend and settings.public_deletion.
 # The example matter (`filings new DIR` without --blank) shows every section filled in.
 """
 

@@ -319,6 +319,9 @@ class Settings(Model):
     # or an exhibit is confidential: in each page's header and above each paper's title
     confidential_legend: Text = Field("CONFIDENTIAL VERSION", description="the confidential version's legend")
     public_legend: Text = Field("PUBLIC VERSION", description="the public version's legend")
+    public_deletion: Text | None = Field(None, description="what the public version prints where confidential "
+                                                          "text was deleted; the brackets with three spaces "
+                                                          "([   ]) when not given")
     caption: Literal["short", "full"] = Field(
         "short", description='the caption of papers after the summons and the complaint: "short" names the '
                              'first party of a side followed by "et al." when the side has several; "full" '

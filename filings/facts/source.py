@@ -26,6 +26,7 @@ from filings.limits import DEFAULT_LIMITS, Limits
 Loc = tuple  # a path into the data: keys and list indexes
 
 CONFIDENTIAL_TAG = "!confidential"
+PUBLIC_TAG = "!public"  # a value deliberately public: never redacted, may equal a confidential one
 STR_TAG = "tag:yaml.org,2002:str"
 MERGE_TAG = "tag:yaml.org,2002:merge"
 _TAG_OF = {yaml.MappingNode: "tag:yaml.org,2002:map", yaml.SequenceNode: "tag:yaml.org,2002:seq"}
@@ -94,10 +95,13 @@ class _Bounded:
         if node.tag == CONFIDENTIAL_TAG:
             node.confidential = True
             node.tag = self._untagged(node)
+        elif node.tag == PUBLIC_TAG:
+            node.public = True
+            node.tag = self._untagged(node)
         return node
 
     def _untagged(self, node: yaml.Node) -> str:
-        """The tag YAML gives ``node`` without ``!confidential``: a mark must not change a value."""
+        """The tag YAML gives ``node`` without ``!confidential`` (or ``!public``): a mark must not change a value."""
         if isinstance(node, yaml.ScalarNode):
             return self.resolve(yaml.ScalarNode, node.value, (node.style is None, node.style is not None))
         return _TAG_OF[type(node)]
@@ -199,6 +203,7 @@ class SourceMap:
     path: Path
     lines: dict[Loc, int] = field(default_factory=dict)
     confidential: set[Loc] = field(default_factory=set)
+    public: set[Loc] = field(default_factory=set)  # tagged !public: published as written, never redacted
     raw: dict[Loc, str] = field(default_factory=dict)  # unquoted values YAML read as not text, as written
 
     def line_of(self, loc: Loc) -> int:
@@ -312,6 +317,8 @@ def _map_node(node: yaml.Node, loc: Loc, smap: SourceMap, problems: list[Problem
     smap.lines[loc] = node.start_mark.line + 1
     if getattr(node, "confidential", False):
         smap.confidential.add(loc)
+    if getattr(node, "public", False):
+        smap.public.add(loc)
     if isinstance(node, yaml.ScalarNode):
         if node.style is None and node.tag != STR_TAG:
             smap.raw[loc] = node.value

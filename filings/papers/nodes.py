@@ -84,7 +84,7 @@ def _frozen(value: Any, path: str) -> Any:
         if not secrets or is_marked(value):
             return value
         marked = secrets.wrap(value, path)
-        return secrets.mark_within(marked) if isinstance(marked, str) else marked
+        return secrets.mark_within(marked) if isinstance(marked, str) and not secrets.is_public(path) else marked
     if isinstance(value, (list, tuple)):
         return tuple(_frozen(v, f"{path}.{i}") for i, v in enumerate(value))
     if isinstance(value, (set, frozenset)):

@@ -35,14 +35,14 @@ from filings.facts.plan import Paper, Plan, plan_papers, select_papers
 from filings.convert.cache import PdfCache
 from filings.papers.library import TemplateLibrary
 from filings.facts.rules import rules_for
-from filings.court.confidential import secrets_of, showing
+from filings.court.confidential import secrets_of
 from filings.pipeline.versions import plan_sets
 from filings.pipeline.built import BuiltPaper, SetResult
 from filings.pipeline.bundles import EXHIBITS_DIR, _exhibit_pdfs
 from filings.pipeline.cautions import (_lint, _warn_counted_days, _warn_private, _warn_removed, _warn_unauthenticated,
                                        _warn_uncited, _warn_unfiled, _warn_unsent)
 from filings.pipeline.manifest import _previous_papers, _unchanged, _write_manifest
-from filings.pipeline.packets import _packets, _previous_packets
+from filings.pipeline.packets import packets_of_set
 from filings.pipeline.tables import settle_tables
 from filings.pipeline.versionbuild import _SetBuild, _carry, _convert, _quiet, _reads_of_all, render_papers
 
@@ -100,8 +100,12 @@ class BuildResult:
             parts.append(f"{n} exhibit{'s' if n != 1 else ''}, {self.bundle_kept.get('pages', 0)} pages, "
                          "bundle kept from the last build")
         if any(s.output.version for s in self.sets):
-            scanned = f": {self.leak_scan.describe()}" if self.leak_scan is not None else ""
-            parts.append(f"in confidential/ and public/ versions (the public one{scanned})")
+            split = list(dict.fromkeys(b.paper.name for b in self.papers if b.prefix))
+            if any(s.output.version and s.output.bundle for s in self.sets):
+                split.append("the exhibit bundle")
+            parts.append(f"{', '.join(split)} in confidential/ and public/ versions")
+        if self.leak_scan is not None:
+            parts.append(f"the public outputs {self.leak_scan.describe()}")
         warned = f", {len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}" if self.warnings else ""
         if self.unchanged:
             return f"nothing changed since the last build; its outputs stay as they are{warned}, in {self.seconds:.1f} s"
@@ -168,23 +172,33 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
             if chosen:
                 _warn_unfiled(plan, warning)
                 _warn_counted_days(matter, warning)
-            sets = plan_sets(matter, context, lambda tmp: _reads_of_all(matter, library, context, limits,
-                                                                        applicable, tmp))
-            if sets[0].version:
-                progress("confidential facts: building a confidential and a public version")
+            reads: dict[str, set[str]] = {}  # what each template read, when something is confidential
+
+            def render_all(tmp: Path) -> dict[str, set[str]]:
+                reads.update(_reads_of_all(matter, library, context, limits, applicable, tmp))
+                return reads
+            sets = plan_sets(matter, context, render_all, applicable)
+            if reads:  # redaction follows the fact that was tagged: a value that merely equals one stops the build
+                from filings.court.twins import check_twins
+                check_twins(matter, reads, secrets_of(matter))
+            if any(o.version for o in sets):
+                split = [p.name for p in applicable if any(o.version and o.holds(p.name) for o in sets)]
+                progress(f"confidential facts: a confidential and a public version of {', '.join(split) or 'the bundle'}")
             redraft = bool((gen.previous_manifest() or {}).get("draft")) != draft  # never carry a draft stamp over
             states = [_SetBuild(o, gen, library, context, limits, matter, edits, warning) for o in sets]
-            warn_unused(edits, {o.prefix + p.name for o in sets for p in applicable}, warning)
+            warn_unused(edits, {o.prefix + p.name for o in sets for p in applicable if o.holds(p.name)}, warning)
             counts: dict[str, WordCount] = {}  # the court counts the confidential version: both certify it
             for state in states:
-                state.render(applicable, chosen, before, index, papers=papers, only=only, force=force,
-                             with_bundle=with_bundle, progress=progress, redraft=redraft, counts=counts)
+                held = state.output.holds
+                state.render([p for p in applicable if held(p.name)], [p for p in chosen if held(p.name)], before,
+                             index, papers=papers, only=only, force=force, with_bundle=with_bundle and state.output.bundle,
+                             progress=progress, redraft=redraft, counts=counts)
                 state.plan_bundle(matter, progress)
-            for state in states[:1]:  # both versions warn alike: say it once
-                if state.exhibits_renderer is not None:
-                    _warn_removed(state.exhibits_renderer, state.sources, warning)
-                    _warn_unsent(matter, state.exhibits_renderer, state.sources, warning)
-                if state.renderer is not None:
+            for state in [st for st in states if st.exhibits_renderer is not None][:1]:  # both versions warn alike
+                _warn_removed(state.exhibits_renderer, state.sources, warning)
+                _warn_unsent(matter, state.exhibits_renderer, state.sources, warning)
+            for state in states:
+                if state.renderer is not None and not (state.output.version and state.output.version.public):
                     _warn_removed(state.renderer, [], warning)
             built = [b for st in states for b in st.built]
             cache = None if force else PdfCache(gen.path.parent / "cache" / "pdf", warning)
@@ -207,11 +221,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
             order = {p.name: i for i, p in enumerate(applicable)}
             result.papers = sorted(result.papers + built, key=lambda b: (b.prefix, order[b.paper.name]))
             for state in states:
-                prefix = state.output.prefix
-                with showing(state.output.version):
-                    packets, keys = _packets(plan, [b for b in result.papers if b.prefix == prefix],
-                                             gen.path / prefix, context, progress,
-                                             keep=_previous_packets(gen, prefix, plan) if not force else {}, prefix=prefix)
+                packets, keys = packets_of_set(plan, state.output, result.papers, gen, context, progress, force)
                 result.packets += packets
                 result.packet_keys.update(keys)
             if result.papers and only is None and matter.facts.exhibits:
@@ -219,7 +229,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
                 _warn_unauthenticated(matter, result.papers, warning)
             for state in states:
                 result.sets.append(state.finish(matter, context, warning, progress))
-            first = result.sets[0]
+            first = next((s for s in result.sets if s.output.bundle), result.sets[0])
             result.bundle, result.bundle_kept, result.bundle_reads = first.bundle, first.bundle_kept, first.bundle_reads
             shutil.rmtree(gen.path / STATE_DIR / "sources", ignore_errors=True)
             for state in states:
@@ -233,12 +243,15 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
                 result.unchanged = True
                 folder.discard(gen)
             else:
-                for public in [st.output for st in states if st.output.version and st.output.version.public]:
+                secrets = secrets_of(matter)
+                if secrets or any(st.output.version for st in states):  # every output but confidential/
                     from filings.court.leaks import scan_outputs
-                    progress("scanning the public version for confidential values")
+                    from filings.court.twins import scanned_values
+                    progress("scanning the public outputs for confidential values")
                     try:
-                        result.leak_scan = scan_outputs(gen.path / public.prefix, secrets_of(matter).scanned(),
-                                                        limits=limits, locate=matter.locate_fact)
+                        result.leak_scan = scan_outputs(gen.path, scanned_values(matter, secrets), limits=limits,
+                                                        locate=matter.locate_fact, skip=("confidential", STATE_DIR),
+                                                        shown_as="")
                     except FilingsError as e:
                         raise edited_leak(e, edits) from e
                 progress("publishing")

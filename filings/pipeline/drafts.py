@@ -355,8 +355,10 @@ def redact(docx: Path, secrets, version) -> int:
         chars = Chars(p)
         for start, end, _ in sorted(spans, reverse=True):
             inside = value[:start].endswith(version.open) and value[end:].startswith(version.close)
-            if version.public:
-                chars.replace(start, end, "" if inside else version.open + version.close)
+            if version.public and inside:  # the brackets and the value become the deletion's mark
+                chars.replace(start - len(version.open), end + len(version.close), version.deleted)
+            elif version.public:
+                chars.replace(start, end, version.deleted)
             elif not inside:
                 chars.replace(end, end, version.close)
                 chars.replace(start, start, version.open)

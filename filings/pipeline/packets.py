@@ -5,22 +5,24 @@ certificate of service last (:mod:`filings.facts.plan`); kept from the last buil
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from filings.facts.plan import Filing, Plan
-from filings.court.confidential import shown
+from filings.court.confidential import shown, showing
 from filings.pipeline.built import BuiltPaper, _key
 from filings.pipeline.outputs import Generation, Progress
 
 
 def _packets(plan: Plan, built: list[BuiltPaper], out: Path, context: Mapping[str, Any],
-             progress: Progress, keep: Mapping[str, str], prefix: str = "") -> tuple[list[Path], dict[str, str]]:
+             progress: Progress, keep: Mapping[str, str], prefix: str = "",
+             filings: list[Filing] | None = None) -> tuple[list[Path], dict[str, str]]:
     """Merge each filing's papers into its packet, one bookmark per paper; a filing whose
     papers are not all built (``--only`` after a build that lacked one) gets none. A packet
-    whose key (its title, and each paper's bookmark and PDF) is in ``keep`` is kept as it was."""
+    whose key (its title, and each paper's bookmark and PDF) is in ``keep`` is kept as it was.
+    ``filings``: the filings whose packets this set holds (all of the plan's when None)."""
     by_name = {b.paper.name: b for b in built}
     packets, keys = [], {}
-    for filing in plan.filings:
+    for filing in plan.filings if filings is None else filings:
         papers = [by_name.get(p.name) for p in filing.papers]
         if not papers or None in papers:
             continue
@@ -37,11 +39,11 @@ def _packets(plan: Plan, built: list[BuiltPaper], out: Path, context: Mapping[st
     return packets, keys
 
 
-def _previous_packets(gen: Generation, prefix: str = "", plan: Plan | None = None) -> dict[str, str]:
+def _previous_packets(gen: Generation, prefix: str = "", filings: Iterable[Filing] | None = None) -> dict[str, str]:
     """The last build's packets of the set in ``prefix`` that may be kept: each carried over now,
-    with its key; only those of a filing still in ``plan`` (a filing no longer made leaves no packet)."""
+    with its key; only those of ``filings`` still made (a filing no longer made leaves no packet)."""
     keys = (gen.previous_manifest() or {}).get("packet_keys") or {}
-    wanted = None if plan is None else {prefix + f.packet for f in plan.filings}
+    wanted = None if filings is None else {prefix + f.packet for f in filings}
     return {name: key for name, key in keys.items() if isinstance(key, str) and name.startswith(prefix)
             and "/" not in name[len(prefix):] and (wanted is None or name in wanted) and gen.carry(name) is not None}
 
@@ -51,3 +53,17 @@ def _packet_title(filing: Filing, context: Mapping[str, Any]) -> str:
     case = context["case"]
     title = f"{shown(case.title)}, Court No. {shown(case['court_no'] or '(unassigned)')}"
     return f"{title}: {shown(filing.title)}" if filing.name else title
+
+
+def packets_of_set(plan: Plan, out: Any, papers: list[BuiltPaper], gen: Generation, context: Mapping[str, Any],
+                   progress: Progress, force: bool) -> tuple[list[Path], dict[str, str]]:
+    """The packets of one set of outputs (``out``: the top of the build, or a version's folder) and
+    their keys. A filing with a split paper has a packet in each version, holding its other,
+    unsplit papers too; the top of the build has the packets of the filings with none."""
+    prefix = out.prefix
+    here = {b.paper.name: b for b in papers if b.prefix in ("", prefix)}
+    filings = [f for f in plan.filings if (any if out.version else all)(out.holds(p.name) for p in f.papers)]
+    with showing(out.version):
+        return _packets(plan, list(here.values()), gen.path / prefix, context, progress,
+                        keep=_previous_packets(gen, prefix, filings) if not force else {}, prefix=prefix,
+                        filings=filings)

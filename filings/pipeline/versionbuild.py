@@ -191,19 +191,20 @@ def printed_forms(index: dict, path: str) -> list[str]:
 
 
 def _reads_of_all(matter: Matter, library: TemplateLibrary, context: Mapping[str, Any], limits: Limits,
-                  papers: list[Paper], folder: Path) -> set[str]:
-    """Every fact the papers and the exhibit templates read, rendered plainly into ``folder``."""
+                  papers: list[Paper], folder: Path) -> dict[str, set[str]]:
+    """The facts each paper read, and under :data:`~filings.pipeline.versions.EXHIBIT_TEMPLATES` those
+    the exhibit templates read, rendered plainly into ``folder``."""
     from filings.exhibits.sources import _template_subject
     from filings.papers.render import Renderer
+    from filings.pipeline.versions import EXHIBIT_TEMPLATES
     renderer = Renderer(library, context, limits, locate_fact=matter.locate_fact)
-    reads: set[str] = set()
-    for b in render_papers(renderer, papers, folder):
-        reads |= b.reads
+    reads = {b.paper.name: set(b.reads) for b in render_papers(renderer, papers, folder)}
     exhibits = Renderer(library, context, limits, folder=f"{EXHIBITS_DIR}/", locate_fact=matter.locate_fact)
+    reads[EXHIBIT_TEMPLATES] = set()
     for i, e in enumerate(matter.facts.exhibits):
         if e.template:
-            reads |= exhibits.render(e.template, folder / f"exhibit-{i + 1:03d}.docx",
-                                     extra=_template_subject(context, e.id))
+            reads[EXHIBIT_TEMPLATES] |= exhibits.render(e.template, folder / f"exhibit-{i + 1:03d}.docx",
+                                                        extra=_template_subject(context, e.id))
     return reads
 
 

@@ -1,11 +1,13 @@
-"""Which sets a build writes: one, or a confidential and a public version (CIT Rule 5(g)).
+"""Which sets a build writes: one, or also a confidential and a public version (CIT Rule 5(g)).
 
-When any paper (or exhibit template) reads a confidential fact, or any exhibit is
-confidential, a build writes two complete sets, ``confidential/`` and ``public/``, each
-with its papers, packets and bundle; otherwise one set at the top of the output folder,
-as always. Deciding needs the facts each template reads, so every template is rendered
-once, plainly, into a scratch folder first (rendering costs milliseconds; converting is
-what takes time). In the public bundle a confidential exhibit's pages are replaced by as
+Only a paper that reads a confidential fact is written twice, in ``confidential/`` and
+``public/`` (a motion or brief and its certificate of compliance together); every other
+paper is written once, unmarked, at the top of the output folder. A filing that holds a
+split paper gets a packet in each version's folder, holding its unsplit papers too; the
+others one packet at the top. The exhibit bundle is split when an exhibit is confidential
+or an exhibit template reads a confidential fact. Deciding needs the facts each template
+reads, so every template is rendered once, plainly, into a scratch folder first (rendering
+costs milliseconds; converting is what takes time). In the public bundle a confidential exhibit's pages are replaced by as
 many slip-sheet pages, so its Bates numbers, like its label, stay those of the
 confidential bundle; every page of either bundle carries the version's legend.
 """
@@ -14,7 +16,7 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from filings.court.confidential import Version, confidential_exhibits, is_marked, secrets_of, versions
 from filings.papers.nodes import Node, NodeList
@@ -25,10 +27,17 @@ from filings.facts.schema import Matter
 
 @dataclass(frozen=True)
 class OutputSet:
-    """One set of outputs: its folder inside the output folder ("" for the only set) and version."""
+    """One set of outputs: its folder inside the output folder ("" for the unmarked set) and version,
+    the papers it holds (None: every paper) and whether it holds the exhibit bundle."""
 
     prefix: str
     version: Version | None
+    papers: frozenset[str] | None = None
+    bundle: bool = True
+
+    def holds(self, name: str) -> bool:
+        """True when the paper ``name`` is written in this set."""
+        return self.papers is None or name in self.papers
 
     @property
     def bundle_entry(self) -> str:
@@ -37,6 +46,7 @@ class OutputSet:
 
 
 SINGLE = OutputSet("", None)
+EXHIBIT_TEMPLATES = "exhibits/"  # the key of the exhibit templates' reads in ``render_all``'s answer
 
 
 def marked_paths(context: Mapping[str, Any]) -> set[str]:
@@ -52,22 +62,33 @@ def marked_paths(context: Mapping[str, Any]) -> set[str]:
     return paths
 
 
-def plan_sets(matter: Matter, context: Mapping[str, Any], render_all) -> list[OutputSet]:
-    """The sets to build: both versions when an exhibit is confidential or a template reads a
-    confidential fact (``render_all(folder)`` renders every template plainly there and returns
-    the facts read); else the one set."""
-    both = [OutputSet(f"{v.name}/", v) for v in versions(matter.facts.settings)]
-    if confidential_exhibits(matter):
-        return both
-    if not secrets_of(matter):
+def plan_sets(matter: Matter, context: Mapping[str, Any], render_all, papers: Iterable[Any] = ()) -> list[OutputSet]:
+    """The sets to build: the papers that read a confidential fact (``render_all(folder)`` renders
+    every template plainly there and returns the facts each paper, and under
+    :data:`EXHIBIT_TEMPLATES` the exhibit templates, read) in both versions, with their
+    partners (``papers``: a certificate of compliance and what it certifies); the others in the
+    unmarked set; the bundle in both versions when an exhibit is confidential or an exhibit
+    template reads a confidential fact. One unmarked set when nothing is confidential."""
+    hidden = bool(confidential_exhibits(matter))
+    if not hidden and not secrets_of(matter):
         return [SINGLE]
     marked = marked_paths(context)
     with tempfile.TemporaryDirectory(prefix="filings-versions-") as tmp:
         try:
             reads = render_all(Path(tmp))
-        except FilingsError:  # a template that does not render: decide for both, the build will say why
-            return both
-    return both if reads & marked else [SINGLE]
+        except FilingsError:  # a template that does not render: everything in both, the build will say why
+            return [OutputSet(f"{v.name}/", v) for v in versions(matter.facts.settings)]
+    split = {name for name, read in reads.items() if name != EXHIBIT_TEMPLATES and read & marked}
+    for paper in papers:  # a certificate of compliance is split exactly when its paper is
+        if paper.certifies is not None and (paper.certifies in split or paper.name in split):
+            split |= {paper.name, paper.certifies}
+    split_bundle = hidden or bool(reads.get(EXHIBIT_TEMPLATES, set()) & marked)
+    if not split and not split_bundle:
+        return [SINGLE]
+    unsplit = frozenset(name for name in reads if name != EXHIBIT_TEMPLATES and name not in split)
+    sets = [OutputSet("", None, unsplit, bundle=not split_bundle)] if unsplit or not split_bundle else []
+    return sets + [OutputSet(f"{v.name}/", v, frozenset(split), bundle=split_bundle)
+                   for v in versions(matter.facts.settings)]
 
 
 def slip_sheet(index: int, label: str, title: str, source: Path, password: str | None, folder: Path,

@@ -175,13 +175,14 @@ def write_diff(diff: Diff, out: Path, converter, *, progress: Progress = lambda 
 
 def _withhold_public_leaks(diff: Diff, redlines: Path, confidential: Mapping[str, Iterable[str]],
                            warn: Progress) -> None:
-    """Remove each public redline in which the leak scan finds a confidential value."""
-    public = redlines / "public"
+    """Remove each public redline (of ``public/`` and of the unsplit papers at the top) in which the
+    leak scan finds a confidential value."""
+    public = redlines
     if not confidential or not public.is_dir():
         return
     from filings.court.leaks import scan_outputs
 
-    report = scan_outputs(public, confidential, raise_on_leak=False)
+    report = scan_outputs(public, confidential, raise_on_leak=False, skip=("confidential",))
     leaked = {(public / leak.file).with_suffix("") for leak in report.leaks}
     for paper in diff.papers:
         if paper.redline_docx is not None and paper.redline_docx.with_suffix("") in leaked:
