@@ -36,7 +36,7 @@ from filings.convert.cache import PdfCache
 from filings.papers.library import TemplateLibrary
 from filings.facts.rules import rules_for
 from filings.court.confidential import secrets_of
-from filings.pipeline.versions import plan_sets
+from filings.pipeline.versions import warn_unexpected_split, plan_sets
 from filings.pipeline.built import BuiltPaper, SetResult
 from filings.pipeline.bundles import EXHIBITS_DIR, _exhibit_pdfs
 from filings.pipeline.cautions import (_lint, _warn_counted_days, _warn_private, _warn_removed, _warn_unauthenticated,
@@ -184,6 +184,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
             if any(o.version for o in sets):
                 split = [p.name for p in applicable if any(o.version and o.holds(p.name) for o in sets)]
                 progress(f"confidential facts: a confidential and a public version of {', '.join(split) or 'the bundle'}")
+                warn_unexpected_split(matter, split, warning)
             redraft = bool((gen.previous_manifest() or {}).get("draft")) != draft  # never carry a draft stamp over
             states = [_SetBuild(o, gen, library, context, limits, matter, edits, warning) for o in sets]
             warn_unused(edits, {o.prefix + p.name for o in sets for p in applicable if o.holds(p.name)}, warning)

@@ -22,6 +22,8 @@ from filings.court.confidential import Version, confidential_exhibits, is_marked
 from filings.papers.nodes import Node, NodeList
 from filings.papers.depends import index_nodes
 from filings.errors import FilingsError
+from filings.facts.kinds import kind_of
+from filings.facts.plan import SHIPPED
 from filings.facts.schema import Matter
 
 
@@ -89,6 +91,18 @@ def plan_sets(matter: Matter, context: Mapping[str, Any], render_all, papers: It
     sets = [OutputSet("", None, unsplit, bundle=not split_bundle)] if unsplit or not split_bundle else []
     return sets + [OutputSet(f"{v.name}/", v, frozenset(split), bundle=split_bundle)
                    for v in versions(matter.facts.settings)]
+
+
+def warn_unexpected_split(matter: Matter, split: Iterable[str], warning) -> None:
+    """Warn of a shipped paper that shows a confidential value though its kind of case does not
+    expect one there (``confidential:`` in kinds.yaml): a tag on the wrong fact, most often."""
+    kind = kind_of(matter.facts)
+    odd = [name for name in split if name in SHIPPED and name not in kind.confidential]
+    if odd:
+        warning(f"{', '.join(odd)} {'shows' if len(odd) == 1 else 'show'} a confidential value, but in a "
+                f"{kind.title.lower()} only {', '.join(kind.confidential) or 'no paper'} may carry confidential "
+                f"information (kinds.yaml); check the !confidential tags, or add the paper under "
+                f"settings.kinds.{kind.name}.confidential")
 
 
 def slip_sheet(index: int, label: str, title: str, source: Path, password: str | None, folder: Path,
