@@ -287,7 +287,7 @@ def test_facts_text_cites_an_exhibit_and_a_term(facts_copy, tmp_path):
                        "'ctpat'?"),
     ("{{ exhibit('type86_notice') }}", "template tags are not read in facts text (they would print as typed); cite "
                                        "an exhibit with [Exhibit: id] or a defined term with [Term: id]"),
-    *[(written, f"malformed citation '{shown}'; write [Exhibit: id] or [Term: id]: the kind capitalised, one id, "
+    *[(written, f"malformed citation '{shown}'; write [Exhibit: id], [Term: id] or [Record: id]: the kind capitalised, one id, "
                 "and the closing bracket")
       for written, shown in (("[exhibit: type86_notice]",) * 2, ("[Exhibit: ]",) * 2,
                              ("[Exhibit: type86_notice, first_request]",) * 2, ("[Term: ctpat and more", "[Term: ctpat"))],

@@ -128,8 +128,8 @@ def test_a_bad_rules_override_names_its_line(facts_copy):
 def test_a_late_complaint_fails_check_and_build_with_the_dates(facts_copy, tmp_path):
     path = facts_copy(("  filed: 2024-06-03", "  filed: 2026-06-03"), ("    date: 2024-06-03", "    date: 2026-06-03"))
     expected = (f"{path}:{line_of(path, 'filed: 2026-06-03')}: case.filed: the action is late: filed 2026-06-03, "
-                "but the 2 years of 28 U.S.C. § 2636(i) ran out on 2025-07-01 (the claims accrued 2023-07, "
-                f"events.0.date at {path}:{line_of(path, 'date: 2023-07')}); the complaint cannot allege a timely "
+                "but the 2 years of 28 U.S.C. § 2636(i) ran out on 2025-07-01 (counted from the claims accrued, 2023-07, "
+                f"events.0.date at {path}:{line_of(path, 'date: 2023-07')}); the papers cannot allege a timely "
                 "action: correct the dates, or set case.accrued to the day the claims accrued")
     proc = run("check", "--facts", str(path))
     assert (proc.returncode, proc.stderr.strip()) == (1, expected)
@@ -148,7 +148,7 @@ def test_an_explicit_accrual_date_decides(facts_copy):
     path = facts_copy(("  filed: 2024-06-03", "  filed: 2026-06-03\n  accrued: 2024-05-17"),
                       ("    date: 2024-06-03", "    date: 2026-06-03"))
     proc = run("check", "--facts", str(path))
-    assert proc.returncode == 1 and "ran out on 2026-05-17 (the claims accrued 2024-05-17, case.accrued" in proc.stderr
+    assert proc.returncode == 1 and "ran out on 2026-05-17 (counted from the claims accrued, 2024-05-17, case.accrued" in proc.stderr
 
 
 def test_the_example_and_the_other_matter_are_timely():
@@ -158,12 +158,17 @@ def test_the_example_and_the_other_matter_are_timely():
 
 
 def test_a_complaint_without_a_known_time_bar_alleges_no_period(facts_copy, tmp_path):
-    """A jurisdiction whose limitation the rules do not give (here § 1581(a)): the complaint
-    states when the action was commenced and claims no period the facts cannot support."""
+    """A jurisdiction whose limitation the rules do not give (here § 1581(b), a kind of the matter's
+    own that uses the shipped complaint): the complaint states when the action was commenced and
+    claims no period the facts cannot support."""
     from filings.convert.libreoffice import LibreOffice
     from filings.pipeline.pdf import extract_text
 
-    facts = facts_copy(("  jurisdiction: 1581(i)", "  jurisdiction: 1581(a)"))
+    facts = facts_copy(("  jurisdiction: 1581(i)", "  jurisdiction: 1581(b)"), ('grounds: ["706(2)(B)"]', "grounds: []"),
+                       ("bundle:\n", "settings:\n  kinds:\n    classification:\n      title: Domestic interested party "
+                                     "action\n      jurisdiction: 1581(b)\n      papers: [summons, complaint, "
+                                     "information-statement, disclosure-statement, motion, proposed-order, declaration, "
+                                     "certificate-of-service]\nbundle:\n"))
     out = tmp_path / "build"
     build(facts, out, only="complaint", converter=LibreOffice())
     text = " ".join(extract_text(out / "complaint.pdf").split())

@@ -73,8 +73,8 @@ def protest(tmp_path_factory):
 
 def test_an_ad_cvd_appeal_files_its_summons_alone_then_its_complaint(adcvd):
     build = adcvd / "build"
-    assert sorted(p.name for p in build.glob("packet-*.pdf")) == ["packet-complaint.pdf", "packet-injunction.pdf",
-                                                                  "packet-summons.pdf"]
+    assert sorted(p.name for p in build.glob("packet-*.pdf")) == ["packet-brief.pdf", "packet-complaint.pdf",
+                                                                  "packet-injunction.pdf", "packet-summons.pdf"]
     summons_packet = text_of(build / "packet-summons.pdf")
     assert "SUMMONS" in summons_packet and "INFORMATION STATEMENT" in summons_packet
     assert "COMPLAINT" not in summons_packet.replace("complaint", "")

@@ -26,7 +26,8 @@ from filings.papers.depends import MISSING, changed, fingerprint_at, fingerprint
 from filings.errors import FactsError, TemplateError
 from filings.facts.load import load_facts
 from filings.papers.lint import lint_template
-from filings.facts.plan import PAPERS
+from filings.facts.plan import SHIPPED
+from filings.facts.kinds import load_kinds
 from filings.pipeline.builder import build, check
 from filings.papers.render import Renderer
 
@@ -44,6 +45,7 @@ def papers(*names: str) -> list:
     return list(names)
 
 
+PAPERS = [SHIPPED[name] for name in load_kinds()["residual"].papers]  # the many-parties matter's kind
 ALL = papers(*[p.name for p in PAPERS])
 LATER = papers(*[p.name for p in PAPERS if p.name not in ("summons", "complaint")])
 

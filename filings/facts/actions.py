@@ -15,7 +15,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from filings.facts.fields import _DAY, Day, Int, Model, Ref, Text
+from filings.facts.fields import _DAY, Day, Int, Model, Ref, Text, Time
 
 
 class Notice(Model):
@@ -84,6 +84,17 @@ class Protest(Model):
                                                     "director), whose address the summons gives")
 
 
+class Consultation(Model):
+    """Counsel's consultation with the other side before the motion."""
+
+    date: Day = Field(description="the day counsel consulted" + _DAY)
+    time: Time = Field(description='the time they consulted, HH:MM on a 24-hour clock, in quotes: "14:30"')
+    channel: Text = Field(description="how: telephone, e-mail, video conference ...")
+    participants: list[Ref] = Field(min_length=2, description="ids of the people who took part (at least two)")
+    outcome: Text = Field(description="what the other side said: Counsel for Defendants stated that Defendants "
+                                      "oppose the motion.")
+
+
 class Injunction(Model):
     """A motion to enjoin liquidation of the entries under review (19 U.S.C. § 1516a(c)(2))."""
 
@@ -91,8 +102,9 @@ class Injunction(Model):
     entries: Text = Field(description="the entries to be enjoined, as the order describes them: all unliquidated "
                                       "entries of ... produced or exported by Plaintiff, entered ... during the "
                                       "period ...")
-    consent: Text = Field(description="the other side's position: Counsel for Defendant stated that Defendant "
-                                      "consents to this motion")
+    consultation: Consultation = Field(description="counsel's consultation with the Government before filing "
+                                                   "(USCIT Rule 7(f)); its outcome: Counsel for Defendant stated "
+                                                   "that Defendant consents to this motion.")
 
 
 class RecordDocument(Model):

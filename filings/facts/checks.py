@@ -50,6 +50,9 @@ def _reference_problems(f: Facts) -> Iterator[tuple[Loc, str]]:
     if f.motion:
         refs += [(("motion", "consultation", "participants", i), "person", p)
                  for i, p in enumerate(f.motion.consultation.participants)]
+    if f.injunction:
+        refs += [(("injunction", "consultation", "participants", i), "person", p)
+                 for i, p in enumerate(f.injunction.consultation.participants)]
     if f.declaration:
         refs.append((("declaration", "declarant"), "person", f.declaration.declarant))
     if f.determination:

@@ -73,6 +73,11 @@ BLANK_SECTIONS = {
     "programs": " {}           # ctpat: {name: ..., short: C-TPAT, description: ...}\n",
     "events": " []             # - id: ..., date: 2024-05-20, actor: (an id), text: ...\n",
     "requests": " []           # - id: ..., date: ..., from: (an id), to: (an id), channel: e-mail, asked: ...\n",
+    "determination": "         # 1581(c): agency, title, description, date, notice, merchandise, standing (--kind adcvd)\n",
+    "protests": " []           # 1581(a): - number, port, filed, denied, merchandise, entries, duties_paid (--kind protest)\n",
+    "injunction": "            # 1581(c): filed, entries, consultation: a consent motion to enjoin liquidation\n",
+    "record": " []             # 1581(c): - id: ..., title: ..., public: 12, confidential: 7 (cited [Record: id])\n",
+    "brief": "                 # 1581(c): the Rule 56.2 motion: filed, relief, issues, facts, argument (docs/briefs.md)\n",
     "claims": """ []             # - title: ...
                        #   allegations: [...]
 """,

@@ -19,7 +19,7 @@ from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from filings.facts.dates import LegalDate
-from filings.facts.actions import Brief, Determination, Injunction, Notice, Protest, RecordDocument  # noqa: F401
+from filings.facts.actions import Brief, Consultation, Determination, Injunction, Notice, Protest, RecordDocument  # noqa: F401
 from filings.facts.fields import (_ANY_DATE, _DAY, AnyDate, Article, Day, Float, Int, Model, Ref, Text,  # noqa: F401
                                   Time)
 from filings.errors import display_path
@@ -180,17 +180,6 @@ class Factors(Model):
     harm: list[Text] = Field(min_length=1, description="the irreparable harm the plaintiff suffers without relief")
     balance: list[Text] = Field(min_length=1, description="why the balance of hardships favors the plaintiff")
     public_interest: list[Text] = Field(min_length=1, description="why relief serves the public interest")
-
-
-class Consultation(Model):
-    """Counsel's consultation with the other side before the motion."""
-
-    date: Day = Field(description="the day counsel consulted" + _DAY)
-    time: Time = Field(description='the time they consulted, HH:MM on a 24-hour clock, in quotes: "14:30"')
-    channel: Text = Field(description="how: telephone, e-mail, video conference ...")
-    participants: list[Ref] = Field(min_length=2, description="ids of the people who took part (at least two)")
-    outcome: Text = Field(description="what the other side said: Counsel for Defendants stated that Defendants "
-                                      "oppose the motion.")
 
 
 class Motion(Model):

@@ -11,7 +11,7 @@ unlawfully withheld ..., and hold unlawful and set aside agency action found to 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from filings.facts.kinds import Ground, Kind, claim_grounds
 from filings.papers.nodes import Absent, Node, NodeList
@@ -98,6 +98,10 @@ def protests_node(facts: Facts, parties: dict[str, Node]) -> NodeList:
     return NodeList("protests", out)
 
 
-def injunction_node(facts: Facts) -> Node | Absent:
-    """``injunction``: the statutory injunction's facts, or an absent section."""
-    return Node("injunction", dict(facts.injunction.__dict__)) if facts.injunction else Absent("injunction")
+def injunction_node(facts: Facts, consultation: Callable[[str, Any], Node]) -> Node | Absent:
+    """``injunction``: the statutory injunction's facts, its consultation as ``consultation`` builds
+    one (``injunction.consultation.attendees``), or an absent section."""
+    if facts.injunction is None:
+        return Absent("injunction")
+    return Node("injunction", {**facts.injunction.__dict__,
+                               "consultation": consultation("injunction.consultation", facts.injunction.consultation)})

@@ -136,7 +136,7 @@ class _ContextBuilder(_PartyNaming):
             "relief": NodeList("relief", list(f.relief)),
             "determination": determination_node(f, self.parties),
             "protests": protests_node(f, self.parties),
-            "injunction": injunction_node(f),
+            "injunction": injunction_node(f, self._consultation),
             "motion": self._motion() or Absent("motion"),
             "declaration": self._declaration() or Absent("declaration"),
             "service": service,
@@ -291,13 +291,7 @@ class _ContextBuilder(_PartyNaming):
         m = self.f.motion
         if m is None:
             return None
-        c = m.consultation
-        consultation = Node("motion.consultation", {
-            "date": c.date, "time": legal_time(c.time), "channel": c.channel, "outcome": c.outcome,
-            "participants": self._refs("motion.consultation.participants", c.participants),
-            "attendees": NodeList("motion.consultation.attendees", [self._attendee(p) for p in c.participants])},
-            {"attendees": ["motion.consultation.participants", *_ROLES, "case.counsel"]
-             + [n for p in c.participants for n in self._naming(p)]})
+        consultation = self._consultation("motion.consultation", m.consultation)
         factors = Node("motion.factors", {k: NodeList(f"motion.factors.{k}", list(v))
                                           for k, v in m.factors.__dict__.copy().items()})
         return Node("motion", {"filed": m.filed, "relief": NodeList("motion.relief", list(m.relief)),
@@ -337,6 +331,15 @@ class _ContextBuilder(_PartyNaming):
                               "facts": texts("brief.facts", b.facts), "standard": texts("brief.standard", b.standard),
                               "argument": NodeList("brief.argument", points),
                               "conclusion": texts("brief.conclusion", b.conclusion)})
+
+    def _consultation(self, path: str, c) -> Node:
+        """Counsel's consultation before a motion (USCIT Rule 7(f)): when, how, who took part, what was said."""
+        return Node(path, {
+            "date": c.date, "time": legal_time(c.time), "channel": c.channel, "outcome": c.outcome,
+            "participants": self._refs(f"{path}.participants", c.participants),
+            "attendees": NodeList(f"{path}.attendees", [self._attendee(p) for p in c.participants])},
+            {"attendees": [f"{path}.participants", *_ROLES, "case.counsel"]
+             + [n for p in c.participants for n in self._naming(p)]})
 
     def _attendee(self, key: str) -> str:
         """A participant in the consultation: ``Name (Title, Organization), counsel for Plaintiff``."""

@@ -170,7 +170,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
             edits = pick_up(matter.root, gen, Path(out_dir), before, progress, warning)
             _warn_private(matter, warning)
             if chosen:
-                _warn_unfiled(plan, warning)
+                _warn_unfiled(plan, warning, progress)
                 _warn_counted_days(matter, warning)
             reads: dict[str, set[str]] = {}  # what each template read, when something is confidential
 
@@ -381,7 +381,7 @@ def _check(facts_path: Path, templates_dir: Path | None, progress: Progress,
     papers = list(plan.papers)
     library = template_library(matter, templates_dir)
     check_own_templates(matter, library)
-    _warn_unfiled(plan, warn)
+    _warn_unfiled(plan, warn, progress)
     _warn_counted_days(matter, warn)
     from filings.pipeline.drafts import warn_open_conflicts
     warn_open_conflicts(matter.root, warn)

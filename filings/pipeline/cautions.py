@@ -32,10 +32,16 @@ def _warn_private(matter: Matter, warn: Progress) -> None:
         warn(str(finding))
 
 
-def _warn_unfiled(plan: Plan, warn: Progress) -> None:
-    """A paper in no filing is built but is in no packet: probably a filing that forgot it."""
+def _warn_unfiled(plan: Plan, warn: Progress, progress: Progress | None = None) -> None:
+    """A paper in no filing is built but is in no packet: probably a filing that forgot it. A paper of
+    the kind of case whose filing's day the facts do not give yet is said as news, not a warning."""
     for name in plan.unfiled:
         warn(f"the paper '{name}' is in no filing, so it is in no packet; add it to the papers of a filing")
+    waiting: dict[str, list[str]] = {}
+    for name, fact in plan.waiting:
+        waiting.setdefault(fact, []).append(name)
+    for fact, names in waiting.items():
+        (progress or warn)(f"not made yet: {', '.join(names)}, until the facts give its filing's day ({fact})")
 
 
 def _warn_counted_days(matter: Matter, warn: Progress) -> None:
