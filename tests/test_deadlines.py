@@ -101,7 +101,7 @@ def test_deadlines_command_counts_past_a_holiday(facts_copy):
     assert answer.endswith("[unverified]")
     assert any(line.startswith("Reply in support of the motion: 14 days after service of the response")
                for line in lines)
-    assert any(line.startswith("Time bar: 2025-07-01:") for line in lines)
+    assert any(line.startswith("Time bar: 2025-07-01 (Tuesday):") for line in lines)
 
 
 def test_a_matter_changes_a_period_and_adds_a_closed_day(facts_copy):

@@ -97,12 +97,12 @@ def test_a_summons_first_kind_files_the_complaint_later_in_its_own_packet(sample
     matter = load_facts(sample("adcvd"))
     plan = plan_papers(matter.facts, build_context(matter))
     days = {f.name: (f.date.iso(), [p.name for p in f.papers]) for f in plan.filings}
-    assert days["summons"] == ("2025-03-28", ["summons", "information-statement", "disclosure-statement",
-                                              "certificate-of-service-summons"])
+    # the Clerk serves a summons filed alone (USCIT Rule 4): no certificate of service in its packet
+    assert days["summons"] == ("2025-03-28", ["summons", "information-statement", "disclosure-statement"])
     assert days["complaint"][0] == "2025-04-24" and days["complaint"][1][0] == "complaint"
     assert days["injunction"][1][:2] == ["injunction-motion", "injunction-order"]
     assert days["brief"] == ("2025-09-15", ["judgment-motion", "certificate-of-compliance-judgment-motion",
-                                            "certificate-of-service-brief"])
+                                            "judgment-order", "certificate-of-service-brief"])
 
 
 def test_a_filing_whose_day_is_not_in_the_facts_yet_is_not_made(sample):
@@ -168,10 +168,10 @@ def test_deadlines_print_each_kinds_chain(sample):
     assert adcvd.startswith("Kind of case: adcvd, Appeal of an antidumping or countervailing duty determination")
     assert "Complaint: 2025-04-27 (Sunday): 30 days after the filing of the summons, 2025-03-28" in adcvd
     assert "Administrative record: 2025-06-03" in adcvd and "Motion for a statutory injunction" in adcvd
-    assert "Time bar: 2025-04-03: 30 days after the determination's publication (2025-03-04" in adcvd
+    assert "Time bar: 2025-04-03 (Thursday): 30 days after the determination's publication (2025-03-04" in adcvd
     protest = "\n".join(report(load_facts(sample("protest", name="p.yaml")).facts))
     assert "Customs Case Management Calendar" in protest and "Answer: " in protest
-    assert "Time bar: 2025-08-09: 180 days after the denial of protest 1 (2025-02-10" in protest
+    assert "Time bar: 2025-08-09 (Saturday; not moved to the next court day): 180 days after the denial of protest 1 (2025-02-10" in protest
     residual = "\n".join(report(load_facts(ROOT / "facts.yaml").facts))
     assert "Answer: 2024-08-02" in residual and "Complaint:" not in residual
 

@@ -177,9 +177,23 @@ def test_two_plaintiffs_and_an_intervenor_in_an_ad_cvd_appeal(tmp_path):
     text = text.replace("  defendants: [united_states]", "  defendants: [united_states]\n"
                                                          "  defendant_intervenors: [petitioner]")
     facts.write_text(text, encoding="utf-8")
+    refused = cli("check", str(matter), ok=False)  # each plaintiff needs its own standing
+    assert refused.exit_code == 1 and "the plaintiff 'trading' has no standing here" in refused.output
+    text = text.replace("  standing:\n    category:", "  standing:\n    - party: plaintiff\n      category:")
+    text = text.replace("\n    statute: 19 U.S.C. § 1677(9)(A)\n    participation: >-\n",
+                        "\n      statute: 19 U.S.C. § 1677(9)(A)\n      participation: >-\n")
+    text = text.replace("      took part in the administrative review as a mandatory respondent, answered the agency's\n"
+                        "      questionnaires and filed a case brief\n",
+                        "        took part in the administrative review as a mandatory respondent, answered the agency's\n"
+                        "        questionnaires and filed a case brief\n"
+                        "    - party: trading\n      category: a U.S. importer of the subject merchandise\n"
+                        "      statute: 19 U.S.C. § 1677(9)(A)\n      participation: filed a case brief in the review\n")
+    facts.write_text(text, encoding="utf-8")
     cli("build", str(matter), "-q")
     texts = papers(matter / "build")
-    assert "Orebridge Brass Fittings Co., Ltd. and Orebridge Trading Co., Ltd. are a foreign producer" in texts["summons"]
+    assert "Orebridge Brass Fittings Co., Ltd. is a foreign producer and exporter" in texts["summons"]
+    assert "Orebridge Trading Co., Ltd. is a U.S. importer of the subject merchandise" in texts["summons"]
+    assert "It filed a case brief in the review, and so was a party to the proceeding" in texts["complaint"]
     for name, paper in texts.items():
         assert "GREAT LAKES FITTINGS COALITION, Defendant-Intervenor." in paper, name
         assert "Defendant, and" in paper, name

@@ -7,6 +7,7 @@ plainly rather than left out.
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from filings.court.deadlines import PastYear9999, accrual_words, deadlines, limitation, missing_periods
@@ -42,12 +43,19 @@ def _report(facts: Facts, rules: Rules) -> list[str]:
                     f"{d.after}, {d.trigger.isoformat()}")
             if d.due.skipped:
                 when += f"; {d.due.note}"
+            elif d.due.day.weekday() >= 5:  # a statute's period is not moved: say so, and the court day before
+                before = d.due.day - dt.timedelta(days=d.due.day.weekday() - 4)
+                when += (f"; a {calendar.day_name[d.due.day.weekday()]}: a statute's period is not assumed to run on "
+                         f"to the next court day, so file by {calendar.day_name[before.weekday()]}, "
+                         f"{before.isoformat()}, unless the Court's rule is confirmed")
         lines.append(f"{d.what}: {when} — {d.source}{mark}")
     bar = limitation(facts, rules)
     if bar is not None:
         mark = "" if bar.verified else " [unverified]"
         state = "filed in time" if facts.case.filed.as_date() <= bar.last_day else "LATE"
-        lines.append(f"Time bar: {bar.last_day.isoformat()}: {bar.period()} after {accrual_words(bar.accrued_fact)} "
+        weekend = "; not moved to the next court day" if bar.last_day.weekday() >= 5 else ""
+        lines.append(f"Time bar: {bar.last_day.isoformat()} ({calendar.day_name[bar.last_day.weekday()]}{weekend}): "
+                     f"{bar.period()} after {accrual_words(bar.accrued_fact)} "
                      f"({bar.accrued.iso()}, {bar.accrued_fact}); the action was filed {facts.case.filed.iso()}, "
                      f"{state} — {bar.source}{mark}")
     else:

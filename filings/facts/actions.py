@@ -11,9 +11,9 @@ puts them in the facts file; :mod:`.kinds` says which kind needs which.
 """
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, model_validator
 
 from filings.facts.fields import _DAY, Day, Int, Model, Ref, Text, Time
 
@@ -28,13 +28,20 @@ class Notice(Model):
 
 
 class Standing(Model):
-    """Why the plaintiff may contest the determination (28 U.S.C. § 2631(c))."""
+    """Why a plaintiff may contest the determination (28 U.S.C. § 2631(c))."""
 
+    party: Ref | None = Field(None, description="the id of the plaintiff it is of; needed when there are several "
+                                                "plaintiffs, each with its own standing")
     category: Text = Field(description='what kind of interested party the plaintiff is: "a foreign producer and '
                                        'exporter of the subject merchandise"')
     statute: Text = Field(description="the clause of 19 U.S.C. § 1677(9) that makes it one: 19 U.S.C. § 1677(9)(A)")
     participation: Text = Field(description='how it took part in the proceeding: "participated in the '
                                             'administrative review by filing a case brief"')
+
+
+def _one_or_more(value: object) -> object:
+    """One standing written as a mapping is a list of one."""
+    return [value] if isinstance(value, dict) else value
 
 
 class Determination(Model):
@@ -54,7 +61,9 @@ class Determination(Model):
     period: str | None = Field(None, description="the period it covers, as the papers print it: July 1, 2022, "
                                                  "through June 30, 2023")
     merchandise: Text = Field(description="the subject merchandise: certain steel nails from Vietnam")
-    standing: Standing = Field(description="the plaintiff's standing to contest it")
+    standing: Annotated[list[Standing], BeforeValidator(_one_or_more)] = Field(
+        description="the plaintiff's standing to contest it; with several plaintiffs, a list: one for each "
+                    "(party: its id), since each must be an interested party that took part in the proceeding")
 
 
 class Entry(Model):
@@ -82,6 +91,8 @@ class Protest(Model):
                                           "are paid (28 U.S.C. § 2637(a)): the summons says so")
     denied_by: Ref | None = Field(None, description="the id of the official or office that denied it (the port "
                                                     "director), whose address the summons gives")
+    filed_by: Ref | None = Field(None, description="the id of the plaintiff that filed it, when there are several "
+                                                   "(standing under 28 U.S.C. § 2631(a) is the protestant's)")
 
 
 class Consultation(Model):

@@ -57,7 +57,10 @@ def _reference_problems(f: Facts) -> Iterator[tuple[Loc, str]]:
         refs.append((("declaration", "declarant"), "person", f.declaration.declarant))
     if f.determination:
         refs.append((("determination", "agency"), "party", f.determination.agency))
+        refs += [(("determination", "standing", i, "party"), "party", s.party)
+                 for i, s in enumerate(f.determination.standing)]
     refs += [(("protests", i, "denied_by"), "party", p.denied_by) for i, p in enumerate(f.protests)]
+    refs += [(("protests", i, "filed_by"), "party", p.filed_by) for i, p in enumerate(f.protests)]
     refs += [(("service", "served", i), "person", p) for i, p in enumerate(f.service.served)]
     refs += [(("filings", n, "service", "served", i), "person", p) for n, filing in enumerate(f.filings)
              if filing.service for i, p in enumerate(filing.service.served)]
@@ -99,14 +102,41 @@ def _commencement_problems(f: Facts, kind: Kind) -> Iterator[tuple[Loc, str]]:
             if day < filed:
                 yield loc, f"the complaint ({day.iso()}) is dated before the summons that commenced the action " \
                            f"({filed.iso()}, case.filed); check the dates"
+    yield from _standing_problems(f)
     for i, protest in enumerate(f.protests):
         if not protest.duties_paid:
             yield (("protests", i, "duties_paid"), "an action contesting a denied protest may be commenced only once "
                                                   "all liquidated duties, charges and exactions are paid "
                                                   "(28 U.S.C. § 2637(a)); pay them before filing the summons")
+        for n, entry in enumerate(protest.entries):
+            if entry.liquidated is not None and (protest.filed.as_date() - entry.liquidated.as_date()).days > 180:
+                yield (("protests", i, "filed"), f"the protest ({protest.filed.iso()}) was filed more than 180 days "
+                                                f"after entry {entry.number} was liquidated ({entry.liquidated.iso()}, "
+                                                f"protests.{i}.entries.{n}.liquidated); 19 U.S.C. § 1514(c)(3) "
+                                                "allows 180 days: check the dates")
         if protest.denied < protest.filed:
             yield (("protests", i, "denied"), f"the denial ({protest.denied.iso()}) is dated before the protest "
                                              f"({protest.filed.iso()})")
+
+
+def _standing_problems(f: Facts) -> Iterator[tuple[Loc, str]]:
+    """Each plaintiff of an AD/CVD appeal has its own standing: with several, each names its party."""
+    if f.determination is None:
+        return
+    standing = f.determination.standing
+    named = [s.party for s in standing]
+    if len(f.case.plaintiffs) > 1 or len(standing) > 1 or any(named):
+        for i, s in enumerate(standing):
+            if s.party is None:
+                yield (("determination", "standing", i), "with several plaintiffs, say whose standing this is "
+                                                         "(party: the plaintiff's id)")
+            elif s.party not in f.case.plaintiffs:
+                yield (("determination", "standing", i, "party"), f"'{s.party}' is not a plaintiff (case.plaintiffs)")
+        for p in f.case.plaintiffs:
+            if p not in named:
+                yield (("determination", "standing"), f"the plaintiff '{p}' has no standing here; each plaintiff must "
+                                                      "be an interested party that took part in the proceeding: add "
+                                                      f"one with party: {p}")
 
 
 def _dated_problems(f: Facts) -> Iterator[tuple[Loc, str]]:

@@ -39,6 +39,7 @@ class DefaultFiling(_Entry):
     title: str
     date: str  # a fact's path: case.filed, case.complaint_filed, injunction.filed
     papers: list[str]
+    certificate: bool = True  # False: the Clerk serves it (a summons alone), so it has no certificate of service
 
 
 class Chained(_Entry):

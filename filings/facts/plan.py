@@ -82,6 +82,7 @@ PAPERS: tuple[Paper, ...] = (
     Paper("injunction-order", "injunction-order.docx", "Proposed Order (Statutory Injunction)", needs="injunction"),
     Paper("judgment-motion", "judgment-motion.docx", "Rule 56.2 Motion for Judgment on the Agency Record",
           needs="brief", title_fact="brief.title", words="brief"),
+    Paper("judgment-order", "judgment-order.docx", "Proposed Order (Judgment on the Agency Record)", needs="brief"),
     Paper(CERTIFICATE, "certificate-of-service.docx", "Certificate of Service"),
 )
 SHIPPED = {p.name: p for p in PAPERS}
@@ -152,8 +153,10 @@ def plan_papers(facts: Facts, context: Mapping[str, Any]) -> Plan:
     listed = [replace(p, title=p.title_in(context)) for p in matter_papers(facts)]
     groups = [(f.name, f.title, f.date, f.papers) for f in facts.filings]
     waiting: list[tuple[str, str]] = []
+    by_clerk: set[str] = set()  # filings the Clerk serves (a summons alone): no certificate of service
     if not groups and kind_of(facts).filings:
         groups, waiting = _kind_filings(facts, listed)
+        by_clerk = {f.name for f in kind_of(facts).filings if not f.certificate}
         made = {name for group in groups for name in group[3]} | {CERTIFICATE}
         listed = [p for p in listed if p.name in made]
     groups = groups or [(None, UNFILED_TITLE, facts.service.date, [p.name for p in listed if p.name != CERTIFICATE])]
@@ -162,7 +165,7 @@ def plan_papers(facts: Facts, context: Mapping[str, Any]) -> Plan:
     for paper in listed:
         if paper.name == CERTIFICATE:
             papers += [replace(paper, name=certificate_name(name), entry=CERTIFICATE, filing=i)
-                       for i, (name, *_) in enumerate(groups)]
+                       for i, (name, *_) in enumerate(groups) if name not in by_clerk]
         else:
             papers.append(replace(paper, filing=filing_of.get(paper.name)))
     papers = with_certificates(papers)

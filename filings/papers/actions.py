@@ -78,7 +78,11 @@ def determination_node(facts: Facts, parties: dict[str, Node]) -> Node | Absent:
         return Absent("determination")
     data = dict(d.__dict__)
     cited = notice_citation(d.notice) if d.notice else None
-    data.update(agency=parties[d.agency], citation=cited,
+    sole = facts.case.plaintiffs[0]
+    standing = [Node(f"determination.standing.{i}", {**s.__dict__, "party": parties[s.party or sole]},
+                     {"party": [f"determination.standing.{i}.party", "case.plaintiffs"]})
+                for i, s in enumerate(d.standing)]
+    data.update(agency=parties[d.agency], citation=cited, standing=NodeList("determination.standing", standing),
                 cited=f"{d.title}, {cited}" if cited else d.title)
     fields = [f"determination.notice.{f}" for f in ("volume", "page", "published")]
     return Node("determination", data, {"citation": fields, "cited": fields + ["determination.title"]})
@@ -89,10 +93,14 @@ def protests_node(facts: Facts, parties: dict[str, Node]) -> NodeList:
     out = []
     for i, p in enumerate(facts.protests):
         data = dict(p.__dict__)
+        liquidated = sorted({e.liquidated for e in p.entries if e.liquidated is not None})
         data.update(denied_by=parties.get(p.denied_by) if p.denied_by else None,
+                    filed_by=parties.get(p.filed_by) if p.filed_by else None,
+                    liquidated=_dates_joined(liquidated) if liquidated else None,
                     deemed=p.denial == "deemed", entry_count=len(p.entries),
-                    entry_numbers=and_join([e.number for e in p.entries]))
+                    entry_numbers=and_join([e.number.replace("-", "\u2011") for e in p.entries]))  # never broken
         out.append(Node(f"protests.{i}", data, {"deemed": [f"protests.{i}.denial"],
+                                                "liquidated": [f"protests.{i}.entries"],
                                                 "entry_count": [f"protests.{i}.entries"],
                                                 "entry_numbers": [f"protests.{i}.entries"]}))
     return NodeList("protests", out)
@@ -105,3 +113,9 @@ def injunction_node(facts: Facts, consultation: Callable[[str, Any], Node]) -> N
         return Absent("injunction")
     return Node("injunction", {**facts.injunction.__dict__,
                                "consultation": consultation("injunction.consultation", facts.injunction.consultation)})
+
+
+def _dates_joined(days: list[Any]) -> str:
+    """``September 27, 2024``; ``September 27, 2024, and October 18, 2024`` (a comma after the year)."""
+    words = [str(day) for day in days]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + ", and " + words[-1]
