@@ -198,3 +198,34 @@ def test_two_plaintiffs_and_an_intervenor_in_an_ad_cvd_appeal(tmp_path):
         assert "GREAT LAKES FITTINGS COALITION, Defendant-Intervenor." in paper, name
         assert "Defendant, and" in paper, name
     assert "Plaintiffs contest the final results" in texts["complaint"]
+
+
+def test_one_confidential_figure_in_the_brief_splits_the_brief_alone(tmp_path):
+    """Confidential by paper, in a Rule 56.2 motion: the brief and its certificate of compliance are
+    written twice, every other paper once, the leak scan passes; an untagged equal value in the
+    complaint stops the build naming both places and leaves build/ as it was."""
+    matter = tmp_path / "bpi"
+    cli("new", str(matter), "--kind", "adcvd")
+    facts = matter / "facts.yaml"
+    text = facts.read_text(encoding="utf-8").replace("2.3 percent", "[Confidential: 2.3 percent]")
+    facts.write_text(text, encoding="utf-8")
+    result = cli("build", str(matter))
+    assert "no confidential value found" in result.output
+    build = matter / "build"
+    for version in ("confidential", "public"):
+        assert sorted(p.name for p in (build / version).glob("*.pdf")) == [
+            "certificate-of-compliance-judgment-motion.pdf", "judgment-motion.pdf", "packet-brief.pdf"]
+    assert {p.stem for p in build.glob("*.pdf")} >= {"summons", "complaint", "injunction-motion", "judgment-order"}
+    assert "The plating services were [2.3 percent] of" in text_of(build / "confidential" / "judgment-motion.pdf")
+    public = text_of(build / "public" / "judgment-motion.pdf")
+    assert "2.3 percent" not in public and "The plating services were [ ] of" in public.replace("[   ]", "[ ]")
+    assert "CONFIDENTIAL" not in text_of(build / "complaint.pdf") and "PUBLIC VERSION" not in text_of(build / "summons.pdf")
+    before = {p.relative_to(build).as_posix(): p.read_bytes() for p in build.rglob("*.pdf")}
+    facts.write_text(text.replace("a major input to the subject merchandise, and so acted",
+                                  "a major input to the subject merchandise (2.3 percent of its cost), and so acted"),
+                     encoding="utf-8")
+    refused = cli("build", str(matter), ok=False)
+    assert refused.exit_code == 1
+    assert 'claims[1].allegations[0] prints "2.3 percent", the value of the confidential fact brief.' in refused.output
+    assert "tag this one !confidential, or !public" in refused.output
+    assert {p.relative_to(build).as_posix(): p.read_bytes() for p in build.rglob("*.pdf")} == before

@@ -1,6 +1,9 @@
 """The facts stage: what a matter says, read and checked before anything is made of it.
 
-Owns the facts file's schema (:mod:`.schema`), loading it with a line for every error
+Owns the facts file's schema (:mod:`.schema`, its field types in :mod:`.fields` and the facts
+of a determination, protests and a statutory injunction in :mod:`.actions`), the kinds of case
+as data (:mod:`.kinds`, ``kinds.yaml``: each kind's papers, filings, required facts, time bar
+and deadlines), loading it with a line for every error
 (:mod:`.load`) and the cross-checks between facts (:mod:`.checks`), the YAML reader with
 the line of every value (:mod:`.source`), dates as lawyers write them (:mod:`.dates`),
 citations written in facts text (:mod:`.citations`), the court's rules as data

@@ -1,8 +1,9 @@
 """The papers stage: templates plus facts make Word drafts.
 
 Owns what a template sees (:mod:`.context` builds it from the facts, with the parties'
-named values of :mod:`.parties`, as the read-tracked, immutable nodes of :mod:`.nodes`) and
-the English around the facts (:mod:`.wording`), where templates come from (:mod:`.library`),
+named values of :mod:`.parties` and, for the kind of case (the determination, the protests,
+the standard of review the counts rest on), of :mod:`.actions`, as the read-tracked,
+immutable nodes of :mod:`.nodes`) and the English around the facts (:mod:`.wording`), where templates come from (:mod:`.library`),
 the lint of a template as a lawyer edits it (:mod:`.lint`), rendering (:mod:`.render`, its
 errors worded by :mod:`.template_errors`) in the bounded sandbox (:mod:`.sandbox`, counting
 its bounds in :mod:`.budget` and offering the filters of :mod:`.filters`), typesetting
