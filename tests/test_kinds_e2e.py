@@ -55,20 +55,21 @@ def no_other_kind(texts: dict[str, str], kind: str) -> None:
             assert not found, f"{name} of a {kind} case says {found}, which belong to a {other} case"
 
 
+def new_and_built(folder: Path, kind: str) -> Path:
+    """`filings new FOLDER --kind KIND`, then `filings build FOLDER`: as a practitioner starts a matter."""
+    cli("new", str(folder), "--kind", kind)
+    cli("build", str(folder), "-q")
+    return folder
+
+
 @pytest.fixture(scope="module")
 def adcvd(tmp_path_factory):
-    matter = tmp_path_factory.mktemp("kinds") / "orebridge"
-    cli("new", str(matter), "--kind", "1581(c)")
-    cli("build", str(matter), "-q")
-    return matter
+    return new_and_built(tmp_path_factory.mktemp("kinds") / "orebridge", "1581(c)")
 
 
 @pytest.fixture(scope="module")
 def protest(tmp_path_factory):
-    matter = tmp_path_factory.mktemp("kinds") / "tidewater"
-    cli("new", str(matter), "--kind", "protest")
-    cli("build", str(matter), "-q")
-    return matter
+    return new_and_built(tmp_path_factory.mktemp("kinds") / "tidewater", "protest")
 
 
 def test_an_ad_cvd_appeal_files_its_summons_alone_then_its_complaint(adcvd):
