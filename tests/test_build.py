@@ -87,12 +87,19 @@ def test_packet_text_shows_caption_number_statute_dates_requests_and_relief(exam
 
 
 def test_court_number_and_page_number_on_every_page(example_build):
+    """Every page shows the Court No. and its page number; the papers that commence the action
+    (June 3, before the Clerk docketed it) print the blanks the Court expects, and the motion's
+    filing (July 10) prints the number and the judge."""
     out, _, _ = example_build
+    commencing = {p.name for p in PLAN.filings[0].papers}
     for name in PAPER_NAMES:
         pages = pdf.extract_text(out / f"{name}.pdf").split("\f")
+        expected = "Court No. __________" if name in commencing else "Court No. 24-00097"
+        assert ("Before: __________" if name in commencing else "Before: Hon. Claire R. Kelly, Judge") in \
+            flat(pages[0]), name
         for number, page in enumerate(pages, 1):
             lines = [line.strip() for line in page.strip().splitlines()]
-            assert "Court No. 24-00097" in flat(page), f"{name} page {number}"
+            assert expected in flat(page), f"{name} page {number}"
             assert str(number) in lines[-3:], f"{name} page {number} has no page number at the bottom"
 
 

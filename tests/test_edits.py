@@ -176,6 +176,7 @@ def test_edits_survive_fact_changes_a_template_change_and_ten_rebuilds(matter, t
     out, facts = matter / "build", matter / "facts.yaml"
     edit_like_an_attorney(out / "complaint.docx")
     change(facts, "date: 2024-05-17", "date: 2024-05-16")    # an event of a paragraph not edited
+    change(facts, "  court_no: 24-00097", "  court_no: 24-00097\n  docketed: 2024-06-03")  # the judge is printed
     change(facts, "judge: Claire R. Kelly", "judge: Jane A. Restani")
     cli("build", str(matter), "-q")
     assert (matter / "edits" / "complaint.docx").is_file() and (matter / "edits" / "complaint.base.docx").is_file()
@@ -209,7 +210,7 @@ def test_a_draft_saved_by_libreoffice_merges_too(matter, tmp_path):
     out, facts = matter / "build", matter / "facts.yaml"
     append_to_longest(out / "summons.docx", " Added in LibreOffice.")
     through_libreoffice(out / "summons.docx", tmp_path / "profile")
-    change(facts, "court_no: 24-00097", "court_no: 24-00098")
+    change(facts, "court_no: 24-00097", "court_no: 24-00098\n  docketed: 2024-06-03")  # a conformed copy
     cli("build", str(matter), "-q")
     printed = pdf_text(out / "summons.pdf")
     assert "Added in LibreOffice." in printed and "24-00098" in printed and "24-00097" not in printed

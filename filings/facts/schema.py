@@ -80,6 +80,10 @@ class Case(Model):
     court_no: str | None = Field(None, description="the court number the clerk assigns (24-00097); leave it "
                                                    "empty before filing")
     judge: str | None = Field(None, description="the judge assigned to the action, once known")
+    docketed: Day | None = Field(None, description="the day the Clerk docketed the action (gave it its Court No.): "
+                                                   "papers of a filing before it print the blanks the Court "
+                                                   "expects; when not given, every filing after the day the "
+                                                   "action was commenced prints the Court No." + _DAY)
     jurisdiction: Text = Field(description="the subsection of 28 U.S.C. § 1581 the action is brought under, "
                                            "as the complaint cites it: 1581(i), 1581(i)(1)(C)–(D), 1581(c)")
     plaintiffs: list[Ref] = Field(min_length=1, description="ids of the plaintiffs (organizations or people)")

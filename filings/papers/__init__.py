@@ -1,6 +1,7 @@
 """The papers stage: templates plus facts make Word drafts.
 
-Owns what a template sees (:mod:`.context` builds it from the facts, with the parties'
+Owns what a template sees (:mod:`.context` builds it from the facts, once a build, and
+:mod:`.view` adds what one paper sees of its filing, with the parties'
 named values of :mod:`.parties` and, for the kind of case (the determination, the protests,
 the standard of review the counts rest on), of :mod:`.actions`, as the read-tracked,
 immutable nodes of :mod:`.nodes`) and the English around the facts (:mod:`.wording`), where templates come from (:mod:`.library`),

@@ -26,7 +26,8 @@ from filings.facts.rules import jurisdiction_key, jurisdiction_text, rules_for
 from filings.facts.schema import Facts, Matter, extra_value
 from filings.facts.kinds import claim_grounds, kind_of
 from filings.papers.actions import determination_node, injunction_node, kind_node, protests_node, review_of
-from filings.papers.nodes import Absent, Empty, Node, NodeList, _secrets
+from filings.papers.nodes import Absent, Node, NodeList, _secrets
+from filings.papers.view import BLANK_NUMBER
 from filings.papers.parties import _MENTIONED, _ROLES, _definition, _Mentions, _PartyNaming
 from filings.papers.wording import exhibit_mark, roman as _roman
 
@@ -43,15 +44,6 @@ def build_context(matter: Matter, filings: Sequence[Filing] = ()) -> Mapping[str
         return MappingProxyType(_ContextBuilder(matter.facts, filings).context())
     finally:
         _secrets.reset(token)
-
-
-def filing_for(context: Mapping[str, Any], index: int | None) -> Node | Empty:
-    """What a paper sees as ``filing``: the filing at ``index`` of ``context['filings']``
-    (its papers, date, service), or an empty fact for a paper in no filing."""
-    filings = context.get("filings")
-    if index is None or not isinstance(filings, NodeList) or index >= len(filings._items):
-        return Empty("filing")
-    return filings._items[index]
 
 
 def free_facts(path: str, value: Any) -> Any:
@@ -195,7 +187,7 @@ class _ContextBuilder(_PartyNaming):
                     counsel=self._refs("case.counsel", c.counsel),
                     co_counsel=self._refs("case.co_counsel", c.counsel[1:]),
                     statute=f"28 U.S.C. § {jurisdiction_text(c.jurisdiction)}", title=title,
-                    number=c.court_no or "__________", residual=jurisdiction_key(c.jurisdiction) == "1581(i)",
+                    number=c.court_no or BLANK_NUMBER, residual=jurisdiction_key(c.jurisdiction) == "1581(i)",
                     agencies=NodeList("case.agencies", agencies), agency=agencies[0] if agencies else None,
                     accrued=accrued, limitation_deadline=deadline, kind_of=kind_node(self.kind),
                     review=review_of(self.f, self.kind),

@@ -39,8 +39,8 @@ from filings.court.confidential import secrets_of
 from filings.pipeline.versions import warn_unexpected_split, plan_sets
 from filings.pipeline.built import BuiltPaper, SetResult
 from filings.pipeline.bundles import EXHIBITS_DIR, _exhibit_pdfs
-from filings.pipeline.cautions import (_lint, _warn_counted_days, _warn_private, _warn_removed, _warn_unauthenticated,
-                                       _warn_uncited, _warn_unfiled, _warn_unsent)
+from filings.pipeline.cautions import (_lint, _warn_private, _warn_removed, _warn_unauthenticated, _warn_uncited,
+                                       _warn_unsent, warn_plan)
 from filings.pipeline.manifest import _previous_papers, _unchanged, _write_manifest
 from filings.pipeline.packets import packets_of_set
 from filings.pipeline.tables import settle_tables
@@ -170,8 +170,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
             edits = pick_up(matter.root, gen, Path(out_dir), before, progress, warning)
             _warn_private(matter, warning)
             if chosen:
-                _warn_unfiled(plan, warning, progress)
-                _warn_counted_days(matter, warning)
+                warn_plan(matter, plan, warning, progress)
             reads: dict[str, set[str]] = {}  # what each template read, when something is confidential
 
             def render_all(tmp: Path) -> dict[str, set[str]]:
@@ -381,8 +380,7 @@ def _check(facts_path: Path, templates_dir: Path | None, progress: Progress,
     papers = list(plan.papers)
     library = template_library(matter, templates_dir)
     check_own_templates(matter, library)
-    _warn_unfiled(plan, warn, progress)
-    _warn_counted_days(matter, warn)
+    warn_plan(matter, plan, warn, progress)
     from filings.pipeline.drafts import warn_open_conflicts
     warn_open_conflicts(matter.root, warn)
     with tempfile.TemporaryDirectory(prefix="filings-check-") as tmp:

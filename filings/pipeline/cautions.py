@@ -44,6 +44,17 @@ def _warn_unfiled(plan: Plan, warn: Progress, progress: Progress | None = None) 
         (progress or warn)(f"not made yet: {', '.join(names)}, until the facts give its filing's day ({fact})")
 
 
+def warn_plan(matter: Matter, plan: Plan, warn: Progress, progress: Progress) -> None:
+    """What a build and a check warn of in the plan: papers in no filing (and those waiting for their
+    filing's day), service that does not fit a filing's papers, free text that counts days."""
+    from filings.court.service import service_warnings
+
+    _warn_unfiled(plan, warn, progress)
+    for line in service_warnings(matter.facts, plan):
+        warn(line)
+    _warn_counted_days(matter, warn)
+
+
 def _warn_counted_days(matter: Matter, warn: Progress) -> None:
     """Free text that counts days between events goes stale when a date changes: say where."""
     for loc, phrase in counted_days(matter.facts):

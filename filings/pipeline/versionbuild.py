@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from filings.papers.context import filing_for
+from filings.papers.view import paper_view
 from filings.errors import ConversionError, FilingsError, Problem, TemplateError
 from filings.papers.depends import changed, fingerprints
 from filings.facts.schema import Matter
@@ -250,7 +250,7 @@ def render_papers(renderer: Renderer, papers: list[Paper], out_dir: Path,
     for paper in papers:
         progress(f"rendering {prefix}{paper.name}")
         docx = out_dir / f"{paper.name}.docx"
-        extra = {"filing": filing_for(renderer.context, paper.filing)}
+        extra = paper_view(renderer.context, paper.filing)
         if paper.certifies is not None:
             if paper.certifies not in counted:
                 continue  # its paper failed to render: reported there
