@@ -16,4 +16,22 @@ def smart_quotes(text: str) -> str:
         return text
     text = _OPENING.sub("\\1\u2018", text)
     text = _OPENING_DOUBLE.sub("\\1\u201c", text)
-    return text.replace("'", "\u2019").replace('"', "\u201d")
+    return _alternated(text.replace("'", "\u2019").replace('"', "\u201d"))
+
+
+def _alternated(text: str) -> str:
+    """A quotation inside a quotation takes single quotes: ``“the notice says “may result””`` →
+    ``“the notice says ‘may result’”`` (and a third level double again)."""
+    if text.count("\u201c") < 2:
+        return text
+    out, depth = [], 0
+    for ch in text:
+        if ch == "\u201c":
+            out.append("\u201c" if depth % 2 == 0 else "\u2018")
+            depth += 1
+        elif ch == "\u201d" and depth:
+            depth -= 1
+            out.append("\u201d" if depth % 2 == 0 else "\u2019")
+        else:
+            out.append(ch)
+    return "".join(out)

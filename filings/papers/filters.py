@@ -105,6 +105,13 @@ def _indefinite(phrase: str) -> str:
     return indefinite(phrase)
 
 
+def _period(value: Any) -> Any:
+    """``{{ party.parent|period }}``: the value and a period, unless it already ends a sentence
+    (``Acme Holdings, Inc.`` stays as it is, never ``Inc..``). A confidential value keeps its marks."""
+    text = _text_of(value) if isinstance(value, Markup) else str(value)
+    return value if text.rstrip().endswith((".", "?", "!")) else value + "."
+
+
 def _nobreak(text: str) -> str:
     """Spaces as no-break spaces, hyphens as non-breaking hyphens: ``28 U.S.C. § 1581(i)``
     and ``(202) 555-0147`` never break across lines."""

@@ -39,7 +39,7 @@ from filings.limits import DEFAULT_LIMITS, Limits
 from filings.papers.budget import (_FORMAT_WIDTH, RenderBound, _active, _binop_size, _Budget, _budget, _estimate_call,
                                    _filter_estimate, _loop_steps, _Range, _size)
 from filings.papers.filters import (_AS_TEXT, _PER_TEXT, UnknownExhibit, _agree, _and_list, _as_text, _indefinite,
-                                    _no_safe, _nobreak, _numbered_list, _passed, _per_text, _plural, _reason, _roman,
+                                    _no_safe, _nobreak, _numbered_list, _passed, _per_text, _period, _plural, _reason, _roman,
                                     _series_end, _short_date, _text_of, _words)
 from filings.papers.nodes import Empty, EmptyFact, Node, NodeList, SectionPrinted, UnknownFact
 from filings.papers.wording import capfirst
@@ -170,7 +170,8 @@ class FilingsEnvironment(ImmutableSandboxedEnvironment):
         self.filters.pop("urlize", None)
         self.filters.update(and_list=_and_list, short_date=_short_date, roman=_roman, safe=_no_safe,
                             numbered_list=_numbered_list, series_end=_series_end, plural=_plural,
-                            agree=_agree, words=_words, a=_indefinite, capfirst=capfirst, nobreak=_nobreak)
+                            agree=_agree, words=_words, a=_indefinite, capfirst=capfirst, nobreak=_nobreak,
+                            period=_period)
         for name in _PER_TEXT:
             self.filters[name] = _per_text(self.filters[name])
         for name in _AS_TEXT:

@@ -43,6 +43,10 @@ _TIES = [re.compile(p) for p in (
     r"U\.S\.(?P<s> )Const\.",
     r"\(\d{3}\)(?P<s> )\d{3}-\d{4}",                  # (202) 555-0147
     rf"\b{_MONTHS}(?P<s> )\d{{1,2}}\b",                # May 17 (a date's month and day)
+    r"¶¶?(?P<s> )\d",                                # Decl. ¶ 7 / ¶¶ 7-9
+    r"\bDecl\.(?P<s> )¶",                             # Landis Decl. ¶ 7
+    r"\bECF(?P<s> )No",                               # ECF No. 2-3
+    r"\b[PC]\.R\.(?P<s> )\d",                         # P.R. 312 / C.R. 98 (record citations)
 )]
 _DASHES = [re.compile(p) for p in (
     r"§§[ \u00a0]?\d+[\w().]*?(?P<s>-)\d",              # §§ 961-963

@@ -53,6 +53,20 @@ def warn_plan(matter: Matter, plan: Plan, warn: Progress, progress: Progress) ->
     for line in service_warnings(matter.facts, plan):
         warn(line)
     _warn_counted_days(matter, warn)
+    _warn_event_dated_exhibits(matter, warn)
+
+
+def _warn_event_dated_exhibits(matter: Matter, warn: Progress) -> None:
+    """An exhibit without a date of its own is dated by the event that cites it, which is not always
+    the document's date (a notice published days after the agency acted): say so, to be confirmed."""
+    facts = matter.facts
+    for i, exhibit in enumerate(facts.exhibits):
+        event = next((e for e in facts.events if e.exhibit == exhibit.id), None)
+        if exhibit.date is None and event is not None:
+            line = matter.source.line_of(("exhibits", i))
+            warn(f"{display_path(matter.path)}:{line}: exhibits.{i} ({exhibit.id}) has no date of its own, so the "
+                 f"index and its cover date it by the event '{event.id}' ({event.date.iso()}); give the document's "
+                 "own date (date:) if it differs")
 
 
 def _warn_counted_days(matter: Matter, warn: Progress) -> None:

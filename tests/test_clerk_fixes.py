@@ -1,0 +1,97 @@
+"""The clerk's small fixes of issue 18, each on two matters of different shape (the example, one
+plaintiff; the many-parties matter, eight plaintiffs and officials): a parent ending in a period
+is not given a second; Form 13 numbers each party's disclosures from 1; Form 5 lists the events
+in the complaint's order and ends its lines with periods; nested quotations alternate; citations
+keep together; an exhibit dated only by its event is said. Rendered to Word, no LibreOffice."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from conftest import DATA, EXAMPLE, ROOT
+from filings.facts.load import load_facts
+from filings.papers.context import build_context
+from filings.papers.render import Renderer
+from filings.papers.typeset import typeset_text
+from filings.pipeline.builder import check
+from filings.typography import smart_quotes
+
+MANY = DATA / "many-parties" / "facts.yaml"
+
+
+def rendered(facts: Path, template: str, tmp_path: Path) -> list[str]:
+    out = tmp_path / f"{template}.docx"
+    Renderer(ROOT / "templates", build_context(load_facts(facts))).render(f"{template}.docx", out)
+    return [p.text.replace("\u00a0", " ") for p in Document(out).paragraphs]
+
+
+def with_parent(tmp_path: Path, source: Path, parent: str) -> Path:
+    text = source.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^    parent: .*\n", "", text)  # every plaintiff corporation has this parent
+    text = re.sub(r"(?m)^(    kind: corporation.*\n)", lambda m: m.group(1) + f"    parent: {parent}\n", text)
+    (tmp_path / "facts.yaml").write_text(text, encoding="utf-8")
+    if (source.parent / "exhibits").is_dir() and not (tmp_path / "exhibits").exists():
+        __import__("shutil").copytree(source.parent / "exhibits", tmp_path / "exhibits")
+    return tmp_path / "facts.yaml"
+
+
+@pytest.mark.parametrize("source", [EXAMPLE, MANY], ids=["example", "many-parties"])
+def test_a_parent_ending_in_a_period_gets_no_second_one(tmp_path, source):
+    lines = rendered(with_parent(tmp_path, source, "Harbor Holdings, Inc."), "disclosure-statement", tmp_path)
+    parents = [line for line in lines if "Parent corporation:" in line]
+    assert parents and any(line.endswith("Harbor Holdings, Inc.") for line in parents), parents
+    assert not any(".." in line for line in lines)
+
+
+@pytest.mark.parametrize("source", [EXAMPLE, MANY], ids=["example", "many-parties"])
+def test_form_13_numbers_each_partys_disclosures_from_one(tmp_path, source):
+    lines = rendered(source, "disclosure-statement", tmp_path)
+    numbers = [int(m.group(1)) for line in lines if (m := re.match(r"(\d+)\.\t", line))]
+    plaintiffs = len(load_facts(source).facts.case.plaintiffs)
+    assert numbers.count(1) == plaintiffs and max(numbers) <= 6, numbers
+
+
+@pytest.mark.parametrize("source", [EXAMPLE, MANY], ids=["example", "many-parties"])
+def test_form_5_lists_the_events_in_the_complaints_order_with_periods(tmp_path, source):
+    facts = load_facts(source)
+    context = build_context(facts)
+    order = [str(e.date) for e in context["chronology"] if e.is_event]
+    lines = rendered(source, "information-statement", tmp_path)
+    listed = [line.split(":")[0] for line in lines if re.match(r"^[A-Z][a-z]+ (\d+, )?\d{4}:", line)]
+    assert listed == order
+    counsel = [line for line in lines if line.startswith(facts.facts.people[facts.facts.case.counsel[0]].name)]
+    assert counsel and "Nature of the action:" in " ".join(lines)
+    assert all(line.endswith(".") for line in lines if line.startswith("Nature of the action:"))
+
+
+def test_a_month_only_event_sorts_the_same_in_the_complaint_and_in_form_5(facts_copy, tmp_path):
+    path = facts_copy(("  - id: first_review\n    date: 2023-07", "  - id: first_review\n    date: 2024-01-22"),
+                      ("  - id: second_review\n    date: 2024-01-22", "  - id: second_review\n    date: 2024-01"))
+    context = build_context(load_facts(path))
+    order = [str(e.date) for e in context["chronology"] if e.is_event]
+    lines = rendered(path, "information-statement", tmp_path)
+    listed = [line.split(":")[0] for line in lines if re.match(r"^[A-Z][a-z]+ (\d+, )?\d{4}:", line)]
+    assert listed == order and listed[:2] == ["January 2024", "January 22, 2024"]
+
+
+def test_a_quotation_inside_a_quotation_takes_single_quotes():
+    assert smart_quotes('The letter says "the test "may result" in suspension".') == \
+        "The letter says \u201cthe test \u2018may result\u2019 in suspension\u201d."
+    assert smart_quotes('"notice" and "reply"') == "\u201cnotice\u201d and \u201creply\u201d"
+
+
+def test_declaration_docket_and_record_citations_keep_together():
+    assert typeset_text("Landis Decl. ¶ 7; ECF No. 2-3; P.R. 312, C.R. 98") == \
+        "Landis Decl.\u00a0¶\u00a07; ECF\u00a0No.\u00a02-3; P.R.\u00a0312, C.R.\u00a098"
+
+
+def test_an_exhibit_dated_only_by_its_event_is_said(facts_copy):
+    path = facts_copy(("    title: Agency notice of suspension from the informal entry test\n    date: 2024-05-20\n",
+                       "    title: Agency notice of suspension from the informal entry test\n"))
+    warnings: list[str] = []
+    check(path, warn=warnings.append)
+    assert any("(type86_notice) has no date of its own, so the index and its cover date it by the event "
+               "'type86_notice' (2024-05-20)" in w for w in warnings), warnings
