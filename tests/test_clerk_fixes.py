@@ -95,3 +95,17 @@ def test_an_exhibit_dated_only_by_its_event_is_said(facts_copy):
     check(path, warn=warnings.append)
     assert any("(type86_notice) has no date of its own, so the index and its cover date it by the event "
                "'type86_notice' (2024-05-20)" in w for w in warnings), warnings
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("source", [EXAMPLE, MANY], ids=["example", "many-parties"])
+def test_the_summons_first_page_holds_the_notice_and_the_clerks_block(tmp_path, source):
+    """Eight parties' caption left the summons' first page half blank: the answer paragraph, the
+    Clerk's block and the attorney's block were one unbreakable chain, and moved to page 2."""
+    from filings.convert.libreoffice import LibreOffice
+    from filings.pipeline import pdf
+    from filings.pipeline.builder import build
+
+    build(source, tmp_path / "build", only="summons", converter=LibreOffice())
+    first = " ".join(pdf.extract_text(tmp_path / "build" / "summons.pdf").split("\f")[0].split())
+    assert "PLEASE TAKE NOTICE" in first and "CLERK OF THE COURT" in first and "Deputy Clerk" in first
