@@ -158,7 +158,8 @@ def test_manifest_records_the_facts_each_paper_reads(example_build):
 
 
 def test_changing_a_date_changes_it_everywhere(facts_copy, tmp_path):
-    facts = facts_copy(("    date: 2024-05-20\n", "    date: 2024-05-21\n"))
+    # the event and the notice it sent, dated the same day: both move
+    facts = facts_copy(("    date: 2024-05-20\n", "    date: 2024-05-21\n"), ("    date: 2024-05-20\n", "    date: 2024-05-21\n"))
     out = tmp_path / "build"
     build(facts, out)
     for name in PAPER_NAMES:

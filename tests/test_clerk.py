@@ -253,7 +253,8 @@ def test_one_date_style_in_the_index_the_covers_and_the_papers(example_build):
 
 
 def test_a_month_the_index_would_abbreviate_prints_in_full(facts_copy):
-    facts = facts_copy(("  - id: ctpat_portal_status\n", "  - id: ctpat_portal_status\n    date: 2024-09-03\n"))
+    facts = facts_copy(("    date: 2024-05-17                                  # illustrative: the day it was captured",
+                        "    date: 2024-09-03"))
     matter = load_facts(facts)
     from filings.exhibits.sources import ExhibitSource
     from filings.pipeline.bundles import _exhibit_pdfs
