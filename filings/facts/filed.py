@@ -7,9 +7,10 @@ its label (``exhibits.3.label``, as :func:`~filings.facts.citations.citer` and a
 name what their filing's papers cite. In the packet each exhibit follows the paper of its filing
 that first cites it (with that paper's certificate of compliance), or the last paper before the
 certificate of service when none does. A paper of a later filing that cites an exhibit filed
-earlier prints its docket reference when the facts give one (``Exhibit 4 (ECF No. 2-3)``), the
-form the Court's own opinions use for a docketed paper; until then it prints the label alone,
-and ``filings check`` warns.
+earlier prints its docket reference when the facts give one (``Exhibit 4, ECF No. 2-3``: the
+docket entry as the Court's opinions cite a docketed paper, after a comma so that a citation in
+parentheses never nests them; no-break spaces keep it on one line); until then it prints the
+label alone, and ``filings check`` warns.
 """
 from __future__ import annotations
 
@@ -84,7 +85,7 @@ def filed_in(placed: list[list[Placed]]) -> dict[int, int]:
 def docket_labels(facts: Facts, placed: list[list[Placed]], filing: int | None,
                   labels: Mapping[int, str]) -> dict[str, tuple[str, tuple[str, ...]]]:
     """What a paper of filing ``filing`` prints for each exhibit an earlier filing filed that has a
-    docket reference: ``exhibits.N.label`` → ("Exhibit 4 (ECF No. 2-3)", the facts it comes from)."""
+    docket reference: ``exhibits.N.label`` → ("Exhibit 4, ECF No. 2-3", the facts it comes from)."""
     if filing is None:
         return {}
     out = {}
@@ -92,7 +93,7 @@ def docket_labels(facts: Facts, placed: list[list[Placed]], filing: int | None,
         docket = facts.exhibits[n].docket
         if docket and k < filing:
             # no-break spaces: a citation is never split across lines
-            out[f"exhibits.{n}.label"] = (f"{labels[n]} ({docket})".replace(" ", "\u00a0"), (f"exhibits.{n}.docket",))
+            out[f"exhibits.{n}.label"] = (f"{labels[n]}, {docket}".replace(" ", "\u00a0"), (f"exhibits.{n}.docket",))
     return out
 
 

@@ -34,7 +34,7 @@ from filings.facts.dates import LegalDate
 
 _reads: ContextVar[set[str] | None] = ContextVar("filings_reads", default=None)
 _secrets: ContextVar[Secrets | None] = ContextVar("filings_secrets", default=None)  # while a context is built
-# what one paper sees in place of a fact (a later filing's "Exhibit 4 (ECF No. 2-3)"): path → (value, its sources)
+# what one paper sees in place of a fact (a later filing's "Exhibit 4, ECF No. 2-3"): path → (value, its sources)
 _overrides: ContextVar[Mapping[str, tuple[Any, tuple[str, ...]]] | None] = ContextVar("filings_overrides",
                                                                                       default=None)
 

@@ -5,7 +5,7 @@ reads for a paper kept from it), so when a filing's certificate of service rende
 filing's exhibits are known: it sees them as ``filing.exhibits`` and ``filing.exhibits_named``
 ("Exhibits 1–6 to the Complaint"), and it is made again whenever a paper of its filing or of an
 earlier one is. A paper of a later filing sees an exhibit filed earlier with its docket
-reference (``Exhibit 4 (ECF No. 2-3)``), and is made again when that changes.
+reference (``Exhibit 4, ECF No. 2-3``), and is made again when that changes.
 """
 from __future__ import annotations
 
@@ -85,8 +85,7 @@ def named(placed: list[Placed], labels: Mapping[int, str], titles: Mapping[str, 
                 runs[-1].append(k)
             else:
                 runs.append([k])
-        words = [marks[r[0]] if len(r) == 1 else f"{marks[r[0]]}, {marks[r[1]]}" if len(r) == 2
-                 else f"{marks[r[0]]}\u2013{marks[r[-1]]}" for r in runs]
+        words = [w for r in runs for w in ([marks[k] for k in r] if len(r) < 3 else [f"{marks[r[0]]}\u2013{marks[r[-1]]}"])]
         noun = "Exhibit" if len(indices) == 1 else "Exhibits"
         parts.append(f"{noun} {_and(words)} to the {titles.get(after, after)}")
     return _and(parts)
