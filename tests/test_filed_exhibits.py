@@ -163,3 +163,12 @@ def test_exhibits_as_attachments_leave_the_packet_papers_alone(facts_copy):
     assert links(build / "packet-complaint.pdf") == []
     assert "with Exhibits 1–6 to the Complaint" in flat(" ".join(
         p.extract_text() or "" for p in PdfReader(build / "certificate-of-service-complaint.pdf").pages))
+
+
+def test_a_filing_lists_only_exhibits_the_facts_have(facts_copy):
+    facts = facts_copy(("    papers: [motion, proposed-order, declaration]\n",
+                        "    papers: [motion, proposed-order, declaration]\n    exhibits: [type86_notce]\n"))
+    proc = cli("check", "--facts", str(facts), cwd=facts.parent)
+    assert proc.returncode == 1
+    assert "filings.1.exhibits.0: no exhibit 'type86_notce'; did you mean 'type86_notice'?" in proc.stderr
+    assert "Traceback" not in proc.stderr
