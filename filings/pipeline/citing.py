@@ -3,9 +3,12 @@
 Papers render in filing order. :class:`Citing` keeps what each paper read (the last build's
 reads for a paper kept from it), so when a filing's certificate of service renders, its
 filing's exhibits are known: it sees them as ``filing.exhibits`` and ``filing.exhibits_named``
-("Exhibits 1–6 to the Complaint"), and it is made again whenever a paper of its filing or of an
-earlier one is. A paper of a later filing sees an exhibit filed earlier with its docket
-reference (``Exhibit 4, ECF No. 2-3``), and is made again when that changes.
+("Exhibits 1–6 to the Complaint"), and it is made again whenever a reference to an exhibit
+(``events.3.exhibit``) or an exhibit's facts that a paper of its filing or an earlier one read
+changed. A paper of a later filing that cites exhibits depends on those of the earlier filings'
+papers likewise, and sees an exhibit filed earlier with its docket reference
+(``Exhibit 4, ECF No. 2-3``). A template that chooses what to cite by other facts (``{% if %}``)
+is followed when it renders again: a full build settles it.
 """
 from __future__ import annotations
 
@@ -64,11 +67,17 @@ class Citing:
         if paper.entry != CERTIFICATE and not (upto and cited(reads)):
             return reads
         others = [p.name for f in self.filings[:upto] for p in f.papers if citing(p) and p.name != paper.name]
-        # their facts, not their citations: a paper cites only what it printed itself (the manifest says so)
-        reads = reads.union(*({r for r in self.reads.get(n, ()) if not CITES.match(r)} for n in others))
+        # of their facts, those that say which exhibits they cite (``events.3.exhibit``, an exhibit's
+        # facts), not the labels: a paper cites only what it printed itself (the manifest says so)
+        reads = reads.union(*({r for r in self.reads.get(n, ()) if _cites(r)} for n in others))
         if paper.entry == CERTIFICATE:  # the labels it names
             reads |= {f"exhibits.{x.index}.label" for x in self.placed()[paper.filing]}
         return reads
+
+
+def _cites(path: str) -> bool:
+    """A fact that says which exhibit a paper cites (a reference to one, or an exhibit's own facts)."""
+    return (path.endswith(".exhibit") or path.startswith("exhibits.")) and not CITES.match(path)
 
 
 def named(placed: list[Placed], labels: Mapping[int, str], titles: Mapping[str, str]) -> str:
