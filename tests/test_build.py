@@ -61,15 +61,17 @@ def test_every_paper_as_docx_and_pdf_plus_the_packets(example_build):
 def test_packets_have_one_bookmark_per_paper_and_every_page(example_build):
     out, result, _ = example_build
     pages = {b.paper.name: b.pages for b in result.papers}
+    # the complaint files all six exhibits, each with its cover, right after it (tests/test_filed_exhibits.py)
+    filed = {"complaint": result.bundle.total_pages - result.bundle.index_pages}
     for filing in PLAN.filings:
         starts, page = [], 0
         for paper in filing.papers:
             assert pages[paper.name] == pdf.page_count(out / f"{paper.name}.pdf") >= 1
             starts.append((paper.title, page))
-            page += pages[paper.name]
-        assert pdf.outline_titles(out / filing.packet) == starts
+            page += pages[paper.name] + filed.get(paper.name, 0)
+        assert pdf.outline_titles(out / filing.packet) == starts  # the top level: the exhibits nest
         assert pdf.page_count(out / filing.packet) == page
-    assert sum(pdf.page_count(out / p) for p in PACKETS) == result.pages
+    assert sum(pdf.page_count(out / p) for p in PACKETS) == result.pages + filed["complaint"]
 
 
 def test_packet_text_shows_caption_number_statute_dates_requests_and_relief(example_build):
@@ -110,8 +112,9 @@ def test_pdfs_are_letter_size_searchable_with_fonts_embedded(example_build):
     for path in [out / f"{name}.pdf" for name in PAPER_NAMES] + [out / p for p in PACKETS]:
         assert pdf.unembedded_fonts(path) == []
         reader = pdf.read_pdf(path)
+        # a packet holds its exhibits as the bundle placed them: a landscape screen capture stays so
         assert {(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages} \
-            == {(612, 792)}
+            <= ({(612, 792), (792, 612)} if path.name.startswith("packet") else {(612, 792)})
 
 
 def test_docx_format_letter_margins_times_double_spaced(example_build):
@@ -233,4 +236,5 @@ def test_only_one_paper(last_good):
     # The packets are merged again from the current papers, so they never hold an old one.
     for filing in PLAN.filings:
         assert [t for t, _ in pdf.outline_titles(out / filing.packet)] == [p.title for p in filing.papers]
-    assert sum(pdf.page_count(out / p) for p in PACKETS) == result.pages
+    exhibits = sum(pdf.page_count(f) for f in (out / "exhibits").glob("Exhibit *.pdf"))  # in the complaint's
+    assert sum(pdf.page_count(out / p) for p in PACKETS) == result.pages + exhibits

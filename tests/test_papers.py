@@ -125,7 +125,8 @@ def test_a_matter_paper_with_its_own_facts_joins_its_filing_and_builds_alone(own
     assert "Response due June 14, 2024 Reply due June 18, 2024" in packet
     assert "Filed on June 3, 2024 with the complaint papers." in packet
     assert (f"I certify that on June 3, 2024, I served the following papers: "
-            f"{and_list(COMPLAINT_PAPERS + ['Motion to Expedite'])}, on the following persons by certified mail, "
+            f"{and_list(COMPLAINT_PAPERS + ['Motion to Expedite'])}, with Exhibits 1–6 to the Complaint, on the "
+            "following persons by certified mail, "
             "return receipt requested:") in text_of(out / "certificate-of-service-complaint.pdf")
     assert "Motion to Expedite" not in text_of(out / "packet-motion.pdf")
     entry = json.loads((out / ".filings" / "manifest.json").read_text())["papers"]["motion-to-expedite"]
@@ -231,8 +232,10 @@ def test_each_certificate_names_exactly_its_filings_papers_and_date(example_buil
     out, _, _ = example_build
     titles = example_titles()
     complaint = text_of(out / "certificate-of-service-complaint.pdf")
-    assert (f"I certify that on June 3, 2024, I served the following papers: {and_list(COMPLAINT_PAPERS)}, on "
-            "the following persons by certified mail, return receipt requested:") in complaint
+    # and the exhibits the complaint files with it (tests/test_filed_exhibits.py)
+    assert (f"I certify that on June 3, 2024, I served the following papers: {and_list(COMPLAINT_PAPERS)}, with "
+            "Exhibits 1–6 to the Complaint, on the following persons by certified mail, return receipt "
+            "requested:") in complaint
     assert "Attorney General of the United States U.S. Department of Justice 950 Pennsylvania Avenue" in complaint
     assert "Attorney-in-Charge U.S. Department of Justice, Civil Division" in complaint
     assert "Dated: June 3, 2024" in complaint and "July 10, 2024" not in complaint
@@ -278,8 +281,8 @@ def test_another_matter_without_filings_builds_one_packet_with_one_certificate(o
     assert [t for t, _ in pdf.outline_titles(out / "packet.pdf")] == \
         [t for p in PAPERS for t in ([p.title, "Certificate of Compliance"] if p.words else [titled.get(p.name, p.title)])]
     served = and_list([b.paper.title for b in result.papers if b.paper.certifies is None][:-1])
-    assert (f"I certify that on March 17, 2025, I served the following papers: {served}, on the following person "
-            "by first-class mail: Marcus Feld, Senior Trial Counsel") in text_of(out / "certificate-of-service.pdf")
+    assert (f"I certify that on March 17, 2025, I served the following papers: {served}, with Exhibits A and B to "
+            "the Complaint, on the following person by first-class mail: Marcus Feld, Senior Trial Counsel") in text_of(out / "certificate-of-service.pdf")
     assert f"packet {out / 'packet.pdf'}" in result.summary()
 
 

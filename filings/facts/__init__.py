@@ -7,7 +7,8 @@ and deadlines), loading it with a line for every error
 (:mod:`.load`) and the cross-checks between facts (:mod:`.checks`), the YAML reader with
 the line of every value (:mod:`.source`), dates as lawyers write them (:mod:`.dates`),
 citations written in facts text (:mod:`.citations`), the court's rules as data
-(:mod:`.rules`, ``rules.yaml``), the papers and filings a matter calls for (:mod:`.plan`)
+(:mod:`.rules`, ``rules.yaml``), the papers and filings a matter calls for (:mod:`.plan`), which filing files which exhibit
+(:mod:`.filed`)
 and a new matter's folder (:mod:`.scaffold`).
 
 The lowest stage: it imports only the package's foundation (errors, limits, paths).

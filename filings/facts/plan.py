@@ -285,6 +285,11 @@ def _filing_problems(facts: Facts) -> Iterator[tuple[tuple, str]]:
             if problem:
                 yield ("filings", n, "papers", i), problem
             filed.setdefault(name, (n, i))
+        ids = [e.id for e in facts.exhibits]
+        for i, ref in enumerate(filing.exhibits or []):
+            if ref not in ids:
+                yield ("filings", n, "exhibits", i), f"no exhibit '{ref}'{_did_you_mean(ref, ids)}; list the " \
+                                                     "ids of exhibits under 'exhibits:'"
 
 
 def _listed_ok(facts: Facts) -> bool:

@@ -254,6 +254,8 @@ class Filing(Model):
     papers: list[Text] = Field(min_length=1, description="paper names, in the packet's order")
     service: Service | None = Field(None, description="how they were served; the top-level service when not "
                                                       "given")
+    exhibits: list[Ref] | None = Field(None, description="ids of the exhibits this filing files; by default those "
+                                                         "its papers cite that no earlier filing filed")
 
 
 class Exhibit(Model):
@@ -272,6 +274,8 @@ class Exhibit(Model):
                                                     "cover says so")
     authenticated_by: list[Ref] = Field([], description="ids of the people who can swear it is a true and "
                                                         "correct copy")
+    docket: Text | None = Field(None, description='where the Court docketed it once filed ("ECF No. 2-3"): a '
+                                                  "later filing cites it so instead of filing it again")
     password: str | None = Field(None, description="the password of an encrypted PDF")
     # its pages are confidential (CIT Rule 5(g)): in the public bundle a slip sheet stands in for
     # them; its title stays public unless tagged !confidential
@@ -326,6 +330,10 @@ class Settings(Model):
                                                      "templates/ and before the shipped ones (absolute, or "
                                                      "relative to the facts file's folder); --templates and "
                                                      "FILINGS_TEMPLATES take its place")
+    exhibits_in_packet: bool = Field(True, description="each filing's packet holds the exhibits it files, after "
+                                                       "the paper that first cites them; false: the packet holds "
+                                                       "the papers alone and the exhibits' own files are its "
+                                                       "attachments (CM/ECF practice)")
     history: Int = Field(20, ge=0, description="builds remembered in the matter's history (.filings/history) for "
                                                "`filings diff`; 0 keeps none")
     rules: dict[str, Any] = Field({}, description="changes to the court's rules (filings/rules.yaml): "

@@ -159,7 +159,8 @@ class _ContextBuilder(_PartyNaming):
         papers = NodeList(f"filings.{i}.papers", [Node(f"filings.{i}.papers.{j}", {"name": p.name, "title": p.title})
                                                   for j, p in enumerate(filing.served)])
         return Node(f"filings.{i}", {"name": filing.name or "", "title": filing.title, "date": filing.date,
-                                     "papers": papers,
+                                     "papers": papers, "exhibits": NodeList(f"filings.{i}.exhibits", []),
+                                     "exhibits_named": "",  # both given as it renders (pipeline/citing)
                                      "service": self._service(f"filings.{i}.service", own) if own else service})
 
     def _refs(self, path: str, ids: list[str]) -> NodeList:

@@ -34,6 +34,24 @@ from filings.facts.dates import LegalDate
 
 _reads: ContextVar[set[str] | None] = ContextVar("filings_reads", default=None)
 _secrets: ContextVar[Secrets | None] = ContextVar("filings_secrets", default=None)  # while a context is built
+# what one paper sees in place of a fact (a later filing's "Exhibit 4, ECF No. 2-3"): path → (value, its sources)
+_overrides: ContextVar[Mapping[str, tuple[Any, tuple[str, ...]]] | None] = ContextVar("filings_overrides",
+                                                                                      default=None)
+
+
+class overriding:
+    """While one paper renders, the facts at these paths print as given (path → (value, the facts
+    it comes from, recorded as read)): a later filing cites an exhibit filed earlier by its docket
+    reference (:mod:`filings.facts.filed`)."""
+
+    def __init__(self, values: Mapping[str, tuple[Any, tuple[str, ...]]] | None):
+        self.values = values or None
+
+    def __enter__(self) -> None:
+        self.token = _overrides.set(self.values)
+
+    def __exit__(self, *exc: Any) -> None:
+        _overrides.reset(self.token)
 
 
 class UnknownFact(Exception):
@@ -161,6 +179,11 @@ class Node:
             _record(f"{self._path}.{name}")  # a section too: which one it is (events.3.exhibit → exhibits.1)
         for source in self._sources.get(name, ()):
             _record(source)
+        over = _overrides.get()
+        if over and f"{self._path}.{name}" in over:
+            value, sources = over[f"{self._path}.{name}"]
+            for source in sources:
+                _record(source)
         return Empty(f"{self._path}.{name}") if value is None else value
 
     def __getitem__(self, name: str) -> Any:

@@ -40,7 +40,8 @@ from filings.pipeline.versions import warn_unexpected_split, plan_sets
 from filings.pipeline.built import BuiltPaper, SetResult
 from filings.pipeline.bundles import EXHIBITS_DIR, _exhibit_pdfs
 from filings.pipeline.cautions import (_lint, _warn_private, _warn_removed, _warn_unauthenticated, _warn_uncited,
-                                       _warn_unsent, warn_plan)
+                                       _warn_undocketed, _warn_unsent, warn_plan)
+from filings.pipeline.citing import Citing
 from filings.pipeline.manifest import _previous_papers, _unchanged, _write_manifest
 from filings.pipeline.packets import packets_of_set
 from filings.pipeline.tables import settle_tables
@@ -185,7 +186,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
                 progress(f"confidential facts: a confidential and a public version of {', '.join(split) or 'the bundle'}")
                 warn_unexpected_split(matter, split, warning)
             redraft = bool((gen.previous_manifest() or {}).get("draft")) != draft  # never carry a draft stamp over
-            states = [_SetBuild(o, gen, library, context, limits, matter, edits, warning) for o in sets]
+            states = [_SetBuild(o, gen, library, context, limits, matter, edits, warning, plan.filings) for o in sets]
             warn_unused(edits, {o.prefix + p.name for o in sets for p in applicable if o.holds(p.name)}, warning)
             counts: dict[str, WordCount] = {}  # the court counts the confidential version: both certify it
             for state in states:
@@ -220,15 +221,15 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
                                 "changed); run a full build")
             order = {p.name: i for i, p in enumerate(applicable)}
             result.papers = sorted(result.papers + built, key=lambda b: (b.prefix, order[b.paper.name]))
-            for state in states:
-                packets, keys = packets_of_set(plan, state.output, result.papers, gen, context, progress, force)
-                result.packets += packets
-                result.packet_keys.update(keys)
             if result.papers and only is None and matter.facts.exhibits:
-                _warn_uncited(matter, result.papers, warning)
+                _warn_uncited(matter, result.papers, warning, plan)  # and cited again without a docket reference
                 _warn_unauthenticated(matter, result.papers, warning)
             for state in states:
                 result.sets.append(state.finish(matter, context, warning, progress))
+            for state in states:  # after the bundles: a packet holds the exhibits its filing files
+                packets, keys = packets_of_set(plan, state.output, result.papers, gen, context, progress, force, matter.facts)
+                result.packets += packets
+                result.packet_keys.update(keys)
             first = next((s for s in result.sets if s.output.bundle), result.sets[0])
             result.bundle, result.bundle_kept, result.bundle_reads = first.bundle, first.bundle_kept, first.bundle_reads
             shutil.rmtree(gen.path / STATE_DIR / "sources", ignore_errors=True)
@@ -384,8 +385,8 @@ def _check(facts_path: Path, templates_dir: Path | None, progress: Progress,
     from filings.pipeline.drafts import warn_open_conflicts
     warn_open_conflicts(matter.root, warn)
     with tempfile.TemporaryDirectory(prefix="filings-check-") as tmp:
-        render_papers(Renderer(library, context, locate_fact=matter.locate_fact), papers, Path(tmp), progress,
-                      rules_for(matter.facts))
+        _warn_undocketed(matter, plan, render_papers(Renderer(library, context, locate_fact=matter.locate_fact), papers,
+                         Path(tmp), progress, rules_for(matter.facts), citing=Citing(matter.facts, plan.filings, context)), warn)
         if matter.facts.exhibits:
             sources = plan_exhibits(matter, Path(tmp) / "sources",
                                     Renderer(library, context, folder=f"{EXHIBITS_DIR}/",

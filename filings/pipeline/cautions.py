@@ -2,7 +2,8 @@
 
 Rule 5.2's privacy findings, a paper in no filing, free text that counts days, what was taken
 out of a template or a Word exhibit, a drafted letter with no sent copy, an exhibit no paper
-cites or that no declarant authenticates, and what in a template would break or keep it
+cites or that no declarant authenticates, a later filing citing an
+exhibit filed earlier without its docket reference, and what in a template would break or keep it
 from being edited in Word.
 """
 from __future__ import annotations
@@ -102,13 +103,26 @@ def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _warn_uncited(matter: Matter, built: list[BuiltPaper], warn: Progress) -> None:
-    """An exhibit no paper cites is probably a mistake: say which."""
+def _warn_uncited(matter: Matter, built: list[BuiltPaper], warn: Progress, plan: Plan | None = None) -> None:
+    """An exhibit no paper cites is probably a mistake: say which; with ``plan``, also each exhibit a
+    later filing cites again without its docket reference (:func:`_warn_undocketed`)."""
+    if plan is not None:
+        _warn_undocketed(matter, plan, built, warn)
     cited = {int(m.group(1)) for b in built for r in b.facts
              if (m := re.match(r"exhibits\.(\d+)\.(label|mark|number)$", r))}
     for i, e in enumerate(matter.facts.exhibits):
         if i not in cited:
             warn(f"exhibit '{e.id}' is not cited in any paper")
+
+
+def _warn_undocketed(matter: Matter, plan: Plan, built: list[BuiltPaper], warn: Progress) -> None:
+    """A later filing cites an exhibit an earlier one filed, whose docket reference the facts lack."""
+    from filings.facts.filed import filed_exhibits, undocketed
+    reads: dict[str, set[str]] = {}
+    for b in built:  # a paper in two versions read the same
+        reads.setdefault(b.paper.name, set(b.facts or b.reads))
+    for message in undocketed(matter.facts, list(plan.filings), filed_exhibits(matter.facts, plan.filings, reads), reads):
+        warn(message)
 
 
 def _warn_unauthenticated(matter: Matter, built: list[BuiltPaper], warn: Progress) -> None:

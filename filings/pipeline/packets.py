@@ -1,9 +1,11 @@
-"""Each filing's packet in a build: its papers' PDFs merged, one bookmark per paper, its
+"""Each filing's packet in a build: its papers' PDFs merged, one bookmark per paper, the exhibits
+it files after the paper citing them, their citations linked (:mod:`.packetparts`), its
 certificate of service last (:mod:`filings.facts.plan`); kept from the last build when its key
 (its title, and each paper's bookmark and PDF) is the same.
 """
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -11,23 +13,37 @@ from filings.facts.plan import Filing, Plan
 from filings.court.confidential import shown, showing
 from filings.pipeline.built import BuiltPaper, _key
 from filings.pipeline.outputs import Generation, Progress
+from filings.pipeline.packetparts import exhibit_files, exhibits_folder, packet_parts, placed_exhibits
 
 
 def _packets(plan: Plan, built: list[BuiltPaper], out: Path, context: Mapping[str, Any],
              progress: Progress, keep: Mapping[str, str], prefix: str = "",
-             filings: list[Filing] | None = None) -> tuple[list[Path], dict[str, str]]:
+             filings: list[Filing] | None = None, facts: Any = None,
+             root: Path | None = None) -> tuple[list[Path], dict[str, str]]:
     """Merge each filing's papers into its packet, one bookmark per paper; a filing whose
     papers are not all built (``--only`` after a build that lacked one) gets none. A packet
     whose key (its title, and each paper's bookmark and PDF) is in ``keep`` is kept as it was.
-    ``filings``: the filings whose packets this set holds (all of the plan's when None)."""
+    ``filings``: the filings whose packets this set holds (all of the plan's when None). With
+    ``facts``, each filing's exhibits go into its packet (:mod:`filings.pipeline.packetparts`), from
+    the bundle's files under ``root`` (the generation)."""
     by_name = {b.paper.name: b for b in built}
     packets, keys = [], {}
+    exhibits = context["exhibits"]._items if facts is not None and facts.exhibits else ()
+    placed = placed_exhibits(facts, plan.filings, built) if exhibits else [[] for _ in plan.filings]
+    labels = {i: str(n._data["label"]) for i, n in enumerate(exhibits)}
+    marks = {i: str(n._data["mark"]) for i, n in enumerate(exhibits)}
+    in_packet = facts is None or facts.settings.exhibits_in_packet
+    folder = exhibits_folder(root or out, prefix)
     for filing in plan.filings if filings is None else filings:
         papers = [by_name.get(p.name) for p in filing.papers]
         if not papers or None in papers:
             continue
         packet, title, name = out / filing.packet, _packet_title(filing, context), prefix + filing.packet
-        keys[name] = _key([title] + [[shown(b.paper.title), b.pdf_sha256] for b in papers])
+        filed = placed[plan.filings.index(filing)] if in_packet else []
+        files = [f for x in filed for f in exhibit_files(folder, marks[x.index])]
+        keys[name] = _key([title] + [[shown(b.paper.title), b.pdf_sha256] for b in papers]
+                          + [[x.index, x.after, labels[x.index]] for x in filed]
+                          + [[f.name, hashlib.sha256(f.read_bytes()).hexdigest()] for f in files])
         packets.append(packet)
         if keep.get(name) == keys[name] and packet.exists():
             continue
@@ -35,7 +51,8 @@ def _packets(plan: Plan, built: list[BuiltPaper], out: Path, context: Mapping[st
             packet.unlink()
         progress(f"assembling the packet {name}")
         from filings.pipeline import pdf
-        pdf.merge([pdf.Part(b.pdf, shown(b.paper.title)) for b in papers], packet, title=title)
+        pdf.merge(packet_parts(papers, filed, labels, marks, folder, lambda b: shown(b.paper.title)), packet,
+                  title=title)
     return packets, keys
 
 
@@ -56,7 +73,7 @@ def _packet_title(filing: Filing, context: Mapping[str, Any]) -> str:
 
 
 def packets_of_set(plan: Plan, out: Any, papers: list[BuiltPaper], gen: Generation, context: Mapping[str, Any],
-                   progress: Progress, force: bool) -> tuple[list[Path], dict[str, str]]:
+                   progress: Progress, force: bool, facts: Any = None) -> tuple[list[Path], dict[str, str]]:
     """The packets of one set of outputs (``out``: the top of the build, or a version's folder) and
     their keys. A filing with a split paper has a packet in each version, holding its other,
     unsplit papers too; the top of the build has the packets of the filings with none."""
@@ -66,4 +83,4 @@ def packets_of_set(plan: Plan, out: Any, papers: list[BuiltPaper], gen: Generati
     with showing(out.version):
         return _packets(plan, list(here.values()), gen.path / prefix, context, progress,
                         keep=_previous_packets(gen, prefix, filings) if not force else {}, prefix=prefix,
-                        filings=filings)
+                        filings=filings, facts=facts, root=gen.path)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Sequence
 
 from pypdf import PdfReader, PdfWriter
+from pypdf.annotations import Link
 from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, ByteStringObject
 
@@ -19,7 +20,10 @@ class Part:
     """One document of a packet: its PDF and the bookmark that leads to it."""
 
     pdf: Path
-    bookmark: str
+    bookmark: str  # "": none (a later part of an exhibit split to fit the size limit)
+    parent: int | None = None  # its bookmark nests under that part's (an exhibit under the paper citing it)
+    # links to add: (its page, the box (x0, y0, x1, y1), the part whose first page it leads to)
+    links: tuple[tuple[int, tuple[float, float, float, float], int], ...] = ()
 
 
 def read_pdf(path: Path) -> PdfReader:
@@ -44,11 +48,20 @@ def merge(parts: Sequence[Part], out: Path, *, title: str, when: datetime | None
     """
     writer = PdfWriter()
     identity = [title.encode("utf-8")]
-    for part in parts:
+    starts, items = [], {}
+    for n, part in enumerate(parts):
         start = len(writer.pages)
+        starts.append(start)
         writer.append(read_pdf(part.pdf), import_outline=False)
-        writer.add_outline_item(title=part.bookmark, page_number=start)
+        if part.bookmark:
+            items[n] = writer.add_outline_item(title=part.bookmark, page_number=start,
+                                               parent=items.get(part.parent) if part.parent is not None else None)
         identity += [part.bookmark.encode("utf-8"), Path(part.pdf).read_bytes()]
+    for n, part in enumerate(parts):
+        for page, rect, target in part.links:
+            writer.add_annotation(starts[n] + page, Link(rect=rect, border=[0, 0, 0],
+                                                         target_page_index=starts[target]))
+            identity.append(repr((n, page, rect, target)).encode())
     date = pdf_date(when or build_time())
     writer.add_metadata({"/Title": title, "/Producer": "filings", "/CreationDate": date, "/ModDate": date})
     file_id = ByteStringObject(content_id(*identity))
@@ -57,6 +70,12 @@ def merge(parts: Sequence[Part], out: Path, *, title: str, when: datetime | None
     with open(out, "wb") as fh:
         writer.write(fh)
     return len(writer.pages)
+
+
+def title_of(path: Path) -> str:
+    """The document title of ``path`` (an exhibit's file: "Exhibit 3 — Title"), or its file name."""
+    title = (read_pdf(path).metadata or {}).get("/Title")
+    return str(title) if title else Path(path).stem
 
 
 def outline_titles(path: Path) -> list[tuple[str, int]]:

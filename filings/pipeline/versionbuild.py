@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from filings.convert.libreoffice import Converter
     from filings.exhibits.sources import ExhibitSource
     from filings.papers.render import Renderer
+    from filings.pipeline.citing import Citing
     from filings.pipeline.drafts import EditState
 
 
@@ -48,8 +49,10 @@ class _SetBuild:
     """One set of outputs on its way: the papers it renders and carries, its exhibits, its bundle."""
 
     def __init__(self, output: OutputSet, gen: Generation, library: TemplateLibrary, context: Mapping[str, Any],
-                 limits: Limits, matter: Matter, edits: EditState | None = None, warn: Progress = _quiet):
+                 limits: Limits, matter: Matter, edits: EditState | None = None, warn: Progress = _quiet,
+                 filings: tuple = ()):
         self.output, self.gen, self.library, self.context, self.limits = output, gen, library, context, limits
+        self.filings = filings  # the plan's: which exhibits each files (pipeline/citing)
         self.matter, self.edits, self.warn = matter, edits, warn
         self.secrets = None  # the matter's confidential values, when an edit needs them (_secrets)
         self.renderer: Renderer | None = None  # made when a paper is rendered: a build that keeps every
@@ -95,9 +98,13 @@ class _SetBuild:
             from filings.papers.render import Renderer
             self.renderer = Renderer(self.library, self.context, self.limits, locate_fact=self.matter.locate_fact,
                                      version=self.output.version)
+            from filings.pipeline.citing import Citing
+            known = {name: set(entry["facts_read"]) for name, entry in self.before.items()
+                     if name not in {p.name for p in chosen}}
             self.built = render_papers(self.renderer, chosen, self.gen.path / prefix, progress,
                                        rules_for(self.matter.facts), prefix=prefix, counts=counts,
-                                       on_draft=self._merge if self.edits is not None else None)
+                                       on_draft=self._merge if self.edits is not None else None,
+                                       citing=Citing(self.matter.facts, self.filings, self.context, known))
         if self.edits is not None:
             from filings.pipeline.drafts import carry_draft
             for paper in self.carried:
@@ -233,15 +240,18 @@ def _carry(gen: Generation, paper: Paper, entry: dict, prefix: str = "") -> Buil
 def render_papers(renderer: Renderer, papers: list[Paper], out_dir: Path,
                   progress: Progress = _quiet, rules: Rules | None = None, prefix: str = "",
                   counts: dict | None = None,
-                  on_draft: Callable[[Paper, Path], None] | None = None) -> list[BuiltPaper]:
+                  on_draft: Callable[[Paper, Path], None] | None = None,
+                  citing: Citing | None = None) -> list[BuiltPaper]:
     """Render each paper's DOCX into ``out_dir``; report every template problem at once.
 
     A paper sees its filing as ``filing``; which filing that is counts as a fact it read. Each
     motion or brief is counted as rendered (:mod:`filings.papers.wordcount`): over its limit in
     ``rules`` it is an error; its certificate of compliance, rendered after it, sees the count
     as ``compliance`` and is stale whenever its paper is. ``on_draft`` sees each DOCX as
-    rendered, before it is counted: the attorney's edit is merged into it there.
+    rendered, before it is counted: the attorney's edit is merged into it there. ``citing`` follows
+    which exhibits each filing files (:mod:`filings.pipeline.citing`).
     """
+    from filings.papers.nodes import overriding
     from filings.papers.wordcount import count_words
     from filings.pipeline.tables import render_with_tables
 
@@ -251,13 +261,16 @@ def render_papers(renderer: Renderer, papers: list[Paper], out_dir: Path,
         progress(f"rendering {prefix}{paper.name}")
         docx = out_dir / f"{paper.name}.docx"
         extra = paper_view(renderer.context, paper.filing)
+        if citing is not None:
+            extra["filing"] = citing.filing_node(paper, extra["filing"])
         if paper.certifies is not None:
             if paper.certifies not in counted:
                 continue  # its paper failed to render: reported there
             certified, count, certified_reads = counted[paper.certifies]
             extra["compliance"] = compliance_node(certified, count, rules)
         try:
-            reads, tables = render_with_tables(renderer, paper, docx, extra)
+            with overriding(citing.overrides(paper) if citing is not None else None):
+                reads, tables = render_with_tables(renderer, paper, docx, extra)
         except TemplateError as e:
             problems += e.problems
             continue
@@ -267,6 +280,8 @@ def render_papers(renderer: Renderer, papers: list[Paper], out_dir: Path,
                 tables.on_draft = on_draft
         if paper.filing is not None:
             reads.add(f"filings.{paper.filing}.name")
+        if citing is not None:
+            reads = citing.rendered(paper, reads)
         if paper.words:  # its word limit is the rules': a matter's change to them is checked again
             reads.add("settings.rules")
             # A paper counted in an earlier version (the confidential one, rendered first) keeps that
