@@ -73,6 +73,19 @@ def test_force_makes_everything_again(built):
     assert result.bundle is not None
 
 
+def test_a_build_by_another_version_of_the_toolkit_makes_everything_again(built, monkeypatch):
+    """New code may print other words from the same facts and templates (a docket reference, the
+    blanks before docketing): outputs of another version are never kept as current."""
+    from filings.pipeline import manifest
+    facts, out = built
+    assert not rebuilt(build(facts, out, converter=LibreOffice()))
+    monkeypatch.setattr(manifest, "toolkit_key", lambda: "another version")
+    said: list[str] = []
+    result = build(facts, out, converter=LibreOffice(), progress=said.append)
+    assert rebuilt(result) == set(json.loads((out / ".filings" / "manifest.json").read_text())["papers"])
+    assert "the toolkit changed since the last build: every paper is made again" in said
+
+
 def test_a_fact_an_exhibit_template_reads_rebuilds_the_bundle(built):
     facts, out = built
     before = files(out)

@@ -42,7 +42,7 @@ from filings.pipeline.bundles import EXHIBITS_DIR, _exhibit_pdfs
 from filings.pipeline.cautions import (_lint, _warn_private, _warn_removed, _warn_unauthenticated, _warn_uncited,
                                        _warn_undocketed, _warn_unsent, warn_plan)
 from filings.pipeline.citing import Citing
-from filings.pipeline.manifest import _previous_papers, _unchanged, _write_manifest
+from filings.pipeline.manifest import _previous_papers, _unchanged, _write_manifest, built_by_another_toolkit
 from filings.pipeline.packets import packets_of_set
 from filings.pipeline.tables import settle_tables
 from filings.pipeline.versionbuild import _SetBuild, _carry, _convert, _quiet, _reads_of_all, render_papers
@@ -167,6 +167,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
     try:
         with folder.generation(progress, limits.lock_seconds) as gen:
             before = _previous_papers(gen)
+            force = force or built_by_another_toolkit(gen, progress)
             from filings.pipeline.drafts import edited_leak, pick_up, save_merged, warn_unused
             edits = pick_up(matter.root, gen, Path(out_dir), before, progress, warning)
             _warn_private(matter, warning)

@@ -4,7 +4,9 @@ changed at all.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+from functools import lru_cache
 from pathlib import Path
 
 from filings.facts.schema import Matter
@@ -43,7 +45,8 @@ def _write_manifest(generation: Path, matter: Matter, papers: list[BuiltPaper], 
     prefixes = [s.output.prefix for s in sets] or [""]
     packets = {prefix + f.packet: [p.name for p in f.papers] for prefix in prefixes for f in filings
                if (generation / prefix / f.packet).is_file()}
-    manifest = {"facts": str(matter.path), "facts_sha256": _sha256(matter.path), "papers": entries,
+    manifest = {"facts": str(matter.path), "facts_sha256": _sha256(matter.path), "toolkit": toolkit_key(),
+                "papers": entries,
                 "packets": packets, "packet_keys": packet_keys,
                 "exhibits": [e.id for e in matter.facts.exhibits], "draft": draft}
     for s in sets:
@@ -54,6 +57,27 @@ def _write_manifest(generation: Path, matter: Matter, papers: list[BuiltPaper], 
             manifest[s.output.bundle_entry] = s.bundle_kept
     path = generation / STATE_DIR / MANIFEST
     path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def toolkit_key() -> str:
+    """A hash of the toolkit itself (its code and its data: rules, kinds): a build by another version
+    of filings may print other words from the same facts and templates."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".yaml") and p.is_file()
+                       and "__pycache__" not in p.parts and "example" not in p.relative_to(package).parts):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def built_by_another_toolkit(gen: Generation, progress) -> bool:
+    """True when the last build was made by another version of filings: then everything is made again."""
+    previous = gen.previous_manifest()
+    if previous is None or previous.get("toolkit") == toolkit_key():
+        return False
+    progress("the toolkit changed since the last build: every paper is made again")
+    return True
 
 
 def _unchanged(gen: Generation, papers: list[BuiltPaper], sets: list[SetResult]) -> bool:
