@@ -39,7 +39,7 @@ from filings.court.confidential import secrets_of
 from filings.pipeline.versions import warn_unexpected_split, plan_sets
 from filings.pipeline.built import BuiltPaper, SetResult
 from filings.pipeline.bundles import EXHIBITS_DIR, _exhibit_pdfs
-from filings.pipeline.cautions import (_lint, _warn_counted_days, _warn_private, _warn_removed, _warn_unauthenticated,
+from filings.pipeline.cautions import (_lint, _warn_facts, _warn_private, _warn_removed, _warn_unauthenticated,
                                        _warn_uncited, _warn_unfiled, _warn_unsent)
 from filings.pipeline.manifest import _previous_papers, _unchanged, _write_manifest
 from filings.pipeline.packets import packets_of_set
@@ -171,7 +171,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
             _warn_private(matter, warning)
             if chosen:
                 _warn_unfiled(plan, warning, progress)
-                _warn_counted_days(matter, warning)
+                _warn_facts(matter, warning)
             reads: dict[str, set[str]] = {}  # what each template read, when something is confidential
 
             def render_all(tmp: Path) -> dict[str, set[str]]:
@@ -382,7 +382,7 @@ def _check(facts_path: Path, templates_dir: Path | None, progress: Progress,
     library = template_library(matter, templates_dir)
     check_own_templates(matter, library)
     _warn_unfiled(plan, warn, progress)
-    _warn_counted_days(matter, warn)
+    _warn_facts(matter, warn, checking=True)
     from filings.pipeline.drafts import warn_open_conflicts
     warn_open_conflicts(matter.root, warn)
     with tempfile.TemporaryDirectory(prefix="filings-check-") as tmp:

@@ -2,7 +2,7 @@
 
 Rule 5.2's privacy findings, a paper in no filing, free text that counts days, what was taken
 out of a template or a Word exhibit, a drafted letter with no sent copy, an exhibit no paper
-cites or that no declarant authenticates, and what in a template would break or keep it
+cites or that no declarant authenticates, a motion its declaration does not carry, and what in a template would break or keep it
 from being edited in Word.
 """
 from __future__ import annotations
@@ -15,6 +15,7 @@ from filings.facts.schema import Matter
 from filings.facts.plan import Paper, Plan
 from filings.papers.library import TemplateLibrary
 from filings.facts.citations import counted_days
+from filings.facts.evidence import evidence_warnings
 from filings.pipeline.built import BuiltPaper
 from filings.pipeline.bundles import EXHIBITS_DIR
 from filings.pipeline.outputs import Progress
@@ -42,6 +43,15 @@ def _warn_unfiled(plan: Plan, warn: Progress, progress: Progress | None = None) 
         waiting.setdefault(fact, []).append(name)
     for fact, names in waiting.items():
         (progress or warn)(f"not made yet: {', '.join(names)}, until the facts give its filing's day ({fact})")
+
+
+def _warn_facts(matter: Matter, warn: Progress, checking: bool = False) -> None:
+    """What the facts alone show: days counted in free text, and a motion its declaration does not
+    carry (an event or the harm no statement supports, an exhibit the declarant cannot authenticate)."""
+    _warn_counted_days(matter, warn)
+    for loc, message in evidence_warnings(matter.facts, authentication=checking):  # a build: _warn_unauthenticated
+        line = matter.source.line_of(loc)
+        warn(f"{display_path(matter.path)}{f':{line}' if line else ''}: {'.'.join(map(str, loc))}: {message}")
 
 
 def _warn_counted_days(matter: Matter, warn: Progress) -> None:
