@@ -63,7 +63,7 @@ def test_facts_text_cites_a_statement(facts_copy, tmp_path):
 
 
 def test_statements_renumber_when_they_move(facts_copy, tmp_path):
-    facts = facts_copy(CITED, ("  statements:  ", "  statements:\n    - A statement put first.\n  #"))
+    facts = facts_copy(CITED, ("  statements:\n", "  statements:\n    - A statement put first.\n"))
     statements = list(build_context(load_facts(facts))["declaration"].statements)
     assert next(s for s in statements if s.id == "no_findings").number == 12
     assert "wrong (Landis Decl. ¶ 12)" in render(facts, "motion", tmp_path).replace(NBSP, " ")
