@@ -168,10 +168,11 @@ def test_no_signature_block_sits_alone_on_a_page(example_build):
 def test_the_block_keeps_company_when_the_text_ends_near_a_page_end(facts_copy, tmp_path):
     """More statements push the declaration's signature block towards and past a page end:
     at every length it takes the last lines of the text with it."""
-    statement = ("    - >-\n      The suspensions have harmed Plaintiff's clients, its business and its reputation.\n")
+    anchor = "  authenticates:"
+    statement = "    - >-\n      The suspensions have harmed Plaintiff's clients, its business and its reputation.\n"
     for extra in (2, 3, 4, 5):
         more = statement + "    - >-\n      " + "I add this statement to lengthen the declaration. " * 3 + "\n"
-        facts = facts_copy((statement, statement + more * extra), name=f"facts-{extra}.yaml")
+        facts = facts_copy((anchor, more * extra + anchor), name=f"facts-{extra}.yaml")
         out = tmp_path / f"build-{extra}"
         build(facts, out, only="declaration")
         assert _block_alone(out / "declaration.pdf") == [], f"{extra} more statements"
@@ -288,8 +289,8 @@ def test_facts_text_cites_an_exhibit_and_a_term(facts_copy, tmp_path):
                        "'ctpat'?"),
     ("{{ exhibit('type86_notice') }}", "template tags are not read in facts text (they would print as typed); cite "
                                        "an exhibit with [Exhibit: id] or a defined term with [Term: id]"),
-    *[(written, f"malformed citation '{shown}'; write [Exhibit: id], [Term: id] or [Record: id]: the kind capitalised, one id, "
-                "and the closing bracket")
+    *[(written, f"malformed citation '{shown}'; write [Exhibit: id], [Term: id], [Record: id] or [Decl: id]: "
+                "the kind capitalised, one id, and the closing bracket")
       for written, shown in (("[exhibit: type86_notice]",) * 2, ("[Exhibit: ]",) * 2,
                              ("[Exhibit: type86_notice, first_request]",) * 2, ("[Term: ctpat and more", "[Term: ctpat"))],
 ])

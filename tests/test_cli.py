@@ -18,7 +18,7 @@ def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
 
 def test_check_passes_on_the_example():
     proc = run("check", "--facts", str(EXAMPLE))
-    assert (proc.returncode, proc.stdout.strip()) == (0, f"ok: {EXAMPLE}, 10 papers, 6 exhibits")
+    assert (proc.returncode, proc.stdout.strip()) == (0, f"ok: {EXAMPLE}, 11 papers, 6 exhibits")
 
 
 def test_bad_facts_print_one_line_per_problem_and_exit_1(facts_copy):
@@ -59,8 +59,8 @@ def test_build_py_builds_with_the_defaults(tmp_path):
     proc = subprocess.run([sys.executable, str(ROOT / "build.py")], cwd=work, capture_output=True,
                           text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("built 10 papers, ")  # with a certificate of service per filing, one of compliance
-    assert "· converting 13 documents to PDF with LibreOffice" in proc.stderr
+    assert proc.stdout.startswith("built 11 papers, ")  # with a certificate of service per filing, one of compliance
+    assert "· converting 14 documents to PDF with LibreOffice" in proc.stderr
     assert (work / "build" / "packet-complaint.pdf").is_file() and (work / "build" / "packet-motion.pdf").is_file()
 
 

@@ -86,16 +86,16 @@ def test_over_the_word_limit_is_an_error(facts_copy):
 
 
 def test_a_matter_brief_gets_its_certificate_after_it(facts_copy):
-    path = facts_copy(("    papers: [motion, proposed-order, declaration]",
-                       "    papers: [motion, reply, proposed-order, declaration]"),
+    path = facts_copy(("    papers: [motion, tro-order, proposed-order, declaration]",
+                       "    papers: [motion, reply, tro-order, proposed-order, declaration]"),
                       ("bundle:\n", "papers: [summons, complaint, information-statement, disclosure-statement, motion,\n"
                                     "  {name: reply, template: motion.docx, title: Reply, words: reply},\n"
-                                    "  proposed-order, declaration, certificate-of-service]\nbundle:\n"))
+                                    "  tro-order, proposed-order, declaration, certificate-of-service]\nbundle:\n"))
     matter = load_facts(path)
     plan = plan_papers(matter.facts, build_context(matter))
     motion_filing = [p.name for p in plan.filings[1].papers]
     assert motion_filing == ["motion", "certificate-of-compliance-motion", "reply", "certificate-of-compliance-reply",
-                             "proposed-order", "declaration", "certificate-of-service-motion"]
+                             "tro-order", "proposed-order", "declaration", "certificate-of-service-motion"]
 
 
 def test_the_certificate_is_made_again_with_the_motion(facts_copy, tmp_path):

@@ -76,7 +76,7 @@ def conf_build(tmp_path_factory):
 
 
 SPLIT = ["complaint", "information-statement", "motion", "certificate-of-compliance-motion", "declaration"]
-UNSPLIT = ["summons", "disclosure-statement", "proposed-order", "certificate-of-service"]
+UNSPLIT = ["summons", "disclosure-statement", "tro-order", "proposed-order", "certificate-of-service"]
 
 
 def test_only_the_papers_that_print_a_confidential_value_are_written_twice(conf_build):
@@ -184,7 +184,7 @@ def test_a_derived_value_that_loses_its_brackets_fails_the_build_and_publishes_n
     out = folder / "build"
     build(facts, out)
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    names = "summons, complaint, information-statement, disclosure-statement, motion, proposed-order, declaration"
+    names = "summons, complaint, information-statement, disclosure-statement, motion, tro-order, proposed-order, declaration"
     facts.write_text(facts.read_text() + f"\npapers: [{names}, {{name: leaky, template: leaky.docx, title: Leaky}}, "
                                          "certificate-of-service]\n")
     with pytest.raises(FilingsError) as e:

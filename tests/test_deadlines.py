@@ -167,7 +167,7 @@ def test_a_complaint_without_a_known_time_bar_alleges_no_period(facts_copy, tmp_
     facts = facts_copy(("  jurisdiction: 1581(i)", "  jurisdiction: 1581(b)"), ('grounds: ["706(2)(B)"]', "grounds: []"),
                        ("bundle:\n", "settings:\n  kinds:\n    classification:\n      title: Domestic interested party "
                                      "action\n      jurisdiction: 1581(b)\n      papers: [summons, complaint, "
-                                     "information-statement, disclosure-statement, motion, proposed-order, declaration, "
+                                     "information-statement, disclosure-statement, motion, tro-order, proposed-order, declaration, "
                                      "certificate-of-service]\nbundle:\n"))
     out = tmp_path / "build"
     build(facts, out, only="complaint", converter=LibreOffice())

@@ -220,8 +220,8 @@ def test_a_section_added_later_rebuilds_the_papers_that_asked_for_it(facts_copy,
     full = facts.read_text(encoding="utf-8")
     start = full.index("\ndeclaration:")
     end = re.search(r"\n[a-z_]+:", full[start + 1:]).start() + start + 1
-    facts.write_text(full[:start] + full[end:].replace("papers: [motion, proposed-order, declaration]",
-                                                          "papers: [motion, proposed-order]"), encoding="utf-8")
+    facts.write_text(full[:start] + full[end:].replace("papers: [motion, tro-order, proposed-order, declaration]",
+                                                          "papers: [motion, tro-order, proposed-order]"), encoding="utf-8")
     out = tmp_path / "build"
     first = build(facts, out, converter=LibreOffice())
     assert "Decl." not in extract_text(out / "motion.pdf")

@@ -193,7 +193,7 @@ def test_a_kind_of_your_own_without_a_time_bar_says_so(facts_copy):
                "complaint); list the matter's papers under 'papers:'" in m for m in problems(path))
     path.write_text(path.read_text(encoding="utf-8").replace(
         "papers: [summons, complaint]\n", "papers: [summons, complaint, information-statement, disclosure-statement, "
-        "motion, proposed-order, declaration, certificate-of-service]\n"), encoding="utf-8")
+        "motion, tro-order, proposed-order, declaration, certificate-of-service]\n"), encoding="utf-8")
     matter = load_facts(path)
     assert kind_of(matter.facts).name == "classification"
     line = report(matter.facts)[-1]

@@ -80,7 +80,7 @@ def test_a_wheel_installed_elsewhere_makes_and_builds_a_matter(installed, tmp_pa
     assert complaint.split()[1:] == ["shipped", "shipped:complaint.docx"]
     built = filings("build", "-q", cwd=matter, binary=installed)
     assert built.returncode == 0, built.stderr
-    assert built.stdout.startswith("built 10 papers, ")
+    assert built.stdout.startswith("built 11 papers, ")
     assert "Court No.\u00a024-00097" in pdf.extract_text(matter / "build" / "packet-complaint.pdf")  # tied
     assert (matter / "build" / "exhibits" / "exhibit-bundle.pdf").is_file()
 
@@ -111,9 +111,9 @@ def matter(tmp_path) -> Path:
 
 def test_every_command_works_on_a_matter_folder_named_or_current(matter, tmp_path):
     named = filings("check", "matter", cwd=tmp_path)
-    assert (named.returncode, named.stdout.strip()) == (0, "ok: matter/facts.yaml, 10 papers, 6 exhibits")
+    assert (named.returncode, named.stdout.strip()) == (0, "ok: matter/facts.yaml, 11 papers, 6 exhibits")
     current = filings("check", cwd=matter)
-    assert (current.returncode, current.stdout.strip()) == (0, "ok: facts.yaml, 10 papers, 6 exhibits")
+    assert (current.returncode, current.stdout.strip()) == (0, "ok: facts.yaml, 11 papers, 6 exhibits")
     built = filings("build", "matter", "--only", "summons", "-q", cwd=tmp_path)
     assert built.returncode == 0, built.stderr
     assert (matter / "build" / "summons.pdf").is_file()

@@ -166,7 +166,7 @@ def test_papers_that_no_longer_apply_leave_the_outputs(matter):
     text = facts.read_text()
     start, end = text.index("declaration:\n"), text.index("service:\n")
     text = text[:start] + text[end:]
-    facts.write_text(text.replace("[motion, proposed-order, declaration]", "[motion, proposed-order]"))
+    facts.write_text(text.replace("[motion, tro-order, proposed-order, declaration]", "[motion, tro-order, proposed-order]"))
     proc = run("build", "-q", cwd=matter)
     assert proc.returncode == 0, proc.stderr
     names = {p.name for p in (matter / "build").iterdir()}
@@ -226,7 +226,7 @@ def test_a_build_killed_at_any_stage_leaves_one_complete_set(matter):
         found = court_numbers(matter / "build")
         assert len(found) == 1 and found <= {numbers[-1], number}, (stage, found)
         numbers.append(found.pop())
-        assert len(list((matter / "build").glob("*.pdf"))) == 12  # 10 papers and a packet for each of 2 filings
+        assert len(list((matter / "build").glob("*.pdf"))) == 13  # 11 papers and a packet for each of 2 filings
     proc = run("build", "-q", cwd=matter)  # the lock of a killed build does not stay behind
     assert proc.returncode == 0, proc.stderr
     assert court_numbers(matter / "build") == {f"24-000{10 + len(STAGES)}"}

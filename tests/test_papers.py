@@ -72,6 +72,7 @@ OWN_PAPERS = """papers:
   - disclosure-statement
   - {name: motion-to-expedite, template: motion-to-expedite.docx, title: Motion to Expedite}
   - motion
+  - tro-order
   - proposed-order
   - declaration
   - certificate-of-service
@@ -140,7 +141,7 @@ def test_a_matter_paper_with_its_own_facts_joins_its_filing_and_builds_alone(own
                            "--only", "motion-to-expedite", "-q"], cwd=facts.parent, capture_output=True, text=True,
                           timeout=600)
     assert (proc.returncode, proc.stderr) == (0, "")
-    assert proc.stdout.startswith("built 1 paper (motion-to-expedite), kept 10 from the last build, ")
+    assert proc.stdout.startswith("built 1 paper (motion-to-expedite), kept 11 from the last build, ")
     packet = text_of(out / "packet-complaint.pdf")
     assert smart_quotes("reinstatement lapse at the end of August.") in packet
     assert "lapse on August 29, 2024" not in packet
@@ -185,8 +186,8 @@ def test_only_a_paper_the_matter_does_not_have(own_paper):
         build(own_paper(), Path("unused"), only="motion-to-expedit")
     assert str(info.value) == (
         "no paper named 'motion-to-expedit'; choose one of: summons, complaint, information-statement, "
-        "disclosure-statement, motion-to-expedite, motion, certificate-of-compliance-motion, proposed-order, "
-        "declaration, "
+        "disclosure-statement, motion-to-expedite, motion, certificate-of-compliance-motion, tro-order, "
+        "proposed-order, declaration, "
         "certificate-of-service-complaint, certificate-of-service-motion")
 
 
@@ -223,7 +224,8 @@ def test_the_example_builds_one_packet_per_filing_with_its_bookmarks_in_order(ex
     assert [t for t, _ in pdf.outline_titles(out / "packet-complaint.pdf")] == \
         COMPLAINT_PAPERS + ["Certificate of Service"]
     assert [t for t, _ in pdf.outline_titles(out / "packet-motion.pdf")] == \
-        [titles["motion"], "Certificate of Compliance", "Proposed Order", "Declaration of Lila Landis",
+        [titles["motion"], "Certificate of Compliance", "Proposed Temporary Restraining Order",
+         "Proposed Preliminary Injunction Order", "Declaration of Lila Landis",
          "Certificate of Service"]
     assert "packets " in result.summary() and str(out / "packet-motion.pdf") in result.summary()
 
@@ -240,7 +242,8 @@ def test_each_certificate_names_exactly_its_filings_papers_and_date(example_buil
     assert "Attorney-in-Charge U.S. Department of Justice, Civil Division" in complaint
     assert "Dated: June 3, 2024" in complaint and "July 10, 2024" not in complaint
     motion = text_of(out / "certificate-of-service-motion.pdf")
-    served = and_list([titles["motion"], "Proposed Order", "Declaration of Lila Landis"])
+    served = and_list([titles["motion"], "Proposed Temporary Restraining Order", "Proposed Preliminary Injunction Order",
+                       "Declaration of Lila Landis"])
     assert (f"I certify that on July 10, 2024, I served the following papers: {served}, on the following "
             "person by the Court\u2019s CM/ECF system: Patricia L. Ngata, Trial Attorney") in motion
     assert "Dated: July 10, 2024" in motion and "June 3, 2024" not in motion
@@ -253,7 +256,7 @@ def test_the_manifest_records_each_certificate_its_filing_and_each_packet(exampl
     assert manifest["packets"] == {
         "packet-complaint.pdf": ["summons", "complaint", "information-statement", "disclosure-statement",
                                  "certificate-of-service-complaint"],
-        "packet-motion.pdf": ["motion", "certificate-of-compliance-motion", "proposed-order", "declaration",
+        "packet-motion.pdf": ["motion", "certificate-of-compliance-motion", "tro-order", "proposed-order", "declaration",
                               "certificate-of-service-motion"]}
     certificate = manifest["papers"]["certificate-of-service-complaint"]
     assert certificate["filing"] == "complaint"
@@ -269,9 +272,9 @@ def test_a_certificate_is_stale_when_its_filing_changes(facts_copy, tmp_path):
     certificate = next(p for p in plan.papers if p.name == "certificate-of-service-motion")
     renderer = Renderer(TemplateLibrary.for_matter(facts.parent), {**context, "filing": context["filings"][1]})
     recorded = fingerprints(index_nodes(context), renderer.render(certificate.template, tmp_path / "c.docx"))
-    facts.write_text(facts.read_text().replace("[motion, proposed-order, declaration]", "[motion, proposed-order]"))
+    facts.write_text(facts.read_text().replace("[motion, tro-order, proposed-order, declaration]", "[motion, tro-order, proposed-order]"))
     assert changed(index_nodes(plan_build(load_facts(facts))[1]), recorded) == \
-        ["filings.1.papers", "filings.1.papers.2.title"]
+        ["filings.1.papers", "filings.1.papers.3.title"]
 
 
 def test_another_matter_without_filings_builds_one_packet_with_one_certificate(other_build):
@@ -289,7 +292,7 @@ def test_another_matter_without_filings_builds_one_packet_with_one_certificate(o
 # --------------------------------------------------------------------------- checking the facts
 
 def test_a_paper_in_no_filing_is_built_in_no_packet_with_a_warning(facts_copy):
-    facts = facts_copy(("[motion, proposed-order, declaration]", "[motion, proposed-order]"))
+    facts = facts_copy(("[motion, tro-order, proposed-order, declaration]", "[motion, tro-order, proposed-order]"))
     warnings = []
     papers, _ = check(facts, warn=warnings.append)
     assert "declaration" in [p.name for p in papers]

@@ -45,7 +45,8 @@ def papers(*names: str) -> list:
     return list(names)
 
 
-PAPERS = [SHIPPED[name] for name in load_kinds()["residual"].papers]  # the many-parties matter's kind
+PAPERS = [SHIPPED[name] for name in load_kinds()["residual"].papers  # the many-parties matter's kind, and of its
+          if SHIPPED[name].applies_to(load_facts(MANY).facts)]  # papers those its facts have (a PI: no TRO order)
 ALL = papers(*[p.name for p in PAPERS])
 LATER = papers(*[p.name for p in PAPERS if p.name not in ("summons", "complaint")])
 
@@ -135,7 +136,7 @@ def test_a_full_caption_on_later_papers_is_a_setting(tmp_path):
 def test_a_motion_for_a_preliminary_injunction_never_mentions_a_restraining_order(many):
     motion, order = text_of(many, "motion"), text_of(many, "proposed-order")
     assert "PLAINTIFFS’ MOTION FOR A PRELIMINARY INJUNCTION" in motion
-    assert "[PROPOSED] ORDER GRANTING PLAINTIFFS’ MOTION FOR A PRELIMINARY INJUNCTION" in order
+    assert "[PROPOSED] ORDER GRANTING A PRELIMINARY INJUNCTION" in order
     assert "respectfully move for a preliminary injunction, and ask that the Court" in motion
     assert "Upon consideration of Plaintiffs’ motion for a preliminary injunction," in order
     for text in (motion, order):
@@ -147,11 +148,11 @@ def test_a_motion_for_a_restraining_order_alone(tmp_path):
     facts = tmp_path / "facts.yaml"
     facts.write_text(MANY.read_text().replace("  kind: pi\n", "  kind: tro\n"))
     renderer = Renderer(ROOT / "templates", build_context(load_facts(facts)))
-    for name in ("motion", "proposed-order"):
+    for name in ("motion", "tro-order"):
         renderer.render(f"{name}.docx", tmp_path / f"{name}.docx")
-    motion, order = (flat(docx_text(tmp_path / f"{n}.docx")) for n in ("motion", "proposed-order"))
+    motion, order = (flat(docx_text(tmp_path / f"{n}.docx")) for n in ("motion", "tro-order"))
     assert "PLAINTIFFS’ MOTION FOR A TEMPORARY RESTRAINING ORDER" in motion
-    assert "[PROPOSED] ORDER GRANTING PLAINTIFFS’ MOTION FOR A TEMPORARY RESTRAINING ORDER" in order
+    assert "[PROPOSED] TEMPORARY RESTRAINING ORDER" in order
     for text in (motion, order):
         assert "preliminary injunction" not in text.lower()
 

@@ -221,9 +221,9 @@ def generated_matter(folder: Path, papers: int) -> Path:
            for n in range(max(0, papers - len(shipped) - len(data["filings"])))]
     lines = ["papers:"] + [f"  - {name}" for name in shipped + ["certificate-of-service"]]
     lines += [f"  - {{name: {p['name']}, template: {p['template']}, title: {p['title']}}}" for p in own]
-    marker = "    papers: [motion, proposed-order, declaration]"
+    marker = "    papers: [motion, tro-order, proposed-order, declaration]"
     assert marker in text
-    text = text.replace(marker, "    papers: [motion, proposed-order, declaration"
+    text = text.replace(marker, "    papers: [motion, tro-order, proposed-order, declaration"
                         + "".join(f", {p['name']}" for p in own) + "]")
     (folder / "facts.yaml").write_text(text + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
     return folder / "facts.yaml"

@@ -29,7 +29,7 @@ def value_at(obj: Any, parts: list[str]) -> Any:
             obj = getattr(obj, names.get(part, part), None)
         else:
             return None
-    return obj
+    return obj.text if getattr(obj, "_plain", False) else obj  # a statement written as text alone
 
 
 def leaves(path: str, value: Any) -> Iterator[tuple[str, Any]]:
@@ -40,6 +40,8 @@ def leaves(path: str, value: Any) -> Iterator[tuple[str, Any]]:
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from leaves(f"{path}.{key}", item)
+    elif getattr(value, "_plain", False):  # a declaration statement written as text alone: the text is its value
+        yield path, value.text
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
             yield from leaves(f"{path}.{name}", getattr(value, name))

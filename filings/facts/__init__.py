@@ -6,7 +6,8 @@ as data (:mod:`.kinds`, ``kinds.yaml``: each kind's papers, filings, required fa
 and deadlines), loading it with a line for every error
 (:mod:`.load`) and the cross-checks between facts (:mod:`.checks`), the YAML reader with
 the line of every value (:mod:`.source`), dates as lawyers write them (:mod:`.dates`),
-citations written in facts text (:mod:`.citations`), the court's rules as data
+citations written in facts text (:mod:`.citations`), a declaration's statements and what they support
+(:mod:`.evidence`), the court's rules as data
 (:mod:`.rules`, ``rules.yaml``), the papers and filings a matter calls for (:mod:`.plan`), which filing files which exhibit
 (:mod:`.filed`)
 and a new matter's folder (:mod:`.scaffold`).

@@ -11,6 +11,7 @@ puts them in the facts file; :mod:`.kinds` says which kind needs which.
 """
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
@@ -176,3 +177,39 @@ class Brief(Model):
     argument: list[Point] = Field(min_length=1, description="the argument: numbered points, each a heading, "
                                                             "paragraphs and lettered subsections")
     conclusion: list[Text] = Field(min_length=1, description="the conclusion, one paragraph per item")
+
+
+class Hearing(Model):
+    """When the Court will hear the motion for a preliminary injunction (USCIT Rule 65(b)(3))."""
+
+    date: Day = Field(description="the day of the hearing" + _DAY)
+    time: Time | None = Field(None, description='its time, HH:MM on a 24-hour clock, in quotes: "10:00"')
+
+
+class Findings(Model):
+    """The findings the proposed orders ask the Court to make, one on each factor, in the Court's voice."""
+
+    success: Text = Field(description="on the likelihood of success: Plaintiff has shown that it is likely to "
+                                      "succeed on its claim that ...")
+    harm: Text = Field(description="on irreparable harm: Plaintiff will likely suffer irreparable harm ...")
+    balance: Text = Field(description="on the balance of hardships")
+    public_interest: Text = Field(description="on the public interest")
+
+
+_LASTS = re.compile(r"^\s*(\d+)\s+(day|days|hour|hours)\s*$")
+
+
+def tro_duration(value: object) -> object:
+    """``14 days`` or ``72 hours``: how long a temporary restraining order lasts, at most 14 days
+    (USCIT Rule 65(b)(2)); a bare number is days."""
+    text = str(value).strip()
+    if re.fullmatch(r"\d+", text):
+        text = f"{text} days"
+    m = _LASTS.match(text)
+    if not m:
+        raise ValueError(f"not a duration: {value!r}; write a number of days or hours: 14 days, 72 hours")
+    n, unit = int(m.group(1)), m.group(2).rstrip("s")
+    if n < 1 or (n > 14 if unit == "day" else n > 14 * 24):
+        raise ValueError(f"{text}: a temporary restraining order lasts at most 14 days unless extended "
+                         "(USCIT Rule 65(b)(2)); give 14 days or less")
+    return f"{n} {unit}{'s' if n != 1 else ''}"

@@ -12,6 +12,7 @@ from typing import Any, Iterator
 
 from filings.errors import FilingsError
 from filings.facts.citations import citation_problems
+from filings.facts.evidence import evidence_problems
 from filings.facts.kinds import Kind, kind_of
 from filings.facts.dates import LegalDate
 from filings.facts.schema import _ISO_DAY, Facts
@@ -22,7 +23,7 @@ def check_references(facts: Facts) -> list[tuple[Loc, str]]:
     """Cross-field checks: every id names something, and dates come in a possible order."""
     return [*_reference_problems(facts), *_order_problems(facts), *_exhibit_sources(facts),
             *_duplicate_ids(facts), *_capacity_problems(facts), *_response_problems(facts),
-            *citation_problems(facts)]
+            *citation_problems(facts), *evidence_problems(facts)]
 
 
 def _reference_problems(f: Facts) -> Iterator[tuple[Loc, str]]:

@@ -8,6 +8,8 @@ instead cite, with a small syntax of its own:
   the exhibits are reordered, exactly like a template's ``{{ exhibit('type86_notice') }}``;
 - ``[Term: ctpat]`` prints the defined term of a program, an organization or a person
   (``C-TPAT``, ``CBP``), the name the papers define at its first mention;
+- ``[Decl: no_findings]`` prints the declaration statement's citation, ``Landis Decl. ¶ 7``
+  (the declarant's surname and the statement's number, renumbered when statements move);
 - ``[Record: final_memo]`` prints where a document of the administrative record (``record:``)
   is in the agency's indexes, ``P.R. 312, C.R. 98``; with a pin, ``[Record: final_memo at 14]``,
   ``P.R. 312 at 14`` (:func:`record_cite`; the form is unverified against the Court's practice).
@@ -31,7 +33,7 @@ from pydantic import BaseModel
 # [Kind: id]; an id is a facts id (letters, digits, '_', '-'), so "[Note: see below]" is no citation.
 # A record citation may add a pin: "[Record: final_memo at 14-15]"; the id keeps it, " at 14-15".
 CITATION = re.compile(r"\[([A-Z][a-z]+):[ \u00a0]*([A-Za-z_][\w-]*(?:[ \u00a0]+at[ \u00a0]+[\w.,\u2013-]+)?)\]")
-KINDS = ("Exhibit", "Term", "Record")
+KINDS = ("Exhibit", "Term", "Record", "Decl")
 _PIN = re.compile(r"[ \u00a0]+at[ \u00a0]+")
 _TAG = re.compile(r"\{\{|\{%|%\}|\}\}")
 # [Confidential: any words]: a confidential passage of facts text (no brackets inside it).
@@ -40,7 +42,7 @@ _PASSAGE_MEANT = re.compile(r"\[[ \u00a0]*confidential[ \u00a0]*:", re.IGNORECAS
 # What looks meant as a citation of a known kind, well formed or not ("[exhibit: x]", "[Exhibit: ]",
 # "[Exhibit: a, b]", an unclosed "[Term: x"): each must be a CITATION, or it would print as typed.
 _UNCLOSED = re.compile(r"\[[^:\]\n]*:[ \u00a0]*[^\s,\]]*")  # an unclosed one, as far as its id
-_MEANT = re.compile(r"\[[ \u00a0]*(?:exhibit|term|record)[ \u00a0]*:[^\]\n]{0,60}\]?", re.IGNORECASE)
+_MEANT = re.compile(r"\[[ \u00a0]*(?:exhibit|term|record|decl)[ \u00a0]*:[^\]\n]{0,60}\]?", re.IGNORECASE)
 
 Loc = tuple
 
@@ -49,6 +51,8 @@ def texts(value: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
     """Every piece of text in the facts, with its path (YAML keys as written: ``from``)."""
     if isinstance(value, str):
         yield loc, value
+    elif getattr(value, "_plain", False):  # a declaration statement written as text alone
+        yield loc, value.text
     elif isinstance(value, BaseModel):
         for name, field in type(value).model_fields.items():
             yield from texts(getattr(value, name), loc + (field.alias or name,))
@@ -64,8 +68,10 @@ def citation_problems(facts: Any) -> Iterator[tuple[Loc, str]]:
     """Template tags in facts text, citations of an unknown kind, citations of unknown ids."""
     known = {"Exhibit": [e.id for e in facts.exhibits],
              "Term": [*facts.programs, *facts.organizations, *facts.people],
-             "Record": [d.id for d in facts.record]}
-    what = {"Exhibit": "exhibit", "Term": "program, organization or person", "Record": "document of the record"}
+             "Record": [d.id for d in facts.record],
+             "Decl": [s.id for s in facts.declaration.statements if s.id] if facts.declaration else []}
+    what = {"Exhibit": "exhibit", "Term": "program, organization or person", "Record": "document of the record",
+            "Decl": "statement of the declaration"}
     seen: set[str] = set()
     for i, document in enumerate(facts.record):
         if document.id in seen:
@@ -83,8 +89,8 @@ def citation_problems(facts: Any) -> Iterator[tuple[Loc, str]]:
         for m in _MEANT.finditer(text):
             if not CITATION.match(text, m.start()):
                 shown = m.group(0) if m.group(0).endswith("]") else _UNCLOSED.match(text, m.start()).group(0)
-                yield loc, (f"malformed citation '{shown}'; write [Exhibit: id], [Term: id] or [Record: id]: "
-                            "the kind capitalised, one id, and the closing bracket")
+                yield loc, (f"malformed citation '{shown}'; write [Exhibit: id], [Term: id], [Record: id] or "
+                            "[Decl: id]: the kind capitalised, one id, and the closing bracket")
         for m in CITATION.finditer(text):
             kind, ref = m.group(1), m.group(2)
             if kind == "Confidential":  # a passage of one word: not a citation
@@ -136,10 +142,11 @@ def record_cite(public: int | None, confidential: int | None, pin: str | None = 
 
 
 def citer(exhibits: Mapping[str, Any], named: Mapping[str, Any],
-          record: Mapping[str, Any] | None = None) -> Callable[[str, str], str]:
+          record: Mapping[str, Any] | None = None,
+          statements: Mapping[str, Any] | None = None) -> Callable[[str, str], str]:
     """The words for a citation: the exhibit's label (``exhibits``: id → exhibit node), the
-    term of a program or party (``named``: id → node), or a record document's numbers
-    (``record``: id → node). Each read is recorded like a template's, so a paper whose facts
+    term of a program or party (``named``: id → node), a record document's numbers
+    (``record``: id → node), or a declaration statement's ``Landis Decl. ¶ 7`` (``statements``). Each read is recorded like a template's, so a paper whose facts
     cite Exhibit 4 is rebuilt when that exhibit is relabelled."""
     def cite(kind: str, ref: str) -> str:
         if kind == "Record":
@@ -150,6 +157,8 @@ def citer(exhibits: Mapping[str, Any], named: Mapping[str, Any],
         if kind == "Exhibit" and ref in exhibits:
             exhibits[ref].id  # recorded: a reorder that moves another exhibit here changes the id
             return str(exhibits[ref].label)
+        if kind == "Decl" and statements is not None and ref in statements:
+            return str(statements[ref].cited)  # recorded: the statement's number and the declarant's name
         if kind == "Term" and ref in named:
             return named[ref].term  # as it is: a confidential term keeps its mark, to be bracketed
         return f"[{kind}: {ref}]"

@@ -41,6 +41,7 @@ class Paper:
     filing: int | None = None  # its filing (packet), by position in the plan; None when in none
     words: str | None = None  # a motion or brief: its kind in the rules' word_limits (filings/rules.yaml)
     certifies: str | None = None  # a certificate of compliance: the paper whose words it counts
+    when: tuple[str, tuple[str, ...]] | None = None  # a fact and the values it must have ("motion.kind", ("tro", "both"))
 
     @property
     def listed_as(self) -> str:
@@ -49,7 +50,18 @@ class Paper:
 
     def applies_to(self, facts: Facts) -> bool:
         """True when the facts hold what this paper needs."""
-        return self.needs is None or bool(getattr(facts, self.needs, None))
+        return self.missing(facts) is None
+
+    def missing(self, facts: Facts) -> str | None:
+        """What the facts lack for this paper and what to do, completing "the paper ... needs", or None."""
+        if self.needs is not None and not getattr(facts, self.needs, None):
+            return f"a '{self.needs}' section in the facts file; add it"
+        if self.when is not None:
+            path, values = self.when
+            value = fact_at(facts, path)
+            if value not in values:
+                return f"{path} to be {' or '.join(values)} (it is {value}); change it"
+        return None
 
     def title_in(self, context: Mapping[str, Any]) -> str:
         """The bookmark title: the value of :attr:`title_fact` when the context has one."""
@@ -71,7 +83,10 @@ PAPERS: tuple[Paper, ...] = (
     Paper("disclosure-statement", "disclosure-statement.docx", "Disclosure Statement (Form 13)"),
     Paper("motion", "motion.docx", "Motion for a Temporary Restraining Order and Preliminary Injunction",
           needs="motion", title_fact="motion.title", words="motion"),
-    Paper("proposed-order", "proposed-order.docx", "Proposed Order", needs="motion"),
+    Paper("tro-order", "tro-order.docx", "Proposed Temporary Restraining Order", needs="motion",
+          when=("motion.kind", ("tro", "both"))),
+    Paper("proposed-order", "proposed-order.docx", "Proposed Preliminary Injunction Order", needs="motion",
+          when=("motion.kind", ("pi", "both"))),
     Paper("declaration", "declaration.docx", "Declaration in Support", needs="declaration",
           title_fact="declaration.title"),
     Paper("notice-of-appearance", "notice-of-appearance.docx", "Notice of Appearance (Form 11)"),
@@ -210,7 +225,7 @@ def select_papers(papers: list[Paper] | tuple[Paper, ...], only: str | None = No
         return with_partners(papers, chosen)
     shipped = SHIPPED.get(only)
     if shipped and facts is not None and not shipped.applies_to(facts):
-        raise FilingsError(f"the paper '{only}' needs a '{shipped.needs}' section in the facts file; add it")
+        raise FilingsError(f"the paper '{only}' needs {shipped.missing(facts)}")
     if shipped:
         raise FilingsError(f"the paper '{only}' is not in the facts' papers list; add it under 'papers:'")
     raise FilingsError(f"no paper named '{only}'; choose one of: {', '.join(p.name for p in papers)}")
@@ -252,7 +267,7 @@ def _entry_problem(facts: Facts, entry) -> str | None:
                 "another name")
     if shipped:
         return None if shipped.applies_to(facts) else \
-            f"the paper '{entry.name}' needs a '{shipped.needs}' section in the facts file; add it, or remove the paper"
+            f"the paper '{entry.name}' needs {shipped.missing(facts)}, or remove the paper"
     if entry.template is None and entry.title is None:
         return f"no shipped paper named '{entry.name}'{_did_you_mean(entry.name, list(SHIPPED))}" \
                " (a paper of the matter's own is written {name: ..., template: ..., title: ...})"
@@ -310,7 +325,7 @@ def _filed_problem(facts: Facts, names: set[str], name: str, before: tuple[int, 
         return None
     shipped = SHIPPED.get(name)
     if shipped and facts.papers is None and not shipped.applies_to(facts):
-        return f"the paper '{name}' needs a '{shipped.needs}' section in the facts file; add it, or remove " \
+        return f"the paper '{name}' needs {shipped.missing(facts)}, or remove " \
                "the paper from this filing"
     if shipped and facts.papers is None:
         kind = kind_of(facts)

@@ -19,7 +19,9 @@ from pydantic import BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from filings.facts.dates import LegalDate
-from filings.facts.actions import Brief, Consultation, Determination, Injunction, Notice, Protest, RecordDocument  # noqa: F401
+from filings.facts.evidence import Statements
+from filings.facts.actions import (Brief, Consultation, Determination, Findings, Hearing, Injunction, Notice,  # noqa: F401
+                                   Protest, RecordDocument, tro_duration)
 from filings.facts.fields import (_ANY_DATE, _DAY, AnyDate, Article, Day, Float, Int, Model, Ref, Text,  # noqa: F401
                                   Time)
 from filings.errors import display_path
@@ -193,10 +195,22 @@ class Motion(Model):
                                                                    "order, a preliminary injunction, or both")
     filed: Day = Field(description="the day the motion is filed" + _DAY)
     relief: list[Text] = Field(min_length=1, description="what the motion asks the Court to order")
-    order: list[Text] = Field(min_length=1, description="the proposed order's decretal clauses, in the Court's "
-                                                        "voice")
+    order: list[Text] = Field(min_length=1, description="the acts the proposed orders restrain or require, each "
+                                                        "a decretal clause in the Court's voice that describes them "
+                                                        "in full, not by reference to another document (USCIT "
+                                                        "Rule 65(d)(1))")
     factors: Factors = Field(description="the argument on each factor for an injunction")
     consultation: Consultation = Field(description="counsel's consultation with the other side before filing")
+    findings: Findings | None = Field(None, description="the findings the proposed orders state on each factor; "
+                                                        "when not given, each finding's standard words")
+    hearing: Hearing | None = Field(None, description="when the preliminary injunction will be heard, once the "
+                                                      "Court has set it; the TRO order leaves a blank for the Court")
+    tro_lasts: Annotated[str, BeforeValidator(tro_duration)] = Field(
+        "14 days", description="how long the temporary restraining order lasts after its entry: 14 days, 72 hours "
+                               "(at most 14 days, USCIT Rule 65(b)(2))")
+    security: str | None = Field(None, description='the security under USCIT Rule 65(c) the orders name: an '
+                                                   'amount ("$10,000"), or "none" for no security; when not '
+                                                   'given, a blank for the Court to fill')
 
 
 class Declaration(Model):
@@ -205,7 +219,13 @@ class Declaration(Model):
     declarant: Ref = Field(description="the id of the person who declares")
     place: Text = Field(description="where it is signed: Schaumburg, Illinois")
     signed: Day = Field(description="the day it is signed" + _DAY)
-    statements: list[Text] = Field(min_length=1, description="the declarant's numbered statements, one per item")
+    basis: str | None = Field(None, description="how the declarant knows the facts stated, for the whole "
+                                                "declaration: as Plaintiff's compliance officer, from its records")
+    statements: Statements = Field(min_length=1, description="the declarant's numbered statements, one per item: "
+                                                             "text alone, or {id, text, supports, basis}")
+    authenticates: dict[str, Text] = Field({}, description="how the declarant knows each exhibit it "
+                                                           "authenticates, by exhibit id: I received it by e-mail "
+                                                           "on May 20, 2024.")
 
 
 class Service(Model):

@@ -26,7 +26,9 @@ from filings.facts.rules import jurisdiction_key, jurisdiction_text, rules_for
 from filings.facts.schema import Facts, Matter, extra_value
 from filings.facts.kinds import claim_grounds, kind_of
 from filings.papers.actions import determination_node, injunction_node, kind_node, protests_node, review_of
-from filings.papers.nodes import Absent, Node, NodeList, _secrets
+from filings.papers.nodes import Absent, Empty, Node, NodeList, _secrets
+from filings.papers.evidence import Evidence
+from filings.papers.orders import rule65_values
 from filings.papers.view import BLANK_NUMBER
 from filings.papers.parties import _MENTIONED, _ROLES, _definition, _Mentions, _PartyNaming
 from filings.papers.wording import exhibit_mark, roman as _roman
@@ -83,6 +85,7 @@ class _ContextBuilder(_PartyNaming):
                                   {"cited": [f"record.{i}.public", f"record.{i}.confidential"]})
                        for i, d in enumerate(facts.record)}
         self.mentions = _Mentions(self.parties, [*c.plaintiffs, *c.defendants])
+        self.evidence = Evidence(facts, bool(self.agency_id or facts.programs))  # the declaration's paragraphs
         self.rules = rules_for(facts)
         self.kind = kind_of(facts)
         # Events and requests in one order of dates (events first on a day): the order the
@@ -130,7 +133,7 @@ class _ContextBuilder(_PartyNaming):
             "protests": protests_node(f, self.parties),
             "injunction": injunction_node(f, self._consultation),
             "motion": self._motion() or Absent("motion"),
-            "declaration": self._declaration() or Absent("declaration"),
+            "declaration": self.evidence.node(self.parties, self.exhibits) or Absent("declaration"),
             "service": service,
             "exhibits": NodeList("exhibits", list(self.exhibits.values())),
             "settings": Node("settings", {**f.settings.__dict__, "answer_days": self.rules.periods["answer"].days}
@@ -141,7 +144,7 @@ class _ContextBuilder(_PartyNaming):
                                             for i, filing in enumerate(self.filings)]),
             "record": NodeList("record", list(self.record.values())),
             "brief": self._brief() or Absent("brief"),
-            "cite": citer(self.exhibits, {**self.parties, **self.programs}, self.record),
+            "cite": citer(self.exhibits, {**self.parties, **self.programs}, self.record, self.evidence.statement_cites()),
         }
 
     def _service(self, path: str, s) -> Node:
@@ -253,9 +256,9 @@ class _ContextBuilder(_PartyNaming):
                     exhibit=self.exhibits.get(e.exhibit),
                     notice_days=e.date.days_until(e.effective) if e.effective and e.date.is_day else None,
                     expired=bool(e.until and e.until < self.f.case.filed),
-                    actor_mention=self.mentions.of(e.actor))
+                    actor_mention=self.mentions.of(e.actor), declared=self.evidence.cited(e.id))
         here = f"events.{i}"
-        return Node(here, data, {"notice_days": [f"{here}.date", f"{here}.effective"],
+        return Node(here, data, {"notice_days": [f"{here}.date", f"{here}.effective"], "declared": self.evidence.sources,
                                  "expired": [f"{here}.until", "case.filed"],
                                  "actor_mention": [f"{here}.actor", *_MENTIONED, *self._naming(e.actor)]})
 
@@ -273,11 +276,12 @@ class _ContextBuilder(_PartyNaming):
         data.update(sender=self.parties[r.sender], recipient=self.parties[r.to], is_event=False, is_request=True,
                     answered_by=answered_by, unanswered=r.response is None,
                     exhibit=self.exhibits.get(r.exhibit), response=response, number=i + 1,
-                    sender_mention=sender_mention, recipient_mention=recipient_mention)
+                    sender_mention=sender_mention, recipient_mention=recipient_mention,
+                    declared=self.evidence.cited(r.id))
         data.pop("to", None)
         here = f"requests.{i}"
         return Node(here, data, {"answered_by": [f"{here}.response"], "unanswered": [f"{here}.response"],
-                                 "sender_mention": [f"{here}.sender", *_MENTIONED, *self._naming(r.sender)],
+                                 "declared": self.evidence.sources, "sender_mention": [f"{here}.sender", *_MENTIONED, *self._naming(r.sender)],
                                  "recipient_mention": [f"{here}.recipient", *_MENTIONED, *self._naming(r.to)]})
 
     def _motion(self) -> Node | None:
@@ -287,14 +291,16 @@ class _ContextBuilder(_PartyNaming):
         consultation = self._consultation("motion.consultation", m.consultation)
         factors = Node("motion.factors", {k: NodeList(f"motion.factors.{k}", list(v))
                                           for k, v in m.factors.__dict__.copy().items()})
+        orders, sources = rule65_values(m, len(self.f.case.plaintiffs))
         return Node("motion", {"filed": m.filed, "relief": NodeList("motion.relief", list(m.relief)),
                                "order": NodeList("motion.order", list(m.order)),
                                "factors": factors, "consultation": consultation,
                                "kind": m.kind, "title": MOTION_TITLES[m.kind],
                                "remedy": _REMEDY[m.kind][0], "remedy_or": _REMEDY[m.kind][1],
                                "tro": m.kind in ("tro", "both"), "pi": m.kind in ("pi", "both"),
-                               "both": m.kind == "both"},
-                    {name: ["motion.kind"] for name in ("title", "remedy", "remedy_or", "tro", "pi", "both")})
+                               "both": m.kind == "both", **orders},
+                    {**{name: ["motion.kind"] for name in ("title", "remedy", "remedy_or", "tro", "pi", "both")},
+                     **sources})
 
     def _brief(self) -> Node | None:
         """The Rule 56.2 motion and brief: its sections as lists, its points numbered (``label``)."""
@@ -351,19 +357,6 @@ class _ContextBuilder(_PartyNaming):
             side = f"for {defendants}"
         return f"{p.name}{' (' + ', '.join(details) + ')' if details else ''}, {side}"
 
-    def _declaration(self) -> Node | None:
-        d = self.f.declaration
-        if d is None:
-            return None
-        exhibits = [self.exhibits[x.id] for x in self.f.exhibits if d.declarant in x.authenticated_by]
-        declarant = self.parties[d.declarant]
-        return Node("declaration", {"declarant": declarant, "place": d.place,
-                                    "signed": d.signed,
-                                    # its title, as packets bookmark it and certificates of service name it
-                                    "title": f"Declaration of {declarant._data['name']}",
-                                    "exhibits": NodeList("declaration.exhibits", exhibits),
-                                    "statements": NodeList("declaration.statements", list(d.statements))},
-                    {"title": ["declaration.declarant", f"people.{d.declarant}.name"]})
 
 
 BRIEF_TITLE = "Rule 56.2 Motion for Judgment on the Agency Record"

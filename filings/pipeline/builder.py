@@ -382,7 +382,7 @@ def _check(facts_path: Path, templates_dir: Path | None, progress: Progress,
     papers = list(plan.papers)
     library = template_library(matter, templates_dir)
     check_own_templates(matter, library)
-    warn_plan(matter, plan, warn, progress)
+    warn_plan(matter, plan, warn, progress, checking=True)
     from filings.pipeline.drafts import warn_open_conflicts
     warn_open_conflicts(matter.root, warn)
     with tempfile.TemporaryDirectory(prefix="filings-check-") as tmp:

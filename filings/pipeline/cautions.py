@@ -2,8 +2,8 @@
 
 Rule 5.2's privacy findings, a paper in no filing, free text that counts days, what was taken
 out of a template or a Word exhibit, a drafted letter with no sent copy, an exhibit no paper
-cites or that no declarant authenticates, a later filing citing an
-exhibit filed earlier without its docket reference, and what in a template would break or keep it
+cites or that no declarant authenticates, a motion its declaration does not carry, a later filing
+citing an exhibit filed earlier without its docket reference, and what in a template would break or keep it
 from being edited in Word.
 """
 from __future__ import annotations
@@ -16,6 +16,7 @@ from filings.facts.schema import Matter
 from filings.facts.plan import Paper, Plan
 from filings.papers.library import TemplateLibrary
 from filings.facts.citations import counted_days
+from filings.facts.evidence import evidence_warnings
 from filings.pipeline.built import BuiltPaper
 from filings.pipeline.bundles import EXHIBITS_DIR
 from filings.pipeline.outputs import Progress
@@ -45,15 +46,15 @@ def _warn_unfiled(plan: Plan, warn: Progress, progress: Progress | None = None) 
         (progress or warn)(f"not made yet: {', '.join(names)}, until the facts give its filing's day ({fact})")
 
 
-def warn_plan(matter: Matter, plan: Plan, warn: Progress, progress: Progress) -> None:
+def warn_plan(matter: Matter, plan: Plan, warn: Progress, progress: Progress, checking: bool = False) -> None:
     """What a build and a check warn of in the plan: papers in no filing (and those waiting for their
-    filing's day), service that does not fit a filing's papers, free text that counts days."""
+    filing's day), service that does not fit a filing's papers, what the facts alone show."""
     from filings.court.service import service_warnings
 
     _warn_unfiled(plan, warn, progress)
     for line in service_warnings(matter.facts, plan):
         warn(line)
-    _warn_counted_days(matter, warn)
+    _warn_facts(matter, warn, checking)
     _warn_event_dated_exhibits(matter, warn)
 
 
@@ -68,6 +69,15 @@ def _warn_event_dated_exhibits(matter: Matter, warn: Progress) -> None:
             warn(f"{display_path(matter.path)}:{line}: exhibits.{i} ({exhibit.id}) has no date of its own, so the "
                  f"index and its cover date it by the event '{event.id}' ({event.date.iso()}); give the document's "
                  "own date (date:) if it differs")
+
+
+def _warn_facts(matter: Matter, warn: Progress, checking: bool = False) -> None:
+    """What the facts alone show: days counted in free text, and a motion its declaration does not
+    carry (an event or the harm no statement supports, an exhibit the declarant cannot authenticate)."""
+    _warn_counted_days(matter, warn)
+    for loc, message in evidence_warnings(matter.facts, authentication=checking):  # a build: _warn_unauthenticated
+        line = matter.source.line_of(loc)
+        warn(f"{display_path(matter.path)}{f':{line}' if line else ''}: {'.'.join(map(str, loc))}: {message}")
 
 
 def _warn_counted_days(matter: Matter, warn: Progress) -> None:
