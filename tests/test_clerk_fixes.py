@@ -6,6 +6,7 @@ keep together; an exhibit dated only by its event is said. Rendered to Word, no 
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,21 @@ def test_the_summons_first_page_holds_the_notice_and_the_clerks_block(tmp_path, 
     build(source, tmp_path / "build", only="summons", converter=LibreOffice())
     first = " ".join(pdf.extract_text(tmp_path / "build" / "summons.pdf").split("\f")[0].split())
     assert "PLEASE TAKE NOTICE" in first and "CLERK OF THE COURT" in first and "Deputy Clerk" in first
+
+
+def test_the_motions_parties_section_names_every_plaintiff(tmp_path):
+    """A motion named only the plaintiffs the facts describe (5 of 8 in one matter): a plaintiff
+    without a description was skipped. Here no organization of the many-parties matter has one."""
+    text = MANY.read_text(encoding="utf-8")
+    head, rest = text.split("\npeople:", 1)  # the organizations, without their descriptions
+    text = re.sub(r"(?m)^    description: .*\n(?:      .*\n)*", "", head) + "\npeople:" + rest
+    (tmp_path / "facts.yaml").write_text(text, encoding="utf-8")
+    shutil.copytree(MANY.parent / "exhibits", tmp_path / "exhibits")
+    facts = load_facts(tmp_path / "facts.yaml").facts
+    lines = rendered(tmp_path / "facts.yaml", "motion", tmp_path)
+    start = next(i for i, line in enumerate(lines) if line.startswith("The Parties"))
+    end = next(i for i, line in enumerate(lines) if i > start and line.startswith("Defendant"))
+    section = " ".join(lines[start:end])
+    names = [facts.organizations[p].name if p in facts.organizations else facts.people[p].name
+             for p in facts.case.plaintiffs]
+    assert len(names) == 3 and [n for n in names if n not in section] == []
