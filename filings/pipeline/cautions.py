@@ -56,6 +56,23 @@ def warn_plan(matter: Matter, plan: Plan, warn: Progress, progress: Progress, ch
         warn(line)
     _warn_facts(matter, warn, checking)
     _warn_event_dated_exhibits(matter, warn)
+    _warn_filing_days(matter, plan, warn)
+
+
+def _warn_filing_days(matter: Matter, plan: Plan, warn: Progress) -> None:
+    """Papers of two filing days in one packet (facts that list no filings, with a motion filed later);
+    a filing after the day the action was commenced whose papers print no Court No."""
+    facts = matter.facts
+    if not facts.filings and len(plan.filings) == 1 and facts.motion is not None \
+            and facts.motion.filed != facts.case.filed:
+        warn(f"{display_path(matter.path)}: the action is commenced on {facts.case.filed.iso()} and the motion filed "
+             f"on {facts.motion.filed.iso()}, but the facts list no filings, so both are in one packet; list them "
+             "under filings:, one per day (docs/facts.md)")
+    late = [f for f in plan.filings if f.date > (facts.case.docketed or facts.case.filed)]
+    if late and not facts.case.court_no:
+        which = f"the filing '{late[0].name}'" if late[0].name else "the one filing of every paper"
+        warn(f"{display_path(matter.path)}: {which} ({late[0].date.iso()}) comes after the action was docketed, but "
+             "case.court_no is empty, so its papers print a blank Court No.; give the number the Clerk assigned")
 
 
 def _warn_event_dated_exhibits(matter: Matter, warn: Progress) -> None:
