@@ -117,11 +117,13 @@ def test_the_declaration_is_signed_and_authenticates_what_the_declarant_can(exam
     assert "/s/ Lila Landis Lila Landis Global Chief Compliance Officer Seko Customs Brokerage, Inc." in text
     context = build_context(load_facts(EXAMPLE))
     for e, node in zip(facts.exhibits, context["exhibits"]):
-        sentence = f"{node.label} submitted with this declaration is a true and correct copy of the document"
+        # filed with the complaint, an exhibit is cited in the motion's papers by its docket reference
+        printed = f"{node.label}, {e.docket}" if e.docket else str(node.label)
+        sentence = f"{printed} is a true and correct copy of the document"
         assert (sentence in text) == ("landis" in e.authenticated_by), e.id
         if "landis" in e.authenticated_by:
-            assert f"dated {node.date} that the index of exhibits lists as “{e.title.replace(chr(39), '’')}.”" in text
-    assert "Exhibit 5 submitted" in text  # counsel's letter: the facts say she was copied on it
+            assert f"dated {node.date} described as “{e.title.replace(chr(39), '’')}.”" in text
+    assert "Exhibit 5, ECF No. 2-5 is a true" in text  # counsel's letter: the facts say she was copied on it
 
 
 def test_who_authenticates_what_comes_from_the_facts(facts_copy):

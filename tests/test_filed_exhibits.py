@@ -166,8 +166,8 @@ def test_exhibits_as_attachments_leave_the_packet_papers_alone(facts_copy):
 
 
 def test_a_filing_lists_only_exhibits_the_facts_have(facts_copy):
-    facts = facts_copy(("    papers: [motion, proposed-order, declaration]\n",
-                        "    papers: [motion, proposed-order, declaration]\n    exhibits: [type86_notce]\n"))
+    facts = facts_copy(("    papers: [motion, tro-order, proposed-order, declaration]\n",
+                        "    papers: [motion, tro-order, proposed-order, declaration]\n    exhibits: [type86_notce]\n"))
     proc = cli("check", "--facts", str(facts), cwd=facts.parent)
     assert proc.returncode == 1
     assert "filings.1.exhibits.0: no exhibit 'type86_notce'; did you mean 'type86_notice'?" in proc.stderr

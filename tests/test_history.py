@@ -99,8 +99,10 @@ def test_draft_stamps_every_page_and_is_never_carried(draft_matter):
         assert len(texts) == paper.pages
         for text in texts:
             assert "DRAFT · 2024-06-03 · " in text, (paper.paper.name, text[:200])
-    packet = pages(out / "packet-complaint.pdf")
-    assert all("DRAFT" in text for text in packet)
+    packet = pages(out / "packet-complaint.pdf")  # every page of its papers; the exhibits it files are as filed
+    assert all("DRAFT" in text for text in packet if "SEKO-0000" not in text)
+    assert sum("DRAFT" in text for text in packet) == sum(p.pages for p in first.papers
+                                                          if p.paper.filing == 0)
     stamp = next(line for line in pages(out / "complaint.pdf")[0].splitlines() if line.startswith("DRAFT"))
     assert stamp == next(line for line in pages(out / "complaint.pdf")[-1].splitlines() if line.startswith("DRAFT"))
 

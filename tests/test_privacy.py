@@ -60,8 +60,11 @@ def test_strict_makes_them_errors(private_facts):
 @pytest.mark.parametrize("facts", [EXAMPLE, OTHER, DATA / "many-parties" / "facts.yaml"])
 def test_the_example_matters_have_none(facts):
     assert privacy_findings(load_facts(facts)) == []
-    proc = run("check", "--strict", "--facts", str(facts))
+    # the example is clean as a whole; the test matters carry other warnings on purpose (a motion
+    # its declaration does not carry, papers of two days in one packet): none of them is Rule 5.2's
+    proc = run("check", *(["--strict"] if facts == EXAMPLE else []), "--facts", str(facts))
     assert proc.returncode == 0, proc.stderr
+    assert not [line for line in proc.stderr.splitlines() if "5.2" in line], proc.stderr
 
 
 def test_birth_dates_taxpayer_numbers_and_minors(facts_copy):

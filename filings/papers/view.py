@@ -31,7 +31,7 @@ def paper_view(context: Mapping[str, Any], index: int | None) -> dict[str, Any]:
     if isinstance(filing, Node) and isinstance(case, Node) and _before_docketing(case, filing):
         sources = {**case._sources, **{name: ["case.court_no", "case.judge", "case.docketed", "case.filed",
                                               f"{filing._path}.date"] for name in ("number", "judge", "court_no")}}
-        view["case"] = Node("case", {**case._data, "number": BLANK_NUMBER, "court_no": None, "judge": None}, sources)
+        view["case"] = Node("case", {**case._data, "number": BLANK_NUMBER, "court_no": BLANK_NUMBER, "judge": None}, sources)
     return view
 
 
