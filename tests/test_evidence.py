@@ -48,7 +48,7 @@ def test_the_motion_cites_the_declaration_for_its_facts_and_harm(tmp_path):
 
 def test_the_declaration_authenticates_each_exhibit_with_how_she_knows_it(tmp_path):
     text = render(EXAMPLE, "declaration", tmp_path)
-    assert ("that the index of exhibits lists as “Agency notice of suspension from the informal entry test.” I "
+    assert ("described as “Agency notice of suspension from the informal entry test.” I "
             "received this e-mail from the agency at my Plaintiff e-mail address.") in text
     assert "I wrote and sent this e-mail on May 21, 2024." in text
     assert "I know the facts stated in this declaration from my own work" in text
