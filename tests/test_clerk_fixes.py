@@ -128,3 +128,26 @@ def test_the_motions_parties_section_names_every_plaintiff(tmp_path):
     names = [facts.organizations[p].name if p in facts.organizations else facts.people[p].name
              for p in facts.case.plaintiffs]
     assert len(names) == 3 and [n for n in names if n not in section] == []
+
+
+@pytest.mark.e2e
+def test_the_declaration_has_no_near_blank_page(tmp_path):
+    """The authentication paragraphs were one unbreakable chain with the signature: a page held two
+    statements and the signature sat alone on the last page. Now every page but the last is full,
+    and a statement goes with the signature."""
+    import subprocess
+
+    from filings.convert.libreoffice import LibreOffice
+    from filings.pipeline.builder import build
+
+    build(EXAMPLE, tmp_path / "build", only="declaration", converter=LibreOffice())
+    pdf = tmp_path / "build" / "declaration.pdf"
+    count = int(next(line.split()[-1] for line in subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
+                                                                    text=True).stdout.splitlines()
+                     if line.startswith("Pages:")))
+    pages = [subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), "-layout", str(pdf), "-"], capture_output=True,
+                            text=True).stdout for n in range(1, count + 1)]
+    lines = [[ln for ln in page.splitlines() if ln.strip()] for page in pages]
+    assert all(len(page) >= 18 for page in lines[:-1]), [len(page) for page in lines]
+    last = " ".join(" ".join(lines[-1]).split())
+    assert re.search(r"\b\d+\. .*I declare under penalty of perjury", last), last[:200]
