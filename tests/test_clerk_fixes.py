@@ -151,3 +151,25 @@ def test_the_declaration_has_no_near_blank_page(tmp_path):
     assert all(len(page) >= 18 for page in lines[:-1]), [len(page) for page in lines]
     last = " ".join(" ".join(lines[-1]).split())
     assert re.search(r"\b\d+\. .*I declare under penalty of perjury", last), last[:200]
+
+
+@pytest.mark.e2e
+def test_each_declaration_citation_links_to_its_paragraph(example_build):
+    """In the motion's packet, every "Landis Decl. ¶ N" is a link to the page where paragraph N of the
+    declaration begins (the declaration is in the same packet)."""
+    import pikepdf
+
+    out, _, _ = example_build
+    packet = out / "packet-motion.pdf"
+    with pikepdf.open(packet) as pdf:
+        index = {page.obj.objgen: n for n, page in enumerate(pdf.pages)}
+        links = [(n, index[a.Dest[0].objgen]) for n, page in enumerate(pdf.pages)
+                 for a in page.get("/Annots", []) if a.get("/Subtype") == "/Link" and "/Dest" in a]
+    import subprocess
+    text = [subprocess.run(["pdftotext", "-f", str(n + 1), "-l", str(n + 1), "-layout", str(packet), "-"],
+                           capture_output=True, text=True).stdout for n in range(max(t for _, t in links) + 1)]
+    cited = {int(m) for page in text[:5] for m in re.findall(r"Decl\.\s¶\s(\d+)", page)}
+    assert cited and len(links) >= len(cited)
+    for number in cited:
+        begins = next(n for n, page in enumerate(text) if re.search(rf"(?m)^\s+{number}\.\s", page))
+        assert any(target == begins for _, target in links), (number, begins, links)

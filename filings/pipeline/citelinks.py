@@ -49,6 +49,30 @@ def find_citations(pdf: Path, labels: Iterable[str]) -> list[Found]:
     return _unique(found)
 
 
+def paragraph_pages(pdf: Path, numbers: Iterable[int]) -> dict[int, int]:
+    """The page (0-based) on which each numbered paragraph of ``pdf`` begins: the first page with a
+    line that starts with its number and a period (``7.``), as Word prints a numbered paragraph."""
+    import pypdfium2 as pdfium
+
+    wanted, pages = set(numbers), {}
+    doc = pdfium.PdfDocument(str(pdf))
+    try:
+        for n in range(len(doc)):
+            page = doc[n]
+            text = page.get_textpage()
+            try:
+                for line in text.get_text_range().splitlines():
+                    head = line.strip().split(".", 1)[0]
+                    if head.isdigit() and int(head) in wanted and line.strip()[len(head):].startswith("."):
+                        pages.setdefault(int(head), n)
+            finally:
+                text.close()
+                page.close()
+    finally:
+        doc.close()
+    return pages
+
+
 def _boxes(text, form: str) -> list[tuple[float, float, float, float]]:
     """The boxes of each whole-word match of ``form`` on one page (a line's, for a match that wraps)."""
     searcher = text.search(form, match_case=True, match_whole_word=True)

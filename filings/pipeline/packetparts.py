@@ -44,9 +44,12 @@ def exhibits_folder(root: Path, prefix: str) -> Path:
 
 
 def packet_parts(papers: list[BuiltPaper], placed: list[Placed], labels: Mapping[int, str],
-                 marks: Mapping[int, str], folder: Path, bookmark, in_packet: bool = True) -> list:
+                 marks: Mapping[int, str], folder: Path, bookmark, in_packet: bool = True,
+                 declaration: tuple[str, list[int]] | None = None) -> list:
     """The packet's parts in order: each paper, and after the paper it follows each exhibit it files
-    (nested under it), the citations of those exhibits linked to their covers."""
+    (nested under it), the citations of those exhibits linked to their covers; with
+    ``declaration`` (its short name, "Landis Decl.", and its paragraphs' numbers), each citation of
+    one of its paragraphs ("Landis Decl. ¶ 7") linked to the page where that paragraph begins."""
     from filings.pipeline import pdf
     from filings.pipeline.citelinks import find_citations
 
@@ -67,13 +70,25 @@ def packet_parts(papers: list[BuiltPaper], placed: list[Placed], labels: Mapping
                 if k == 0:
                     starts[x.index] = len(parts)
                 parts.append(pdf.Part(f, pdf.title_of(f) if k == 0 else "", parent=top))
-    wanted = {labels[n]: n for n in starts}
+    wanted: dict[str, Any] = {labels[n]: starts[n] for n in starts}
+    wanted.update(_paragraph_targets(declaration, where))
     linked = []
     for part in parts:
         if part.parent is None and wanted:
             found = find_citations(part.pdf, list(wanted))
-            part = pdf.Part(part.pdf, part.bookmark, links=tuple((f.page, f.rect, starts[wanted[f.label]])
-                                                                 for f in found))
+            part = pdf.Part(part.pdf, part.bookmark, links=tuple((f.page, f.rect, wanted[f.label]) for f in found))
         linked.append(part)
     return linked
+
+
+def _paragraph_targets(declaration: tuple[str, list[int], Path] | None, where: Mapping[str, int]) -> dict[str, Any]:
+    """``Landis Decl. ¶ 7`` (PDFium finds it whatever spaces tie it) → (the declaration's part, its
+    page where ¶ 7 begins), for a declaration in this packet."""
+    if declaration is None or "declaration" not in where:
+        return {}
+    from filings.pipeline.citelinks import paragraph_pages
+
+    short, numbers, path = declaration
+    pages = paragraph_pages(path, numbers)
+    return {f"{short} ¶ {n}": (where["declaration"], page) for n, page in pages.items()}
 

@@ -51,8 +51,8 @@ def _packets(plan: Plan, built: list[BuiltPaper], out: Path, context: Mapping[st
             packet.unlink()
         progress(f"assembling the packet {name}")
         from filings.pipeline import pdf
-        pdf.merge(packet_parts(papers, filed, labels, marks, folder, lambda b: shown(b.paper.title)), packet,
-                  title=title)
+        pdf.merge(packet_parts(papers, filed, labels, marks, folder, lambda b: shown(b.paper.title),
+                               declaration=_declaration_of(context, by_name)), packet, title=title)
     return packets, keys
 
 
@@ -84,3 +84,13 @@ def packets_of_set(plan: Plan, out: Any, papers: list[BuiltPaper], gen: Generati
         return _packets(plan, list(here.values()), gen.path / prefix, context, progress,
                         keep=_previous_packets(gen, prefix, filings) if not force else {}, prefix=prefix,
                         filings=filings, facts=facts, root=gen.path)
+
+
+def _declaration_of(context: Mapping[str, Any], by_name: Mapping[str, BuiltPaper]) -> tuple | None:
+    """The declaration's short name, its paragraphs' numbers and its PDF, for the links to its paragraphs."""
+    built = by_name.get("declaration")
+    node = context.get("declaration")
+    if built is None or node is None or not getattr(node, "_data", None):
+        return None
+    numbers = [int(s._data["number"]) for s in node._data["statements"]._items]
+    return shown(node._data["short"]), numbers, built.pdf

@@ -22,8 +22,9 @@ class Part:
     pdf: Path
     bookmark: str  # "": none (a later part of an exhibit split to fit the size limit)
     parent: int | None = None  # its bookmark nests under that part's (an exhibit under the paper citing it)
-    # links to add: (its page, the box (x0, y0, x1, y1), the part whose first page it leads to)
-    links: tuple[tuple[int, tuple[float, float, float, float], int], ...] = ()
+    # links to add: (its page, the box (x0, y0, x1, y1), the part whose first page it leads to, or
+    # (that part, a page of it): a declaration's paragraph)
+    links: tuple[tuple[int, tuple[float, float, float, float], int | tuple[int, int]], ...] = ()
 
 
 def read_pdf(path: Path) -> PdfReader:
@@ -59,8 +60,8 @@ def merge(parts: Sequence[Part], out: Path, *, title: str, when: datetime | None
         identity += [part.bookmark.encode("utf-8"), Path(part.pdf).read_bytes()]
     for n, part in enumerate(parts):
         for page, rect, target in part.links:
-            writer.add_annotation(starts[n] + page, Link(rect=rect, border=[0, 0, 0],
-                                                         target_page_index=starts[target]))
+            to = starts[target] if isinstance(target, int) else starts[target[0]] + target[1]
+            writer.add_annotation(starts[n] + page, Link(rect=rect, border=[0, 0, 0], target_page_index=to))
             identity.append(repr((n, page, rect, target)).encode())
     date = pdf_date(when or build_time())
     writer.add_metadata({"/Title": title, "/Producer": "filings", "/CreationDate": date, "/ModDate": date})
