@@ -173,3 +173,11 @@ def test_each_declaration_citation_links_to_its_paragraph(example_build):
     for number in cited:
         begins = next(n for n, page in enumerate(text) if re.search(rf"(?m)^\s+{number}\.\s", page))
         assert any(target == begins for _, target in links), (number, begins, links)
+
+
+def test_form_5_ends_each_related_action_with_a_period(facts_copy, tmp_path):
+    """Form 5's lines are sentences: a related action listed as written got no period."""
+    path = facts_copy(("  filed: 2024-06-03\n", "  filed: 2024-06-03\n  related: [\"Ridgeline Steel Imports LLC v. "
+                                                  "United States, Court No. 24-00051\"]\n"))
+    lines = rendered(path, "information-statement", tmp_path)
+    assert "Ridgeline Steel Imports LLC v. United States, Court No. 24-00051." in lines
