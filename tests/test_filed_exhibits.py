@@ -64,10 +64,10 @@ def links(path: Path) -> list[tuple[int, list[float], int]]:
 
 def check_packet(path: Path) -> tuple[int, int]:
     """Every exhibit the packet's papers cite (not by a docket reference) is in the packet, every
-    such citation is a link, and every link lands on a page whose text is that exhibit's cover."""
+    such citation is a link, and every link lands on a page whose text is that exhibit's cover (or,
+    for a citation of the declaration, on one of the declaration's pages)."""
     reader = PdfReader(path)
     where = covers(reader)
-    exhibit_pages = {p for start in where.values() for p in range(start, start + 2)}  # covers and what follows
     cited = set()
     for n, page in enumerate(reader.pages):
         if n in where.values():
@@ -83,10 +83,15 @@ def check_packet(path: Path) -> tuple[int, int]:
     for n, num in cited:
         assert any(p == n and target == where[num] for p, _, target in found), \
             f"{path.name}: Exhibit {num} on page {n + 1} is no link to its cover"
+    top = [(item.title, reader.get_destination_page_number(item)) for item in reader.outline
+           if not isinstance(item, list)]
+    first = next((page for title, page in top if title.startswith("Declaration")), None)
+    after = min([page for _, page in top if first is not None and page > first], default=len(reader.pages))
+    declaration = set(range(first, after)) if first is not None else set()  # the declaration's pages
     for _, _, target in found:
         cover = (reader.pages[target].extract_text() or "").replace("\u00a0", " ")
-        assert re.search(r"EXHIBIT \d+", cover), f"a link lands on page {target + 1}, not a cover"
-    del exhibit_pages
+        assert re.search(r"EXHIBIT \d+", cover) or target in declaration, \
+            f"a link lands on page {target + 1}, neither a cover nor the declaration"
     return len(reader.pages), len(found)
 
 
