@@ -14,12 +14,13 @@ or, when not given, the kind of ``case.jurisdiction`` however it is written
 """
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Iterator, Literal, Mapping
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from filings.errors import FilingsError
 from filings.facts.rules import jurisdiction_key, merged
@@ -98,9 +99,15 @@ def load_kinds(override: Mapping[str, Any] | None = None) -> dict[str, Kind]:
     """The shipped kinds with a matter's ``settings.kinds`` laid over them, by name.
 
     Raises :class:`pydantic.ValidationError` for a bad override; the facts loader reports it by
-    line first (:func:`kind_problems`)."""
-    data = merged(shipped(), override or {})
-    return {name: Kind.model_validate({**entry, "name": name}) for name, entry in data.items()}
+    line first (:func:`kind_problems`). Asked for many times a build (the plan, the context, the
+    deadlines, the checks), the kinds of one override are validated once."""
+    return dict(_validated(json.dumps(override or {}, sort_keys=True, default=str)))
+
+
+@lru_cache(maxsize=8)
+def _validated(override: str) -> tuple[tuple[str, Kind], ...]:
+    data = merged(shipped(), json.loads(override))
+    return tuple((name, Kind.model_validate({**entry, "name": name})) for name, entry in data.items())
 
 
 def kind_lines(kinds: Mapping[str, Kind]) -> list[str]:

@@ -22,8 +22,7 @@ from filings.facts.dates import LegalDate
 from filings.facts.evidence import Statements
 from filings.facts.actions import (Brief, Consultation, Determination, Findings, Hearing, Injunction, Notice,  # noqa: F401
                                    Protest, RecordDocument, tro_duration)
-from filings.facts.fields import (_ANY_DATE, _DAY, AnyDate, Article, Day, Float, Int, Model, Ref, Text,  # noqa: F401
-                                  Time)
+from filings.facts.fields import (_ANY_DATE, _DAY, AnyDate, Article, Day, Float, Int, Model, Ref, Text)  # noqa: F401
 from filings.errors import display_path
 from filings.paths import resolve_inside
 from filings.facts.source import Loc, SourceMap

@@ -26,7 +26,7 @@ from filings.facts.rules import jurisdiction_key, jurisdiction_text, rules_for
 from filings.facts.schema import Facts, Matter, extra_value
 from filings.facts.kinds import claim_grounds, kind_of
 from filings.papers.actions import determination_node, injunction_node, kind_node, protests_node, review_of
-from filings.papers.nodes import Absent, Empty, Node, NodeList, _secrets
+from filings.papers.nodes import Absent, Node, NodeList, _secrets
 from filings.papers.evidence import Evidence
 from filings.papers.orders import rule65_values
 from filings.papers.view import BLANK_NUMBER

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable, Iterator
 
 NBSP = "\u00a0"
 
@@ -26,51 +26,43 @@ class Found:
 
 def find_citations(pdf: Path, labels: Iterable[str]) -> list[Found]:
     """Every place ``pdf`` prints one of ``labels`` ("Exhibit 4"), with a space or a no-break space."""
-    import pypdfium2 as pdfium
-
     labels = list(dict.fromkeys(labels))
     found: list[Found] = []
-    if not labels:
-        return found
-    doc = pdfium.PdfDocument(str(pdf))
-    try:
-        for n in range(len(doc)):
-            page = doc[n]
-            text = page.get_textpage()
-            try:
-                for label in labels:
-                    for form in dict.fromkeys((label, label.replace(" ", NBSP))):
-                        found += [Found(n, label, rect) for rect in _boxes(text, form)]
-            finally:
-                text.close()
-                page.close()
-    finally:
-        doc.close()
+    for n, text in _text_pages(pdf) if labels else ():
+        for label in labels:
+            for form in dict.fromkeys((label, label.replace(" ", NBSP))):
+                found += [Found(n, label, rect) for rect in _boxes(text, form)]
     return _unique(found)
 
 
 def paragraph_pages(pdf: Path, numbers: Iterable[int]) -> dict[int, int]:
     """The page (0-based) on which each numbered paragraph of ``pdf`` begins: the first page with a
     line that starts with its number and a period (``7.``), as Word prints a numbered paragraph."""
+    wanted, pages = set(numbers), {}
+    for n, text in _text_pages(pdf):
+        for line in text.get_text_range().splitlines():
+            head = line.strip().split(".", 1)[0]
+            if head.isdigit() and int(head) in wanted and line.strip()[len(head):].startswith("."):
+                pages.setdefault(int(head), n)
+    return pages
+
+
+def _text_pages(pdf: Path) -> Iterator[tuple[int, Any]]:
+    """Each page of ``pdf`` (0-based) with its PDFium text page, closed once the caller moves on."""
     import pypdfium2 as pdfium
 
-    wanted, pages = set(numbers), {}
     doc = pdfium.PdfDocument(str(pdf))
     try:
         for n in range(len(doc)):
             page = doc[n]
             text = page.get_textpage()
             try:
-                for line in text.get_text_range().splitlines():
-                    head = line.strip().split(".", 1)[0]
-                    if head.isdigit() and int(head) in wanted and line.strip()[len(head):].startswith("."):
-                        pages.setdefault(int(head), n)
+                yield n, text
             finally:
                 text.close()
                 page.close()
     finally:
         doc.close()
-    return pages
 
 
 def _boxes(text, form: str) -> list[tuple[float, float, float, float]]:
