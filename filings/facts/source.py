@@ -213,6 +213,15 @@ class SourceMap:
             loc = loc[:-1]
         return self.lines.get(loc, 1)
 
+    def file_of(self, loc: Loc) -> Path:
+        """The file ``loc`` was written in: this map's own (a matter whose facts extend a base
+        file answers with the base file for the values that come from it)."""
+        return self.path
+
+    def where(self, loc: Loc) -> str:
+        """``FILE:LINE`` of ``loc``, the file named as written (``facts.yaml:336``)."""
+        return f"{self.file_of(loc).name}:{self.line_of(loc)}"
+
 
 def load_yaml(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[object, SourceMap]:
     """Load ``path`` safely and within ``limits``; return its data and its :class:`SourceMap`.
