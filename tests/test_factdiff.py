@@ -34,18 +34,19 @@ people:
 
 def test_each_fact_by_path_with_both_values_and_lines():
     changes = {c.path: c for c in fact_changes(OLD, NEW)}
-    assert set(changes) == {"case.court_no", "events.0.date", "events.0.until", "people.lee.phone"}
+    assert set(changes) == {"case.court_no", "events[one].date", "events[one].until", "people.lee.phone"}
     court = changes["case.court_no"]
     assert (court.status, court.old, court.new, court.old_line, court.new_line) == \
         ("changed", "24-00097", "24-00098", 3, 4)
-    assert changes["events.0.date"].describe() == "events.0.date: 2024-05-17 → 2024-05-16 (line 6 → 7)"
-    until = changes["events.0.until"]
+    assert changes["events[one].date"].describe() == "events[one].date: 2024-05-17 → 2024-05-16 (line 6 → 7)"
+    assert changes["events[one].date"].place == "events.0.date" and changes["events[one].date"].where == "facts.yaml:7"
+    until = changes["events[one].until"]
     assert (until.status, until.old, until.new, until.old_line, until.new_line) == \
         ("added", None, "2024-08-29", None, 8)
     phone = changes["people.lee.phone"]
     assert phone.confidential and "555" not in phone.describe(show=False)
     removed = fact_changes(NEW, OLD)
-    assert [(c.path, c.status) for c in removed if c.status == "removed"] == [("events.0.until", "removed")]
+    assert [(c.path, c.status) for c in removed if c.status == "removed"] == [("events[one].until", "removed")]
     assert fact_changes(OLD, OLD) == []
 
 
@@ -84,3 +85,53 @@ def test_exhibit_labels_as_the_papers_print_them():
     for style in ("numbers", "letters"):
         assert [diff.exhibit_mark(i, style) for i in range(800)] == \
             [context.exhibit_mark(i, style) for i in range(800)]
+
+
+LIST = """\
+exhibits:
+  - {id: a, title: First}
+  - {id: b, title: Second}
+  - {id: c, title: Third}
+  - {id: d, title: Fourth}
+declaration:
+  signed: 2024-06-01
+"""
+
+
+def test_list_items_are_matched_by_id_and_a_reorder_is_one_row_per_item_moved():
+    moved = LIST.replace("  - {id: d, title: Fourth}\n", "").replace("  - {id: a, title: First}\n",
+                                                                     "  - {id: d, title: Fourth}\n  - {id: a, title: First}\n")
+    changes = fact_changes(LIST, moved)
+    assert [(c.path, c.status, c.old, c.new) for c in changes] == [("exhibits[d]", "moved", "4", "1")]
+    assert changes[0].place == "exhibits.0" and changes[0].old_place == "exhibits.3"
+    # a title changed on an item that also moved: one change, named by id, both places kept
+    retitled = moved.replace("title: Second", "title: Second one")
+    [title] = [c for c in fact_changes(LIST, retitled) if c.status == "changed"]
+    assert (title.path, title.place, title.old_place) == ("exhibits[b].title", "exhibits.2.title", "exhibits.1.title")
+
+
+def test_tagging_and_untagging_a_fact_are_changes_that_never_show_the_value():
+    tagged = LIST.replace("title: Third", "title: !confidential Third")
+    [change] = fact_changes(LIST, tagged)
+    assert (change.path, change.status, change.confidential) == ("exhibits[c].title", "tagged", True)
+    assert "Third" not in change.describe(show=False) and "tagged !confidential" in change.describe()
+    [back] = fact_changes(tagged, LIST)
+    assert (back.status, back.confidential) == ("untagged", True)
+
+
+def test_a_paper_s_causes_in_words_with_file_and_line_computed_names_folded():
+    from filings.pipeline.changes import TEMPLATE
+    from filings.review.attribution import explain
+
+    later = LIST.replace("signed: 2024-06-01", "signed: 2024-06-02")
+    facts = fact_changes(LIST, later)
+    # the paper read the date itself and two names computed from it
+    assert explain(["declaration.signed", "declaration.signed_on", "caption.dated"], facts) == (
+        "the declaration: the day it is signed (facts.yaml:7)",)
+    # a computed name of an item is folded into that item's changed facts
+    renamed = LIST.replace("title: Second", "title: Other")
+    assert explain(["exhibits.1.cite"], fact_changes(LIST, renamed)) == (
+        "exhibit b: what the exhibit is (facts.yaml:3)",)
+    # nothing explains it: the name is kept, said to be computed; the template is named
+    assert explain(["plaintiffs.possessive", TEMPLATE], facts, template="complaint.docx") == (
+        "its template (complaint.docx)", "a value computed from the facts (plaintiffs.possessive)")

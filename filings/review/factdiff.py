@@ -1,11 +1,19 @@
 """What changed in the facts file between two versions: each fact by its path, with its lines.
 
 Both versions are read the way a build reads them (:func:`filings.facts.source.load_yaml`:
-safe, bounded, with the line of every value), then flattened to their leaves
-(``events.2.date``, the paths the manifest's ``facts_read`` and the templates use). A leaf
-present in one version only is added or removed; one whose value differs is changed. Each
-change carries the line of the value in the old and in the new file, and whether either
-version marks it ``!confidential`` (the summary then says so instead of printing it).
+safe, bounded, with the line of every value), then flattened to their leaves. Items of a
+list that carry an ``id`` (events, exhibits, requests, ...) are matched by it, not by their
+place: an exhibit moved up the list is one change ("moved"), not a change of every exhibit
+after it, and a fact of a moved item is named by its id (``exhibits[ex-3].title``). Each change
+also keeps its place as the build's paths give it (``exhibits.2.title``, the paths of the
+manifest's ``facts_read``), so that the papers it changed can be named.
+
+A leaf present in one version only is added or removed; one whose value differs is changed;
+one whose value is the same but which is ``!confidential`` in one version and not in the other
+is ``tagged`` or ``untagged`` (tagging a fact changes the papers: its value is then held back
+from the public version). Each change carries the file and line of the value in the old and in
+the new version (:meth:`SourceMap.where`), and whether either version marks it
+``!confidential`` (the summary then says so instead of printing it).
 """
 from __future__ import annotations
 
@@ -14,7 +22,7 @@ import functools
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from filings.facts.source import SourceMap, load_yaml
 
@@ -23,22 +31,35 @@ Loc = tuple
 
 @dataclass(frozen=True)
 class FactChange:
-    """One fact added, removed or changed."""
+    """One fact added, removed, changed, moved, tagged or untagged."""
 
-    path: str
-    status: str               # "added", "removed" or "changed"
-    old: str | None = None    # the value as text (None: absent)
+    path: str                 # the fact, items of a list named by their id: exhibits[ex-3].title
+    status: str               # "added", "removed", "changed", "moved", "tagged" or "untagged"
+    old: str | None = None    # the value as text (None: absent); for "moved", the old place (1-based)
     new: str | None = None
     old_line: int | None = None
     new_line: int | None = None
     confidential: bool = False
+    place: str = ""           # the path as the build reads it (exhibits.2.title): the new version's, else the old's
+    old_place: str = ""       # the old version's path, where the item had another place
+    where: str = ""           # FILE:LINE of the value: the new version's, else the old's
 
     def describe(self, show: bool = True) -> str:
-        """``events.2.date: 2024-05-17 → 2024-05-16 (line 143 → 143)``."""
+        """``events[one].date: 2024-05-17 → 2024-05-16 (line 143 → 143)``."""
         def value(v: str | None) -> str:
             return "(absent)" if v is None else ("(confidential)" if self.confidential and not show else v)
         lines = f"line {self.old_line or '-'} → {self.new_line or '-'}"
+        if self.status == "moved":
+            return f"{self.path}: moved from place {self.old} to {self.new} ({lines})"
+        if self.status in ("tagged", "untagged"):
+            verb = "tagged !confidential" if self.status == "tagged" else "no longer tagged !confidential"
+            return f"{self.path}: {verb} ({lines})"
         return f"{self.path}: {value(self.old)} → {value(self.new)} ({lines})"
+
+    @property
+    def places(self) -> tuple[str, ...]:
+        """Every path the build may know this fact by (its place in either version)."""
+        return tuple(dict.fromkeys(p for p in (self.place, self.old_place) if p))
 
 
 @functools.lru_cache(maxsize=8)
@@ -54,38 +75,122 @@ def load_text(text: str, name: str = "facts.yaml") -> tuple[Any, SourceMap]:
     return data, source
 
 
+@dataclass(frozen=True)
+class _Leaf:
+    loc: Loc         # the build's path: list items by their index
+    value: Any
+
+
 def fact_changes(old_text: str | None, new_text: str | None, name: str = "facts.yaml") -> list[FactChange]:
     """Every fact that differs between two versions of a facts file, in the new file's order
     (then the removed ones in the old file's order). A version that is None has no facts."""
     old, old_map = load_text(old_text, name) if old_text is not None else (None, SourceMap(Path(name)))
     new, new_map = load_text(new_text, name) if new_text is not None else (None, SourceMap(Path(name)))
     before, after = dict(_leaves(old)), dict(_leaves(new))
-    changes = []
-    for loc, value in after.items():
-        confidential = _confidential(loc, old_map) or _confidential(loc, new_map)
-        if loc not in before:
-            changes.append(FactChange(_dotted(loc), "added", None, _text(value), None, new_map.line_of(loc),
-                                      confidential))
-        elif not _same(before[loc], value):
-            changes.append(FactChange(_dotted(loc), "changed", _text(before[loc]), _text(value),
-                                      old_map.line_of(loc), new_map.line_of(loc), confidential))
-    for loc, value in before.items():
-        if loc not in after:
-            changes.append(FactChange(_dotted(loc), "removed", _text(value), None, old_map.line_of(loc), None,
-                                      _confidential(loc, old_map)))
+    changes = _moves(old, new, old_map, new_map)
+    for key, leaf in after.items():
+        confidential = _confidential(leaf.loc, new_map)
+        was = before.get(key)
+        secret = confidential or (was is not None and _confidential(was.loc, old_map))
+        common = dict(path=_shown(key), new_line=new_map.line_of(leaf.loc), place=_dotted(leaf.loc),
+                      where=new_map.where(leaf.loc), confidential=secret)
+        if was is None:
+            changes.append(FactChange(status="added", new=_text(leaf.value), **common))
+            continue
+        common.update(old_line=old_map.line_of(was.loc),
+                      old_place=_dotted(was.loc) if was.loc != leaf.loc else "")
+        if not _same(was.value, leaf.value):
+            changes.append(FactChange(status="changed", old=_text(was.value), new=_text(leaf.value), **common))
+        elif confidential != _confidential(was.loc, old_map):
+            changes.append(FactChange(status="tagged" if confidential else "untagged", **common))
+    for key, leaf in before.items():
+        if key not in after:
+            changes.append(FactChange(_shown(key), "removed", _text(leaf.value), None, old_map.line_of(leaf.loc),
+                                      None, _confidential(leaf.loc, old_map), place=_dotted(leaf.loc),
+                                      where=old_map.where(leaf.loc)))
     return changes
 
 
-def _leaves(data: Any, loc: Loc = ()):
-    """(location, value) of every scalar, and of every empty mapping or list."""
+def _leaves(data: Any, key: Loc = (), loc: Loc = ()) -> Iterator[tuple[Loc, _Leaf]]:
+    """(key, leaf) of every scalar, and of every empty mapping or list. The key names an item
+    of a list of mappings with distinct ids by its id (an :class:`_Id`), any other by its index."""
     if isinstance(data, dict) and data:
-        for key, value in data.items():
-            yield from _leaves(value, loc + (key,))
+        for name, value in data.items():
+            yield from _leaves(value, key + (name,), loc + (name,))
     elif isinstance(data, list) and data:
+        ids = _ids(data)
         for i, value in enumerate(data):
-            yield from _leaves(value, loc + (i,))
+            yield from _leaves(value, key + ((_Id(ids[i]),) if ids else (i,)), loc + (i,))
     elif loc:
-        yield loc, data
+        yield key, _Leaf(loc, data)
+
+
+class _Id(str):
+    """An item of a list named by its id in a fact's key."""
+
+
+def _ids(items: list) -> list[str] | None:
+    """The items' ids when every item is a mapping with its own, distinct, text id."""
+    ids = [item.get("id") if isinstance(item, dict) else None for item in items]
+    if all(isinstance(i, str) and i for i in ids) and len(set(ids)) == len(ids):
+        return ids
+    return None
+
+
+def _moves(old: Any, new: Any, old_map: SourceMap, new_map: SourceMap, loc: Loc = (), key: Loc = ()) -> list[FactChange]:
+    """One "moved" change per item of a list with ids that changed its place among the items
+    both versions have: the fewest moves (the items outside their longest common order)."""
+    found: list[FactChange] = []
+    if isinstance(old, dict) and isinstance(new, dict):
+        for name in new:
+            if name in old:
+                found += _moves(old[name], new[name], old_map, new_map, loc + (name,), key + (name,))
+    elif isinstance(old, list) and isinstance(new, list):
+        old_ids, new_ids = _ids(old), _ids(new)
+        if old_ids and new_ids:
+            common = set(old_ids) & set(new_ids)
+            before = [i for i in old_ids if i in common]
+            after = [i for i in new_ids if i in common]
+            stay = _longest_common(before, after)
+            for ident in after:
+                if ident not in stay:
+                    i, j = old_ids.index(ident), new_ids.index(ident)
+                    found.append(FactChange(_shown(key + (_Id(ident),)), "moved", str(i + 1), str(j + 1),
+                                            old_map.line_of(loc + (i,)), new_map.line_of(loc + (j,)),
+                                            _confidential(loc + (j,), new_map), place=_dotted(loc + (j,)),
+                                            old_place=_dotted(loc + (i,)), where=new_map.where(loc + (j,))))
+            for ident in after:
+                i, j = old_ids.index(ident), new_ids.index(ident)
+                found += _moves(old[i], new[j], old_map, new_map, loc + (j,), key + (_Id(ident),))
+        elif not old_ids and not new_ids:
+            for i, (a, b) in enumerate(zip(old, new)):
+                found += _moves(a, b, old_map, new_map, loc + (i,), key + (i,))
+    return found
+
+
+def _longest_common(a: list[str], b: list[str]) -> set[str]:
+    """The items of the longest common subsequence of two orders of the same items."""
+    where = {x: i for i, x in enumerate(a)}
+    seq = [where[x] for x in b]
+    # longest increasing subsequence of seq, by patience sorting
+    tails: list[int] = []
+    tail_at: list[int] = []
+    parent = [-1] * len(seq)
+    import bisect
+    for k, v in enumerate(seq):
+        i = bisect.bisect_left(tails, v)
+        if i == len(tails):
+            tails.append(v)
+            tail_at.append(k)
+        else:
+            tails[i], tail_at[i] = v, k
+        parent[k] = tail_at[i - 1] if i else -1
+    keep: set[str] = set()
+    k = tail_at[-1] if tail_at else -1
+    while k >= 0:
+        keep.add(b[k])
+        k = parent[k]
+    return keep
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -112,3 +217,11 @@ def _text(value: Any) -> str:
 
 def _dotted(loc: Loc) -> str:
     return ".".join(str(part) for part in loc)
+
+
+def _shown(key: Loc) -> str:
+    """``exhibits[ex-3].title``: an item named by its id in brackets after its list."""
+    text = ""
+    for part in key:
+        text += f"[{part}]" if isinstance(part, _Id) else (f".{part}" if text else str(part))
+    return text
