@@ -18,6 +18,8 @@ from filings.errors import FactsError, PdfError, Problem, display_path
 from filings.facts.schema import Matter
 from filings.limits import DEFAULT_LIMITS, Limits
 from filings.convert.office import stage_exhibit
+from filings.exhibits.excerpts import PastTheEnd, Unreadable, check_pages, cut_excerpt, page_count
+from filings.facts.pages import describe_pages, parse_pages
 from filings.paths import OutsideError
 from filings.papers.render import Renderer
 
@@ -40,6 +42,11 @@ class ExhibitSource:
     removed: list[str] = field(default_factory=list)  # what cleaning took out of a Word/ODT file
     letter: Path | None = None    # the draft a template made of a letter whose sent copy is the exhibit
     demonstrative: bool = False   # made by a template for this filing, not a copy of a document
+    pages: list[int] = field(default_factory=list)  # an excerpt: only these pages (1-based), in order
+    stem: Path | None = None      # where its own files in the staging folder go (``stem-excerpt.pdf``)
+    facts_at: tuple[Path, int | None] | None = None  # the facts file and the line of ``pages:``
+    note: str = ""                # on the cover: "Excerpt: pages 3–7, 12 of 40"
+    title_note: str = ""          # after its title in the index and bookmarks: " (excerpt)"
 
 
 def plan_exhibits(matter: Matter, staging: Path, renderer: Renderer,
@@ -85,9 +92,57 @@ def plan_exhibits(matter: Matter, staging: Path, renderer: Renderer,
         except _Unusable as err:
             problems.append(Problem(f"exhibit '{e.id}': {err}", matter.path,
                                     matter.source.line_of(("exhibits", i, "file"))))
+    for plan in plans:
+        try:
+            _plan_excerpt(matter, plan, staging / f"exhibit-{plan.index + 1:03d}")
+        except PastTheEnd as err:
+            problems.append(Problem(f"exhibits.{plan.index}.pages: {err}", *plan.facts_at))
     if problems:
         raise FactsError(problems=problems)
     return plans
+
+
+def _plan_excerpt(matter: Matter, plan: ExhibitSource, stem: Path) -> None:
+    """Note the pages an excerpt takes; a PDF's page count is checked now (a converted file's
+    once it is converted, :func:`cut_excerpts`)."""
+    e = matter.facts.exhibits[plan.index]
+    if not e.pages:
+        return
+    plan.pages, plan.stem = parse_pages(e.pages), stem
+    plan.facts_at = (matter.path, matter.source.line_of(("exhibits", plan.index, "pages")))
+    if plan.pdf == plan.source:
+        total = page_count(plan.pdf, e.password)
+        if total is not None:
+            check_pages(plan.pages, total, _name(matter, plan.index))
+
+
+def _name(matter: Matter, index: int) -> str:
+    """The exhibit's file as the facts name it (its sent copy, or its template)."""
+    e = matter.facts.exhibits[index]
+    return Path(e.sent_copy or e.file or e.template or e.id).name
+
+
+def cut_excerpts(matter: Matter, plans: list[ExhibitSource]) -> None:
+    """Cut every excerpt's PDF (made now: PDFs, images and converted files alike) to its pages,
+    and say on its cover which pages of how many; every page past the end is reported at once."""
+    problems = []
+    for plan in plans:
+        if not plan.pages or plan.stem is None:
+            continue
+        e = matter.facts.exhibits[plan.index]
+        dest = plan.stem.parent / f"{plan.stem.name}-excerpt.pdf"
+        try:
+            total = cut_excerpt(plan.pdf, plan.pages, dest, _name(matter, plan.index), e.password)
+        except PastTheEnd as err:
+            problems.append(Problem(f"exhibits.{plan.index}.pages: {err}", *(plan.facts_at or (matter.path, None))))
+            continue
+        except Unreadable:  # the bundle opens it whole and says why
+            continue
+        plan.pdf = dest
+        plan.note = f"Excerpt: {describe_pages(plan.pages, total)}"
+        plan.title_note = " (excerpt)"
+    if problems:
+        raise FactsError(problems=problems)
 
 
 class _Unusable(Exception):

@@ -163,10 +163,11 @@ class _SetBuild:
         out = SetResult(self.output, bundle_kept=self.kept, bundle_reads=self.reads, bundle_key=self.bundle_key)
         prefix = self.output.prefix
         if self.with_bundle:
-            from filings.exhibits.sources import images_to_pdf
+            from filings.exhibits.sources import cut_excerpts, images_to_pdf
             from filings.pipeline.versions import stamp_legend
             progress(f"assembling the exhibit bundle{self._of()}")
             images_to_pdf(self.sources)
+            cut_excerpts(matter, self.sources)
             with showing(self.output.version):
                 out.bundle = _bundle(matter, context, self.sources, self.gen.path / prefix / EXHIBITS_DIR, warning,
                                      self.output.version, self.staging)
