@@ -693,7 +693,7 @@ def test_missing_and_unsupported_files_are_reported_together(last_good):
     facts = write_facts(folder, exhibits)
     with pytest.raises(FactsError) as info:
         build(facts, out, papers=False)
-    kinds = "DOC, DOCX, JPEG, JPG, ODT, PDF, PNG, RTF, TIF, TIFF"
+    kinds = "DOC, DOCX, JPEG, JPG, ODS, ODT, PDF, PNG, RTF, TIF, TIFF, XLSX"
     assert [str(p) for p in info.value.problems] == [
         f"{facts}:{line_of(facts, 'file: scans/missing.pdf')}: exhibit 'gone': no such file "
         "'scans/missing.pdf' (paths are relative to the facts file's folder)",
@@ -788,3 +788,41 @@ def test_a_warning_on_several_lines_is_joined_into_one():
     assert one_line(message) == "exhibit 'scan' (scan.pdf): OCR failed \u2026 ValueError: bad page"
     assert one_line("one line") == "one line"
     assert len(one_line("x" * 5000)) == 600
+
+
+# --------------------------------------------------------------------------- spreadsheets
+
+def workbook(path: Path) -> Path:
+    """An .xlsx as Excel writes it: a first sheet with a print area (A1:C5) and cells outside it,
+    a second sheet with none, and an external link's formula result."""
+    import openpyxl
+    book = openpyxl.Workbook()
+    entries = book.active
+    entries.title = "Entries"
+    entries.append(["Entry", "Date", "Value"])
+    for n in range(1, 5):
+        entries.append([f"ENTRY-{n:03d}", f"2024-05-{n:02d}", f"VALUE-{n}"])
+    entries["F1"] = "OUTSIDE-RIGHT"
+    entries["A40"] = "OUTSIDE-BELOW"
+    entries.print_area = "A1:C5"
+    totals = book.create_sheet("Totals")
+    totals["A1"] = "TOTALS-SHEET"
+    totals["A2"] = "GRAND-TOTAL"
+    book.save(path)
+    return path
+
+
+def test_a_spreadsheet_prints_its_print_areas_and_sheets_in_order(tmp_path):
+    workbook(tmp_path / "entries.xlsx")
+    warnings: list[str] = []
+    facts = write_facts(tmp_path, [{"id": "sheet", "title": "Entry summary", "file": "entries.xlsx"}])
+    result = build(facts, tmp_path / "out", papers=False, warn=warnings.append)
+    path = result.bundle.path
+    texts = [page_texts(path)[i] for i in exhibit_pages(result, "sheet")]
+    text = " ".join(texts)
+    assert all(f"ENTRY-{n:03d}" in text and f"VALUE-{n}" in text for n in range(1, 5))
+    assert "OUTSIDE-RIGHT" not in text and "OUTSIDE-BELOW" not in text  # outside the print area
+    assert text.index("ENTRY-004") < text.index("TOTALS-SHEET")  # the sheets in order, the second whole
+    assert len(texts) == 2 and "TOTALS-SHEET" in texts[1] and "GRAND-TOTAL" in texts[1]
+    assert all(bates(n) in texts[n - 2] for n in (2, 3))  # stamped like every page
+    assert not [w for w in warnings if "sheet" in w]

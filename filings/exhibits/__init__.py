@@ -1,7 +1,7 @@
 """The exhibits stage: the exhibit files a paralegal gathers, made into a bundle.
 
 Owns the exhibit sources (:mod:`.sources`: files of the matter or templates rendered; excerpts
-of a file's pages cut in :mod:`.excerpts`),
+of a file's pages cut in :mod:`.excerpts`, spreadsheets in :mod:`.sheets`),
 the bundle with its index, covers, Bates numbers and page labels (:mod:`.bundle`, with
 page placement in :mod:`.stamps` and clean-up of untrusted PDFs in :mod:`.cleanup`, the
 exhibits' own links and bookmarks in :mod:`.links`, the per-exhibit CM/ECF files in

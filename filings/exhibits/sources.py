@@ -2,8 +2,9 @@
 
 PDFs are used as they are (the bundle checks and cleans them); images become PDF pages
 with img2pdf (lossless, one page per image or TIFF frame, fitted to Letter); Word and
-OpenDocument files and rendered templates are converted by LibreOffice in the build's
-single conversion run.
+OpenDocument files, spreadsheets (:mod:`.sheets`) and rendered templates are converted by
+LibreOffice in the build's single conversion run. An excerpt (``pages:``) is cut from the
+PDF once it is made (:mod:`.excerpts`).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from filings.errors import FactsError, PdfError, Problem, display_path
 from filings.facts.schema import Matter
 from filings.limits import DEFAULT_LIMITS, Limits
 from filings.convert.office import stage_exhibit
+from filings.exhibits.sheets import SHEETS, stage_sheet
 from filings.exhibits.excerpts import PastTheEnd, Unreadable, check_pages, cut_excerpt, page_count
 from filings.facts.pages import describe_pages, parse_pages
 from filings.paths import OutsideError
@@ -169,7 +171,14 @@ def _file_source(matter: Matter, i: int, stem: Path, file: str) -> ExhibitSource
         except OSError as err:
             raise _Unusable(_file_problem(file, err)) from None
         return ExhibitSource(i, e.id, path, stem.with_suffix(".pdf"), convert=copy, removed=removed)
-    kinds = ", ".join(sorted(s.lstrip(".").upper() for s in PDF | IMAGES | OFFICE))
+    if suffix in SHEETS:
+        copy = stem.with_suffix(suffix)
+        try:
+            removed = stage_sheet(e.id, path, copy)  # checked and cleaned, printed by Calc (.sheets)
+        except OSError as err:
+            raise _Unusable(_file_problem(file, err)) from None
+        return ExhibitSource(i, e.id, path, stem.with_suffix(".pdf"), convert=copy, removed=removed)
+    kinds = ", ".join(sorted(s.lstrip(".").upper() for s in PDF | IMAGES | OFFICE | SHEETS))
     raise _Unusable(f"cannot use a '{suffix or path.name}' file as an exhibit; use one of {kinds}")
 
 

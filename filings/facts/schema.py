@@ -285,7 +285,8 @@ class Exhibit(Model):
     title: Text = Field(description="what the exhibit is, as the index of exhibits lists it")
     date: AnyDate | None = Field(None, description="the document's date" + _ANY_DATE)
     description: str | None = Field(None, description="a sentence about the document, printed on its cover")
-    file: str | None = Field(None, description="a PDF, DOCX, ODT, PNG, JPEG or TIFF, relative to the facts file")
+    file: str | None = Field(None, description="a PDF, DOCX, ODT, XLSX, ODS, PNG, JPEG or TIFF, relative to "
+                                                  "the facts file")
     pages: PageRange | None = Field(None, description='only these pages of the file, in this order: "3-7, 12" '
                                                       "(an excerpt; its cover says which pages of how many)")
     template: str | None = Field(None, description="or a template in templates/exhibits/, rendered from the facts")
