@@ -693,7 +693,7 @@ def test_missing_and_unsupported_files_are_reported_together(last_good):
     facts = write_facts(folder, exhibits)
     with pytest.raises(FactsError) as info:
         build(facts, out, papers=False)
-    kinds = "DOC, DOCX, JPEG, JPG, ODS, ODT, PDF, PNG, RTF, TIF, TIFF, XLSX"
+    kinds = "DOC, DOCX, EML, JPEG, JPG, MSG, ODS, ODT, PDF, PNG, RTF, TIF, TIFF, XLSX"
     assert [str(p) for p in info.value.problems] == [
         f"{facts}:{line_of(facts, 'file: scans/missing.pdf')}: exhibit 'gone': no such file "
         "'scans/missing.pdf' (paths are relative to the facts file's folder)",
