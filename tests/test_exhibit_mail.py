@@ -101,8 +101,8 @@ def test_the_email_page_shows_its_headers_attachments_and_text_body(mailed):
                      "To: Counsel <counsel@firm.example>, Paralegal <para@firm.example>",
                      "Cc: Records <records@seko.example>", "Date: Tue, 21 May 2024 16:02:00 -0400",
                      "Subject: Request to identify the violations",
-                     "request.pdf (Exhibit A-A)", "photo.png (Exhibit A-B)", "letter.docx (Exhibit A-C)",
-                     "Notice of suspension.eml (Exhibit A-D)",
+                     "request.pdf (Exhibit A-1)", "photo.png (Exhibit A-2)", "letter.docx (Exhibit A-3)",
+                     "Notice of suspension.eml (Exhibit A-4)",
                      "records.zip (not filed: a .zip file cannot be an exhibit",
                      "PLAIN BODY LINE ONE: please see the attached request. Second paragraph."):
         assert expected in page, (expected, page)
@@ -115,7 +115,7 @@ def test_each_attachment_follows_its_own_cover_in_order(mailed):
     pages = pages_of(result, path, "request")
     heads = [p.split(" Attachment to")[0] for p in pages]
     covers = [i for i, p in enumerate(pages) if p.startswith("EXHIBIT A-")]
-    assert [heads[i].split()[1] for i in covers] == ["A-A", "A-B", "A-C", "A-D", "A-D-1"]
+    assert [heads[i].split()[1] for i in covers] == ["A-1", "A-2", "A-3", "A-4", "A-4-A"]
     a, b, c, d, d1 = covers
     assert "request.pdf" in pages[a] and "Attachment to the e-mail of Tue, 21 May 2024 16:02:00 -0400, " \
                                          "\u201cRequest to identify the violations\u201d" in pages[a]
@@ -123,7 +123,7 @@ def test_each_attachment_follows_its_own_cover_in_order(mailed):
     assert c == b + 2  # the photo: one page
     assert "ATTACHED WORD LETTER TEXT" in pages[c + 1]
     assert "Subject: Notice of suspension" in pages[d + 1] and "INNER MESSAGE BODY" in pages[d + 1]
-    assert "notice.pdf (Exhibit A-D-1)" in pages[d + 1]
+    assert "notice.pdf (Exhibit A-4-A)" in pages[d + 1]
     assert "Notice of suspension" in pages[d1] and "INNER NOTICE PAGE" in pages[d1 + 1]
     assert len(pages) == d1 + 2
 
@@ -136,13 +136,13 @@ def test_sub_exhibits_are_bookmarked_under_the_exhibit(mailed):
               and item.title == "Exhibit A \u2014 Request e-mail")
     children = outline[at + 1]
     titles = [item.title for item in children if not isinstance(item, list)]
-    assert titles == ["E-mail \u2014 Request to identify the violations", "Exhibit A-A \u2014 request.pdf",
-                      "Exhibit A-B \u2014 photo.png", "Exhibit A-C \u2014 letter.docx",
-                      "Exhibit A-D \u2014 Notice of suspension.eml"]
-    nested = children[titles.index("Exhibit A-D \u2014 Notice of suspension.eml") + 1]
-    assert [item.title for item in nested] == ["Exhibit A-D-1 \u2014 notice.pdf"]
+    assert titles == ["E-mail \u2014 Request to identify the violations", "Exhibit A-1 \u2014 request.pdf",
+                      "Exhibit A-2 \u2014 photo.png", "Exhibit A-3 \u2014 letter.docx",
+                      "Exhibit A-4 \u2014 Notice of suspension.eml"]
+    nested = children[titles.index("Exhibit A-4 \u2014 Notice of suspension.eml") + 1]
+    assert [item.title for item in nested] == ["Exhibit A-4-A \u2014 notice.pdf"]
     first = exhibit_pages(result, "request")[0]
-    assert reader.get_destination_page_number(children[1]) == first + 1  # A-A's cover, after the e-mail page
+    assert reader.get_destination_page_number(children[1]) == first + 1  # A-1's cover, after the e-mail page
 
 
 def test_the_exhibits_own_file_holds_the_email_and_its_sub_exhibits(mailed):
@@ -159,10 +159,10 @@ def test_an_outlook_message_is_read_with_its_attachments(mailed):
     page = pages[0]
     for expected in ("From: hmailuser <hmailuser@hmailserver.test>", "To: hmailuser@hmailserver.test",
                      "Date: Wed, 01 Nov 2023 09:48:31 +0900", "Subject: attachmentFiles",
-                     "jpg.jpg (Exhibit B-A)", "png.png (Exhibit B-B)", "tif.tif (Exhibit B-C)"):
+                     "jpg.jpg (Exhibit B-1)", "png.png (Exhibit B-2)", "tif.tif (Exhibit B-3)"):
         assert expected in page, (expected, page)
     covers = [p.split()[1] for p in pages if p.startswith("EXHIBIT B-")]
-    assert covers == ["B-A", "B-B", "B-C"] and len(pages) == 7  # the e-mail, then a cover and a page each
+    assert covers == ["B-1", "B-2", "B-3"] and len(pages) == 7  # the e-mail, then a cover and a page each
 
 
 def test_an_html_body_is_read_as_text_without_scripts_or_remote_pictures(tmp_path):

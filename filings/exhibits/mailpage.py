@@ -3,19 +3,22 @@
 The e-mail (:mod:`.mail`) becomes a Word page (From, To, Cc, Date, Subject, its attachments
 and what became of each, then the body), converted by LibreOffice in the build's one run.
 Each attachment of a kind an exhibit may be (PDF, image, Word, OpenDocument, spreadsheet, an
-attached e-mail) becomes a sub-exhibit, ``Exhibit 4-A``, ``4-B`` (and ``4-A-1`` inside an
-attached e-mail), with a cover of its own and a bookmark (:mod:`.compose` puts them together);
+attached e-mail) becomes a sub-exhibit, ``Exhibit 4-A``, ``4-B`` (``D-1``, ``D-2`` under a
+lettered exhibit; ``4-A-1`` inside an attached e-mail), with a cover of its own and a bookmark (:mod:`.compose` puts them together);
 any other is listed on the e-mail's page as not filed, with why. Attachments are written to
 the staging folder under names of our own (never the name the e-mail gives), and Word files
 and spreadsheets are checked and cleaned like any exhibit.
 """
 from __future__ import annotations
 
+import datetime as dt
+import io
 import string
 from dataclasses import dataclass
 from pathlib import Path
 
 from filings.convert.office import stage_exhibit
+from filings.determinism import repack_docx
 from filings.exhibits.mail import Attachment, Mail, read_mail
 from filings.exhibits.sheets import SHEETS, stage_sheet
 from filings.limits import DEFAULT_LIMITS, Limits
@@ -58,7 +61,8 @@ def _plan(mail: Mail, label: str, depth: int, folder: Path, parts: list[MailPart
     parts.append(part)
     listed: list[tuple[str, str]] = []
     filed: list[tuple[str, Attachment, str]] = []
-    marks = string.ascii_uppercase if depth % 2 == 0 else [str(n) for n in range(1, 1000)]
+    # Exhibit 4's attachments are 4-A, 4-B; Exhibit D's are D-1, D-2; and so on, alternating
+    marks = [str(n) for n in range(1, 1000)] if label[-1:].isalpha() else string.ascii_uppercase
     for attachment in mail.attachments:
         why = _why_not(attachment)
         if why:
@@ -155,4 +159,7 @@ def _write_page(mail: Mail, listed: list[tuple[str, str]], path: Path) -> None:
     rule.paragraph_format.space_after = Pt(6)
     for line in (mail.body or "(the e-mail has no text)").split("\n"):
         doc.add_paragraph(line)
-    doc.save(path)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    # the same e-mail makes the same bytes in every build: its PDF comes from the PDF cache
+    repack_docx(buffer, path, when=dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc))
