@@ -137,7 +137,7 @@ def test_bookmarks_and_links_to_pages_left_out_are_dropped(excerpt):
         links = [a for a in pages[first + 2].obj.get("/Annots", []) if a.get("/Subtype") == "/Link"]
         assert len(links) == 1  # to PAGE-5, now the excerpt's first page; the link to page 9 is gone
         assert links[0].Dest[0].objgen == pages[first].obj.objgen
-    assert any("removed 1 link to pages that do not exist" in w and "'part'" in w for w in warnings)
+    assert not [w for w in warnings if "'part'" in w]  # left out on purpose: nothing to warn of
 
 
 def test_a_page_past_the_end_is_one_error_naming_the_facts_line(tmp_path):

@@ -2,8 +2,8 @@
 
 The file's PDF is cut to those pages, in the order written, before the bundle opens it: the
 bundle, its Bates numbers and the exhibit's own file hold only them. The cut keeps the
-file's bookmarks and links; those that lead to a page left out find no page when the bundle
-reads them (:mod:`.links`) and are dropped.
+file's bookmarks and links to the pages kept; a link to a page left out is taken out here, and a
+bookmark to one finds no page when the bundle reads it (:mod:`.links`) and is dropped.
 """
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pikepdf
 from pikepdf import Array, Dictionary
+
+from filings.exhibits.links import Targets
 
 INHERITABLE = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")
 
@@ -21,6 +23,28 @@ class Unreadable(ValueError):
 
 class PastTheEnd(ValueError):
     """A page the facts name is past the end of the file: the words after ``exhibits.N.pages: ``."""
+
+
+def _drop_links_out(pdf: pikepdf.Pdf, kids: list, pages: list[int]) -> None:
+    """Take out the links of the kept pages that lead to a page left out: the excerpt meant to
+    leave it out, so no warning is due (a link that led nowhere in the file is left for
+    :mod:`.links` to drop and warn of)."""
+    targets, wanted = Targets(pdf), set(pages)
+    for n in pages:
+        page = kids[n - 1].obj
+        annots = page.get("/Annots")
+        if not isinstance(annots, Array):
+            continue
+        kept = Array()
+        for annot in annots:
+            dest = annot.get("/Dest") if isinstance(annot, Dictionary) else None
+            action = annot.get("/A") if isinstance(annot, Dictionary) else None
+            if dest is None and isinstance(action, Dictionary) and action.get("/S") == "/GoTo":
+                dest = action.get("/D")
+            target = targets.page_of(dest) if dest is not None and annot.get("/Subtype") == "/Link" else None
+            if target is None or target + 1 in wanted:
+                kept.append(annot)
+        page.Annots = kept
 
 
 def page_count(pdf: Path, password: str | None = None) -> int | None:
@@ -54,6 +78,7 @@ def _cut(source: Path, pages: list[int], dest: Path, name: str, password: str | 
         kids = list(pdf.pages)
         total = len(kids)
         check_pages(pages, total, name)
+        _drop_links_out(pdf, kids, pages)
         tree = pdf.Root.Pages
         kept = Array()
         for n in pages:
