@@ -223,3 +223,18 @@ def test_an_unreadable_email_is_one_line_naming_the_exhibit(tmp_path):
         build(facts, tmp_path / "out", papers=False)
     assert str(info.value) == (f"{facts}:{line_of(facts, 'file: junk.msg')}: exhibit 'junk': 'junk.msg': not an "
                                "Outlook message (.msg) file; save it again from Outlook")
+
+
+def test_damaged_headers_are_shown_as_written_and_a_mime_bomb_is_refused(tmp_path):
+    from filings.exhibits.mail import MailError, read_mail
+    (tmp_path / "odd.eml").write_bytes(b"From: =?utf-8?q?broken <<<@@@\r\nTo: a@b, ,,<>\r\nSubject: Odd\r\n"
+                                       b"Date: not a date\r\n\r\nbody\xff text\r\n")
+    odd = read_mail(tmp_path / "odd.eml")
+    assert (odd.sender, odd.date, odd.subject) == ("=?utf-8?q?broken", "not a date", "Odd")
+    assert odd.body.startswith("body") and odd.body.rstrip().endswith("text")
+    deep = b"From: a@b\r\nContent-Type: multipart/mixed; boundary=b0\r\n\r\n" + b"".join(
+        f"--b{n}\r\nContent-Type: multipart/mixed; boundary=b{n + 1}\r\n\r\n".encode() for n in range(3000))
+    (tmp_path / "bomb.eml").write_bytes(deep)
+    with pytest.raises(MailError) as info:
+        read_mail(tmp_path / "bomb.eml")
+    assert str(info.value) == "not a readable e-mail (RecursionError); save it again from the mail program"

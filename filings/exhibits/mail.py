@@ -84,10 +84,12 @@ def read_mail(path: Path, limits: Limits = DEFAULT_LIMITS) -> Mail:
 
 def _read_eml(data: bytes, budget: _Budget, depth: int) -> Mail:
     try:
-        message = email.message_from_bytes(data, policy=email.policy.default)
-    except Exception as e:  # noqa: BLE001 - the parser's errors are many; any of them: unreadable
+        return _from_message(email.message_from_bytes(data, policy=email.policy.default), budget, depth)
+    except MailError:
+        raise
+    except Exception as e:  # noqa: BLE001 - the parser's errors are many (a MIME tree nested to exhaust
+        # recursion among them); any of them: unreadable
         raise MailError(f"not a readable e-mail ({type(e).__name__}); save it again from the mail program") from None
-    return _from_message(message, budget, depth)
 
 
 def _from_message(message: EmailMessage, budget: _Budget, depth: int) -> Mail:
@@ -139,8 +141,8 @@ def _header(message: EmailMessage, name: str) -> str:
         value = message.get(name)
         return _clean(str(value) if value is not None else "", 2000)
     except Exception:  # noqa: BLE001 - a header the policy cannot parse: its raw text
-        raw = message.get_all(name, failobj=[""]) if hasattr(message, "get_all") else [""]
-        return _clean(str(raw[0]), 2000)
+        raw = next((str(v) for k, v in message.raw_items() if k.lower() == name.lower()), "")
+        return _clean(raw, 2000)
 
 
 def _body(message: EmailMessage, limits: Limits) -> str:
