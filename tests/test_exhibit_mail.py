@@ -238,3 +238,20 @@ def test_damaged_headers_are_shown_as_written_and_a_mime_bomb_is_refused(tmp_pat
     with pytest.raises(MailError) as info:
         read_mail(tmp_path / "bomb.eml")
     assert str(info.value) == "not a readable e-mail (RecursionError); save it again from the mail program"
+
+
+def test_a_damaged_word_attachment_is_listed_as_not_filed_with_the_reason(tmp_path):
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "a@example.com", "b@example.com", "Damaged"
+    message.set_content("see attached")
+    message.add_attachment(b"this is not a zip at all", maintype="application",
+                           subtype="vnd.openxmlformats-officedocument.wordprocessingml.document", filename="broken.docx")
+    message.add_attachment(letter_bytes(tmp_path), maintype="application",
+                           subtype="vnd.openxmlformats-officedocument.wordprocessingml.document", filename="good.docx")
+    (tmp_path / "damaged.eml").write_bytes(bytes(message))
+    result = build(write_facts(tmp_path, [{"id": "damaged", "title": "Damaged", "file": "damaged.eml"}]),
+                   tmp_path / "out", papers=False)
+    pages = pages_of(result, result.bundle.path, "damaged")
+    assert "broken.docx (not filed: it cannot be read (" in pages[0] and "file a fresh copy as an exhibit of its " \
+                                                                        "own)" in pages[0]
+    assert "good.docx (Exhibit A-1)" in pages[0] and "ATTACHED WORD LETTER TEXT" in pages[2]

@@ -7,7 +7,8 @@ attached e-mail) becomes a sub-exhibit, ``Exhibit 4-A``, ``4-B`` (``D-1``, ``D-2
 lettered exhibit; ``4-A-1`` inside an attached e-mail), with a cover of its own and a bookmark (:mod:`.compose` puts them together);
 any other is listed on the e-mail's page as not filed, with why. Attachments are written to
 the staging folder under names of our own (never the name the e-mail gives), and Word files
-and spreadsheets are checked and cleaned like any exhibit.
+and spreadsheets are checked and cleaned like any exhibit (one that cannot be is listed as
+not filed, with the reason).
 """
 from __future__ import annotations
 
@@ -17,10 +18,11 @@ import string
 from dataclasses import dataclass
 from pathlib import Path
 
-from filings.convert.office import stage_exhibit
+from filings.convert.office import sanitize_office
+from filings.convert.officezip import OfficeFileError
 from filings.determinism import repack_docx
 from filings.exhibits.mail import Attachment, Mail, read_mail
-from filings.exhibits.sheets import SHEETS, stage_sheet
+from filings.exhibits.sheets import SHEETS
 from filings.limits import DEFAULT_LIMITS, Limits
 
 IMAGES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}
@@ -55,46 +57,62 @@ def plan_mail(exhibit_id: str, mark: str, path: Path, folder: Path,
 
 def _plan(mail: Mail, label: str, depth: int, folder: Path, parts: list[MailPart], removed: list[str],
           exhibit_id: str, of: str) -> None:
-    page = folder / f"{len(parts):03d}-mail.docx"
-    part = MailPart(label, mail.subject or "(no subject)", depth, page.with_suffix(".pdf"), convert=page,
-                    of=of, mail=True)
-    parts.append(part)
+    page = folder / f"{label}-mail.docx"
+    parts.append(MailPart(label, mail.subject or "(no subject)", depth, page.with_suffix(".pdf"), convert=page,
+                          of=of, mail=True))
     listed: list[tuple[str, str]] = []
-    filed: list[tuple[str, Attachment, str]] = []
+    filed: list[tuple[str, Attachment, Path | None]] = []
     # Exhibit 4's attachments are 4-A, 4-B; Exhibit D's are D-1, D-2; and so on, alternating
     marks = [str(n) for n in range(1, 1000)] if label[-1:].isalpha() else string.ascii_uppercase
-    for attachment in mail.attachments:
+    for k, attachment in enumerate(mail.attachments):
         why = _why_not(attachment)
+        stored = None
+        if not why and attachment.mail is None:
+            stored, why = _store(attachment, folder / f"{label}-{k + 1:03d}", removed)
         if why:
             listed.append((attachment.name, f"not filed: {why}"))
             continue
         sub = f"{label}-{_mark(marks, len(filed))}"
-        filed.append((sub, attachment, _suffix(attachment.name)))
+        filed.append((sub, attachment, stored))
         listed.append((attachment.name, f"Exhibit {sub}"))
     _write_page(mail, listed, page)
     whose = f"Attachment to the e-mail of {mail.date or 'no date'}" + (f", \u201c{mail.subject}\u201d"
                                                                        if mail.subject else "")
-    for sub, attachment, suffix in filed:
+    for sub, attachment, stored in filed:
         if attachment.mail is not None:
             at = len(parts)
             _plan(attachment.mail, sub, depth + 1, folder, parts, removed, exhibit_id, whose)
             parts[at].title = attachment.name
             continue
-        n = len(parts)
-        stored = folder / f"{n:03d}-attachment{suffix}"
-        stored.write_bytes(attachment.data)
-        item = MailPart(sub, attachment.name, depth + 1, folder / f"{n:03d}-attachment.pdf", of=whose)
+        assert stored is not None
+        item = MailPart(sub, attachment.name, depth + 1, stored.with_suffix(".pdf"), of=whose)
+        suffix = stored.suffix
         if suffix in IMAGES:
             item.image = stored
         elif suffix in WORD or suffix in SHEETS:
-            staged = folder / f"{n:03d}-staged{suffix}"
-            clean = stage_sheet if suffix in SHEETS else stage_exhibit
-            took = clean(f"{exhibit_id}' attachment '{attachment.name}", stored, staged)
-            removed += [f"{what} (attachment '{attachment.name}')" for what in took]
-            item.convert, item.pdf = staged, staged.with_suffix(".pdf")
+            item.convert = stored
         else:
             item.pdf = stored
         parts.append(item)
+
+
+def _store(attachment: Attachment, stem: Path, removed: list[str]) -> tuple[Path | None, str]:
+    """Write an attachment to be filed under a name of our own; a Word file or spreadsheet checked
+    and cleaned first. (path, '') or (None, why it cannot be filed)."""
+    suffix = _suffix(attachment.name)
+    if suffix not in WORD and suffix not in SHEETS:
+        stem.with_suffix(suffix).write_bytes(attachment.data)
+        return stem.with_suffix(suffix), ""
+    raw = stem.with_name(stem.name + "-raw" + suffix)
+    raw.write_bytes(attachment.data)
+    try:
+        took = sanitize_office(raw, stem.with_suffix(suffix))
+    except OfficeFileError as e:
+        return None, f"it cannot be read ({e.reason}); file a fresh copy as an exhibit of its own"
+    finally:
+        raw.unlink()
+    removed += [f"{what} (from its attachment '{attachment.name}')" for what in took]
+    return stem.with_suffix(suffix), ""
 
 
 def _mark(marks, n: int) -> str:
