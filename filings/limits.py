@@ -29,6 +29,10 @@ class Limits:
     redline_memory_bytes: int = 2 * 1024 * 1024 * 1024  # the redline engine's resident memory
     image_pixels: int = 150_000_000             # one exhibit image or TIFF frame
     exhibit_pages: int = 20_000                 # pages of one exhibit
+    mail_bytes: int = 64 * 1024 * 1024          # one e-mail exhibit (.eml, .msg), attachments included
+    mail_attachments: int = 100                 # attachments of one e-mail, nested e-mails' counted
+    mail_depth: int = 3                         # e-mails attached to e-mails, one inside another
+    mail_text_chars: int = 2_000_000            # the text of one e-mail's body
     ocr_seconds: float = 600.0                  # OCR of one exhibit
     lock_seconds: float = 600.0                 # waiting for another build into the same folder
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install what filings needs from Debian/Ubuntu packages, only where it is missing:
-# LibreOffice Writer (headless DOCX -> PDF), Liberation fonts (metric twins of Times New
+# LibreOffice Writer and Calc (headless DOCX and spreadsheets -> PDF), Liberation fonts (metric twins of Times New
 # Roman), the fallback fonts for titles in other scripts (DejaVu: Greek, Cyrillic, Arabic,
 # Hebrew; Droid Sans Fallback: Chinese, Japanese, Korean), OCRmyPDF with Tesseract's
 # English data (a text layer for scanned exhibits), fontconfig, LibreOffice's Python bridge
@@ -18,6 +18,8 @@ has_font() { [ "$(fc-match -f '%{family}' "$1" 2>/dev/null | cut -d, -f1)" = "$1
 
 need=()
 command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+# spreadsheet exhibits (.xlsx, .ods) are printed by LibreOffice Calc
+installed libreoffice-calc-nogui || installed libreoffice-calc || need+=(libreoffice-calc-nogui)
 has_font "Liberation Serif" || installed fonts-liberation2 || need+=(fonts-liberation2)
 has_font "DejaVu Sans" || installed fonts-dejavu-core || need+=(fonts-dejavu-core)
 has_font "Droid Sans Fallback" || installed fonts-droid-fallback || need+=(fonts-droid-fallback)

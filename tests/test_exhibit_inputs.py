@@ -693,7 +693,7 @@ def test_missing_and_unsupported_files_are_reported_together(last_good):
     facts = write_facts(folder, exhibits)
     with pytest.raises(FactsError) as info:
         build(facts, out, papers=False)
-    kinds = "DOC, DOCX, JPEG, JPG, ODT, PDF, PNG, RTF, TIF, TIFF"
+    kinds = "DOC, DOCX, EML, JPEG, JPG, MSG, ODS, ODT, PDF, PNG, RTF, TIF, TIFF, XLSX"
     assert [str(p) for p in info.value.problems] == [
         f"{facts}:{line_of(facts, 'file: scans/missing.pdf')}: exhibit 'gone': no such file "
         "'scans/missing.pdf' (paths are relative to the facts file's folder)",
@@ -743,3 +743,86 @@ def test_a_damaged_word_exhibit_names_the_exhibit(last_good):
                           "is damaged or not a zip archive (File is not a zip file); open it in Word or "
                           "LibreOffice and save it again")
     assert tree(out) == before
+
+
+# --------------------------------------------------------------------------- warnings a paralegal can act on
+
+def test_many_uncited_exhibits_make_one_line_naming_them(tmp_path):
+    """A matter whose papers cite none of its exhibits: one line naming them all, not one line each."""
+    ids = [f"ex-{n}" for n in range(1, 8)]
+    for n, name in enumerate(ids):
+        draw_pdf(tmp_path / f"{name}.pdf", [(LETTER, f"EXHIBIT {n}")])
+    facts = write_facts(tmp_path, [{"id": name, "title": f"Exhibit {name}", "file": f"{name}.pdf"} for name in ids])
+    warnings: list[str] = []
+    build(facts, tmp_path / "out", warn=warnings.append)
+    uncited = [w for w in warnings if "cited in any paper" in w]
+    assert uncited == ["none of the 7 exhibits is cited in any paper: ex-1, ex-2, ex-3, ex-4, ex-5, ex-6, ex-7; "
+                       "cite each where a paper relies on it (an event's or a statement's exhibit:, or [Exhibit: id] "
+                       "in the facts' text), or take out those filed by mistake"]
+
+
+def test_an_ocr_failure_is_one_line_naming_the_exhibit(tmp_path, monkeypatch):
+    """OCRmyPDF failing with Python's traceback: one warning line, naming the exhibit, no traceback."""
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    fake = tools / "ocrmypdf"  # a real program on PATH that fails the way OCRmyPDF does on a bad page
+    fake.write_text("#!/bin/sh\necho 'Traceback (most recent call last):' >&2\n"
+                    "echo '  File \"/usr/lib/python3/dist-packages/ocrmypdf/_exec.py\", line 99, in run' >&2\n"
+                    "echo 'ocrmypdf.exceptions.SubprocessOutputError: tesseract failed on page 1' >&2\nexit 7\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}:{__import__('os').environ['PATH']}")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    image(tmp_path / "scan.png")
+    warnings: list[str] = []
+    build(write_facts(tmp_path, [{"id": "scan", "title": "A scan", "file": "scan.png"}]), tmp_path / "out",
+          papers=False, warn=warnings.append)
+    ocr = [w for w in warnings if "OCR" in w]
+    assert len(ocr) == 1 and "\n" not in ocr[0] and "Traceback" not in ocr[0] and 'File "' not in ocr[0]
+    assert ocr[0].startswith("exhibit 'scan' (") and "OCR failed" in ocr[0], ocr
+
+
+def test_a_warning_on_several_lines_is_joined_into_one():
+    from filings.pipeline.cautions import one_line
+    message = ("exhibit 'scan' (scan.pdf): OCR failed\nTraceback (most recent call last):\n"
+               '  File "x.py", line 3, in f\n    raise ValueError\nValueError: bad page\n')
+    assert one_line(message) == "exhibit 'scan' (scan.pdf): OCR failed \u2026 ValueError: bad page"
+    assert one_line("one line") == "one line"
+    assert len(one_line("x" * 5000)) == 600
+
+
+# --------------------------------------------------------------------------- spreadsheets
+
+def workbook(path: Path) -> Path:
+    """An .xlsx as Excel writes it: a first sheet with a print area (A1:C5) and cells outside it,
+    a second sheet with none, and an external link's formula result."""
+    import openpyxl
+    book = openpyxl.Workbook()
+    entries = book.active
+    entries.title = "Entries"
+    entries.append(["Entry", "Date", "Value"])
+    for n in range(1, 5):
+        entries.append([f"ENTRY-{n:03d}", f"2024-05-{n:02d}", f"VALUE-{n}"])
+    entries["F1"] = "OUTSIDE-RIGHT"
+    entries["A40"] = "OUTSIDE-BELOW"
+    entries.print_area = "A1:C5"
+    totals = book.create_sheet("Totals")
+    totals["A1"] = "TOTALS-SHEET"
+    totals["A2"] = "GRAND-TOTAL"
+    book.save(path)
+    return path
+
+
+def test_a_spreadsheet_prints_its_print_areas_and_sheets_in_order(tmp_path):
+    workbook(tmp_path / "entries.xlsx")
+    warnings: list[str] = []
+    facts = write_facts(tmp_path, [{"id": "sheet", "title": "Entry summary", "file": "entries.xlsx"}])
+    result = build(facts, tmp_path / "out", papers=False, warn=warnings.append)
+    path = result.bundle.path
+    texts = [page_texts(path)[i] for i in exhibit_pages(result, "sheet")]
+    text = " ".join(texts)
+    assert all(f"ENTRY-{n:03d}" in text and f"VALUE-{n}" in text for n in range(1, 5))
+    assert "OUTSIDE-RIGHT" not in text and "OUTSIDE-BELOW" not in text  # outside the print area
+    assert text.index("ENTRY-004") < text.index("TOTALS-SHEET")  # the sheets in order, the second whole
+    assert len(texts) == 2 and "TOTALS-SHEET" in texts[1] and "GRAND-TOTAL" in texts[1]
+    assert all(bates(n) in texts[n - 2] for n in (2, 3))  # stamped like every page
+    assert not [w for w in warnings if "sheet" in w]

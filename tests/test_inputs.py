@@ -348,7 +348,7 @@ def test_an_unusable_kind_of_file_is_named_by_its_exhibit(tmp_path):
     facts = matter_with(tmp_path, [{"id": "odd", "title": "An odd exhibit", "file": "notes.xyz"}])
     assert plan_errors(facts, tmp_path / "staging") == [
         f"{facts}:{line_of(facts, 'file: notes.xyz')}: exhibit 'odd': cannot use a '.xyz' file as an exhibit; "
-        "use one of DOC, DOCX, JPEG, JPG, ODT, PDF, PNG, RTF, TIF, TIFF"]
+        "use one of DOC, DOCX, EML, JPEG, JPG, MSG, ODS, ODT, PDF, PNG, RTF, TIF, TIFF, XLSX"]
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="no links here")

@@ -35,6 +35,8 @@ INSTALL_HINT = "run 'make setup' or 'apt-get install libreoffice-writer-nogui fo
 # Embed every font and keep the text searchable; tagged PDF helps screen readers.
 PDF_FILTER = 'pdf:writer_pdf_Export:{"EmbedStandardFonts":{"type":"boolean","value":"true"},' \
              '"UseTaggedPDF":{"type":"boolean","value":"true"}}'
+CALC_PDF_FILTER = PDF_FILTER.replace("writer_pdf_Export", "calc_pdf_Export")
+SPREADSHEETS = {".xlsx", ".ods"}
 
 
 class NotConverted(ConversionError):
@@ -87,10 +89,11 @@ class LibreOffice:
             inputs = _plain_names(sources, Path(work) / "in")
             made = Path(work) / "out"
             _lock_down(profile)
-            command = [binary, "--headless", "--norestore", "--nolockcheck", "--nodefault",
-                       f"-env:UserInstallation={profile.resolve().as_uri()}",
-                       "--convert-to", PDF_FILTER, "--outdir", str(made), *map(str, inputs)]
-            _run(command, self.timeout, self.memory_bytes, tmp=Path(work))
+            for pdf_filter, group in _by_filter(inputs):  # Writer's export cannot print a spreadsheet
+                command = [binary, "--headless", "--norestore", "--nolockcheck", "--nodefault",
+                           f"-env:UserInstallation={profile.resolve().as_uri()}",
+                           "--convert-to", pdf_filter, "--outdir", str(made), *map(str, group)]
+                _run(command, self.timeout, self.memory_bytes, tmp=Path(work))
             pdfs, missing = [], []
             for source, plain in zip(sources, inputs):
                 pdf = made / (plain.stem + ".pdf")
@@ -103,6 +106,14 @@ class LibreOffice:
                                         f"{', '.join(p.with_suffix('.pdf').name for p in missing)}; "
                                   "open the DOCX in Word or LibreOffice to check it is not damaged")
         return pdfs
+
+
+def _by_filter(inputs: list[Path]) -> list[tuple[str, list[Path]]]:
+    """The documents Writer exports, then the spreadsheets Calc exports (each printing its
+    sheets in order, only the print areas of a sheet that defines them): one run each."""
+    sheets = [p for p in inputs if p.suffix.lower() in SPREADSHEETS]
+    documents = [p for p in inputs if p.suffix.lower() not in SPREADSHEETS]
+    return [(f, group) for f, group in ((PDF_FILTER, documents), (CALC_PDF_FILTER, sheets)) if group]
 
 
 def deliver(made: Path, target: Path) -> Path:

@@ -2,12 +2,14 @@
 
 PDFs are used as they are (the bundle checks and cleans them); images become PDF pages
 with img2pdf (lossless, one page per image or TIFF frame, fitted to Letter); Word and
-OpenDocument files and rendered templates are converted by LibreOffice in the build's
-single conversion run.
+OpenDocument files, spreadsheets (:mod:`.sheets`) and rendered templates are converted by
+LibreOffice in the build's single conversion run. An excerpt (``pages:``) is cut from the
+PDF once it is made (:mod:`.excerpts`).
 """
 from __future__ import annotations
 
 import contextlib
+import logging
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +20,11 @@ from filings.errors import FactsError, PdfError, Problem, display_path
 from filings.facts.schema import Matter
 from filings.limits import DEFAULT_LIMITS, Limits
 from filings.convert.office import stage_exhibit
+from filings.exhibits.mail import MAIL, MailError
+from filings.exhibits.mailpage import MailPart, plan_mail
+from filings.exhibits.sheets import SHEETS, stage_sheet
+from filings.exhibits.excerpts import PastTheEnd, Unreadable, check_pages, cut_excerpt, page_count
+from filings.facts.pages import describe_pages, parse_pages
 from filings.paths import OutsideError
 from filings.papers.render import Renderer
 
@@ -40,6 +47,13 @@ class ExhibitSource:
     removed: list[str] = field(default_factory=list)  # what cleaning took out of a Word/ODT file
     letter: Path | None = None    # the draft a template made of a letter whose sent copy is the exhibit
     demonstrative: bool = False   # made by a template for this filing, not a copy of a document
+    pages: list[int] = field(default_factory=list)  # an excerpt: only these pages (1-based), in order
+    stem: Path | None = None      # where its own files in the staging folder go (``stem-excerpt.pdf``)
+    facts_at: tuple[Path, int | None] | None = None  # the facts file and the line of ``pages:``
+    note: str = ""                # on the cover: "Excerpt: pages 3–7, 12 of 40"
+    title_note: str = ""          # after its title in the index and bookmarks: " (excerpt)"
+    parts: list[MailPart] = field(default_factory=list)  # an e-mail: its page, then its sub-exhibits
+    more: list[Path] = field(default_factory=list)  # more files LibreOffice converts (an e-mail's attachments)
 
 
 def plan_exhibits(matter: Matter, staging: Path, renderer: Renderer,
@@ -81,22 +95,78 @@ def plan_exhibits(matter: Matter, staging: Path, renderer: Renderer,
                                        convert=docx, demonstrative=True))
             continue
         try:
-            plans.append(_file_source(matter, i, staging / stem, e.file or ""))
+            plans.append(_file_source(matter, i, staging / stem, e.file or "", _mark(renderer, i)))
         except _Unusable as err:
             problems.append(Problem(f"exhibit '{e.id}': {err}", matter.path,
                                     matter.source.line_of(("exhibits", i, "file"))))
+    for plan in plans:
+        try:
+            _plan_excerpt(matter, plan, staging / f"exhibit-{plan.index + 1:03d}")
+        except PastTheEnd as err:
+            problems.append(Problem(f"exhibits.{plan.index}.pages: {err}", *plan.facts_at))
     if problems:
         raise FactsError(problems=problems)
     return plans
+
+
+def _plan_excerpt(matter: Matter, plan: ExhibitSource, stem: Path) -> None:
+    """Note the pages an excerpt takes; a PDF's page count is checked now (a converted file's
+    once it is converted, :func:`cut_excerpts`)."""
+    e = matter.facts.exhibits[plan.index]
+    if not e.pages:
+        return
+    plan.pages, plan.stem = parse_pages(e.pages), stem
+    plan.facts_at = (matter.path, matter.source.line_of(("exhibits", plan.index, "pages")))
+    if plan.pdf == plan.source:
+        total = page_count(plan.pdf, e.password)
+        if total is not None:
+            check_pages(plan.pages, total, _name(matter, plan.index))
+
+
+def _name(matter: Matter, index: int) -> str:
+    """The exhibit's file as the facts name it (its sent copy, or its template)."""
+    e = matter.facts.exhibits[index]
+    return Path(e.sent_copy or e.file or e.template or e.id).name
+
+
+def cut_excerpts(matter: Matter, plans: list[ExhibitSource]) -> None:
+    """Cut every excerpt's PDF (made now: PDFs, images and converted files alike) to its pages,
+    and say on its cover which pages of how many; every page past the end is reported at once."""
+    problems = []
+    for plan in plans:
+        if not plan.pages or plan.stem is None:
+            continue
+        e = matter.facts.exhibits[plan.index]
+        dest = plan.stem.parent / f"{plan.stem.name}-excerpt.pdf"
+        try:
+            total = cut_excerpt(plan.pdf, plan.pages, dest, _name(matter, plan.index), e.password)
+        except PastTheEnd as err:
+            problems.append(Problem(f"exhibits.{plan.index}.pages: {err}", *(plan.facts_at or (matter.path, None))))
+            continue
+        except Unreadable:  # the bundle opens it whole and says why
+            continue
+        plan.pdf = dest
+        plan.note = f"Excerpt: {describe_pages(plan.pages, total)}"
+        plan.title_note = " (excerpt)"
+    if problems:
+        raise FactsError(problems=problems)
 
 
 class _Unusable(Exception):
     """Why an exhibit's file cannot be used, and what to do: the words after ``exhibit 'id': ``."""
 
 
-def _file_source(matter: Matter, i: int, stem: Path, file: str) -> ExhibitSource:
+def _mark(renderer: Renderer, i: int) -> str:
+    """Exhibit ``i``'s label ("4", "D"), which its e-mail's sub-exhibits extend ("4-A")."""
+    try:
+        return str(renderer.context["exhibits"][i].mark)
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return str(i + 1)
+
+
+def _file_source(matter: Matter, i: int, stem: Path, file: str, mark: str = "") -> ExhibitSource:
     """Exhibit ``i``'s ``file`` (its file, or the sent copy of its letter), checked and planned;
-    ``stem`` names its files in the staging folder."""
+    ``stem`` names its files in the staging folder, ``mark`` is its label."""
     e = matter.facts.exhibits[i]
     try:
         path = Path(display_path(matter.inside(file)))  # the real path: no link left in it
@@ -114,7 +184,23 @@ def _file_source(matter: Matter, i: int, stem: Path, file: str) -> ExhibitSource
         except OSError as err:
             raise _Unusable(_file_problem(file, err)) from None
         return ExhibitSource(i, e.id, path, stem.with_suffix(".pdf"), convert=copy, removed=removed)
-    kinds = ", ".join(sorted(s.lstrip(".").upper() for s in PDF | IMAGES | OFFICE))
+    if suffix in MAIL:
+        try:
+            parts, removed = plan_mail(e.id, mark or str(i + 1), path, stem.parent / f"{stem.name}-mail")
+        except MailError as err:
+            raise _Unusable(f"'{file}': {err}") from None
+        except OSError as err:
+            raise _Unusable(_file_problem(file, err)) from None
+        return ExhibitSource(i, e.id, path, parts[0].pdf, convert=parts[0].convert, removed=removed, parts=parts,
+                             more=[p.convert for p in parts[1:] if p.convert])
+    if suffix in SHEETS:
+        copy = stem.with_suffix(suffix)
+        try:
+            removed = stage_sheet(e.id, path, copy)  # checked and cleaned, printed by Calc (.sheets)
+        except OSError as err:
+            raise _Unusable(_file_problem(file, err)) from None
+        return ExhibitSource(i, e.id, path, stem.with_suffix(".pdf"), convert=copy, removed=removed)
+    kinds = ", ".join(sorted(s.lstrip(".").upper() for s in PDF | IMAGES | OFFICE | SHEETS | MAIL))
     raise _Unusable(f"cannot use a '{suffix or path.name}' file as an exhibit; use one of {kinds}")
 
 
@@ -152,26 +238,41 @@ def images_to_pdf(plans: list[ExhibitSource], limits: Limits = DEFAULT_LIMITS) -
     import img2pdf
     from PIL import UnidentifiedImageError
 
+    logging.getLogger("img2pdf").setLevel(logging.ERROR)  # its notes on alpha channels are not the user's concern
     layout = img2pdf.get_layout_fun(LETTER, fit=img2pdf.FitMode.into, auto_orient=True)
     # The same image must make the same PDF (the OCR cache is keyed by its bytes): no date, and
     # img2pdf's own writer, which adds no /ID (through pikepdf it adds a random one: img2pdf 0.6
     # compares pikepdf's version as a string, so pikepdf 10 gets no deterministic_id).
     same_bytes = {"nodate": True, "engine": img2pdf.Engine.internal}
-    for plan in plans:
-        if plan.image is None:
-            continue
-        where = f"exhibit '{plan.id}' ({plan.image})"
+    jobs = [(plan.image, plan.pdf, f"exhibit '{plan.id}' ({plan.image})") for plan in plans if plan.image]
+    jobs += [(part.image, part.pdf, f"exhibit '{plan.id}' ({plan.source}), attachment '{part.title}'")
+             for plan in plans for part in plan.parts if part.image]
+    for image, pdf, where in jobs:
         with _pillow_bounded_by_us():
-            _check_image(plan.image, where, limits)
+            _check_image(image, where, limits)
             try:
                 try:
-                    data = img2pdf.convert(str(plan.image), layout_fun=layout, rotation=img2pdf.Rotation.ifvalid,
+                    data = img2pdf.convert(str(image), layout_fun=layout, rotation=img2pdf.Rotation.ifvalid,
                                            **same_bytes)
                 except img2pdf.AlphaChannelError:
-                    data = img2pdf.convert(_flatten_alpha(plan.image), layout_fun=layout, **same_bytes)
+                    data = img2pdf.convert(_flatten_alpha(image), layout_fun=layout, **same_bytes)
             except (img2pdf.ImageOpenError, UnidentifiedImageError, OSError, ValueError) as e:
                 raise PdfError(f"{where}: not a readable image ({_reason(e)}); get a fresh copy of the file") from None
-        plan.pdf.write_bytes(data)
+        pdf.write_bytes(data)
+
+
+def make_pdfs(matter: Matter, plans: list[ExhibitSource], limits: Limits = DEFAULT_LIMITS) -> None:
+    """Once LibreOffice has converted what it converts: every exhibit's PDF made (images, an
+    e-mail with its sub-exhibits: :mod:`.compose`), then every excerpt cut."""
+    from filings.exhibits.compose import compose_mail
+
+    images_to_pdf(plans, limits)
+    for plan in plans:
+        if plan.parts:
+            dest = plan.pdf.with_name(f"exhibit-{plan.index + 1:03d}-email.pdf")
+            compose_mail(plan.parts, dest, f"exhibit '{plan.id}' ({plan.source})", limits)
+            plan.pdf = dest
+    cut_excerpts(matter, plans)
 
 
 @contextlib.contextmanager

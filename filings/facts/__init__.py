@@ -9,7 +9,7 @@ the line of every value (:mod:`.source`), dates as lawyers write them (:mod:`.da
 citations written in facts text (:mod:`.citations`), a declaration's statements and what they support
 (:mod:`.evidence`), the court's rules as data
 (:mod:`.rules`, ``rules.yaml``), the papers and filings a matter calls for (:mod:`.plan`), which filing files which exhibit
-(:mod:`.filed`)
+(:mod:`.filed`), the page ranges of an excerpt (:mod:`.pages`)
 and a new matter's folder (:mod:`.scaffold`).
 
 The lowest stage: it imports only the package's foundation (errors, limits, paths).

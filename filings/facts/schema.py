@@ -26,6 +26,7 @@ from filings.facts.fields import (_ANY_DATE, _DAY, AnyDate, Article, Day, Float,
 from filings.errors import display_path
 from filings.paths import resolve_inside
 from filings.facts.source import Loc, SourceMap
+from filings.facts.pages import PageRange
 
 
 class Organization(Model):
@@ -284,7 +285,10 @@ class Exhibit(Model):
     title: Text = Field(description="what the exhibit is, as the index of exhibits lists it")
     date: AnyDate | None = Field(None, description="the document's date" + _ANY_DATE)
     description: str | None = Field(None, description="a sentence about the document, printed on its cover")
-    file: str | None = Field(None, description="a PDF, DOCX, ODT, PNG, JPEG or TIFF, relative to the facts file")
+    file: str | None = Field(None, description="a PDF, DOCX, ODT, XLSX, ODS, PNG, JPEG or TIFF, relative to "
+                                                  "the facts file")
+    pages: PageRange | None = Field(None, description='only these pages of the file, in this order: "3-7, 12" '
+                                                      "(an excerpt; its cover says which pages of how many)")
     template: str | None = Field(None, description="or a template in templates/exhibits/, rendered from the facts")
     sent_copy: str | None = Field(None, description="a template that drafts correspondence becomes an exhibit "
                                                     "only as the copy that was sent: the draft goes to "

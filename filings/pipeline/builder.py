@@ -39,7 +39,7 @@ from filings.court.confidential import secrets_of
 from filings.pipeline.versions import warn_unexpected_split, plan_sets
 from filings.pipeline.built import BuiltPaper, SetResult
 from filings.pipeline.bundles import EXHIBITS_DIR, _exhibit_pdfs
-from filings.pipeline.cautions import (_lint, _warn_private, _warn_removed, _warn_unauthenticated, _warn_uncited,
+from filings.pipeline.cautions import (_lint, _warn_private, one_line, _warn_removed, _warn_unauthenticated, _warn_uncited,
                                        _warn_undocketed, _warn_unsent, warn_plan)
 from filings.pipeline.citing import Citing
 from filings.pipeline.manifest import _previous_papers, _unchanged, _write_manifest, built_by_another_toolkit
@@ -161,6 +161,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
     result = BuildResult([], draft=draft)
 
     def warning(message: str) -> None:
+        message = one_line(message)  # every warning one line (an OCR failure's traceback joined)
         result.warnings.append(message)
         warn(message)
 
@@ -359,6 +360,7 @@ def check(facts_path: Path, *, templates_dir: Path | None = None, progress: Prog
     warnings: list[str] = []
 
     def warning(message: str) -> None:
+        message = one_line(message)
         warnings.append(message)
         warn(message)
 

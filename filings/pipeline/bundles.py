@@ -87,12 +87,12 @@ def _exhibit_pdfs(matter: Matter, context: dict, sources: list[ExhibitSource]) -
         cite = context.get("cite")
         # one date style: the index prints the date as the cover and the papers do ("May 20, 2024")
         exhibits.append(ExhibitPdf(id=e.id, mark=node.mark,
-                                   title=typeset_text(smart_quotes(resolve(shown(data["title"]), cite))),
+                                   title=typeset_text(smart_quotes(resolve(shown(data["title"]), cite))) + source.title_note,
                                    date=shown(date or ""), short_date=shown(date or ""),
                                    description=typeset_text(smart_quotes(resolve(shown(data["description"] or ""),
                                                                                  cite))),
                                    pdf=source.pdf, source=source.source, password=e.password,
-                                   note=DEMONSTRATIVE if source.demonstrative else ""))
+                                   note=DEMONSTRATIVE if source.demonstrative else source.note))
     return exhibits
 
 

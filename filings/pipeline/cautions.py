@@ -4,7 +4,8 @@ Rule 5.2's privacy findings, a paper in no filing, free text that counts days, w
 out of a template or a Word exhibit, a drafted letter with no sent copy, an exhibit no paper
 cites or that no declarant authenticates, a motion its declaration does not carry, a later filing
 citing an exhibit filed earlier without its docket reference, and what in a template would break or keep it
-from being edited in Word.
+from being edited in Word. Many exhibits no paper cites make one line, not one each; every warning is
+one line (:func:`one_line`: another program's message on several lines, such as OCRmyPDF's, is joined).
 """
 from __future__ import annotations
 
@@ -137,9 +138,33 @@ def _warn_uncited(matter: Matter, built: list[BuiltPaper], warn: Progress, plan:
         _warn_undocketed(matter, plan, built, warn)
     cited = {int(m.group(1)) for b in built for r in b.facts
              if (m := re.match(r"exhibits\.(\d+)\.(label|mark|number)$", r))}
-    for i, e in enumerate(matter.facts.exhibits):
-        if i not in cited:
-            warn(f"exhibit '{e.id}' is not cited in any paper")
+    uncited = [e.id for i, e in enumerate(matter.facts.exhibits) if i not in cited]
+    if len(uncited) <= UNCITED_EACH:
+        for name in uncited:
+            warn(f"exhibit '{name}' is not cited in any paper")
+        return
+    shown = ", ".join(uncited[:UNCITED_SHOWN]) + (f" and {len(uncited) - UNCITED_SHOWN} more"
+                                                 if len(uncited) > UNCITED_SHOWN else "")
+    which = f"none of the {len(uncited)} exhibits is" if not cited else f"{len(uncited)} exhibits are"
+    warn(f"{which} cited in any paper: {shown}; cite each where a paper relies on it (an event's or a "
+         "statement's exhibit:, or [Exhibit: id] in the facts' text), or take out those filed by mistake")
+
+
+UNCITED_EACH = 3     # uncited exhibits warned of one by one; more make one line
+UNCITED_SHOWN = 50   # ids that line names
+
+
+def one_line(message: str, most: int = 600) -> str:
+    """A warning as one line a paralegal can act on: a message from a library or another program
+    (OCRmyPDF's, with Python's traceback) on several lines loses the traceback and keeps its
+    first and last lines, joined; at most ``most`` characters."""
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    lines = [line for line in lines if not (line.startswith("Traceback (most recent call last)")
+                                            or re.match(r'File ".*", line \d+', line))]
+    if len(lines) > 2:
+        lines = [lines[0], "\u2026", lines[-1]]
+    text = " ".join(lines)
+    return text if len(text) <= most else text[:most - 1] + "\u2026"
 
 
 def _warn_undocketed(matter: Matter, plan: Plan, built: list[BuiltPaper], warn: Progress) -> None:

@@ -163,10 +163,10 @@ class _SetBuild:
         out = SetResult(self.output, bundle_kept=self.kept, bundle_reads=self.reads, bundle_key=self.bundle_key)
         prefix = self.output.prefix
         if self.with_bundle:
-            from filings.exhibits.sources import images_to_pdf
+            from filings.exhibits.sources import make_pdfs
             from filings.pipeline.versions import stamp_legend
             progress(f"assembling the exhibit bundle{self._of()}")
-            images_to_pdf(self.sources)
+            make_pdfs(matter, self.sources)  # images, e-mails with their attachments, excerpts
             with showing(self.output.version):
                 out.bundle = _bundle(matter, context, self.sources, self.gen.path / prefix / EXHIBITS_DIR, warning,
                                      self.output.version, self.staging)
@@ -327,6 +327,7 @@ def _convert(built: list[BuiltPaper], sources: list[ExhibitSource], staging: Pat
     LibreOffice run; a document converted before (the same bytes) takes its PDF from ``cache``."""
     docs = [b.docx for b in built] + [s.convert for s in sources if s.convert] + [s.letter for s in sources
                                                                                  if s.letter]
+    docs += [more for s in sources for more in s.more]  # an e-mail exhibit's Word and spreadsheet attachments
     keys = {doc: cache.key(doc) for doc in docs} if cache is not None else {}
     docs = [doc for doc in docs if not (cache is not None and cache.take(keys[doc], doc.with_suffix(".pdf")))]
     if docs:
@@ -340,6 +341,8 @@ def _convert(built: list[BuiltPaper], sources: list[ExhibitSource], staging: Pat
         except NotConverted as e:
             names = {s.convert: f"exhibit '{s.id}' ({s.source})" for s in sources if s.convert}
             names.update({s.letter: f"the letter drafted for exhibit '{s.id}'" for s in sources if s.letter})
+            names.update({p.convert: f"exhibit '{s.id}' ({s.source}), attachment '{p.title}'"
+                          for s in sources for p in s.parts[1:] if p.convert})
             names.update({b.docx: f"paper '{b.key}'" for b in built})
             names = {n: names.get(d, d.name) for n, d in zip(named, docs)}
             raise ConversionError(problems=[
