@@ -1,0 +1,322 @@
+"""What the review page reads from a matter: its builds, its facts, its outputs, comparisons.
+
+Every call into the rest of filings that the page makes is here, in one place, so a change of
+those interfaces is met here alone: the history (:class:`filings.pipeline.history.History`),
+the fact diff (:func:`filings.review.factdiff.fact_changes`), the causes of each paper's change
+(:func:`filings.pipeline.changes.causes_between`), and ``filings diff`` itself
+(:func:`filings.review.diff.compare`, :func:`filings.review.diff.write_diff`).
+
+Everything read here comes from a matter folder, which may come from anyone: files are served
+only from the current build and the matter's ``reviews/`` folder, each path resolved (links
+followed) and checked to stay inside it (:func:`filings.paths.resolve_inside`), and only PDFs
+and the diff's own files; the facts file is read within the facts bound.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Mapping
+
+from filings.errors import FilingsError, display_path
+from filings.limits import DEFAULT_LIMITS
+from filings.paths import OutsideError, resolve_inside
+from filings.pipeline.history import History, Record
+
+REVIEWS = "reviews"  # MATTER/reviews/DATE-rOLD-rNEW: comparisons, which no build replaces
+SERVED = {".pdf": "application/pdf", ".html": "text/html; charset=utf-8", ".md": "text/markdown; charset=utf-8",
+          ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+MAX_LISTED = 2000  # files listed of one build: a build makes a few dozen
+Warn = Callable[[str], None]
+
+
+# --------------------------------------------------------------------------- the builds
+
+@dataclass
+class Build:
+    """One build of the history, as the page lists it."""
+
+    number: int
+    recorded: str
+    draft: bool
+    facts: list[str] = field(default_factory=list)     # the facts that changed since the build before
+    papers: list[str] = field(default_factory=list)    # "complaint (events.2.date)"
+    first: bool = False                                # no earlier build recorded
+    marks: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> str:
+        if self.first:
+            return "first build recorded"
+        facts = f"{len(self.facts)} fact{'s' if len(self.facts) != 1 else ''} changed"
+        papers = f"{len(self.papers)} paper{'s' if len(self.papers) != 1 else ''} changed"
+        return f"{facts}; {papers}"
+
+
+_CHANGES: dict[tuple, tuple[list[str], list[str]]] = {}  # (numbers, facts' hashes) → the change: records never change
+
+
+def builds(matter_root: Path, out_dir: Path, warn: Warn = lambda _: None) -> list[Build]:
+    """The builds of ``out_dir`` the history holds, newest first, each with what changed since
+    the one before (read from the stored facts and manifests: nothing is checked out)."""
+    history = History(matter_root, warn)
+    records = history.records(out_dir)
+    found = []
+    for before, record in zip([None, *records], records):
+        item = Build(record.number, record.recorded, record.draft, first=before is None, marks=marks_of(record))
+        if before is not None:
+            item.facts, item.papers = _changes(history, before, record)
+        found.append(item)
+    return found[::-1]
+
+
+def marks_of(record: Record) -> list[str]:
+    """The names a reviewer marked the build with (``filings review mark``), when the history
+    records them."""
+    marks = getattr(record, "marks", None) or ()
+    return [str(m) for m in marks] if isinstance(marks, (list, tuple)) else []
+
+
+def _changes(history: History, old: Record, new: Record) -> tuple[list[str], list[str]]:
+    from filings.pipeline.changes import causes_between
+    from filings.review.factdiff import fact_changes
+
+    key = (old.number, new.number, old.facts_sha256, new.facts_sha256)
+    if key in _CHANGES:
+        return _CHANGES[key]
+    facts: list[str] = []
+    old_text, new_text = _text(history, old.facts_sha256), _text(history, new.facts_sha256)
+    if old_text is not None and new_text is not None:
+        with contextlib.suppress(FilingsError):  # a version that no longer loads: the build is listed still
+            facts = [c.path for c in fact_changes(old_text, new_text, new.facts_name)]
+    causes: dict[str, tuple[str, ...]] = {}
+    for rel in new.files:
+        if rel.endswith(".filings/manifest.json") and rel in old.files:
+            prefix = rel[:-len(".filings/manifest.json")]
+            for name, why in causes_between(_json(history, old.files[rel]), _json(history, new.files[rel])).items():
+                causes[prefix + name] = why
+    papers = []
+    for rel, sha in new.files.items():
+        if rel.endswith(".docx") and old.files.get(rel) != sha:
+            key_name = rel[:-len(".docx")]
+            why = causes.get(key_name, ())
+            papers.append(f"{key_name} ({', '.join(why)})" if why else
+                          key_name + ("" if rel in old.files else " (added)"))
+    papers += [f"{rel[:-len('.docx')]} (removed)" for rel in old.files if rel.endswith(".docx")
+               and rel not in new.files]
+    _CHANGES[key] = facts, papers
+    return facts, papers
+
+
+def _text(history: History, sha: str) -> str | None:
+    data = history.read(sha)
+    try:
+        return data.decode("utf-8") if data is not None else None
+    except UnicodeDecodeError:
+        return None
+
+
+def _json(history: History, sha: str) -> dict | None:
+    text = _text(history, sha)
+    try:
+        data = json.loads(text) if text is not None else None
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+# --------------------------------------------------------------------------- the facts
+
+@dataclass
+class FactsLine:
+    number: int
+    text: str
+    confidential: bool
+
+
+def facts_lines(facts_path: Path) -> tuple[list[FactsLine], str | None]:
+    """The facts file as numbered lines, each marked when it writes a confidential value, and the
+    problem that keeps it from loading (None when it loads)."""
+    from filings.facts.source import load_yaml
+
+    path = Path(facts_path)
+    try:
+        if path.stat().st_size > DEFAULT_LIMITS.facts_bytes:
+            raise FilingsError(f"larger than {DEFAULT_LIMITS.facts_bytes:,} bytes", path=display_path(path))
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as e:
+        return [], f"{display_path(path)}: cannot be read ({e.strerror})"
+    except FilingsError as e:
+        return [], str(e.problems[0])
+    lines = text.splitlines()
+    problem, marked = None, set()
+    try:
+        _, source = load_yaml(path)
+        marked = confidential_lines(source.lines, source.confidential, lines)
+    except FilingsError as e:
+        problem = str(e.problems[0])
+    marked |= {i for i, line in enumerate(lines, 1) if "[Confidential:" in line}
+    return [FactsLine(i, line, i in marked) for i, line in enumerate(lines, 1)], problem
+
+
+def confidential_lines(lines_of: Mapping[tuple, int], confidential: Iterable[tuple], text: list[str]) -> set[int]:
+    """The lines that write a value tagged ``!confidential``: from the tagged value's line to the
+    line before the next value not inside it, without the blank and comment lines at its end."""
+    marked: set[int] = set()
+    starts = sorted(set(lines_of.values()))
+    for tagged in confidential:
+        inside = [line for loc, line in lines_of.items() if loc[:len(tagged)] == tagged]
+        if not inside:
+            continue
+        first, last = min(inside), max(inside)
+        later = [line for line in starts if line > last]
+        end = (later[0] - 1) if later else len(text)
+        while end > last and (not text[end - 1].strip() or text[end - 1].lstrip().startswith("#")):
+            end -= 1
+        marked.update(range(first, end + 1))
+    return marked
+
+
+# --------------------------------------------------------------------------- the outputs
+
+@dataclass
+class Output:
+    rel: str          # path inside the build folder
+    name: str
+
+
+def outputs(out_dir: Path, order: Iterable[str] = ()) -> dict[str, list[Output]]:
+    """The PDFs of the current build, by group: papers (at the top and in each version's folder),
+    letters, exhibits; each folder's papers in filing order (``order``: the manifest's)."""
+    try:
+        root = Path(out_dir).resolve(strict=True)
+    except (OSError, RuntimeError):
+        return {}
+    if not root.is_dir():
+        return {}
+    rank = {name: i for i, name in enumerate(order)}
+    groups: dict[str, list[Output]] = {}
+    count = 0
+    for folder, dirs, files in os.walk(root):  # links are not followed: a build writes none
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "diff")
+        rel_folder = Path(folder).relative_to(root).as_posix()
+        for name in files:
+            if not name.lower().endswith(".pdf") or name.startswith("."):
+                continue
+            count += 1
+            if count > MAX_LISTED:
+                return groups
+            rel = name if rel_folder == "." else f"{rel_folder}/{name}"
+            groups.setdefault(_group(rel_folder, name), []).append(Output(rel, name[:-4]))
+    for items in groups.values():
+        items.sort(key=lambda o: (o.name != "exhibit-bundle", rank.get(o.name, len(rank)), _natural(o.name)))
+    return dict(sorted(groups.items(), key=lambda kv: _GROUPS.index(kv[0].split(" ")[0])
+                       if kv[0].split(" ")[0] in _GROUPS else len(_GROUPS)))
+
+
+_GROUPS = ["papers", "packets", "confidential", "public", "letters", "exhibits"]
+
+
+def _group(rel_folder: str, name: str) -> str:
+    """papers, packets, confidential papers, public packets, letters, exhibits, exhibits (public), ..."""
+    parts = [] if rel_folder == "." else rel_folder.split("/")
+    kind = "packets" if name.startswith("packet") else "papers"
+    if not parts:
+        return kind
+    if parts[-1] == "exhibits":
+        return "exhibits" + (f" ({parts[0]})" if len(parts) > 1 else "")
+    if parts[0] in ("confidential", "public") and len(parts) == 1:
+        return f"{parts[0]} {kind}"
+    return "/".join(parts)
+
+
+def _natural(name: str) -> list:
+    return [int(p) if p.isdigit() else p.casefold() for p in re.split(r"(\d+)", name)]
+
+
+def paper_order(out_dir: Path) -> list[str]:
+    """The papers in filing order, as the current build's manifest lists them."""
+    try:
+        manifest = json.loads((Path(out_dir) / ".filings" / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    papers = manifest.get("papers") if isinstance(manifest, dict) else None
+    return [str(p) for p in papers] if isinstance(papers, dict) else []
+
+
+def served_file(folder: Path, rel: str) -> tuple[Path, str]:
+    """The file ``rel`` of ``folder`` (the current build, or the matter's reviews) and its media
+    type, when it stays inside ``folder`` and is a kind the page serves; raises
+    :class:`FileNotFoundError` otherwise (the page answers 404 alike, whatever the reason)."""
+    media = SERVED.get(Path(rel).suffix.lower())
+    if media is None or not rel or rel.startswith("/") or "\0" in rel or any(p.startswith(".") for p in rel.split("/")):
+        raise FileNotFoundError(rel)
+    try:
+        return resolve_inside(Path(folder).resolve(strict=True), rel), media
+    except (OSError, ValueError, RuntimeError):  # OutsideError is a ValueError
+        raise FileNotFoundError(rel) from None
+
+
+# --------------------------------------------------------------------------- comparing two builds
+
+def compare_builds(facts_path: Path, out_dir: Path, old: int, new: int, converter, *,
+                   warn: Warn = lambda _: None):
+    """``filings diff`` of two recorded builds, the redlines and the summary written into a
+    folder of the matter's ``reviews/``; returns the diff and that folder."""
+    from filings.review.diff import compare, write_diff
+    from filings.review.sides import Side, new_workdir
+
+    matter_root = Path(facts_path).parent
+    history = History(matter_root, warn)
+    records = {r.number: r for r in history.records(out_dir)}
+    for number in (old, new):
+        if number not in records:
+            raise FilingsError(f"no build #{number} in the matter's history; pick two builds the page lists",
+                               path=display_path(history.root))
+    if old == new:
+        raise FilingsError("pick two different builds to compare")
+    out = review_folder(matter_root, records[old], records[new])
+    with new_workdir() as tmp:
+        sides = []
+        for number in (old, new):
+            record = records[number]
+            root = history.checkout(record, Path(tmp) / f"build-{number}")
+            sides.append(Side(record.label, root, _text(history, record.facts_sha256), record.facts_name))
+        diff = compare(*sides)
+        write_diff(diff, out, converter, warn=warn, confidential=confidential_now(facts_path))
+    return diff, out
+
+
+def review_folder(matter_root: Path, old: Record, new: Record) -> Path:
+    """``MATTER/reviews/DATE-rOLD-rNEW``: inside the matter (a ``reviews`` link leading out of it
+    is refused), never inside a build, so the next build leaves it."""
+    reviews = Path(matter_root) / REVIEWS
+    try:
+        reviews.mkdir(exist_ok=True)
+        resolve_inside(Path(os.path.abspath(matter_root)), REVIEWS, kind="folder")
+    except (OSError, OutsideError, ValueError) as e:
+        raise FilingsError(f"the comparison cannot be written here: {e}; remove it or make it a folder",
+                           path=display_path(reviews)) from None
+    return reviews / f"{dt.date.today().isoformat()}-r{old.number}-r{new.number}"
+
+
+def confidential_now(facts_path: Path) -> dict[str, list[str]]:
+    """The values confidential in the facts now (a public redline holding one is withheld)."""
+    from filings.court.confidential import secrets_of
+    from filings.facts.load import load_facts
+
+    try:
+        return secrets_of(load_facts(facts_path)).values
+    except FilingsError:
+        return {}
+
+
+def summaries(folder: Path) -> list[str]:
+    """The summary pages a comparison wrote (one, or one per version), relative to its folder."""
+    found = sorted(p.relative_to(folder).as_posix() for p in Path(folder).rglob("summary.html")
+                   if not p.is_symlink())
+    return sorted(found, key=lambda rel: rel.count("/"))
