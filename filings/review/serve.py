@@ -134,7 +134,8 @@ def make_app(session: Session):
     routes = [Route("/", pages.index), Route("/facts", pages.facts), Route("/compare", pages.compare),
               Route("/paper/{rel:path}", pages.paper), Route("/file/{rel:path}", pages.build_file),
               Route("/review/{rel:path}", pages.review_file), Route("/static/{name}", pages.static),
-              Route("/part/{name}", pages.part), Route("/api/status", pages.api_status)]
+              Route("/part/{name}", pages.part), Route("/api/status", pages.api_status),
+              Route("/favicon.ico", pages.no_icon)]
     return Guard(Starlette(routes=routes), session)
 
 
@@ -144,12 +145,12 @@ class _Pages:
     def __init__(self, session: Session, env):
         self.s, self.env = session, env
 
-    def _page(self, name: str, status: int = 200, **values):
+    def _page(self, template: str, status: int = 200, **values):
         from starlette.responses import HTMLResponse
         values.setdefault("matter", self.s.matter_root.resolve().name)
         values.setdefault("status", self.s.status.as_json())
         values.setdefault("poll_ms", POLL_MS)
-        return HTMLResponse(self.env.get_template(name).render(**values), status_code=status)
+        return HTMLResponse(self.env.get_template(template).render(**values), status_code=status)
 
     def _current(self) -> dict:
         return {"builds": reads.builds(self.s.matter_root, self.s.out_dir, self.s.warn),
@@ -203,6 +204,10 @@ class _Pages:
         if name not in STATIC:
             return _not_found()
         return Response((WEB / name).read_bytes(), media_type=STATIC[name])
+
+    def no_icon(self, request):
+        from starlette.responses import Response
+        return Response(status_code=204)
 
     def api_status(self, request):
         from starlette.responses import JSONResponse

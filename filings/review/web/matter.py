@@ -52,6 +52,8 @@ class Build:
     def changed(self) -> str:
         if self.first:
             return "first build recorded"
+        if not self.facts and not self.papers:
+            return "no fact or paper changed"
         facts = f"{len(self.facts)} fact{'s' if len(self.facts) != 1 else ''} changed"
         papers = f"{len(self.papers)} paper{'s' if len(self.papers) != 1 else ''} changed"
         return f"{facts}; {papers}"
