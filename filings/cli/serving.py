@@ -32,17 +32,16 @@ def serve(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, out: O
 
     facts_path, out_dir = _facts(matter, facts), _out(matter, facts, out)
     converter = _converter(timeout)  # one warm converter for the builds and the redlines of the session
-    build_once = None
-    if watching:
-        from filings.pipeline import builder as pipeline
 
-        def build_once() -> None:
-            pipeline.build(facts_path, out_dir, converter=converter, templates_dir=templates, warn=_warn)
+    def build_once() -> None:
+        from filings.pipeline import builder as pipeline
+        pipeline.build(facts_path, out_dir, converter=converter, templates_dir=templates, warn=_warn)
 
     stopped = f"stopped serving; {display_path(out_dir)} holds the last complete build"
     try:
-        serve_page(facts_path, out_dir, converter=converter, build=build_once, port=port, open_browser=not no_open,
-                   interval=interval, templates_dir=templates, report=lambda line: typer.echo(line), warn=_warn)
+        serve_page(facts_path, out_dir, converter=converter, build=build_once if watching else None, port=port,
+                   open_browser=not no_open, interval=interval, templates_dir=templates,
+                   report=lambda line: typer.echo(line), warn=_warn)
     except FilingsError as e:
         _fail(e, debug)
     except (KeyboardInterrupt, Terminated) as e:

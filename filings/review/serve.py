@@ -17,7 +17,8 @@ without it gets 403. A request whose ``Host`` is not 127.0.0.1 or localhost at t
 GET is answered, every answer says ``no-store`` and sends no referrer, and the pages allow no
 script but their own. Files are served from the current build and the matter's ``reviews/``
 alone (:mod:`filings.review.web.matter`); facts and file names are escaped wherever shown.
-Confidential values are shown (the page is the user's own) and marked so.
+Confidential values are shown (the page is the user's own) and marked so. Two builds compared
+go through :mod:`filings.review.web.comparing`.
 
 **Live.** With watching (the default), the server runs :func:`filings.pipeline.watch.watch` in
 a thread with the build the command gives it; every finished round raises the status's round,
@@ -37,7 +38,7 @@ from typing import Callable
 from urllib.parse import quote, urlencode
 
 from filings.errors import FilingsError, display_path
-from filings.review.web import matter as reads
+from filings.review.web import comparing, matter as reads
 
 WEB = Path(__file__).resolve().parent / "web"
 STATIC = {"page.js": "text/javascript; charset=utf-8", "page.css": "text/css; charset=utf-8"}
@@ -221,22 +222,13 @@ class _Pages:
         old, new = min(old, new), max(old, new)
         try:
             with self.s.work:
-                diff, out = reads.compare_builds(self.s.facts_path, self.s.out_dir, old, new, self.s.converter,
+                diff, out = comparing.compare_builds(self.s.facts_path, self.s.out_dir, old, new, self.s.converter,
                                                  warn=self.s.warn)
         except FilingsError as e:
             return self._page("compare.html", 400, problems=[str(p) for p in e.problems], diff=None, old=old,
                               new=new)
-        reviews = (self.s.matter_root / reads.REVIEWS).resolve()
-
-        def link(path: Path | None) -> str | None:
-            if path is None or not Path(path).is_file():
-                return None
-            return "/review/" + quote(Path(path).resolve().relative_to(reviews).as_posix(), safe="/")
-
-        folder = out.resolve().relative_to(reviews).as_posix()
-        return self._page("compare.html", problems=[], diff=diff, old=old, new=new, link=link,
-                          folder=display_path(out), summaries=[f"/review/{quote(folder)}/{quote(rel, safe='/')}"
-                                                               for rel in reads.summaries(out)])
+        return self._page("compare.html", problems=[], diff=comparing.comparison(diff, out, self.s.matter_root),
+                          old=old, new=new)
 
 
 def _not_found():

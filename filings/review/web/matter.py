@@ -1,10 +1,10 @@
-"""What the review page reads from a matter: its builds, its facts, its outputs, comparisons.
+"""What the review page reads from a matter: its builds, its facts, its outputs.
 
-Every call into the rest of filings that the page makes is here, in one place, so a change of
-those interfaces is met here alone: the history (:class:`filings.pipeline.history.History`),
-the fact diff (:func:`filings.review.factdiff.fact_changes`), the causes of each paper's change
-(:func:`filings.pipeline.changes.causes_between`), and ``filings diff`` itself
-(:func:`filings.review.diff.compare`, :func:`filings.review.diff.write_diff`).
+The calls into the rest of filings that the page makes to read a matter are here, in one place
+(and those that compare two builds in :mod:`filings.review.web.comparing`), so a change of those
+interfaces is met here alone: the history (:class:`filings.pipeline.history.History`, its marks
+where it records them), the fact diff (:func:`filings.review.factdiff.fact_changes`) and the causes
+of each paper's change (:func:`filings.pipeline.changes.causes_between`).
 
 Everything read here comes from a matter folder, which may come from anyone: files are served
 only from the current build and the matter's ``reviews/`` folder, each path resolved (links
@@ -14,7 +14,6 @@ and the diff's own files; the facts file is read within the facts bound.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import os
 import re
@@ -24,7 +23,7 @@ from typing import Callable, Iterable, Mapping
 
 from filings.errors import FilingsError, display_path
 from filings.limits import DEFAULT_LIMITS
-from filings.paths import OutsideError, resolve_inside
+from filings.paths import resolve_inside
 from filings.pipeline.history import History, Record
 
 REVIEWS = "reviews"  # MATTER/reviews/DATE-rOLD-rNEW: comparisons, which no build replaces
@@ -64,23 +63,29 @@ _CHANGES: dict[tuple, tuple[list[str], list[str]]] = {}  # (numbers, facts' hash
 
 def builds(matter_root: Path, out_dir: Path, warn: Warn = lambda _: None) -> list[Build]:
     """The builds of ``out_dir`` the history holds, newest first, each with what changed since
-    the one before (read from the stored facts and manifests: nothing is checked out)."""
+    the one before (read from the stored facts and manifests: nothing is checked out) and its marks."""
     history = History(matter_root, warn)
     records = history.records(out_dir)
+    marked = marks_by_build(history)
     found = []
     for before, record in zip([None, *records], records):
-        item = Build(record.number, record.recorded, record.draft, first=before is None, marks=marks_of(record))
+        item = Build(record.number, record.recorded, record.draft, first=before is None,
+                     marks=marked.get(record.number, []))
         if before is not None:
             item.facts, item.papers = _changes(history, before, record)
         found.append(item)
     return found[::-1]
 
 
-def marks_of(record: Record) -> list[str]:
-    """The names a reviewer marked the build with (``filings review mark``), when the history
-    records them."""
-    marks = getattr(record, "marks", None) or ()
-    return [str(m) for m in marks] if isinstance(marks, (list, tuple)) else []
+def marks_by_build(history: History) -> dict[int, list[str]]:
+    """Build number → the names a reviewer marked it with (``filings review mark``), where the
+    history records marks (``History.marks``: name → build number)."""
+    read = getattr(history, "marks", None)
+    found: dict[int, list[str]] = {}
+    if callable(read):
+        for name, number in sorted(read().items()):
+            found.setdefault(number, []).append(name)
+    return found
 
 
 def _changes(history: History, old: Record, new: Record) -> tuple[list[str], list[str]]:
@@ -91,7 +96,7 @@ def _changes(history: History, old: Record, new: Record) -> tuple[list[str], lis
     if key in _CHANGES:
         return _CHANGES[key]
     facts: list[str] = []
-    old_text, new_text = _text(history, old.facts_sha256), _text(history, new.facts_sha256)
+    old_text, new_text = text_of(history, old.facts_sha256), text_of(history, new.facts_sha256)
     if old_text is not None and new_text is not None:
         with contextlib.suppress(FilingsError):  # a version that no longer loads: the build is listed still
             facts = [c.path for c in fact_changes(old_text, new_text, new.facts_name)]
@@ -114,7 +119,8 @@ def _changes(history: History, old: Record, new: Record) -> tuple[list[str], lis
     return facts, papers
 
 
-def _text(history: History, sha: str) -> str | None:
+def text_of(history: History, sha: str) -> str | None:
+    """The stored text of ``sha`` (a facts file, a manifest), or None."""
     data = history.read(sha)
     try:
         return data.decode("utf-8") if data is not None else None
@@ -123,7 +129,7 @@ def _text(history: History, sha: str) -> str | None:
 
 
 def _json(history: History, sha: str) -> dict | None:
-    text = _text(history, sha)
+    text = text_of(history, sha)
     try:
         data = json.loads(text) if text is not None else None
     except ValueError:
@@ -261,64 +267,3 @@ def served_file(folder: Path, rel: str) -> tuple[Path, str]:
         return resolve_inside(Path(folder).resolve(strict=True), rel), media
     except (OSError, ValueError, RuntimeError):  # OutsideError is a ValueError
         raise FileNotFoundError(rel) from None
-
-
-# --------------------------------------------------------------------------- comparing two builds
-
-def compare_builds(facts_path: Path, out_dir: Path, old: int, new: int, converter, *,
-                   warn: Warn = lambda _: None):
-    """``filings diff`` of two recorded builds, the redlines and the summary written into a
-    folder of the matter's ``reviews/``; returns the diff and that folder."""
-    from filings.review.diff import compare, write_diff
-    from filings.review.sides import Side, new_workdir
-
-    matter_root = Path(facts_path).parent
-    history = History(matter_root, warn)
-    records = {r.number: r for r in history.records(out_dir)}
-    for number in (old, new):
-        if number not in records:
-            raise FilingsError(f"no build #{number} in the matter's history; pick two builds the page lists",
-                               path=display_path(history.root))
-    if old == new:
-        raise FilingsError("pick two different builds to compare")
-    out = review_folder(matter_root, records[old], records[new])
-    with new_workdir() as tmp:
-        sides = []
-        for number in (old, new):
-            record = records[number]
-            root = history.checkout(record, Path(tmp) / f"build-{number}")
-            sides.append(Side(record.label, root, _text(history, record.facts_sha256), record.facts_name))
-        diff = compare(*sides)
-        write_diff(diff, out, converter, warn=warn, confidential=confidential_now(facts_path))
-    return diff, out
-
-
-def review_folder(matter_root: Path, old: Record, new: Record) -> Path:
-    """``MATTER/reviews/DATE-rOLD-rNEW``: inside the matter (a ``reviews`` link leading out of it
-    is refused), never inside a build, so the next build leaves it."""
-    reviews = Path(matter_root) / REVIEWS
-    try:
-        reviews.mkdir(exist_ok=True)
-        resolve_inside(Path(os.path.abspath(matter_root)), REVIEWS, kind="folder")
-    except (OSError, OutsideError, ValueError) as e:
-        raise FilingsError(f"the comparison cannot be written here: {e}; remove it or make it a folder",
-                           path=display_path(reviews)) from None
-    return reviews / f"{dt.date.today().isoformat()}-r{old.number}-r{new.number}"
-
-
-def confidential_now(facts_path: Path) -> dict[str, list[str]]:
-    """The values confidential in the facts now (a public redline holding one is withheld)."""
-    from filings.court.confidential import secrets_of
-    from filings.facts.load import load_facts
-
-    try:
-        return secrets_of(load_facts(facts_path)).values
-    except FilingsError:
-        return {}
-
-
-def summaries(folder: Path) -> list[str]:
-    """The summary pages a comparison wrote (one, or one per version), relative to its folder."""
-    found = sorted(p.relative_to(folder).as_posix() for p in Path(folder).rglob("summary.html")
-                   if not p.is_symlink())
-    return sorted(found, key=lambda rel: rel.count("/"))
