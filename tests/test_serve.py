@@ -350,3 +350,29 @@ def test_served_files_stay_inside(tmp_path):
                 "outside.pdf"), "missing.pdf", ""):
         with pytest.raises(FileNotFoundError):
             served_file(build, rel)
+
+
+def test_outputs_are_grouped_as_a_build_lays_them_out(tmp_path):
+    """The current build's PDFs by group: papers in filing order, packets, each version's papers,
+    letters, each bundle's exhibits (the bundle first, Exhibit 10 after Exhibit 9); no state, no diff."""
+    from filings.review.web.matter import outputs
+
+    build = tmp_path / "build"
+    for rel in ("complaint.pdf", "summons.pdf", "packet-complaint.pdf", "confidential/motion.pdf",
+                "public/motion.pdf", "public/packet-motion.pdf", "letters/first_request.pdf",
+                "exhibits/Exhibit 10 - Ten.pdf", "exhibits/Exhibit 9 - Nine.pdf", "exhibits/exhibit-bundle.pdf",
+                "public/exhibits/exhibit-bundle.pdf", ".filings/drafts/x.pdf", "diff/redline/complaint.pdf",
+                "complaint.docx"):
+        (build / rel).parent.mkdir(parents=True, exist_ok=True)
+        (build / rel).write_bytes(b"%PDF-1.7\n")
+    found = {group: [o.rel for o in items] for group, items in outputs(build, ["summons", "complaint"]).items()}
+    assert found == {
+        "papers": ["summons.pdf", "complaint.pdf"],
+        "packets": ["packet-complaint.pdf"],
+        "confidential papers": ["confidential/motion.pdf"],
+        "public papers": ["public/motion.pdf"],
+        "public packets": ["public/packet-motion.pdf"],
+        "letters": ["letters/first_request.pdf"],
+        "exhibits": ["exhibits/exhibit-bundle.pdf", "exhibits/Exhibit 9 - Nine.pdf", "exhibits/Exhibit 10 - Ten.pdf"],
+        "exhibits (public)": ["public/exhibits/exhibit-bundle.pdf"],
+    }
