@@ -335,8 +335,8 @@ def test_confidential_lines_are_marked(tmp_path):
 
 def test_served_files_stay_inside(tmp_path):
     """Only a PDF (or a diff's own files) inside the folder is served: no climbing out, no link out,
-    no state folder, no other kind of file."""
-    from filings.review.web.matter import served_file
+    no state folder, no other kind of file; and from a folder of the matter, nothing outside it."""
+    from filings.review.web.matter import served_file, within_matter
 
     build = tmp_path / "build"
     (build / ".filings").mkdir(parents=True)
@@ -350,6 +350,16 @@ def test_served_files_stay_inside(tmp_path):
                 "outside.pdf"), "missing.pdf", ""):
         with pytest.raises(FileNotFoundError):
             served_file(build, rel)
+    # a matter's build link that leads out of the matter serves nothing
+    matter, elsewhere = tmp_path / "matter", tmp_path / "elsewhere"
+    matter.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / "private.pdf").write_bytes(b"%PDF-1.7\n")
+    (matter / "build").symlink_to(elsewhere)
+    assert within_matter(matter / "build", matter) == matter and within_matter(elsewhere, matter) is None
+    with pytest.raises(FileNotFoundError):
+        served_file(matter / "build", "private.pdf", within_matter(matter / "build", matter))
+    assert served_file(elsewhere, "private.pdf", within_matter(elsewhere, matter))[0] == (elsewhere / "private.pdf")
 
 
 def test_outputs_are_grouped_as_a_build_lays_them_out(tmp_path):

@@ -177,7 +177,7 @@ class _Pages:
     def paper(self, request):
         rel = request.path_params["rel"]
         try:
-            reads.served_file(self.s.out_dir, rel)
+            reads.served_file(self.s.out_dir, rel, reads.within_matter(self.s.out_dir, self.s.matter_root))
         except FileNotFoundError:
             return _not_found()
         return self._page("paper.html", rel=rel, name=Path(rel).stem)
@@ -191,7 +191,7 @@ class _Pages:
     def _file(self, folder: Path, rel: str):
         from starlette.responses import FileResponse
         try:
-            path, media = reads.served_file(folder, rel)
+            path, media = reads.served_file(folder, rel, reads.within_matter(folder, self.s.matter_root))
         except FileNotFoundError:
             return _not_found()
         headers = {"Content-Security-Policy": SUMMARY_POLICY} if media.startswith("text/html") else {}

@@ -256,14 +256,28 @@ def paper_order(out_dir: Path) -> list[str]:
     return [str(p) for p in papers] if isinstance(papers, dict) else []
 
 
-def served_file(folder: Path, rel: str) -> tuple[Path, str]:
+def served_file(folder: Path, rel: str, matter_root: Path | None = None) -> tuple[Path, str]:
     """The file ``rel`` of ``folder`` (the current build, or the matter's reviews) and its media
-    type, when it stays inside ``folder`` and is a kind the page serves; raises
-    :class:`FileNotFoundError` otherwise (the page answers 404 alike, whatever the reason)."""
+    type, when it is a kind the page serves and stays inside ``folder`` and, given ``matter_root``,
+    inside the matter too (a ``build`` or ``reviews`` link of a matter received from elsewhere may
+    lead anywhere); raises :class:`FileNotFoundError` otherwise (the page answers 404 alike,
+    whatever the reason)."""
     media = SERVED.get(Path(rel).suffix.lower())
-    if media is None or not rel or rel.startswith("/") or "\0" in rel or any(p.startswith(".") for p in rel.split("/")):
+    if media is None or not rel or rel.startswith("/") or "\0" in rel or \
+            any(part.startswith(".") for part in rel.split("/")):
         raise FileNotFoundError(rel)
     try:
-        return resolve_inside(Path(folder).resolve(strict=True), rel), media
+        real = resolve_inside(Path(folder).resolve(strict=True), rel)
+        if matter_root is not None:
+            resolve_inside(Path(matter_root).resolve(strict=True), real)
+        return real, media
     except (OSError, ValueError, RuntimeError):  # OutsideError is a ValueError
         raise FileNotFoundError(rel) from None
+
+
+def within_matter(folder: Path, matter_root: Path) -> Path | None:
+    """``matter_root`` when ``folder`` is written inside it (the default ``build/``, ``reviews/``):
+    what is served from there must really be in the matter; None for a folder named elsewhere
+    (``--out``), which the user chose."""
+    folder, root = Path(os.path.abspath(folder)), Path(os.path.abspath(matter_root))
+    return matter_root if folder == root or root in folder.parents else None
