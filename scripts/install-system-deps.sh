@@ -34,7 +34,7 @@ installed python3-uno || need+=(python3-uno)
 if [ "${FILINGS_TEST_DEPS:-0}" = 1 ]; then
   command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
   command -v pgrep >/dev/null 2>&1 || need+=(procps)   # the tests look for leftover LibreOffice processes
-  command -v chromium >/dev/null 2>&1 || need+=(chromium)  # the diff's HTML summary is checked in headless Chromium
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)  # the diff's HTML summary and filings serve's page, in headless Chromium
   command -v git >/dev/null 2>&1 || need+=(git)            # filings diff --rev is tested in a git repository
 fi
 python3 -c "import venv, ensurepip" >/dev/null 2>&1 || need+=(python3-venv)

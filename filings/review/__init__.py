@@ -4,4 +4,7 @@ Owns ``filings diff`` (:mod:`.diff`, with the two versions it compares in :mod:`
 the fact diff (:mod:`.factdiff`) and why each paper changed, in words (:mod:`.attribution`), redlines as Word tracked changes and PDF (:mod:`.redline`)
 and the summary for reviewers (:mod:`.summary`). It sits above the build, which it runs to
 compare git revisions.
+
+``filings serve`` (:mod:`.serve`) shows it all on a page of this computer, with what the page
+reads from a matter and its templates in :mod:`.web`.
 """
