@@ -315,7 +315,7 @@ def check_own_templates(matter: Matter, library: TemplateLibrary) -> None:
             missing = e.problems[0].message.startswith("template not found")
             message = (f"no template '{entry.template}' on the template search path ({folders}); put it in the "
                        "matter's templates/ folder") if missing else e.problems[0].message
-            problems.append(Problem(f"papers.{i}.template: {message}", matter.path,
+            problems.append(Problem(f"papers.{i}.template: {message}", matter.source.file_of(("papers", i, "template")),
                                     matter.source.line_of(("papers", i, "template"))))
     if problems:
         raise FactsError(problems=problems)
