@@ -61,7 +61,10 @@ class SourceMap:
     def shown_file(self, loc: Loc) -> str:
         """The file of ``loc`` as the matter names it: ``facts.yaml``, or a base file relative to
         the matter's folder (``../firm.yaml``)."""
-        file = self.file_of(loc)
+        return self.shown(self.file_of(loc))
+
+    def shown(self, file: Path) -> str:
+        """``file`` (this map's or a base's) relative to the matter's folder."""
         if file == self.path:
             return file.name
         return os.path.relpath(os.path.abspath(file), os.path.abspath(self.path.parent))
