@@ -301,8 +301,10 @@ def test_a_base_change_rebuilds_only_the_papers_that_read_it_in_both_matters(cam
         assert [f["file"] for f in manifest["facts_files"]] == ["facts.yaml", "../base.yaml"]
         assert manifest["facts_files"][1]["sha256"] == __import__("hashlib").sha256(base.read_bytes()).hexdigest()
         matter = load_facts(facts)
-        assert matter.locate_fact("claims.0.allegations.0").endswith(f"base.yaml:{line_in(base, 'wrongfully') - 1}") \
-            or matter.locate_fact("claims.0.allegations.0").endswith(f"base.yaml:{line_in(base, 'wrongfully')}")
+        # what the fact diff and the warnings say of the changed fact: the base file, and the line of its item
+        assert matter.locate_fact("claims.0.allegations.0") == f"{base}:{line_in(base, 'The agency had a duty') - 1}"
+        assert matter.source.where(("claims", 0, "allegations", 0)) == \
+            f"../base.yaml:{line_in(base, 'The agency had a duty') - 1}"
     # a change to the base that no paper reads (a comment) is noticed, and nothing is made again
     base.write_text(base.read_text(encoding="utf-8") + "# reviewed\n", encoding="utf-8")
     result, _ = build_quietly(matters[0])
