@@ -335,3 +335,14 @@ def test_a_base_change_rebuilds_only_the_papers_that_read_it_in_both_matters(cam
                         f"(../base.yaml:{line_in(base, 'templates: firm-templates')})"]
     result, warnings = build_quietly(matters[0])
     assert warnings == [] and result.unchanged
+
+
+def test_the_json_schema_takes_extends_and_spares_a_matter_that_extends_the_required_sections():
+    import jsonschema
+
+    from filings.facts.scaffold import schema
+    validator = jsonschema.Draft202012Validator(schema())
+    assert list(validator.iter_errors({"extends": "../campaign.yaml", "extra": {"client_no": 7}})) == []
+    missing = {e.message for e in validator.iter_errors({"case": {"court_no": "24-00201"}})}
+    assert "'claims' is a required property" in missing
+    assert list(validator.iter_errors({"extends": 3}))[0].message == "3 is not of type 'string'"
