@@ -346,3 +346,19 @@ def test_the_json_schema_takes_extends_and_spares_a_matter_that_extends_the_requ
     missing = {e.message for e in validator.iter_errors({"case": {"court_no": "24-00201"}})}
     assert "'claims' is a required property" in missing
     assert list(validator.iter_errors({"extends": 3}))[0].message == "3 is not of type 'string'"
+
+
+def test_a_base_read_before_is_read_again_once_it_or_its_own_base_changes(campaign):
+    firm = write(campaign / "firm.yaml", EXAMPLE.read_text(encoding="utf-8"))
+    write(campaign / "base.yaml", "extends: firm.yaml\ncase:\n  judge: Jane Restani\n")
+    facts = campaign / "acme" / "facts.yaml"
+    assert load_facts(facts).facts.case.judge == "Jane Restani"
+    assert load_facts(campaign / "zenith" / "facts.yaml").facts.case.judge == "Jane Restani"
+    write(campaign / "base.yaml", "extends: firm.yaml\ncase:\n  judge: Gary Katzmann\n")
+    assert load_facts(facts).facts.case.judge == "Gary Katzmann"
+    firm.write_text(firm.read_text(encoding="utf-8").replace("Claire R. Kelly", "Claire R. Kelley"), encoding="utf-8")
+    write(campaign / "base.yaml", "extends: firm.yaml\ncase:\n  judge: !delete\n")
+    assert load_facts(facts).facts.case.judge is None
+    firm.write_text(firm.read_text(encoding="utf-8").replace("  judge: Claire R. Kelley\n", ""), encoding="utf-8")
+    with pytest.raises(FactsError, match=r"base.yaml:3: case.judge: !delete, but the files this one extends have no"):
+        load_facts(facts)

@@ -100,7 +100,7 @@ def _load(path: Path, root: Path, why: str, limits: Limits, seen: list[Path]) ->
     if len(seen) > limits.extends_depth:
         raise FactsError(f"{KEY}: more than {limits.extends_depth} files extend one another (the extends_depth "
                          "limit); a matter needs two or three: campaign, firm", path=path, line=line)
-    base_data, base_source = _load(base, root, why, limits, [*seen, real])
+    base_data, base_source = _base(base, real, root, why, limits, [*seen, real])
     if not isinstance(base_data, dict):
         raise FactsError("a base file must be a mapping of sections (organizations, people, case, ...)",
                          path=base, line=1)
@@ -110,6 +110,47 @@ def _load(path: Path, root: Path, why: str, limits: Limits, seen: list[Path]) ->
     if problems:
         raise FactsError(problems=sorted(problems, key=lambda p: (str(p.path), p.line or 0)))
     return value, merged
+
+
+_BASES: dict[tuple, tuple[Any, SourceMap]] = {}  # bases read in this process, by file, state and bounds
+_KEPT = 32
+
+
+def _base(path: Path, real: Path, root: Path, why: str, limits: Limits, seen: list[Path]) -> tuple[Any, SourceMap]:
+    """A base file merged with its own bases: read once a process while it and they are unchanged
+    (a campaign's matters built in one process share it). Neither is changed by a merge."""
+    try:
+        st = os.stat(real)
+    except OSError:
+        return _load(path, root, why, limits, seen)
+    key = (str(path), str(real), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, root, limits, tuple(seen))
+    kept = _BASES.get(key)
+    if kept is not None and all(_same_state(base, state) for base, state in kept[1].base_states):
+        return kept[0], kept[1].source
+    data, source = _load(path, root, why, limits, seen)
+    if len(_BASES) >= _KEPT:
+        _BASES.clear()
+    _BASES[key] = (data, _Kept(source, [(b, _state(b)) for b in source.bases]))
+    return data, source
+
+
+class _Kept:
+    """A base's source map, with the state of each base it extends when it was read."""
+
+    def __init__(self, source: SourceMap, base_states: list[tuple[Path, tuple | None]]):
+        self.source, self.base_states = source, base_states
+
+
+def _state(path: Path) -> tuple | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+
+
+def _same_state(path: Path, state: tuple | None) -> bool:
+    return state is not None and _state(path) == state
 
 
 def _merge(base: Any, bmap: SourceMap, bloc: Loc, over: Any, omap: SourceMap, oloc: Loc,
