@@ -89,8 +89,10 @@ def _load(path: Path, root: Path, why: str, limits: Limits, seen: list[Path]) ->
     if not isinstance(written, str) or not written.strip():
         raise FactsError(f"{KEY}: write the path of the facts file this one extends, relative to this file "
                          f"(extends: ../campaign.yaml)", path=path, line=line)
-    base = Path(os.path.normpath(path.parent / written.strip()))
+    base = path.parent / written.strip()
     real = Path(os.path.realpath(base))
+    if os.path.realpath(os.path.normpath(base)) == str(real):  # named without the ../ where no link is crossed
+        base = Path(os.path.normpath(base))
     if real != root and root not in real.parents:
         raise FactsError(f"{KEY}: {written} is outside {root} ({why}); a matter's facts may "
                          "extend only files inside it: move the base there", path=path, line=line)
