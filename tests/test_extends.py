@@ -362,3 +362,12 @@ def test_a_base_read_before_is_read_again_once_it_or_its_own_base_changes(campai
     firm.write_text(firm.read_text(encoding="utf-8").replace("  judge: Claire R. Kelley\n", ""), encoding="utf-8")
     with pytest.raises(FactsError, match=r"base.yaml:3: case.judge: !delete, but the files this one extends have no"):
         load_facts(facts)
+
+
+def test_an_id_written_twice_in_a_list_merged_by_id_is_refused(campaign):
+    facts = write(campaign / "acme" / "facts.yaml", "extends: ../base.yaml\nevents:\n  - id: second_review\n"
+                                                    "    text: one\n  - id: second_review\n    text: two\n")
+    with pytest.raises(FactsError) as e:
+        load_facts(facts)
+    assert [str(p) for p in e.value.problems] == [
+        f"{facts}:5: events.1: the id 'second_review' is written twice in this list (first on line 3); keep one"]

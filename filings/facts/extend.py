@@ -77,7 +77,7 @@ def facts_files(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> list[Path]
 def _load(path: Path, root: Path, why: str, limits: Limits, seen: list[Path]) -> tuple[Any, SourceMap]:
     data, source = load_yaml(path, limits)
     if not isinstance(data, dict) or KEY not in data:
-        problems = _strays(data, (), source, None)
+        problems = _strays(data, (), source)
         if problems:
             raise FactsError(problems=problems)
         return data, source
@@ -178,7 +178,15 @@ def _merge(base: Any, bmap: SourceMap, bloc: Loc, over: Any, omap: SourceMap, ol
         return merged
     if isinstance(base, list) and isinstance(over, list) and over and _by_id(base) and _by_id(over):
         _mark(out, loc, omap, oloc, base_map=bmap, base_loc=bloc)
-        overs = {item.id if isinstance(item, Deleted) else item["id"]: (i, item) for i, item in enumerate(over)}
+        overs: dict[str, tuple[int, Any]] = {}
+        for i, item in enumerate(over):
+            key = item.id if isinstance(item, Deleted) else item["id"]
+            if key in overs:  # merged by id, a second item of one id would vanish
+                problems.append(Problem(f"{_dotted(oloc + (i,))}: the id '{key}' is written twice in this list (first "
+                                        f"on line {omap.line_of(oloc + (overs[key][0],))}); keep one",
+                                        omap.file_of(oloc + (i,)), omap.line_of(oloc + (i,))))
+            else:
+                overs[key] = (i, item)
         result: list = []
         for i, item in enumerate(base):
             j, mine = overs.get(item["id"], (None, None))
@@ -191,7 +199,7 @@ def _merge(base: Any, bmap: SourceMap, bloc: Loc, over: Any, omap: SourceMap, ol
         for j, item in enumerate(over):
             if isinstance(item, Deleted) and item.id not in ids:
                 problems.append(_nothing_to_remove(omap, oloc + (j,), f"item with the id '{item.id}'"))
-            elif not isinstance(item, Deleted) and item["id"] not in ids:
+            elif not isinstance(item, Deleted) and item["id"] not in ids and overs[item["id"]][0] == j:
                 result.append(_copy(item, omap, oloc + (j,), out, loc + (len(result),), problems))
         return result
     value = _copy(over, omap, oloc, out, loc, problems)
@@ -237,13 +245,13 @@ def _copy(value: Any, source: SourceMap, at: Loc, out: SourceMap, loc: Loc, prob
     return value
 
 
-def _strays(value: Any, loc: Loc, source: SourceMap, base: Path | None) -> list[Problem]:
+def _strays(value: Any, loc: Loc, source: SourceMap) -> list[Problem]:
     """Every ``!delete`` in a file that extends nothing: there is no base value to remove."""
     if isinstance(value, Deleted):
         return [Problem(f"{_dotted(loc)}: !delete removes a value of the file this one extends, but it has no "
                         f"'{KEY}:'; remove the !delete", source.file_of(loc), source.line_of(loc))]
     children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-    return [p for key, child in children for p in _strays(child, loc + (key,), source, base)]
+    return [p for key, child in children for p in _strays(child, loc + (key,), source)]
 
 
 def _nothing_to_remove(source: SourceMap, loc: Loc, what: str) -> Problem:
