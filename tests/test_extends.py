@@ -229,6 +229,13 @@ def test_a_base_settings_path_is_relative_to_the_base(campaign):
     library = TemplateLibrary.for_facts(matter)
     assert [(o, os.path.realpath(f)) for o, f in library.folders if o == FIRM] == \
         [(FIRM, os.path.realpath(campaign / "firm" / "templates"))]
+    # a library that is not there is named with the file and line that set it
+    shutil.rmtree(campaign / "firm" / "templates")
+    proc = cli("check", ".", cwd=campaign / "acme")
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines()[-1] == (
+        f"../firm/firm.yaml:{line_in(campaign / 'firm' / 'firm.yaml', 'templates: templates')}: settings.templates: "
+        "the firm's template library ../firm/templates (from settings.templates) is not a folder; fix the path")
 
 
 def test_filings_facts_prints_the_merged_facts_with_their_origin(campaign):
