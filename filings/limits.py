@@ -18,6 +18,7 @@ class Limits:
     facts_bytes: int = 2 * 1024 * 1024          # size of a facts file
     yaml_nodes: int = 50_000                    # values in a facts file, aliases expanded
     yaml_depth: int = 64                        # nesting of a facts file
+    extends_depth: int = 8                      # facts files a matter's facts extend, one through another
     office_unpacked_bytes: int = 256 * 1024 * 1024  # a DOCX/ODT (template or exhibit) unpacked
     office_entries: int = 5_000                 # files inside one DOCX/ODT
     office_ratio: int = 200                     # unpacked/packed size of one part of a DOCX/ODT

@@ -12,6 +12,7 @@ from __future__ import annotations
 import signal
 
 from filings.cli import building, matters, reviewing  # noqa: F401  (each registers its commands on the app)
+from filings.cli import facting  # noqa: F401  (the facts command)
 from filings.cli import serving  # noqa: F401  (filings serve)
 from filings.cli.common import _terminate, app
 

@@ -209,14 +209,15 @@ def limitation_problems(matter: Matter, rules: Rules | None = None) -> list[Prob
     late = _late_complaint(matter, rules or rules_for(facts))
     if bar is None or facts.case.filed.as_date() <= bar.last_day:
         return late
-    where = display_path(matter.path)
-    accrued_line = matter.source.line_of(tuple(int(p) if p.isdigit() else p for p in bar.accrued_fact.split(".")))
+    accrued_loc = tuple(int(p) if p.isdigit() else p for p in bar.accrued_fact.split("."))
+    where, accrued_line = display_path(matter.source.file_of(accrued_loc)), matter.source.line_of(accrued_loc)
     mark = "" if bar.verified else " (unverified)"
     return [Problem(f"case.filed: the action is late: filed {facts.case.filed.iso()}, but the {bar.period()} of "
                     f"{bar.source}{mark} ran out on {bar.last_day.isoformat()} (counted from "
                     f"{accrual_words(bar.accrued_fact)}, {bar.accrued.iso()}, {bar.accrued_fact} at {where}:"
                     f"{accrued_line}); the papers cannot allege a timely action: correct the dates, or set "
-                    "case.accrued to the day the claims accrued", matter.path, matter.source.line_of(("case", "filed")))
+                    "case.accrued to the day the claims accrued", matter.source.file_of(("case", "filed")),
+                    matter.source.line_of(("case", "filed")))
             ] + late
 
 
@@ -234,7 +235,7 @@ def _late_complaint(matter: Matter, rules: Rules) -> list[Problem]:
     path = tuple(int(p) if p.isdigit() else p for p in filed[1].split("."))
     return [Problem(f"{filed[1]}: the complaint is late: filed {filed[0].isoformat()}, but {period.source} allows "
                     f"{period.days} days after the summons (filed {facts.case.filed.iso()}, case.filed), which ran "
-                    f"out on {last.isoformat()}; correct the dates", matter.path, matter.source.line_of(path))]
+                    f"out on {last.isoformat()}; correct the dates", matter.source.file_of(path), matter.source.line_of(path))]
 
 
 def _complaint_day(facts: Facts) -> tuple[dt.date, str] | None:

@@ -121,15 +121,14 @@ def _cache_dir() -> Path:
 
 
 def _facts_findings(matter: Matter, minors: dict[str, str]) -> Iterator[Finding]:
-    where = display_path(matter.path)
     data = matter.facts.model_dump(by_alias=True, exclude_defaults=False)
     for key, person in matter.facts.people.items():
         if person.minor:
             loc = ("people", key, "name")
-            yield Finding(f"{where}:{matter.source.line_of(loc)}: people.{key}.name", "a minor's full name",
+            yield Finding(f"{display_path(matter.source.file_of(loc))}:{matter.source.line_of(loc)}: people.{key}.name", "a minor's full name",
                           initials(person.name), "only a minor's initials")
     for loc, value in _values(data, ()):
-        at = f"{where}:{matter.source.line_of(loc)}: {'.'.join(map(str, loc))}"
+        at = f"{display_path(matter.source.file_of(loc))}:{matter.source.line_of(loc)}: {'.'.join(map(str, loc))}"
         key = str(next((p for p in reversed(loc) if isinstance(p, str)), ""))
         if loc[:1] == ("people",) and loc[-1] == "name" and loc[1] in matter.facts.people \
                 and matter.facts.people[loc[1]].minor:

@@ -90,7 +90,8 @@ def twin_problems(matter: Any, twins: list[Twin], is_printed: Callable[[str], bo
         problems.append(Problem(
             f"{display(twin.path)} prints \"{twin.shows}\", the value of the confidential fact "
             f"{display(twin.secret)}{f' ({where})' if where else ''}; tag this one !confidential, or !public "
-            "if it may be published", matter.path, twin.line))
+            "if it may be published", matter.source.file_of(tuple(int(p) if p.isdigit() else p
+                                                                  for p in twin.path.split("."))), twin.line))
     return problems
 
 

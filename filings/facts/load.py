@@ -5,6 +5,9 @@ listing every problem in the file at once, each as ``facts.yaml:LINE: path.to.fi
 first what the schema refuses, worded for whoever edits the YAML (never pydantic's words),
 with a did-you-mean for a misspelt key; then the cross-checks (:mod:`filings.facts.checks`),
 the papers (:mod:`filings.facts.plan`) and the rules' overrides (:mod:`filings.facts.rules`).
+A facts file that extends a base (``extends: ../campaign.yaml``, :mod:`filings.facts.extend`) is
+merged with it first, and each problem names the file its value is written in
+(``../campaign.yaml:12: case.court: ...``).
 """
 from __future__ import annotations
 
@@ -17,12 +20,13 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from filings.errors import FactsError, Problem
+from filings.facts.extend import load_merged
 from filings.facts.checks import _did_you_mean, _extra_problems, _quoting_fix, check_references
 from filings.facts.kinds import kind_problems
 from filings.facts.plan import paper_problems
 from filings.facts.rules import rule_problems
 from filings.facts.schema import Facts, Matter, _dotted
-from filings.facts.source import Loc, SourceMap, load_yaml
+from filings.facts.source import Loc, SourceMap
 from filings.limits import DEFAULT_LIMITS, Limits
 
 ITEM = "on a line starting with '-'"  # how a YAML list's items are written
@@ -39,7 +43,7 @@ _BOUNDS = {"greater_than_equal": ("ge", "too small", "{} or more"), "greater_tha
 def load_facts(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> Matter:
     """Load and check a facts file; raise :class:`FactsError` with every problem in it."""
     path = Path(path)
-    data, source = load_yaml(path, limits)
+    data, source = load_merged(path, limits)
     if not isinstance(data, dict):
         raise FactsError("the facts file must be a mapping of sections (organizations, people, case, ...)",
                          path=path, line=1)
@@ -48,7 +52,7 @@ def load_facts(path: Path | str, limits: Limits = DEFAULT_LIMITS) -> Matter:
     except ValidationError as e:
         raise FactsError(problems=_schema_problems(e, source)) from None
     kind = list(kind_problems(facts))  # the papers and filings are those of the kind: checked once it is known
-    problems = [Problem(f"{_dotted(loc)}: {msg}", path, source.line_of(loc))
+    problems = [Problem(f"{_dotted(loc)}: {msg}", source.file_of(loc), source.line_of(loc))
                 for loc, msg in [*kind, *check_references(facts), *([] if kind else paper_problems(facts)),
                                  *_extra_problems(facts, source), *rule_problems(facts.settings.rules)]]
     if problems:
@@ -61,8 +65,8 @@ def _schema_problems(error: ValidationError, source: SourceMap) -> list[Problem]
     for err in error.errors(include_url=False):
         loc = _data_loc(err["loc"])
         message = _message(err, loc, source)
-        problems.append(Problem(f"{_dotted(loc)}: {message}", source.path, source.line_of(loc)))
-    problems.sort(key=lambda p: p.line or 0)
+        problems.append(Problem(f"{_dotted(loc)}: {message}", source.file_of(loc), source.line_of(loc)))
+    problems.sort(key=lambda p: (p.path != source.path, str(p.path), p.line or 0))
     return problems
 
 

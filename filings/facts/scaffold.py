@@ -112,6 +112,15 @@ def schema() -> dict:
     from filings.facts.schema import Facts
 
     document = Facts.model_json_schema()
+    # extends: a base facts file (filings.facts.extend), read before the schema; a file that extends
+    # another need not repeat the sections the base has
+    document["properties"] = {"extends": {"type": "string", "title": "Extends", "description": (
+        "the facts file this one extends (a campaign's or the firm's facts), relative to this file")},
+        **document["properties"]}
+    required = document.pop("required", [])
+    if required:
+        document["if"] = {"required": ["extends"]}
+        document["else"] = {"required": required}
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = "filings facts file"
     return document

@@ -447,7 +447,7 @@ class Matter:
         for part in fact.split("."):
             index = int(part) if part.isdigit() else None
             loc += (index if index is not None and loc + (index,) in lines else part,)
-        where = display_path(self.path)
+        where = display_path(self.source.file_of(loc))  # a value of a base file: that file
         if loc in lines:
             return f"{where}:{lines[loc]}"
         if len(loc) > 1 and loc[:-1] in lines:

@@ -15,18 +15,20 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from filings.errors import FactsError, Problem
 from filings.limits import DEFAULT_LIMITS, Limits
+from filings.facts.sourcemap import Deleted, Loc, SourceMap
 
-Loc = tuple  # a path into the data: keys and list indexes
+__all__ = ["Loc", "SourceMap", "Deleted", "load_yaml", "yaml_scalar"]
+
 
 CONFIDENTIAL_TAG = "!confidential"
 PUBLIC_TAG = "!public"  # a value deliberately public: never redacted, may equal a confidential one
+DELETE_TAG = "!delete"  # in a file that extends another: remove the base's value (see filings.facts.extend)
 STR_TAG = "tag:yaml.org,2002:str"
 MERGE_TAG = "tag:yaml.org,2002:merge"
 _TAG_OF = {yaml.MappingNode: "tag:yaml.org,2002:map", yaml.SequenceNode: "tag:yaml.org,2002:seq"}
@@ -181,10 +183,25 @@ def _construct_number(loader: _Bounded, node: yaml.ScalarNode):
             node.start_mark) from None
 
 
+def _construct_delete(loader: _Bounded, node: yaml.Node) -> Deleted:
+    """``!delete`` alone, or on a mapping holding only an ``id``: anything else is refused."""
+    line = node.start_mark.line + 1
+    if isinstance(node, yaml.ScalarNode) and node.value == "":
+        return Deleted(None, line)
+    if isinstance(node, yaml.MappingNode):
+        pairs = loader.construct_mapping(node)
+        if set(pairs) == {"id"} and isinstance(pairs["id"], str):
+            return Deleted(pairs["id"], line)
+    raise yaml.constructor.ConstructorError(
+        None, None, "!delete takes no value: write 'key: !delete' to remove the base's value, or "
+        "'- !delete {id: ID}' to remove the base's list item of that id", node.start_mark)
+
+
 _INT = re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$")
 for _cls in _LOADERS:
     _cls.add_constructor("tag:yaml.org,2002:int", _construct_number)
     _cls.add_constructor("tag:yaml.org,2002:float", _construct_number)
+    _cls.add_constructor(DELETE_TAG, _construct_delete)
     _cls.yaml_implicit_resolvers = {
         first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -196,31 +213,12 @@ for _cls in _LOADERS:
         ]
 
 
-@dataclass
-class SourceMap:
-    """Where each value of a loaded YAML document stands, how it was written, what is confidential."""
-
-    path: Path
-    lines: dict[Loc, int] = field(default_factory=dict)
-    confidential: set[Loc] = field(default_factory=set)
-    public: set[Loc] = field(default_factory=set)  # tagged !public: published as written, never redacted
-    raw: dict[Loc, str] = field(default_factory=dict)  # unquoted values YAML read as not text, as written
-
-    def line_of(self, loc: Loc) -> int:
-        """The 1-based line of ``loc``, or of its nearest ancestor that has one."""
-        loc = tuple(loc)
-        while loc and loc not in self.lines:
-            loc = loc[:-1]
-        return self.lines.get(loc, 1)
-
-    def file_of(self, loc: Loc) -> Path:
-        """The file ``loc`` was written in: this map's own (a matter whose facts extend a base
-        file answers with the base file for the values that come from it)."""
-        return self.path
-
-    def where(self, loc: Loc) -> str:
-        """``FILE:LINE`` of ``loc``, the file named as written (``facts.yaml:336``)."""
-        return f"{self.file_of(loc).name}:{self.line_of(loc)}"
+def yaml_scalar(value: object) -> str:
+    """One value of a facts file as YAML writes it on one line (``'07'``, ``2024-05-20``, ``"a\\nb"``)."""
+    style = '"' if isinstance(value, str) and any(c in value for c in "\n\r\t") else None
+    text = yaml.safe_dump(value, default_flow_style=True, width=float("inf"), allow_unicode=True,
+                          default_style=style)
+    return text.removesuffix("\n").removesuffix("\n...").rstrip("\n")
 
 
 def load_yaml(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[object, SourceMap]:
@@ -314,6 +312,9 @@ def _explain(e: yaml.MarkedYAMLError) -> str:
         return "a tab where YAML needs spaces; indent with spaces, not tabs"
     if problem == "but found another document":
         return "a second document (after '---'); a facts file is one document: remove the '---' line"
+    if problem.startswith("could not determine a constructor for the tag"):
+        return (f"{problem}; a facts file takes the tags {CONFIDENTIAL_TAG}, {PUBLIC_TAG} and (in a file that "
+                f"extends another) {DELETE_TAG}")
     if problem == "second occurrence" and e.context_mark:
         anchor = (e.context or "").removeprefix("found duplicate anchor ").removesuffix("; first occurrence")
         return (f"the anchor {anchor} is defined twice (first on line {e.context_mark.line + 1}); give each "

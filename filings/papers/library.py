@@ -5,11 +5,15 @@ wins (as mkdocs' ``custom_dir`` and Jinja's ``ChoiceLoader`` do):
 
 1. the matter's ``templates/`` folder: copies a lawyer edited in Word for this matter;
 2. a firm's library: ``--templates``, the ``FILINGS_TEMPLATES`` environment variable, or
-   ``settings.templates`` in the facts (in that order);
+   ``settings.templates`` in the facts (in that order); a setting written in a base file the
+   facts extend (a firm's facts) is relative to that file, so every lawyer who builds the
+   matter gets the same library whatever their shell says;
 3. the templates shipped with the toolkit, installed with the package.
 
 A name is resolved inside its folder: ``../`` or a link leading out of the folder is
-refused like any other input that leaves the matter.
+refused like any other input that leaves the matter. Each build records its library in the
+manifest (:mod:`filings.pipeline.manifest`), and one whose library differs from the last
+build's says so before it replaces anything.
 """
 from __future__ import annotations
 
@@ -59,11 +63,13 @@ class TemplateLibrary:
                 unique.append((origin, Path(folder)))
         self.folders = unique
         self.firm_given: str | None = None  # the firm library's folder as the user gave it
+        self.matter_root: Path | None = None  # the matter's folder, when made for a matter
 
     @classmethod
     def for_matter(cls, matter_root: Path, firm: str | Path | None = None,
-                   setting: str | None = None) -> "TemplateLibrary":
-        """The search path of the matter in ``matter_root``: its templates, the firm's, the shipped."""
+                   setting: str | None = None, setting_at: tuple[Path, int] | None = None) -> "TemplateLibrary":
+        """The search path of the matter in ``matter_root``: its templates, the firm's, the shipped.
+        ``setting_at`` is the file and line of ``setting`` (a base file's, when the facts extend one)."""
         shipped = shipped_folder()
         own = Path(matter_root) / "templates"
         # The example matter at the repository's root: its templates/ are the shipped ones.
@@ -75,19 +81,24 @@ class TemplateLibrary:
                 folder = Path(matter_root) / folder  # the setting is relative to the facts file
             if not folder.is_dir():
                 where = "--templates" if firm else ENVIRONMENT if os.environ.get(ENVIRONMENT) else "settings.templates"
-                raise FilingsError(f"the firm's template library {display_path(folder)} (from {where}) is not a "
-                                   "folder; fix the path")
+                path, line = setting_at if where == "settings.templates" and setting_at else (None, None)
+                raise FilingsError(f"{'settings.templates: ' if path else ''}the firm's template library "
+                                   f"{display_path(folder)} (from {where}) is not a folder; fix the path",
+                                   path=display_path(path) if path else None, line=line)
             folders.append((FIRM, folder))
         folders.append((SHIPPED, shipped))
         made = cls([(origin, folder) for origin, folder in folders if folder.is_dir()])
         made.firm_given = str(library) if library else None
+        made.matter_root = Path(matter_root)
         return made
 
     @classmethod
     def for_facts(cls, matter, templates_dir: str | Path | None = None) -> "TemplateLibrary":
         """The search path of a loaded matter (:class:`filings.facts.schema.Matter`): ``templates_dir``
         (``--templates``) or the environment or the facts' setting is its firm library."""
-        return cls.for_matter(matter.root, firm=templates_dir, setting=matter.facts.settings.templates)
+        at = ("settings", "templates")
+        return cls.for_matter(matter.root, firm=templates_dir, setting=matter.facts.settings.templates,
+                              setting_at=(matter.source.file_of(at), matter.source.line_of(at)))
 
     def find(self, name: str) -> Found:
         """The first template called ``name`` on the path; a TemplateError if none has it."""

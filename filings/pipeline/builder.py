@@ -42,7 +42,7 @@ from filings.pipeline.bundles import EXHIBITS_DIR, _exhibit_pdfs
 from filings.pipeline.cautions import (_lint, _warn_private, one_line, _warn_removed, _warn_unauthenticated, _warn_uncited,
                                        _warn_undocketed, _warn_unsent, warn_plan)
 from filings.pipeline.citing import Citing
-from filings.pipeline.manifest import _previous_papers, _unchanged, _write_manifest, built_by_another_toolkit
+from filings.pipeline.manifest import _previous_papers, _unchanged, _write_manifest, built_by_another_toolkit, said_library
 from filings.pipeline.packets import packets_of_set
 from filings.pipeline.tables import settle_tables
 from filings.pipeline.versionbuild import _SetBuild, _carry, _convert, _quiet, _reads_of_all, render_papers
@@ -168,6 +168,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
     try:
         with folder.generation(progress, limits.lock_seconds) as gen:
             before = _previous_papers(gen)
+            shelf = said_library(gen, matter, library, applicable, strict, warning)  # before anything is replaced
             force = force or built_by_another_toolkit(gen, progress)
             from filings.pipeline.drafts import edited_leak, pick_up, save_merged, warn_unused
             edits = pick_up(matter.root, gen, Path(out_dir), before, progress, warning)
@@ -240,7 +241,7 @@ def _build(matter: Matter, out_dir: Path, started: float, *, only: str | None, p
             if strict and result.warnings:
                 raise FilingsError(problems=[Problem(f"--strict: {w}") for w in result.warnings])
             _write_manifest(gen.path, matter, result.papers, plan, result.sets, packet_keys=result.packet_keys,
-                            draft=result.draft, edits=edits)
+                            draft=result.draft, edits=edits, library=shelf)
             if _unchanged(gen, result.papers, result.sets):  # the outputs published last time, scanned then
                 progress("nothing changed; the outputs stay as they are")
                 result.unchanged = True
@@ -316,7 +317,7 @@ def check_own_templates(matter: Matter, library: TemplateLibrary) -> None:
             missing = e.problems[0].message.startswith("template not found")
             message = (f"no template '{entry.template}' on the template search path ({folders}); put it in the "
                        "matter's templates/ folder") if missing else e.problems[0].message
-            problems.append(Problem(f"papers.{i}.template: {message}", matter.path,
+            problems.append(Problem(f"papers.{i}.template: {message}", matter.source.file_of(("papers", i, "template")),
                                     matter.source.line_of(("papers", i, "template"))))
     if problems:
         raise FactsError(problems=problems)

@@ -2,8 +2,8 @@
 
 An attorney edits the facts in one window and reads the PDF in another; each save should
 give current papers within a second or so, and say which papers changed and which facts
-caused it. The watcher builds once, then polls what the build reads: the facts file, every
-file in the template folders on the search path, and every exhibit file the facts name.
+caused it. The watcher builds once, then polls what the build reads: the facts file and the
+base files it extends, every file in the template folders on the search path, and every exhibit file the facts name.
 
 Polling, not inotify: matter folders often live on network shares (SMB, NFS) where file
 system events never arrive, and the list of inputs is short (a stat of a few dozen files
@@ -110,18 +110,19 @@ def drafts(facts_path: Path, out_dir: Path) -> list[Path]:
 
 
 def inputs(facts_path: Path, templates_dir: Path | None = None, out_dir: Path | None = None) -> list[Path]:
-    """Every file a build of ``facts_path`` reads: the facts, the templates on the search path,
+    """Every file a build of ``facts_path`` reads: the facts (and their bases), the templates on the search path,
     the exhibits, and (given ``out_dir``) the drafts the attorney may edit. Facts that cannot be
     read give the facts file alone (its next save is built)."""
     from filings.facts.load import load_facts
     from filings.pipeline.builder import template_library
 
-    files = [Path(facts_path)]
     try:
         matter = load_facts(facts_path)
         library = template_library(matter, templates_dir)
-    except FilingsError:
-        return files
+    except FilingsError:  # the facts file and the bases it extends, as far as they can be read
+        from filings.facts.extend import facts_files
+        return facts_files(facts_path)
+    files = matter.source.all_files()  # the facts file and every base file it extends
     own = matter.root / "templates"  # watched before it exists: a matter's first own template
     if own not in library.closed_folders():
         files.append(own)
