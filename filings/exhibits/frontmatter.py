@@ -363,11 +363,32 @@ def draw_slip_sheet(path: Path, *, heading: str, lines: list[str], pages: int, l
 
 def draw_legend(path: Path, legend: str, size: float) -> tuple[float, float]:
     """``legend`` alone on a page just its size (bold, ``size`` points), to be laid over the
-    pages of a confidential or public bundle; returns the page's width and height."""
+    pages of a confidential or public bundle; returns the page's width and height. Every font
+    on the page is embedded (the canvas starts in the legend's font, not reportlab's Helvetica)."""
+    return draw_mark(path, legend, size, boxed=False)
+
+
+MARK_DESCENT, MARK_HEIGHT, BOX_PAD = 0.3, 1.25, 0.35  # of the size: a mark's baseline and height, a box's padding
+
+
+def draw_mark(path: Path, text: str, size: float, *, boxed: bool) -> tuple[float, float]:
+    """``text`` alone on a page just its size (bold, ``size`` points), its baseline
+    ``MARK_DESCENT * size`` above the page's foot, in a ruled box with ``boxed`` (the exhibit
+    stamp of an exhibit's first page); returns the page's width and height. Only the embedded
+    Liberation fonts (and their fallbacks) are used."""
     register_fonts()
-    width, height = text_width(shaped(legend), SERIF_BOLD, size) + 2, size * 1.5
-    canvas = Canvas(str(path), pagesize=(width, height), pageCompression=1, invariant=1)
-    draw_text(canvas, 1, size * 0.35, shaped(legend), SERIF_BOLD, size)
+    pad = BOX_PAD * size if boxed else 1.0
+    text = shaped(text)
+    width = text_width(text, SERIF_BOLD, size) + 2 * pad
+    height = MARK_HEIGHT * size + (2 * pad if boxed else 0)
+    canvas = Canvas(str(path), pagesize=(width, height), pageCompression=1, invariant=1,
+                    initialFontName=SERIF_BOLD, initialFontSize=size)
+    if boxed:
+        line = max(0.5, size / 12)
+        canvas.setLineWidth(line)
+        inset = line / 2
+        canvas.rect(inset, inset, width - 2 * inset, height - 2 * inset, stroke=1, fill=0)
+    draw_text(canvas, pad, MARK_DESCENT * size + (pad if boxed else 0), text, SERIF_BOLD, size)
     canvas.showPage()
     canvas.save()
     return width, height

@@ -322,6 +322,8 @@ class BundleSettings(Model):
     size_limit_mb: Float = Field(35.0, gt=0, description="the largest attachment, in megabytes; a common "
                                                          "federal court figure")
     ocr: bool = Field(True, description="give scanned exhibits a searchable text layer (OCRmyPDF)")
+    exhibit_stamp: bool = Field(False, description='"EXHIBIT 3" in a box on the first page of each exhibit, in '
+                                                   "the Bates number's band (never over the page's content)")
 
 
 class Settings(Model):

@@ -164,15 +164,15 @@ class _SetBuild:
         prefix = self.output.prefix
         if self.with_bundle:
             from filings.exhibits.sources import images_to_pdf
-            from filings.pipeline.versions import stamp_legend
             progress(f"assembling the exhibit bundle{self._of()}")
             images_to_pdf(self.sources)
             with showing(self.output.version):
                 out.bundle = _bundle(matter, context, self.sources, self.gen.path / prefix / EXHIBITS_DIR, warning,
                                      self.output.version, self.staging)
-            if self.output.version:  # every page of the bundle and of each exhibit's file says which version
-                stamp_legend(self.gen.path / prefix / EXHIBITS_DIR, self.output.version,
-                             matter.facts.bundle.bates.position, self.staging / "legend")
+            if self.output.version or matter.facts.bundle.exhibit_stamp:  # the legend, the exhibit stamp,
+                from filings.exhibits.marks import finish_bundle  # then each file's size on its final bytes
+                finish_bundle(out.bundle, matter.facts.bundle, self.output.version.legend if self.output.version
+                              else "", warning, self.staging / "marks")
         elif self.kept is None:
             self.gen.carry(prefix + EXHIBITS_DIR)
             self.gen.carry(prefix + LETTERS_DIR)
