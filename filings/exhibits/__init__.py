@@ -2,9 +2,13 @@
 
 Owns the exhibit sources (:mod:`.sources`: files of the matter or templates rendered),
 the bundle with its index, covers, Bates numbers and page labels (:mod:`.bundle`, with
-page placement in :mod:`.stamps` and clean-up of untrusted PDFs in :mod:`.cleanup`, the
-exhibits' own links and bookmarks in :mod:`.links`, the per-exhibit CM/ECF files in
-:mod:`.attachments` and the records these share in :mod:`.exhibit`), the front matter
-drawn with reportlab (:mod:`.frontmatter`) and OCR of scans (:mod:`.ocr`). Of its modules,
-only bundle, stamps, cleanup, links and attachments import pikepdf.
+page placement in :mod:`.stamps` and clean-up of untrusted PDFs in :mod:`.cleanup`, what an
+exhibit carries that cannot be filed, its attachments and unembedded fonts, in
+:mod:`.carried`, the exhibits' own links and bookmarks in :mod:`.links`, the per-exhibit
+CM/ECF files in :mod:`.attachments`, the version's legend and the exhibit stamp laid on
+after assembly in :mod:`.marks` and the records these share in :mod:`.exhibit`), the front
+matter drawn with reportlab (:mod:`.frontmatter`), with the pages of their own in
+:mod:`.sheets`, and OCR of scans (:mod:`.ocr`). Of its modules, only bundle, stamps,
+cleanup, carried, links, marks and attachments import pikepdf; only frontmatter and sheets
+import reportlab.
 """
