@@ -175,10 +175,17 @@ def shaped(text: str) -> str:
     their joined forms. Still in logical order (see :func:`visual`)."""
     text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in unicodedata.normalize("NFC", text))
     if any(unicodedata.bidirectional(ch) == "AL" for ch in text):
-        import arabic_reshaper
-
-        text = arabic_reshaper.reshape(text)
+        text = _reshaper().reshape(text)
     return text
+
+
+@lru_cache(maxsize=None)
+def _reshaper():
+    """Arabic's joined forms, its vowel marks (harakat: the damma, fatha and shadda of
+    "مُحَمَّد") kept, not dropped as arabic-reshaper does by default."""
+    import arabic_reshaper
+
+    return arabic_reshaper.ArabicReshaper(configuration={"delete_harakat": False})
 
 
 def visual(line: str) -> str:
@@ -199,11 +206,63 @@ def draw_text(canvas: Canvas, x: float, y: float, text: str, style: str, size: f
     width = sum(pdfmetrics.stringWidth(run, font, size) for font, run in runs)
     if centred:
         x -= width / 2
+    rtl = _has_rtl(text)
     for font, run in runs:
         canvas.setFont(font, size)
-        canvas.drawString(x, y, run)
-        x += pdfmetrics.stringWidth(run, font, size)
+        for piece, spoken in _clusters(run) if rtl else [(run, None)]:
+            if spoken is not None:  # what a reader copies or searches: the letter and its marks as written
+                canvas._code.append(f"/Span <</ActualText <{_utf16_hex(spoken)}>>> BDC")
+            canvas.drawString(x, y, piece)
+            if spoken is not None:
+                canvas._code.append("EMC")
+            x += pdfmetrics.stringWidth(piece, font, size)
     return width
+
+
+def _clusters(run: str) -> list[tuple[str, str | None]]:
+    """``run`` (display order) in pieces to draw: the words that
+    carry combining marks (Arabic harakat, Hebrew points), with the spaces between them, with
+    the text they stand for in reading order (letters unshaped, each mark after its letter),
+    so that a reader extracting the text keeps the marks where they belong; the rest as it is
+    (None)."""
+    def marked(word: str) -> bool:
+        return any(unicodedata.category(ch) == "Mn" for ch in word) and _has_rtl(word)
+
+    tokens = [t for t in re.split(r"(\s+)", run) if t]
+    pieces: list[tuple[str, list[str] | None]] = []
+    for n, token in enumerate(tokens):
+        if marked(token):
+            if pieces and pieces[-1][1] is not None:
+                pieces[-1][1].append(token)
+            else:
+                pieces.append(("", [token]))
+        elif token.isspace() and pieces and pieces[-1][1] is not None and n + 1 < len(tokens) \
+                and marked(tokens[n + 1]):
+            pieces[-1][1].append(token)
+        elif pieces and pieces[-1][1] is None:
+            pieces[-1] = (pieces[-1][0] + token, None)
+        else:
+            pieces.append((token, None))
+    return [("".join(words), "".join(_reading_order(_unshaped(w)) for w in reversed(words)))
+            if words is not None else (text, None) for text, words in pieces]
+
+
+def _reading_order(word: str) -> str:
+    """A right-to-left word in display order (each letter's marks before it, where the fonts
+    draw them over it) back in reading order."""
+    return word[::-1]
+
+
+def _unshaped(text: str) -> str:
+    """Shaped text as it was written: Arabic's presentation forms folded back into its letters."""
+    return "".join(unicodedata.normalize("NFKC", ch) if "\ufb50" <= ch <= "\ufdff" or "\ufe70" <= ch <= "\ufeff"
+                   else ch for ch in text)
+
+
+def _utf16_hex(text: str) -> str:
+    """``text`` as a PDF text string in hexadecimal (UTF-16BE with its byte order mark): safe to
+    write into a content stream whatever it holds."""
+    return "FEFF" + text.encode("utf-16-be").hex().upper()
 
 
 # One token per word, space or ideograph: Chinese, Japanese and Korean break between characters.
