@@ -6,9 +6,10 @@ page placement in :mod:`.stamps` and clean-up of untrusted PDFs in :mod:`.cleanu
 exhibit carries that cannot be filed, its attachments and unembedded fonts, in
 :mod:`.carried`, the exhibits' own links and bookmarks in :mod:`.links`, the per-exhibit
 CM/ECF files in :mod:`.attachments`, the version's legend and the exhibit stamp laid on
-after assembly in :mod:`.marks` and the records these share in :mod:`.exhibit`), the front
-matter drawn with reportlab (:mod:`.frontmatter`), with the pages of their own in
+after assembly in :mod:`.marks` and the records these share in :mod:`.exhibit`), true
+redaction of areas of exhibit pages (:mod:`.redact`, with font metrics from :mod:`.glyphs`),
+the front matter drawn with reportlab (:mod:`.frontmatter`), with the pages of their own in
 :mod:`.sheets`, and OCR of scans (:mod:`.ocr`). Of its modules, only bundle, stamps,
-cleanup, carried, links, marks and attachments import pikepdf; only frontmatter and sheets
-import reportlab.
+cleanup, carried, links, marks, redact and attachments import pikepdf; frontmatter and
+sheets draw with reportlab (glyphs reads its metrics of PDF's standard fonts).
 """

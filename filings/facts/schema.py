@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from filings.facts.dates import LegalDate
@@ -277,6 +277,25 @@ class Filing(Model):
                                                          "its papers cite that no earlier filing filed")
 
 
+def points(value: float | str) -> float:
+    """A length in points: a number, or a string ending in pt, in, mm or cm ("1.5in")."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(pt|in|mm|cm)?\s*", str(value))
+    if not match:
+        raise ValueError(f"{value!r} is not a length: 72 (points), '72pt', '1in', '25.4mm' or '2.54cm'")
+    return float(match.group(1)) * {"pt": 1.0, "in": 72.0, "mm": 72 / 25.4, "cm": 72 / 2.54, None: 1.0}[match.group(2)]
+
+
+class Redaction(Model):
+    """An area of an exhibit's page redacted for good: what it covers is removed, then it is drawn black."""
+
+    page: Int = Field(ge=1, description="the page of the exhibit's file, from 1")
+    box: Annotated[list[Annotated[float | str, AfterValidator(points)]], Field(min_length=4, max_length=4)] = Field(
+        description="[left, top, right, bottom] measured from the page's top left corner as it is shown: points "
+                    "(72 to the inch) or lengths such as '1.5in' or '20mm'")
+
+
 class Exhibit(Model):
     """A document filed as an exhibit: a file, or one a template makes from the facts."""
 
@@ -300,6 +319,8 @@ class Exhibit(Model):
     # them; its title stays public unless tagged !confidential
     confidential: bool = Field(False, description="its pages are confidential (CIT Rule 5(g)): the public "
                                                   "bundle shows a slip sheet in their place")
+    redact: list[Redaction] = Field([], description="areas of its pages to redact for good (the text, images "
+                                                    "and drawing under each removed, then a black box drawn)")
 
 
 class Bates(Model):

@@ -166,6 +166,8 @@ class _SetBuild:
             from filings.exhibits.sources import images_to_pdf
             progress(f"assembling the exhibit bundle{self._of()}")
             images_to_pdf(self.sources)
+            from filings.exhibits.redact import redact_sources  # the areas of pages the facts redact, removed
+            redact_sources(matter, self.sources, self.staging / "redacted")
             with showing(self.output.version):
                 out.bundle = _bundle(matter, context, self.sources, self.gen.path / prefix / EXHIBITS_DIR, warning,
                                      self.output.version, self.staging)
