@@ -8,8 +8,9 @@ exhibit carries that cannot be filed, its attachments and unembedded fonts, in
 CM/ECF files in :mod:`.attachments`, the version's legend and the exhibit stamp laid on
 after assembly in :mod:`.marks` and the records these share in :mod:`.exhibit`), true
 redaction of areas of exhibit pages (:mod:`.redact`, with font metrics from :mod:`.glyphs`),
+PDF/A-2b output (:mod:`.pdfa`),
 the front matter drawn with reportlab (:mod:`.frontmatter`), with the pages of their own in
 :mod:`.sheets`, and OCR of scans (:mod:`.ocr`). Of its modules, only bundle, stamps,
-cleanup, carried, links, marks, redact and attachments import pikepdf; frontmatter and
+cleanup, carried, links, marks, redact, pdfa and attachments import pikepdf; frontmatter and
 sheets draw with reportlab (glyphs reads its metrics of PDF's standard fonts).
 """

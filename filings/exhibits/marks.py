@@ -157,9 +157,9 @@ def _free_name(page: pikepdf.Page, name: str) -> str:
     return name if n == 0 else f"{name}x{n}"
 
 
-def _mark_file(path: Path, marks_of, number_of, position: str, forms: _Forms) -> pikepdf.Pdf:
+def _mark_file(path: Path, marks_of, number_of, position: str, forms: _Forms, save) -> pikepdf.Pdf:
     """Lay ``marks_of(i)`` on each page ``i`` of ``path`` (whose Bates number is ``number_of(i)``)
-    and save it; return the PDF, still open."""
+    and save it with ``save(pdf, path)``; return the PDF, still open."""
     pdf = pikepdf.open(path, allow_overwriting_input=True)
     copied: dict = {}
     for i, page in enumerate(pdf.pages):
@@ -168,18 +168,33 @@ def _mark_file(path: Path, marks_of, number_of, position: str, forms: _Forms) ->
             continue
         x0, y0, x1, y1 = (float(v) for v in page.mediabox)
         _lay(pdf, page, place_marks(abs(x1 - x0), abs(y1 - y0), number_of(i), position, marks), forms, copied)
-    save_pdf(pdf, path)
+    save(pdf, path)
     return pdf
+
+
+def _parts_as_pdfa(parts: list[Path], save) -> list[Path]:
+    for part in parts:
+        with pikepdf.open(part, allow_overwriting_input=True) as pdf:
+            save(pdf, part)
+    return parts
 
 
 def finish_bundle(result, settings: BundleSettings, legend: str, warn: Warn, scratch: Path) -> None:
     """Lay the version's ``legend`` (none: "") on every page of the bundle ``result`` and of each
     exhibit's file, and with ``settings.exhibit_stamp`` "EXHIBIT 3" on each exhibit's first
-    page; then reduce or split each exhibit's file that the marks took over the size limit."""
-    exhibit_stamp, limit_mb = settings.exhibit_stamp, settings.size_limit_mb
+    page; with ``settings.pdfa`` write them as PDF/A-2b (:mod:`.pdfa`); then reduce or split each
+    exhibit's file that all this took over the size limit."""
+    exhibit_stamp, limit_mb, pdfa = settings.exhibit_stamp, settings.size_limit_mb, settings.pdfa
+    if pdfa:
+        from filings.exhibits.pdfa import save_pdfa
+
+        def save(pdf: pikepdf.Pdf, path: Path) -> None:
+            save_pdfa(pdf, path, warn)
+    else:
+        save = save_pdf
     style = settings.bates
     bates = BatesStyle(style.prefix, style.start, style.digits, style.position)
-    if not legend and not exhibit_stamp:
+    if not legend and not exhibit_stamp and not pdfa:
         return
     forms = _Forms(scratch)
     legend_marks = [Mark(legend)] if legend else []
@@ -192,18 +207,21 @@ def finish_bundle(result, settings: BundleSettings, legend: str, warn: Warn, scr
         return bates.number(bates.start + i - result.index_pages) if i >= result.index_pages else None
 
     try:
-        _mark_file(result.path, lambda i: marks(first_pages.get(i)), number, bates.position, forms).close()
+        _mark_file(result.path, lambda i: marks(first_pages.get(i)), number, bates.position, forms, save).close()
         for b in result.exhibits:
             cover = bates.start + b.first_page - result.index_pages
             files, offset = [], 0
             for path in b.files:
                 pdf = _mark_file(path, lambda i, o=offset: marks(b if exhibit_stamp and b.pages and o + i == 1
                                                                   else None),
-                                 lambda i, o=offset: bates.number(cover + o + i), bates.position, forms)
+                                 lambda i, o=offset: bates.number(cover + o + i), bates.position, forms, save)
                 try:
                     count = len(pdf.pages)
                     first = first_label_number(pdf, bates, cover + offset)
-                    files += fit_to_limit(pdf, path, b, limit_mb, warn, bates, first)
+                    fitted = fit_to_limit(pdf, path, b, limit_mb, warn, bates, first)
+                    if pdfa and fitted != [path]:  # split: each part made PDF/A in turn
+                        fitted = _parts_as_pdfa(fitted, save)
+                    files += fitted
                 finally:
                     pdf.close()
                 offset += count

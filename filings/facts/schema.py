@@ -345,6 +345,8 @@ class BundleSettings(Model):
     ocr: bool = Field(True, description="give scanned exhibits a searchable text layer (OCRmyPDF)")
     exhibit_stamp: bool = Field(False, description='"EXHIBIT 3" in a box on the first page of each exhibit, in '
                                                    "the Bates number's band (never over the page's content)")
+    pdfa: bool = Field(False, description="write the bundle and each exhibit's file as PDF/A-2b (checked as "
+                                          "written; a file that cannot be is a plain PDF and a warning)")
 
 
 class Settings(Model):

@@ -171,8 +171,8 @@ class _SetBuild:
             with showing(self.output.version):
                 out.bundle = _bundle(matter, context, self.sources, self.gen.path / prefix / EXHIBITS_DIR, warning,
                                      self.output.version, self.staging)
-            if self.output.version or matter.facts.bundle.exhibit_stamp:  # the legend, the exhibit stamp,
-                from filings.exhibits.marks import finish_bundle  # then each file's size on its final bytes
+            if self.output.version or matter.facts.bundle.exhibit_stamp or matter.facts.bundle.pdfa:
+                from filings.exhibits.marks import finish_bundle  # legend, stamp, PDF/A, then each file's size
                 finish_bundle(out.bundle, matter.facts.bundle, self.output.version.legend if self.output.version
                               else "", warning, self.staging / "marks")
         elif self.kept is None:
