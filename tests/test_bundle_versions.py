@@ -229,7 +229,8 @@ def test_the_size_limit_is_checked_on_the_bytes_written_after_the_legend(tmp_pat
     """An exhibit's file just under the limit unstamped goes over it with the legend: it is
     reduced (with a warning) so that the file written is under the limit."""
     noise_png(tmp_path / "scan.png", 1800)
-    exhibits = [{"id": "scan", "title": "Scan", "file": "scan.png"}, {"id": "note", "title": "Note", "file": "scan.png"}]
+    exhibits = [{"id": "scan", "title": "Scan", "file": "scan.png"},
+                {"id": "note", "title": "Note", "file": "scan.png"}]
     plain = run(tmp_path, exhibits, size_limit_mb=1000)
     (file,) = plain.bundle.exhibits[0].files
     size = file.stat().st_size
@@ -238,7 +239,8 @@ def test_the_size_limit_is_checked_on_the_bytes_written_after_the_legend(tmp_pat
     result = run(tmp_path, exhibits, size_limit_mb=limit / 1024 / 1024)
     (file,) = result.sets[1].bundle.exhibits[0].files
     assert file.stat().st_size <= limit
-    assert any(w.startswith("Exhibit A: ") and "over the" in w and "reduced 1 image to 150 dpi" in w
+    assert any(w.startswith("CONFIDENTIAL VERSION: Exhibit A: ") and "over the" in w
+               and "reduced 1 image to 150 dpi" in w
                for w in result.warnings), result.warnings
     for version in VERSIONS:
         for path in (tmp_path / "out" / version / "exhibits").glob("*.pdf"):

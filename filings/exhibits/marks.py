@@ -172,6 +172,10 @@ def _mark_file(path: Path, marks_of, number_of, position: str, forms: _Forms, sa
     return pdf
 
 
+def _of_version(warn: Warn, legend: str) -> Warn:
+    return lambda message: warn(f"{legend}: {message}")
+
+
 def _parts_as_pdfa(parts: list[Path], save) -> list[Path]:
     for part in parts:
         with pikepdf.open(part, allow_overwriting_input=True) as pdf:
@@ -185,6 +189,8 @@ def finish_bundle(result, settings: BundleSettings, legend: str, warn: Warn, scr
     page; with ``settings.pdfa`` write them as PDF/A-2b (:mod:`.pdfa`); then reduce or split each
     exhibit's file that all this took over the size limit."""
     exhibit_stamp, limit_mb, pdfa = settings.exhibit_stamp, settings.size_limit_mb, settings.pdfa
+    if legend:  # which version's file a warning is about
+        warn = _of_version(warn, legend)
     if pdfa:
         from filings.exhibits.pdfa import save_pdfa
 
