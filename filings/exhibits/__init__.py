@@ -10,7 +10,7 @@ after assembly in :mod:`.marks` and the records these share in :mod:`.exhibit`),
 redaction of areas of exhibit pages (:mod:`.redact`, with font metrics from :mod:`.glyphs`),
 PDF/A-2b output (:mod:`.pdfa`),
 the front matter drawn with reportlab (:mod:`.frontmatter`), with the pages of their own in
-:mod:`.sheets`, and OCR of scans (:mod:`.ocr`). Of its modules, only bundle, stamps,
+:mod:`.drawn`, and OCR of scans (:mod:`.ocr`). Of its modules, only bundle, stamps,
 cleanup, carried, links, marks, redact, pdfa and attachments import pikepdf; frontmatter and
-sheets draw with reportlab (glyphs reads its metrics of PDF's standard fonts).
+drawn draw with reportlab (glyphs reads its metrics of PDF's standard fonts).
 """

@@ -19,7 +19,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name
 
 from filings.exhibits.exhibit import Warn
-from filings.exhibits.sheets import draw_placeholders
+from filings.exhibits.drawn import draw_placeholders
 
 NAME_CHARS = 120  # of an attachment's name, as printed
 MEASURED = 16 * 1024 * 1024  # an attachment's stream decoded to count its bytes only up to this, stored

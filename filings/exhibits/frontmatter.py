@@ -1,4 +1,4 @@
-"""Index of exhibits and cover sheets, drawn with reportlab (with :mod:`.sheets`, the only modules that import it).
+"""Index of exhibits and cover sheets, drawn with reportlab (with :mod:`.drawn`, the only modules that import it).
 
 The pages are drawn with the Liberation fonts (the metric twins of Times New Roman and
 Arial that the papers use), embedded as subsets. A character those fonts lack (Chinese,

@@ -22,7 +22,7 @@ from pikepdf import Name
 from filings.exhibits.attachments import fit_to_limit, first_label_number, save_pdf
 from filings.exhibits.exhibit import BatesStyle, BundledExhibit, Warn
 from filings.exhibits.frontmatter import SERIF_BOLD, stamp_width, text_width
-from filings.exhibits.sheets import BOX_PAD, MARK_DESCENT, draw_mark
+from filings.exhibits.drawn import BOX_PAD, MARK_DESCENT, draw_mark
 from filings.exhibits.stamps import BAND, LETTER, STAMP_MARGIN, STAMP_SIZE
 from filings.facts.schema import BundleSettings
 

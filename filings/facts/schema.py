@@ -290,7 +290,8 @@ def points(value: float | str) -> float:
 class Redaction(Model):
     """An area of an exhibit's page redacted for good: what it covers is removed, then it is drawn black."""
 
-    page: Int = Field(ge=1, description="the page of the exhibit's file, from 1")
+    page: Int = Field(ge=1, description="the exhibit's page, from 1, as the bundle files it (not counting its "
+                                        "cover)")
     box: Annotated[list[Annotated[float | str, AfterValidator(points)]], Field(min_length=4, max_length=4)] = Field(
         description="[left, top, right, bottom] measured from the page's top left corner as it is shown: points "
                     "(72 to the inch) or lengths such as '1.5in' or '20mm'")

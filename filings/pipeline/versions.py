@@ -110,7 +110,7 @@ def slip_sheet(index: int, label: str, title: str, source: Path, password: str |
     """The slip sheet standing in the public bundle for exhibit ``label`` (as many pages as it has)."""
     import pikepdf  # PDF work is loaded when there is some (a build that keeps everything has none)
 
-    from filings.exhibits.sheets import draw_slip_sheet
+    from filings.exhibits.drawn import draw_slip_sheet
     try:
         with pikepdf.open(source, password=password or "") as pdf:
             pages = len(pdf.pages)
