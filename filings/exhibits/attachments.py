@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name
+from pikepdf import Array, Dictionary, Name, String
 
 from filings.determinism import stamp_pdf
 from filings.errors import PdfError
@@ -49,13 +49,24 @@ def attachment_name(b: BundledExhibit) -> str:
 
 def write_attachment(pages: list[pikepdf.Page], b: BundledExhibit, out_dir: Path, limit_mb: float,
                       warn: Warn, bates: BatesStyle) -> list[Path]:
-    """Write the exhibit (cover included) as its own PDF; shrink or split it to fit the limit."""
-    limit = int(limit_mb * 1024 * 1024)
+    """Write the exhibit (cover included) as its own PDF, each page labelled with its Bates
+    number; shrink or split it to fit the limit."""
     part = pikepdf.new()
     part.pages.extend(pages[b.first_page:b.first_page + b.pages + 1])
     part.docinfo["/Title"] = f"Exhibit {b.exhibit.mark} — {b.exhibit.title}"
     path = out_dir / attachment_name(b)
+    first = _first_number(b, bates)
+    label_pages(part, first, bates)
     save_pdf(part, path)
+    return fit_to_limit(part, path, b, limit_mb, warn, bates, first)
+
+
+def fit_to_limit(part: pikepdf.Pdf, path: Path, b: BundledExhibit, limit_mb: float, warn: Warn,
+                 bates: BatesStyle, first: int) -> list[Path]:
+    """``part``, as just written to ``path`` (its first page's Bates number ``first``), measured
+    on the bytes written: kept when under the limit, else its large images reduced and, if
+    still too large, split into parts; the files that hold it."""
+    limit = int(limit_mb * 1024 * 1024)
     size = path.stat().st_size
     if size <= limit:
         return [path]
@@ -69,17 +80,45 @@ def write_attachment(pages: list[pikepdf.Page], b: BundledExhibit, out_dir: Path
         if size <= limit:
             return [path]
     path.unlink()
+    cover = _first_number(b, bates)
 
     def too_big(page: int, page_size: int) -> PdfError:
-        what = "its cover" if page == 0 else f"page {page} ({bates.number(_first_number(b, bates) + page)})"
+        number = first + page
+        what = "its cover" if number == cover else f"page {number - cover} ({bates.number(number)})"
         return PdfError(f"exhibit '{b.exhibit.id}' ({b.exhibit.source}): {what} alone is {_size(page_size)}, "
                         f"over the size limit of {limit_mb:g} MB for one file; raise bundle.size_limit_mb in "
                         "the facts or reduce the file (scan it at a lower resolution)")
 
-    files = _split(part, path, limit, too_big)
+    files = _split(part, path, limit, too_big, lambda pdf, page: label_pages(pdf, first + page, bates))
     warn(f"Exhibit {b.exhibit.mark}: {_mb(size)} is over the {limit_mb:g} MB limit; split into "
          f"{len(files)} files: {', '.join(f.name for f in files)}")
     return files
+
+
+def label_pages(pdf: pikepdf.Pdf, first: int, bates: BatesStyle) -> None:
+    """Label the pages of an exhibit's own file with their Bates numbers, the first ``first``."""
+    nums = Array()
+    page, number, last = 0, first, first + len(pdf.pages) - 1
+    if number == 0 and last >= 0:  # a label's /St starts at 1: number 0 gets a label of its own
+        nums.extend([0, Dictionary(P=String(bates.number(0)))])
+        page, number = 1, 1
+    while number <= last:
+        width = len(str(number))
+        end = min(last, 10 ** width - 1)
+        nums.extend([page, Dictionary(S=Name.D, P=String(bates.prefix + "0" * max(bates.digits - width, 0)),
+                                      St=number)])
+        page += end - number + 1
+        number = end + 1
+    pdf.Root.PageLabels = Dictionary(Nums=nums)
+
+
+def first_label_number(pdf: pikepdf.Pdf, bates: BatesStyle, default: int) -> int:
+    """The Bates number :func:`label_pages` gave the first page of ``pdf`` (``default`` when it has none)."""
+    try:
+        first = pdf.Root.PageLabels.Nums[1]
+        return 0 if "/St" not in first else int(first.St)
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+        return default
 
 
 def _first_number(b: BundledExhibit, bates: BatesStyle) -> int:
@@ -142,7 +181,8 @@ def _reduce_images(pdf: pikepdf.Pdf, dpi: int = 150, limits: Limits = DEFAULT_LI
     return count
 
 
-def _split(pdf: pikepdf.Pdf, path: Path, limit: int, too_big: Callable[[int, int], PdfError]) -> list[Path]:
+def _split(pdf: pikepdf.Pdf, path: Path, limit: int, too_big: Callable[[int, int], PdfError],
+           label: Callable[[pikepdf.Pdf, int], None] = lambda pdf, page: None) -> list[Path]:
     """Split ``pdf`` into consecutive parts that each fit under ``limit`` bytes, as written.
 
     Parts are planned from the streams the pages draw (a font or image that pages share
@@ -167,7 +207,7 @@ def _split(pdf: pikepdf.Pdf, path: Path, limit: int, too_big: Callable[[int, int
         while planned:
             group = planned.pop(0)
             staged = path.with_name(f".{path.stem}.part{len(written)}.tmp")
-            _write_pages(pages[group[0]:group[-1] + 1], staged)
+            _write_pages(pages[group[0]:group[-1] + 1], staged, lambda part: label(part, group[0]))
             size = staged.stat().st_size
             if size <= limit:
                 written.append(staged)
@@ -212,7 +252,8 @@ def _stream_sizes(page: pikepdf.Page, limit: int = 100_000) -> dict[tuple[int, i
     return found
 
 
-def _write_pages(pages: list[pikepdf.Page], path: Path) -> None:
+def _write_pages(pages: list[pikepdf.Page], path: Path, label: Callable[[pikepdf.Pdf], None]) -> None:
     part = pikepdf.new()
     part.pages.extend(pages)
+    label(part)  # each part's pages keep their Bates numbers as page labels
     save_pdf(part, path)

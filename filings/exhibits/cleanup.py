@@ -17,6 +17,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
 from filings.errors import PdfError
+from filings.exhibits.carried import note_carried
 from filings.exhibits.exhibit import ExhibitPdf, Warn
 from filings.exhibits.links import Targets, mark_internal_links, read_outline
 from filings.exhibits.ocr import Ocr
@@ -35,6 +36,7 @@ def _open_exhibit(e: ExhibitPdf, warn: Warn, ocr: Ocr | None = None, limits: Lim
     pdf = _open_checked(e, where, limits)
     if ocr is not None and _needs_ocr(pdf):
         pdf = _with_text_layer(pdf, e, where, ocr)
+    note_carried(pdf, where, warn)  # a page naming each attachment removed below; unembedded fonts (bundlefix)
     removed = _sanitize(pdf)
     if removed:
         warn(f"{where}: removed {removed}")

@@ -1,4 +1,4 @@
-"""Index of exhibits and cover sheets, drawn with reportlab: the only module that imports it.
+"""Index of exhibits and cover sheets, drawn with reportlab (with :mod:`.drawn`, the only modules that import it).
 
 The pages are drawn with the Liberation fonts (the metric twins of Times New Roman and
 Arial that the papers use), embedded as subsets. A character those fonts lack (Chinese,
@@ -175,10 +175,17 @@ def shaped(text: str) -> str:
     their joined forms. Still in logical order (see :func:`visual`)."""
     text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in unicodedata.normalize("NFC", text))
     if any(unicodedata.bidirectional(ch) == "AL" for ch in text):
-        import arabic_reshaper
-
-        text = arabic_reshaper.reshape(text)
+        text = _reshaper().reshape(text)
     return text
+
+
+@lru_cache(maxsize=None)
+def _reshaper():
+    """Arabic's joined forms, its vowel marks (harakat: the damma, fatha and shadda of
+    "مُحَمَّد") kept, not dropped as arabic-reshaper does by default."""
+    import arabic_reshaper
+
+    return arabic_reshaper.ArabicReshaper(configuration={"delete_harakat": False})
 
 
 def visual(line: str) -> str:
@@ -199,11 +206,63 @@ def draw_text(canvas: Canvas, x: float, y: float, text: str, style: str, size: f
     width = sum(pdfmetrics.stringWidth(run, font, size) for font, run in runs)
     if centred:
         x -= width / 2
+    rtl = _has_rtl(text)
     for font, run in runs:
         canvas.setFont(font, size)
-        canvas.drawString(x, y, run)
-        x += pdfmetrics.stringWidth(run, font, size)
+        for piece, spoken in _clusters(run) if rtl else [(run, None)]:
+            if spoken is not None:  # what a reader copies or searches: the letter and its marks as written
+                canvas._code.append(f"/Span <</ActualText <{_utf16_hex(spoken)}>>> BDC")
+            canvas.drawString(x, y, piece)
+            if spoken is not None:
+                canvas._code.append("EMC")
+            x += pdfmetrics.stringWidth(piece, font, size)
     return width
+
+
+def _clusters(run: str) -> list[tuple[str, str | None]]:
+    """``run`` (display order) in pieces to draw: the words that
+    carry combining marks (Arabic harakat, Hebrew points), with the spaces between them, with
+    the text they stand for in reading order (letters unshaped, each mark after its letter),
+    so that a reader extracting the text keeps the marks where they belong; the rest as it is
+    (None)."""
+    def marked(word: str) -> bool:
+        return any(unicodedata.category(ch) == "Mn" for ch in word) and _has_rtl(word)
+
+    tokens = [t for t in re.split(r"(\s+)", run) if t]
+    pieces: list[tuple[str, list[str] | None]] = []
+    for n, token in enumerate(tokens):
+        if marked(token):
+            if pieces and pieces[-1][1] is not None:
+                pieces[-1][1].append(token)
+            else:
+                pieces.append(("", [token]))
+        elif token.isspace() and pieces and pieces[-1][1] is not None and n + 1 < len(tokens) \
+                and marked(tokens[n + 1]):
+            pieces[-1][1].append(token)
+        elif pieces and pieces[-1][1] is None:
+            pieces[-1] = (pieces[-1][0] + token, None)
+        else:
+            pieces.append((token, None))
+    return [("".join(words), "".join(_reading_order(_unshaped(w)) for w in reversed(words)))
+            if words is not None else (text, None) for text, words in pieces]
+
+
+def _reading_order(word: str) -> str:
+    """A right-to-left word in display order (each letter's marks before it, where the fonts
+    draw them over it) back in reading order."""
+    return word[::-1]
+
+
+def _unshaped(text: str) -> str:
+    """Shaped text as it was written: Arabic's presentation forms folded back into its letters."""
+    return "".join(unicodedata.normalize("NFKC", ch) if "\ufb50" <= ch <= "\ufdff" or "\ufe70" <= ch <= "\ufeff"
+                   else ch for ch in text)
+
+
+def _utf16_hex(text: str) -> str:
+    """``text`` as a PDF text string in hexadecimal (UTF-16BE with its byte order mark): safe to
+    write into a content stream whatever it holds."""
+    return "FEFF" + text.encode("utf-16-be").hex().upper()
 
 
 # One token per word, space or ideograph: Chinese, Japanese and Korean break between characters.
@@ -331,43 +390,3 @@ def _draw_cover(canvas: Canvas, cover: Cover) -> None:
             draw_text(canvas, width / 2, y, line, SERIF, 11, centred=True)
             y -= 14
     canvas.showPage()
-
-
-def draw_slip_sheet(path: Path, *, heading: str, lines: list[str], pages: int, legend: str) -> Path:
-    """The pages that stand in the public bundle for a confidential exhibit (CIT Rule 5(g)):
-    as many as the exhibit has, so Bates numbers and ranges are those of the confidential
-    bundle; the first says why, each carries ``legend`` at its top."""
-    register_fonts()
-    width, height = LETTER
-    canvas = Canvas(str(path), pagesize=LETTER, pageCompression=1, invariant=1,
-                    initialFontName=SERIF, initialFontSize=11, initialLeading=13)
-    canvas.setTitle(heading)
-    for n in range(max(pages, 1)):
-        draw_text(canvas, width - INCH - text_width(shaped(legend), SERIF_BOLD, 11), height - 0.6 * INCH,
-                  shaped(legend), SERIF_BOLD, 11)
-        if n == 0:
-            draw_text(canvas, width / 2, height * 0.58, shaped(heading), SERIF_BOLD, 20, centred=True)
-            y = height * 0.58 - 36
-            for text in lines:
-                for line in wrap(shaped(text), SERIF, 12, width - 3 * INCH):
-                    draw_text(canvas, width / 2, y, line, SERIF, 12, centred=True)
-                    y -= 16
-                y -= 8
-        else:
-            draw_text(canvas, width / 2, height / 2, shaped(f"Page {n + 1} of {pages} withheld"), SERIF, 12,
-                      centred=True)
-        canvas.showPage()
-    canvas.save()
-    return path
-
-
-def draw_legend(path: Path, legend: str, size: float) -> tuple[float, float]:
-    """``legend`` alone on a page just its size (bold, ``size`` points), to be laid over the
-    pages of a confidential or public bundle; returns the page's width and height."""
-    register_fonts()
-    width, height = text_width(shaped(legend), SERIF_BOLD, size) + 2, size * 1.5
-    canvas = Canvas(str(path), pagesize=(width, height), pageCompression=1, invariant=1)
-    draw_text(canvas, 1, size * 0.35, shaped(legend), SERIF_BOLD, size)
-    canvas.showPage()
-    canvas.save()
-    return width, height

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from filings.facts.dates import LegalDate
@@ -278,6 +278,26 @@ class Filing(Model):
                                                          "its papers cite that no earlier filing filed")
 
 
+def points(value: float | str) -> float:
+    """A length in points: a number, or a string ending in pt, in, mm or cm ("1.5in")."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(pt|in|mm|cm)?\s*", str(value))
+    if not match:
+        raise ValueError(f"{value!r} is not a length: 72 (points), '72pt', '1in', '25.4mm' or '2.54cm'")
+    return float(match.group(1)) * {"pt": 1.0, "in": 72.0, "mm": 72 / 25.4, "cm": 72 / 2.54, None: 1.0}[match.group(2)]
+
+
+class Redaction(Model):
+    """An area of an exhibit's page redacted for good: what it covers is removed, then it is drawn black."""
+
+    page: Int = Field(ge=1, description="the exhibit's page, from 1, as the bundle files it (not counting its "
+                                        "cover)")
+    box: Annotated[list[Annotated[float | str, AfterValidator(points)]], Field(min_length=4, max_length=4)] = Field(
+        description="[left, top, right, bottom] measured from the page's top left corner as it is shown: points "
+                    "(72 to the inch) or lengths such as '1.5in' or '20mm'")
+
+
 class Exhibit(Model):
     """A document filed as an exhibit: a file, or one a template makes from the facts."""
 
@@ -304,6 +324,8 @@ class Exhibit(Model):
     # them; its title stays public unless tagged !confidential
     confidential: bool = Field(False, description="its pages are confidential (CIT Rule 5(g)): the public "
                                                   "bundle shows a slip sheet in their place")
+    redact: list[Redaction] = Field([], description="areas of its pages to redact for good (the text, images "
+                                                    "and drawing under each removed, then a black box drawn)")
 
 
 class Bates(Model):
@@ -326,6 +348,10 @@ class BundleSettings(Model):
     size_limit_mb: Float = Field(35.0, gt=0, description="the largest attachment, in megabytes; a common "
                                                          "federal court figure")
     ocr: bool = Field(True, description="give scanned exhibits a searchable text layer (OCRmyPDF)")
+    exhibit_stamp: bool = Field(False, description='"EXHIBIT 3" in a box on the first page of each exhibit, in '
+                                                   "the Bates number's band (never over the page's content)")
+    pdfa: bool = Field(False, description="write the bundle and each exhibit's file as PDF/A-2b (checked as "
+                                          "written; a file that cannot be is a plain PDF and a warning)")
 
 
 class Settings(Model):

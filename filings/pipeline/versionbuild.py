@@ -164,15 +164,17 @@ class _SetBuild:
         prefix = self.output.prefix
         if self.with_bundle:
             from filings.exhibits.sources import make_pdfs
-            from filings.pipeline.versions import stamp_legend
             progress(f"assembling the exhibit bundle{self._of()}")
             make_pdfs(matter, self.sources)  # images, e-mails with their attachments, excerpts
+            from filings.exhibits.redact import redact_sources  # the areas of pages the facts redact, removed
+            redact_sources(matter, self.sources, self.staging / "redacted")
             with showing(self.output.version):
                 out.bundle = _bundle(matter, context, self.sources, self.gen.path / prefix / EXHIBITS_DIR, warning,
                                      self.output.version, self.staging)
-            if self.output.version:  # every page of the bundle and of each exhibit's file says which version
-                stamp_legend(self.gen.path / prefix / EXHIBITS_DIR, self.output.version,
-                             matter.facts.bundle.bates.position, self.staging / "legend")
+            if self.output.version or matter.facts.bundle.exhibit_stamp or matter.facts.bundle.pdfa:
+                from filings.exhibits.marks import finish_bundle  # legend, stamp, PDF/A, then each file's size
+                finish_bundle(out.bundle, matter.facts.bundle, self.output.version.legend if self.output.version
+                              else "", warning, self.staging / "marks")
         elif self.kept is None:
             self.gen.carry(prefix + EXHIBITS_DIR)
             self.gen.carry(prefix + LETTERS_DIR)

@@ -110,7 +110,7 @@ def slip_sheet(index: int, label: str, title: str, source: Path, password: str |
     """The slip sheet standing in the public bundle for exhibit ``label`` (as many pages as it has)."""
     import pikepdf  # PDF work is loaded when there is some (a build that keeps everything has none)
 
-    from filings.exhibits.frontmatter import draw_slip_sheet
+    from filings.exhibits.drawn import draw_slip_sheet
     try:
         with pikepdf.open(source, password=password or "") as pdf:
             pages = len(pdf.pages)
@@ -123,49 +123,3 @@ def slip_sheet(index: int, label: str, title: str, source: Path, password: str |
              "and is omitted from the public version."]
     return draw_slip_sheet(folder / f"slip-{index + 1:03d}.pdf", heading="CONFIDENTIAL EXHIBIT OMITTED",
                            lines=lines, pages=pages, legend=version.legend)
-
-
-
-BAND, STAMP_SIZE, MARGIN, LETTER_HEIGHT = 30.0, 9.0, 54.0, 792.0  # as filings.exhibits.stamps stamps Bates numbers
-
-
-def stamp_legend(folder: Path, version: Version, bates_position: str, scratch: Path) -> None:
-    """Lay the version's legend over every page of every PDF in ``folder`` (the bundle and the
-    per-exhibit files), in the band the Bates number is in, on the other side, so it never
-    covers a page's content."""
-    import pikepdf
-
-    from filings.determinism import stamp_pdf
-    from filings.exhibits.frontmatter import draw_legend
-    scratch.mkdir(parents=True, exist_ok=True)
-    edge, side = bates_position.split("-")
-    stamps: dict[float, tuple] = {}  # the legend drawn at each size: (its PDF, width, height)
-    try:
-        for path in sorted(folder.glob("*.pdf")):
-            with pikepdf.open(path, allow_overwriting_input=True) as pdf:
-                forms: dict[float, object] = {}  # the legend as a form in this file, by size
-                for page in pdf.pages:
-                    x0, y0, x1, y1 = (float(v) for v in page.mediabox)
-                    grow = max(1.0, min(abs(x1 - x0), abs(y1 - y0)) / LETTER_HEIGHT)
-                    if grow not in stamps:
-                        made = scratch / f"legend-{len(stamps)}.pdf"
-                        w, h = draw_legend(made, version.legend, STAMP_SIZE * grow)
-                        stamps[grow] = (pikepdf.open(made), w, h)
-                    stamp, w, h = stamps[grow]
-                    if grow not in forms:
-                        forms[grow] = pdf.copy_foreign(stamp.pages[0].as_form_xobject())
-                    left, bottom, right, top = min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
-                    x = right - MARGIN * grow - w if side in ("left", "center") else left + MARGIN * grow
-                    band = BAND * grow
-                    y = bottom + (band - h) / 2 if edge == "bottom" else top - band + (band - h) / 2
-                    # named, not add_overlay's random name: the same pages make the same bytes
-                    page.add_resource(forms[grow], pikepdf.Name.XObject, pikepdf.Name.FilingsLegend)
-                    page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
-                    page.contents_add(pdf.make_stream(
-                        f"Q q 1 0 0 1 {x:.3f} {y:.3f} cm /FilingsLegend Do Q\n".encode()))
-                stamp_pdf(pdf)
-                pdf.save(path, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
-                         linearize=False, deterministic_id=True)
-    finally:
-        for stamp, _, _ in stamps.values():
-            stamp.close()
