@@ -2,10 +2,10 @@
 
 LibreOffice prints tracked changes as Writer shows them, not as a reviewer reads a redline
 ("10.[11.]" after a changed numbered paragraph, "May 2021" for "May 20" made "May 21", a
-word made bold painting its paragraph). So the PDF is not printed from the tracked changes: :func:`display_docx` rewrites the redline DOCX (the engine's
-alignment of paragraphs, with its ``w:ins``/``w:del``/``w:moveFrom``/``w:moveTo`` and
-``w:rPrChange``) into a plain DOCX with direct formatting and no tracked change in it, which
-the build's own LibreOffice converter (the warm pool) prints with the papers' fonts, styles,
+word made bold painting its paragraph). So :func:`display_docx` rewrites the redline DOCX
+(the engine's alignment of paragraphs, its ``w:ins``/``w:del``/``w:moveFrom``/``w:moveTo``
+and ``w:rPrChange``) into a plain DOCX with direct formatting and no tracked change, which
+the build's LibreOffice converter (the warm pool) prints with the papers' fonts, styles,
 headers and footers. A DOCX converted by our LibreOffice was chosen over drawing the pages
 with reportlab because a paper's layout (styles, tables of the caption, line spacing,
 footers, page breaks) is LibreOffice's to lay out: a redline drawn otherwise would break
@@ -152,11 +152,6 @@ class _Part:
         self.in_field = []    # per open field: True while in its instructions
 
     # ..................................................................... reading
-    def pieces(self, p) -> list[_Piece]:
-        found: list[_Piece] = []
-        self._collect(p, "same", found)
-        return found
-
     def _collect(self, parent, kind, found) -> None:
         for el in parent:
             tag = el.tag
@@ -198,7 +193,8 @@ class _Part:
 
     # ..................................................................... writing
     def paragraph(self, p) -> None:
-        pieces = self.pieces(p)
+        pieces: list[_Piece] = []
+        self._collect(p, "same", pieces)
         ppr = p.find(f"{W}pPr")
         had_ppr_change = ppr is not None and ppr.find(f".//{W}pPrChange") is not None
         has_old = any(x.kind != "ins" for x in pieces)
@@ -324,11 +320,8 @@ def _mark_kind(ppr) -> str | None:
     rpr = ppr.find(f"{W}rPr") if ppr is not None else None
     if rpr is None:
         return None
-    if rpr.find(f"{W}ins") is not None or rpr.find(f"{W}moveTo") is not None:
-        return "ins"
-    if rpr.find(f"{W}del") is not None or rpr.find(f"{W}moveFrom") is not None:
-        return "del"
-    return None
+    kinds = {REVISED[el.tag] for el in rpr if el.tag in REVISED}
+    return kinds.pop() if len(kinds) == 1 else None
 
 
 # --------------------------------------------------------------------------- runs and their format
