@@ -40,6 +40,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from filings.review.words import _merged, _shown, _span, _tokens
 from filings.review.numbers import (PPR_ORDER, REVISED, REVISION_MARKS, RPR_ORDER, W, Numbering, _clean_rpr, _el,
                                     _format_note, _put, _visible)
 
@@ -50,7 +51,6 @@ CODES = 4096  # changes told apart by colour; beyond, the page search goes on in
 BAR = {"val": "single", "sz": "18", "space": "14", "color": "B00000"}  # the change bar: 2¼ pt, 14 pt left of the text
 
 PARTS = re.compile(r"word/(document|footnotes|endnotes|header\d*|footer\d*)\.xml")
-TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
 CONTAINERS = {f"{W}{t}" for t in ("hyperlink", "smartTag", "fldSimple", "customXml", "sdtContent", "dir", "bdo")}
 OPAQUE = {f"{W}{t}" for t in ("br", "cr", "sym", "footnoteReference", "endnoteReference", "drawing", "pict",
                               "object", "ptab", "separator", "continuationSeparator", "footnoteRef", "endnoteRef",
@@ -193,10 +193,19 @@ class _Part:
 
     # ..................................................................... writing
     def paragraph(self, p) -> None:
-        pieces: list[_Piece] = []
-        self._collect(p, "same", pieces)
         ppr = p.find(f"{W}pPr")
         had_ppr_change = ppr is not None and ppr.find(f".//{W}pPrChange") is not None
+        if not _revised(p) and _mark_kind(ppr) is None:  # as it is (fields, links), numbered as text
+            label = self.numbering.label(p, None) if self.numbering is not None else None
+            at = 1 if ppr is not None else 0
+            for run in reversed(_make_runs(*label) if label is not None else []):
+                p.insert(at, run)
+            if had_ppr_change:
+                _change_bar(ppr)
+            return
+        self.in_field = []
+        pieces: list[_Piece] = []
+        self._collect(p, "same", pieces)
         has_old = any(x.kind != "ins" for x in pieces)
         has_new = any(x.kind != "del" for x in pieces)
         whole = "del" if pieces and not has_new else "ins" if pieces and not has_old else None
@@ -278,41 +287,9 @@ class _Part:
         return runs, formatted
 
 
-def _tokens(text: str) -> list[tuple[str, int]]:
-    return [(m.group(0), m.start()) for m in TOKEN.finditer(text)]
-
-
-def _span(tokens, i1, i2, length) -> tuple[int, int]:
-    """The characters of tokens ``i1:i2``."""
-    start = tokens[i1][1] if i1 < len(tokens) else length
-    end = tokens[i2][1] if i2 < len(tokens) else length
-    return start, end
-
-
-def _merged(opcodes, old_tokens, new_tokens):
-    """The opcodes with changes separated by nothing but spaces made one change."""
-    merged: list[list] = []
-    for op in opcodes:
-        tag, i1, i2, j1, j2 = op
-        if tag != "equal":
-            tag = "change"
-        if merged and tag == "change":
-            last = merged[-1]
-            if last[0] == "change":
-                last[2], last[4] = i2, j2
-                continue
-            if (last[0] == "equal" and len(merged) > 1 and merged[-2][0] == "change"
-                    and all(t.isspace() for t, _ in old_tokens[last[1]:last[2]])):
-                merged.pop()
-                merged[-1][2], merged[-1][4] = i2, j2
-                continue
-        merged.append([tag, i1, i2, j1, j2])
-    return [tuple(m) for m in merged]
-
-
-def _shown(text: str) -> str:
-    text = re.sub(r"[\ue000-\uf8ff]", "", text).replace("\t", " ").replace("\u00a0", " ").replace("\u2011", "-")
-    return re.sub(r"\s+", " ", text).strip()
+def _revised(p) -> bool:
+    """Whether anything in ``p`` but its properties is a tracked change."""
+    return any(True for child in p if child.tag != f"{W}pPr" for _ in child.iter(*REVISED, f"{W}rPrChange"))
 
 
 def _mark_kind(ppr) -> str | None:
