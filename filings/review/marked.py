@@ -41,7 +41,7 @@ from pathlib import Path
 from lxml import etree
 
 from filings.review.words import _merged, _shown, _span, _tokens
-from filings.review.numbers import (PPR_ORDER, REVISED, REVISION_MARKS, RPR_ORDER, W, Numbering, _clean_rpr, _el,
+from filings.review.numbers import (PPR_ORDER, REVISED, REVISION_MARKS, RPR_ORDER, W, Numbering, _clean_rpr, _el, parse,
                                     _format_note, _put, _visible)
 
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -100,7 +100,7 @@ def display_docx(redline: Path, target: Path) -> list[Change]:
     changes: list[Change] = []
     order = sorted((n for n in parts if PARTS.fullmatch(n)), key=lambda n: (n != "word/document.xml", n))
     for name in order:
-        root = etree.fromstring(parts[name])
+        root = parse(parts[name])
         part = PARTS.fullmatch(name).group(1)
         marker = _Part(part, numbering if part == "document" else None, changes)
         for p in list(root.iter(f"{W}p")):

@@ -37,7 +37,7 @@ def fix_revisions(docx: Path, *, author: str, date: str) -> int:
     next_id = [1 + max([int(m) for name, data in parts.items() if PARTS.fullmatch(name)
                         for m in re.findall(rb'w:id="(-?\d+)"', data)] or [0])]
     for name in [n for n in parts if PARTS.fullmatch(n)]:
-        root = etree.fromstring(parts[name])
+        root = etree.fromstring(parts[name], etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
         marked += _mark_paragraphs(root, author, date, next_id)
         _unique_ids(root, next_id, seen)
         for el in root.iter(*REVISIONS):

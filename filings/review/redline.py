@@ -253,8 +253,7 @@ def redline_pdfs(docx: dict[str, Path], converter, *, causes: Mapping[str, Seque
             with_cover(target, paper=key, versions=versions, changes=changes[i], causes=list(causes.get(key, ())))
             return target
 
-        with ThreadPoolExecutor(max_workers=workers or max(1, min(len(keys), os.cpu_count() or 1))) as pool:
-            return dict(zip(keys, pool.map(finish, range(len(keys)))))
+        return {key: finish(i) for i, key in enumerate(keys)}  # one at a time: PDFium is not thread-safe
 
 
 def libreoffice_redlines(pairs: Sequence[Pair], targets: dict[str, Path], *, when: dt.datetime,
