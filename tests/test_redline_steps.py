@@ -1,12 +1,12 @@
 """Redlines of the example through a reviewer's six steps, on the real redline engine and the
 real LibreOffice: a date change; a plaintiff added and a name changed; exhibits reordered and
 one removed; a template paragraph reworded and another moved (in a copy of the template, as
-in Word); a fact tagged confidential (the sixth, comparing across revisions, is any two of
-these versions compared). After each step, Accept All in LibreOffice gives exactly the new
-paper's text and Reject All exactly the old one's, for every paper that changed; the redline
-XML is as Word expects it; the date change's redline PDF prints the old date struck before the
-new one, whole words, the cover page names the page of each change, and no list number is
-printed "N.[M.]"."""
+in Word); a fact tagged confidential; the sixth, comparing across revisions, is any two of
+these versions compared: here the first and the last. After each step, Accept All in
+LibreOffice gives exactly the new paper's text and Reject All exactly the old one's, for
+every paper that changed; the redline XML is as Word expects it; the date change's redline
+PDF prints the old date struck before the new one, whole words, the cover page names the
+page of each change, and no list number is printed "N.[M.]"."""
 from __future__ import annotations
 
 import datetime as dt
@@ -29,7 +29,8 @@ pytestmark = pytest.mark.e2e
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WHEN = dt.datetime(2024, 6, 3, tzinfo=dt.timezone.utc)
 STEPS = ["a date change", "a plaintiff added and a name changed", "exhibits reordered and one removed",
-         "a template paragraph reworded and another moved", "a fact tagged confidential"]
+         "a template paragraph reworded and another moved", "a fact tagged confidential",
+         "the first build against the last"]
 NUMBER_TWICE = re.compile(r"\d+\.\s*\[\d+\.\]")  # how LibreOffice printed a tracked numbered paragraph
 
 
@@ -138,8 +139,8 @@ def redlines(versions, tmp_path_factory):
     made, _ = versions
     out = tmp_path_factory.mktemp("redlines")
     steps, documents = [], []
-    for n in range(1, len(made)):
-        pairs = pairs_of(made[n - 1], made[n])
+    for n in range(1, len(made) + 1):  # each step, then the first version against the last
+        pairs = pairs_of(made[n - 1], made[n]) if n < len(made) else pairs_of(made[0], made[-1])
         docx_of = redline_all(pairs, out / f"step{n}", when=WHEN)
         steps.append((pairs, docx_of))
         for pair in pairs:
@@ -153,7 +154,7 @@ def redlines(versions, tmp_path_factory):
     return steps, read
 
 
-@pytest.mark.parametrize("step", range(1, 6), ids=STEPS)
+@pytest.mark.parametrize("step", range(1, 7), ids=STEPS)
 def test_accept_all_gives_the_new_paper_and_reject_all_the_old(redlines, step):
     steps, read = redlines
     pairs, _ = steps[step - 1]
@@ -174,6 +175,7 @@ def test_the_steps_change_what_they_say(redlines):
     assert {"complaint", "declaration"} <= changed[2]
     assert changed[3] == {"complaint"}
     assert {"public/disclosure-statement", "confidential/disclosure-statement"} <= changed[4]
+    assert {"complaint", "motion", "declaration", "summons", "public/disclosure-statement"} <= changed[5]
 
 
 def revisions_in(redline: Path):
