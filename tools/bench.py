@@ -451,13 +451,16 @@ def bench_redlines(runs: int) -> None:
         pairs = [Pair(f"{i:02d}-{changed[i % len(changed)].stem}", before / changed[i % len(changed)],
                       after / changed[i % len(changed)]) for i in range(20)]
         when = dt.datetime(2024, 6, 3, tzinfo=dt.timezone.utc)
-        split = {"engine": [], "pdf": []}
+        split = {"engine": [], "pdf": [], "cpu": []}
 
         def twenty() -> None:
             out = tmp / "twenty"
             shutil.rmtree(out, ignore_errors=True)
             started = time.perf_counter()
+            cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
             docx = redline_all(pairs, out, when=when)
+            after_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+            split["cpu"].append(after_cpu.ru_utime + after_cpu.ru_stime - cpu.ru_utime - cpu.ru_stime)
             split["engine"].append(time.perf_counter() - started)
             started = time.perf_counter()
             redline_pdfs(docx, warm, versions=("before", "after"))
@@ -474,6 +477,9 @@ def bench_redlines(runs: int) -> None:
     for part, label in (("engine", "  of which the engine (DOCX tracked changes)"),
                         ("pdf", "  of which display documents, PDF and covers")):
         print(f"{label:48} {statistics.median(split[part]):9.2f} {min(split[part]):7.2f} {max(split[part]):7.2f}")
+    cpu = statistics.median(split["cpu"])
+    print(f"{'  CPU of the engines, all 20 papers (s)':48} {cpu:9.2f}  = {cpu / 20:.2f} s a paper, "
+          f"{cpu / (os.cpu_count() or 1):.2f} s on {os.cpu_count()} idle cores")
     print(f"the fact diff, {', '.join(made['papers'])} compared (DOCX tracked changes), their display documents "
           f"converted to PDF behind a cover, the summary; 20 papers: {len(changed)} papers a new plaintiff changes, "
           f"repeated; {runs} runs, {os.cpu_count()} cores\n")
