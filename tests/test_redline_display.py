@@ -86,7 +86,8 @@ def test_a_changed_number_is_a_changed_word_struck_before_its_replacement(tmp_pa
     assert [s for s in stretches if s[1] != "plain"] == [("20", "deleted"), ("21", "inserted"),
                                                          ("2", "deleted"), ("3", "inserted")]
     cover = " ".join(pdftext(pdf, 1).split())
-    assert "1. page 2 “20” → “21” 2. page 2 “2” → “3”" in cover
+    assert "1. page 2 …notice on May “20” → “21”, 2024, as… 2. page 2 …2024, as Exhibit “2” → “3” shows, and kept…" \
+        in cover, cover
     assert "Old version: the old version New version: the new version" in cover
 
 

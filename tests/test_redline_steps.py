@@ -263,7 +263,7 @@ def test_a_date_change_prints_the_old_date_struck_before_the_new_one(date_pdfs):
     cover = pdftext(pdf, 1)
     assert "Redline: complaint" in cover and "build 1" in cover and "build 2" in cover
     assert "the C-TPAT suspension's date, facts.yaml:143" in cover
-    row = re.search(r"1\.\s+page (\d+)\s+“May 17” → “April 12”", cover)
+    row = re.search(r"1\.\s+page (\d+)\s+…On “May 17” → “April 12”, 2024, in…", cover)
     assert row, cover
     page = int(row.group(1))
     line = next(ln for ln in pdftext(pdf, page).splitlines() if "in connection with C-TPAT" in ln)

@@ -70,11 +70,14 @@ def describe(change: Change) -> str:
     where = "" if change.part == "document" else f" (in the {change.part.rstrip('0123456789')})"
     if change.kind == "format":
         return f"{quoted(change.inserted)}: {change.note.removeprefix('format changed: ')}{where}"
+    before, after = change.context
+    before = f"\u2026{before} " if before else ""
+    after = (after if after[:1] in ",.;:)" else f" {after}") + "\u2026" if after else ""
     if change.kind == "deleted":
         return f"deleted {quoted(change.deleted)}{where}"
     if change.kind == "inserted":
         return f"inserted {quoted(change.inserted)}{where}"
-    return f"{quoted(change.deleted, 60)} \u2192 {quoted(change.inserted, 60)}{where}"
+    return f"{before}{quoted(change.deleted, 60)} \u2192 {quoted(change.inserted, 60)}{after}{where}"
 
 
 def draw_cover(path: Path, *, paper: str, versions: tuple[str, str], changes: Sequence[Change],

@@ -69,6 +69,7 @@ class Change:
     inserted: str = ""
     note: str = ""
     part: str = "document"
+    context: tuple[str, str] = ("", "")  # a few words before and after it, as the new version reads
     page: int | None = None
 
 
@@ -253,7 +254,9 @@ class _Part:
             deleted, inserted = old_side[o1:o2], new_side[n1:n2]
             gone, added = old_text[o1:o2], new_text[n1:n2]
             kind = "changed" if gone.strip() and added.strip() else "deleted" if gone.strip() else "inserted"
-            index = self._new_change(kind, deleted=_shown(gone), inserted=_shown(added))
+            index = self._new_change(kind, deleted=_shown(gone), inserted=_shown(added),
+                                     context=(" ".join(_shown(new_text[:n1]).split()[-3:]),
+                                              " ".join(_shown(new_text[n2:]).split()[:3])))
             if deleted and inserted and not gone[-1:].isspace() and not added[:1].isspace():
                 deleted = deleted + [_Piece(" ", "del", deleted[-1].old, deleted[-1].old)]
             runs += _pieces_runs(deleted, "old", lambda rpr: _marked(rpr, "del", index))
