@@ -96,10 +96,12 @@ def draw_cover(path: Path, *, paper: str, versions: tuple[str, str], changes: Se
     state = {"page": 0, "y": PAGE_H - MARGIN}
 
     def line(text: str, style: str = SERIF, size: float = 11, indent: float = 0, gap: float = 3) -> None:
+        """``text`` wrapped, its lines ``size`` * 1.2 apart, ``gap`` after the last."""
         for piece in wrap(text, style, size, width - indent) or [""]:
-            room(size + gap)
+            room(size * 1.2)
             draw_text(canvas, MARGIN + indent, state["y"] - size, piece, style, size)
-            state["y"] -= size + gap
+            state["y"] -= size * 1.2
+        state["y"] -= max(0.0, gap - size * 0.2)
 
     def room(height: float) -> None:
         if state["y"] - height < MARGIN:
