@@ -1,13 +1,21 @@
-"""LibreOffice's own document compare, the redline engine's fallback: run as a script.
+"""LibreOffice's own document compare, the redline engine's fallback, and Accept/Reject All: run as a script.
 
     <python with uno> locompare.py PROFILE_DIR PIPE_NAME JOBS.json
 
 Runs under the Python that has LibreOffice's ``uno`` module (python3-uno), never imported
 by filings itself (it imports nothing of filings). It starts one headless LibreOffice on the
-(locked-down) profile given, and for each ``[old, new, out]`` of the jobs file opens ``new``,
-compares it with ``old`` (``.uno:CompareDocuments``, what unoserver's ``unocompare`` does)
-and stores the result as Word 2007 XML at ``out``. LibreOffice records insertions and
-deletions but not formatting-only changes. Exit code 0 when every job was written.
+(locked-down) profile given, and for each job of the jobs file:
+
+- ``[old, new, out]``: opens ``new``, compares it with ``old`` (``.uno:CompareDocuments``,
+  what unoserver's ``unocompare`` does) and stores the result as Word 2007 XML at ``out``.
+  LibreOffice records insertions and deletions but not formatting-only changes.
+- ``["text", source, out, how]``: opens ``source``, with ``how`` ``"accept"`` or ``"reject"``
+  runs Accept All or Reject All on its tracked changes (``.uno:AcceptAllTrackedChanges``,
+  ``.uno:RejectAllTrackedChanges``; ``"as-is"`` runs neither), and stores its text (list
+  numbers included, as LibreOffice prints them) as UTF-8 at ``out``: what a reviewer gets
+  after accepting or rejecting every change of a redline, to compare with the paper itself.
+
+Exit code 0 when every job was written.
 """
 import json
 import subprocess
@@ -47,7 +55,22 @@ def main(argv):
             return 2
         desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
         helper = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.DispatchHelper", context)
-        for old, new, out in jobs:
+        for job in jobs:
+            if job[0] == "text":
+                _, source, out, how = job
+                doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(source), "_blank", 0,
+                                                   (prop("Hidden", True),))
+                try:
+                    if how in ("accept", "reject"):
+                        command = ".uno:AcceptAllTrackedChanges" if how == "accept" else ".uno:RejectAllTrackedChanges"
+                        helper.executeDispatch(doc.getCurrentController().getFrame(), command, "", 0, ())
+                    doc.storeToURL(uno.systemPathToFileUrl(out), (prop("FilterName", "Text (encoded)"),
+                                                                  prop("FilterOptions", "UTF8,LF"),
+                                                                  prop("Overwrite", True)))
+                finally:
+                    doc.close(True)
+                continue
+            old, new, out = job
             doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(new), "_blank", 0, (prop("Hidden", True),))
             try:
                 helper.executeDispatch(doc.getCurrentController().getFrame(), ".uno:CompareDocuments", "", 0,

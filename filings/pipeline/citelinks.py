@@ -1,4 +1,4 @@
-"""Where a paper's PDF prints each exhibit citation: the only module that imports pypdfium2.
+"""Where a paper's PDF prints each exhibit citation, read with pypdfium2 (as is a redline's cover).
 
 The citations are found in the converted PDF's text, as printed, with PDFium's text search (whole
 words, case as printed), so they are found whatever template or facts text printed them and

@@ -3,7 +3,9 @@
 Owns ``filings diff`` (:mod:`.diff`, with the two versions it compares in :mod:`.sides`),
 the fact diff (:mod:`.factdiff`) and why each paper changed, in words (:mod:`.attribution`), redlines as Word tracked changes and PDF (:mod:`.redline`)
 and the summary for reviewers (:mod:`.summary`). It sits above the build, which it runs to
-compare git revisions.
+compare git revisions. A redline's PDF is printed from a display document (:mod:`.marked`, with
+its words :mod:`.words` and list numbers :mod:`.numbers`) behind a cover (:mod:`.cover`); the
+redline DOCX's paragraph marks are set by :mod:`.paramarks`.
 
 ``filings serve`` (:mod:`.serve`) shows it all on a page of this computer, with what the page
 reads from a matter and its templates in :mod:`.web`.

@@ -36,8 +36,9 @@ import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import count
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 from filings.errors import FilingsError
 from filings.limits import DEFAULT_LIMITS, Limits
@@ -45,6 +46,7 @@ from filings.limits import DEFAULT_LIMITS, Limits
 AUTHOR = "filings"
 HEAP_SHARE = 0.75  # of the memory bound, for the engine's .NET heap; the rest is the runtime's own
 ENGINE_VARIABLE = "FILINGS_REDLINE_ENGINE"  # "docxodus" (default) or "libreoffice"
+_RUNS = count()  # one pipe name per LibreOffice this process starts
 INSTALL_HINT = "pip install 'python-redlines[docxodus]' (python-redlines and python-redlines-docxodus)"
 
 
@@ -77,6 +79,7 @@ def redline_docx(old: Path, new: Path, target: Path, *, when: dt.datetime, autho
     in messages (default: the new version's path)."""
     from filings.determinism import repack_docx, w3c_date
     from filings.processes import OverMemory, TimedOut, run_bounded
+    from filings.review.paramarks import fix_revisions
 
     binary = binary or engine_binary()
     name = name or str(new)
@@ -97,6 +100,7 @@ def redline_docx(old: Path, new: Path, target: Path, *, when: dt.datetime, autho
         if code != 0 or not made.is_file():
             last = output.strip().splitlines()[-1] if output.strip() else f"exit code {code}"
             raise FilingsError(f"the redline engine could not compare the two versions: {last}", path=name)
+        fix_revisions(made, author=author, date=w3c_date(when))
         target.parent.mkdir(parents=True, exist_ok=True)
         repack_docx(made, target, when)
     return _revisions(output)
@@ -107,7 +111,8 @@ def engine_environment(limits: Limits) -> dict[str, str]:
     memory bound, so that a paper too large ends in the runtime's own OutOfMemoryException
     (the resident bound, watched from outside, catches the rest)."""
     heap = int(limits.redline_memory_bytes * HEAP_SHARE)
-    return dict(os.environ, DOTNET_CLI_TELEMETRY_OPTOUT="1", DOTNET_GCHeapHardLimit=f"{heap:x}")
+    return dict(os.environ, DOTNET_CLI_TELEMETRY_OPTOUT="1", DOTNET_GCHeapHardLimit=f"{heap:x}",
+                DOTNET_TieredPGO="0")  # no profiling for a process of one comparison: a tenth less CPU
 
 
 def over_memory(limits: Limits) -> str:
@@ -174,6 +179,8 @@ def _compare_all(pairs: Sequence[Pair], out_dir: Path, *, when: dt.datetime, aut
     """:func:`redline_all` on pairs already cleaned."""
     targets = {p.key: out_dir / f"{p.key}.docx" for p in pairs}
     if os.environ.get(ENGINE_VARIABLE, "docxodus") == "libreoffice":
+        warn(f"{ENGINE_VARIABLE}=libreoffice: comparing with LibreOffice, which does not show formatting-only "
+             "changes (a word made bold)")
         binary = None
     else:
         try:
@@ -199,22 +206,38 @@ def _compare_all(pairs: Sequence[Pair], out_dir: Path, *, when: dt.datetime, aut
     return targets
 
 
-def redline_pdfs(docx: dict[str, Path], converter) -> dict[str, Path]:
-    """The PDF of each redline DOCX, beside it, by the build's converter in one batch (the
-    tracked changes printed as LibreOffice shows them); key → path."""
+def redline_pdfs(docx: dict[str, Path], converter, *, causes: Mapping[str, Sequence[str]] | None = None,
+                 versions: tuple[str, str] | None = None, workers: int | None = None) -> dict[str, Path]:
+    """The PDF a reviewer reads of each redline DOCX, beside it; key → path.
+
+    Not LibreOffice's print of the tracked changes: each redline DOCX becomes a display
+    document (:func:`filings.review.marked.display_docx`: deletions struck in red before the
+    insertions underlined in blue, whole words, change bars, the new list numbers as text,
+    words whose format changed double-underlined in green), converted by the build's
+    converter in one batch, behind a cover page (:func:`filings.review.cover.with_cover`)
+    naming the paper, the two ``versions`` compared (labels; default "old" and "new") and
+    each change with its page and the paper's ``causes`` (key → cause strings)."""
     if not docx:
         return {}
     from filings.convert.libreoffice import NotConverted
     from filings.convert.printable import without_comments
+    from filings.review.cover import with_cover
+    from filings.review.marked import display_docx
 
     keys = list(docx)
+    causes = causes or {}
+    versions = versions or ("the old version", "the new version")
     with tempfile.TemporaryDirectory(prefix="filings-redline-pdf-") as work:
-        sources = []
-        for i, key in enumerate(keys):  # plain, unique names: subset folders may repeat a paper's name
-            source = Path(work) / "in" / f"redline-{i:04d}.docx"
-            source.parent.mkdir(exist_ok=True)
-            without_comments(docx[key], source)  # comments never print, and a warm nogui LibreOffice aborts on them
-            sources.append(source)
+        sources = [Path(work) / "in" / f"redline-{i:04d}.docx" for i in range(len(keys))]  # plain, unique names
+        (Path(work) / "in").mkdir()
+
+        def display(i: int):
+            plain = Path(work) / f"plain-{i:04d}.docx"
+            without_comments(docx[keys[i]], plain)  # comments never print, and a warm nogui LibreOffice aborts on them
+            return display_docx(plain, sources[i])
+
+        with ThreadPoolExecutor(max_workers=workers or max(1, min(len(keys), os.cpu_count() or 1))) as pool:
+            changes = list(pool.map(display, range(len(keys))))
         try:
             made = converter.convert(sources, Path(work) / "out")
         except NotConverted as e:
@@ -222,12 +245,15 @@ def redline_pdfs(docx: dict[str, Path], converter) -> dict[str, Path]:
             raise FilingsError(problems=[f"{names.get(Path(s), Path(s).name)}: LibreOffice could not make the "
                                          "redline's PDF; its DOCX is in the diff folder to open in Word"
                                          for s in e.sources]) from e
-        result = {}
-        for key, pdf in zip(keys, made):
+
+        def finish(i: int) -> Path:
+            key = keys[i]
             target = docx[key].with_suffix(".pdf")
-            shutil.move(pdf, target)
-            result[key] = target
-    return result
+            shutil.move(made[i], target)
+            with_cover(target, paper=key, versions=versions, changes=changes[i], causes=list(causes.get(key, ())))
+            return target
+
+        return {key: finish(i) for i, key in enumerate(keys)}  # one at a time: PDFium is not thread-safe
 
 
 def libreoffice_redlines(pairs: Sequence[Pair], targets: dict[str, Path], *, when: dt.datetime,
@@ -236,33 +262,59 @@ def libreoffice_redlines(pairs: Sequence[Pair], targets: dict[str, Path], *, whe
     Python that has ``uno``) on a locked-down profile of its own, one LibreOffice for every
     pair, within ``redline_seconds`` a pair and LibreOffice's memory bound; each revision then
     given ``author`` and ``when``, the package repacked."""
-    from filings.convert.libreoffice import _lock_down
     from filings.determinism import repack_docx
-    from filings.convert.instances import uno_python
-    from filings.processes import TimedOut, run_bounded
 
-    with tempfile.TemporaryDirectory(prefix="filings-locompare-") as work:
-        profile = Path(work) / "profile"
-        _lock_down(profile)
+    with tempfile.TemporaryDirectory(prefix="filings-locompare-out-") as work:
         jobs = [[str(Path(p.old).resolve()), str(Path(p.new).resolve()), str(Path(work) / f"{i}.docx")]
                 for i, p in enumerate(pairs)]
-        (Path(work) / "jobs.json").write_text(json.dumps(jobs), encoding="utf-8")
-        script = Path(__file__).resolve().parent.parent / "convert" / "locompare.py"
-        try:
-            code, output = run_bounded([uno_python(), str(script), str(profile), f"filings-compare-{os.getpid()}",
-                                        str(Path(work) / "jobs.json")], limits.redline_seconds * max(1, len(pairs)),
-                                       memory_bytes=limits.convert_memory_bytes)
-        except TimedOut:
-            raise FilingsError(f"LibreOffice's compare did not finish within {limits.redline_seconds:g} s a paper "
-                               "(the redline_seconds bound)") from None
-        if code != 0 or not all(Path(out).is_file() for _, _, out in jobs):
-            last = output.strip().splitlines()[-1] if output.strip() else f"exit code {code}"
-            raise FilingsError(f"LibreOffice could not compare the papers ({last}); install the redline engine: "
+        why = run_office_jobs(jobs, limits.redline_seconds * max(1, len(pairs)), limits=limits)
+        if why is not None:
+            raise FilingsError(f"LibreOffice could not compare the papers ({why}); install the redline engine: "
                                f"{INSTALL_HINT}")
         for p, (_, _, made) in zip(pairs, jobs):
             _sign(Path(made), author, when)
             targets[p.key].parent.mkdir(parents=True, exist_ok=True)
             repack_docx(Path(made), targets[p.key], when)
+
+
+def run_office_jobs(jobs: list[list[str]], seconds: float, *, limits: Limits = DEFAULT_LIMITS) -> str | None:
+    """Run :mod:`filings.convert.locompare`'s ``jobs`` (their last-but-one or last item the file
+    each writes) on one LibreOffice of its own, on a locked-down profile, within ``seconds`` and
+    LibreOffice's memory bound; None when every job wrote its file, else why not (one line)."""
+    from filings.convert.instances import uno_python
+    from filings.convert.libreoffice import _lock_down
+    from filings.processes import TimedOut, run_bounded
+
+    with tempfile.TemporaryDirectory(prefix="filings-locompare-") as work:
+        profile = Path(work) / "profile"
+        _lock_down(profile)
+        (Path(work) / "jobs.json").write_text(json.dumps(jobs), encoding="utf-8")
+        script = Path(__file__).resolve().parent.parent / "convert" / "locompare.py"
+        try:
+            code, output = run_bounded([uno_python(), str(script), str(profile), f"filings-compare-{os.getpid()}-"
+                                        f"{next(_RUNS)}", str(Path(work) / "jobs.json")], seconds,
+                                       memory_bytes=limits.convert_memory_bytes)
+        except TimedOut:
+            return f"it did not finish within {seconds:g} s"
+    outputs = [job[2] if job[0] == "text" else job[-1] for job in jobs]
+    if code != 0 or not all(Path(out).is_file() for out in outputs):
+        return output.strip().splitlines()[-1] if output.strip() else f"exit code {code}"
+    return None
+
+
+def tracked_texts(documents: Sequence[tuple[Path, str]], *, limits: Limits = DEFAULT_LIMITS) -> list[str]:
+    """The text LibreOffice gives each document (list numbers included) after ``how``: ``"accept"``
+    (Accept All tracked changes), ``"reject"`` (Reject All) or ``"as-is"``; one LibreOffice for all.
+    What a reviewer gets from a redline, to compare with the paper itself."""
+    if not documents:
+        return []
+    with tempfile.TemporaryDirectory(prefix="filings-tracked-") as work:
+        jobs = [["text", str(Path(doc).resolve()), str(Path(work) / f"{i}.txt"), how]
+                for i, (doc, how) in enumerate(documents)]
+        why = run_office_jobs(jobs, limits.redline_seconds * max(1, len(jobs)), limits=limits)
+        if why is not None:
+            raise FilingsError(f"LibreOffice could not read the documents ({why})")
+        return [Path(job[2]).read_text(encoding="utf-8-sig") for job in jobs]
 
 
 def _sign(docx: Path, author: str, when: dt.datetime) -> None:
