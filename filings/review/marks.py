@@ -87,7 +87,7 @@ def resolve(history: History, out_dir: Path, since: str) -> Record:
 
 def _span(records: list[Record]) -> str:
     numbers = [r.number for r in records]
-    return f"#{numbers[0]}" if len(numbers) == 1 else f"#{numbers[0]} to #{numbers[-1]}"
+    return ", ".join(f"#{n}" for n in numbers) if len(numbers) <= 6 else f"#{numbers[0]} to #{numbers[-1]}"
 
 
 def listing(matter_root: Path, out_dir: Path, warn=lambda _: None) -> list[str]:
