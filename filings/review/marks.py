@@ -90,18 +90,23 @@ def _span(records: list[Record]) -> str:
     return ", ".join(f"#{n}" for n in numbers) if len(numbers) <= 6 else f"#{numbers[0]} to #{numbers[-1]}"
 
 
-def listing(matter_root: Path, out_dir: Path, warn=lambda _: None) -> list[str]:
-    """One line per recorded build into ``out_dir``, newest last: number, time, build date,
-    its marks, whether it is a draft and the current build."""
+def builds(matter_root: Path, out_dir: Path, warn=lambda _: None) -> list[tuple[Record, tuple[str, ...]]]:
+    """Every recorded build into ``out_dir``, oldest first, with its marks (for ``filings review
+    list`` and the review page)."""
     history = History(matter_root, warn)
-    records = history.records(out_dir)
     marks: dict[int, list[str]] = {}
     for name, number in sorted(history.marks().items()):
         marks.setdefault(number, []).append(name)
+    return [(r, tuple(marks.get(r.number, ()))) for r in history.records(out_dir)]
+
+
+def listing(matter_root: Path, out_dir: Path, warn=lambda _: None) -> list[str]:
+    """One line per recorded build into ``out_dir``, newest last: number, time, build date,
+    its marks, whether it is a draft and the current build."""
+    found = builds(matter_root, out_dir, warn)
     lines = []
-    for r in records:
-        tags = [*marks.get(r.number, []), *(["draft"] if r.draft else []),
-                *(["current"] if r is records[-1] else [])]
+    for n, (r, names) in enumerate(found, 1):
+        tags = [*names, *(["draft"] if r.draft else []), *(["current"] if n == len(found) else [])]
         papers = sum(1 for rel in r.files if rel.endswith(".docx"))
         lines.append(f"r{r.number}  {r.recorded}  dated {r.build_date}  {papers} papers"
                      + (f"  [{', '.join(tags)}]" if tags else ""))
