@@ -235,7 +235,7 @@ def test_rev_against_the_working_tree(tmp_path):
     """`filings diff --rev HEAD~1` in a git repository: the old version built in a temporary
     worktree, removed afterwards."""
     repo = new_matter(tmp_path / "repo")
-    (repo / ".gitignore").write_text("/build\n/.build.filings/\n/.filings/history/\n")
+    (repo / ".gitignore").write_text("/build\n/.build.filings/\n/.filings/history/\n/reviews/\n")
 
     git = git_repo(repo)
     edit(repo / "facts.yaml", OLD_DATE, NEW_DATE)

@@ -55,9 +55,10 @@ class PaperDiff:
         return self.side != "confidential" and split(self.key)[0] != "confidential"
 
     @property
-    def target(self) -> str:
-        """Where its redline goes in the review folder, without .docx."""
-        return f"redline/{self.key}" if self.public else f"confidential/redline/{split(self.key)[1]}"
+    def name(self) -> str:
+        """The paper in messages and in its folder of redlines: its key, or ``confidential/BASE`` for
+        the confidential side of a paper compared across the split (unique in a diff)."""
+        return self.key if self.public else f"confidential/{split(self.key)[1]}"
 
     @property
     def shown(self) -> str:
@@ -197,28 +198,39 @@ def write_diff(diff: Diff, out: Path, converter, *, progress: Progress = lambda 
     _prepare(out)
     old_papers, new_papers = diff.old.papers(), diff.new.papers()
     changed = [p for p in diff.papers if p.status == "changed"]
-    pairs = [Pair(p.target, old_papers[p.old_key or p.key], new_papers[p.key]) for p in changed]
     when = diff.new.date() or determinism.build_time()
-    if pairs:
-        if any(not p.public for p in changed):
-            _private(out / "confidential", out)
-        progress(f"comparing {len(pairs)} paper{'s' if len(pairs) != 1 else ''}")
-        extra = {}
-        if "causes" in inspect.signature(redline_all).parameters:  # attribution printed on the redline's cover
-            extra["causes"] = {p.target: p.causes for p in changed}
-        docx = redline_all(pairs, out, when=when, warn=warn, **extra)
+    if changed:
+        progress(f"comparing {len(changed)} paper{'s' if len(changed) != 1 else ''}")
+        docx = {}
+        for public, folder in ((True, out / "redline"), (False, out / "confidential" / "redline")):
+            group = [p for p in changed if p.public == public]
+            if not group:
+                continue
+            if not public:
+                _private(out / "confidential", out)
+            # each paper by its own name: public/motion in redline/, motion in confidential/redline/
+            names = {p.name: (p.key if public else split(p.key)[1]) for p in group}
+            extra = {"causes": {names[p.name]: p.causes for p in group}} if _takes(redline_all, "causes") else {}
+            made = redline_all([Pair(names[p.name], old_papers[p.old_key or p.key], new_papers[p.key]) for p in group],
+                               folder, when=when, warn=warn, **extra)
+            docx.update({name: made[key] for name, key in names.items() if key in made})
         progress(f"converting {len(docx)} redline{'s' if len(docx) != 1 else ''} to PDF with LibreOffice")
+        extra = {"causes": {p.name: p.causes for p in changed}} if _takes(redline_pdfs, "causes") else {}
         with determinism.pinned_time(when):
-            pdfs = redline_pdfs(docx, converter, **extra) if "causes" in inspect.signature(redline_pdfs).parameters \
-                else redline_pdfs(docx, converter)
+            pdfs = redline_pdfs(docx, converter, **extra)
         for paper in changed:
-            if paper.target in docx:
-                paper.redline_docx, paper.redline_pdf = docx[paper.target], pdfs.get(paper.target)
-                paper.revisions = paper_revisions(docx[paper.target], old_papers[paper.old_key or paper.key],
+            if paper.name in docx:
+                paper.redline_docx, paper.redline_pdf = docx[paper.name], pdfs.get(paper.name)
+                paper.revisions = paper_revisions(docx[paper.name], old_papers[paper.old_key or paper.key],
                                                   new_papers[paper.key])
         _withhold_public_leaks(diff, out, confidential or {}, warn)
     write_summaries(diff, out, confidential or {}, legend)
     return diff
+
+
+def _takes(function, name: str) -> bool:
+    """True when ``function`` takes the keyword ``name`` (the redline's cover of causes, when it has one)."""
+    return name in inspect.signature(function).parameters
 
 
 def _withhold_public_leaks(diff: Diff, out: Path, confidential: Mapping[str, Iterable[str]],
@@ -310,9 +322,10 @@ def run(facts_path: Path, build_out: Path, *, folders: list[Path] | None = None,
         else:
             old, new = history_sides(matter_root, build_out, work, warn)
         out = out if out is not None else review_folder(matter_root, old, new)
-        _refuse_inputs(facts_path, out, templates_dir)
+        matter = _load(facts_path)
+        _refuse_inputs(matter, out, templates_dir)
         diff = compare(old, new)
-        secrets, legend = _confidential(facts_path)
+        secrets, legend = _confidential(matter)
         for f in diff.facts:  # a value confidential in either version of the facts
             if f.confidential:
                 secrets.setdefault(f.path, []).extend(v for v in (f.old, f.new) if v)
@@ -353,28 +366,32 @@ def review_folder(matter_root: Path, old: Side, new: Side) -> Path:
     return folder / f"{dt.date.today().isoformat()}-{clean(old.short)}-{clean(new.short)}"
 
 
-def _refuse_inputs(facts_path: Path, out: Path, templates_dir: Path | None) -> None:
-    """The diff goes where a build's outputs may: never over the facts, a template or an exhibit."""
+def _load(facts_path: Path):
+    """The matter as its facts are now, or None when they cannot be read."""
     from filings.facts.load import load_facts
+
+    try:
+        return load_facts(facts_path)
+    except FilingsError:
+        return None
+
+
+def _refuse_inputs(matter, out: Path, templates_dir: Path | None) -> None:
+    """The diff goes where a build's outputs may: never over the facts, a template or an exhibit
+    (facts that cannot be read name no inputs: the folder checks of :func:`_prepare` still hold)."""
     from filings.pipeline.outputs import check_output_folder
     from filings.pipeline.builder import _inputs, template_library
 
-    try:
-        matter = load_facts(facts_path)
-    except FilingsError:
-        return  # facts that cannot be read name no inputs: the folder checks below still hold
-    check_output_folder(out, _inputs(matter, template_library(matter, templates_dir)))
+    if matter is not None:
+        check_output_folder(out, _inputs(matter, template_library(matter, templates_dir)))
 
 
-def _confidential(facts_path: Path) -> tuple[dict[str, list[str]], str]:
+def _confidential(matter) -> tuple[dict[str, list[str]], str]:
     """The values confidential in the matter's facts now (none when they cannot be read), and
     the confidential version's legend."""
     from filings.court.confidential import secrets_of
-    from filings.facts.load import load_facts
 
-    try:
-        matter = load_facts(facts_path)
-    except FilingsError:
+    if matter is None:
         return {}, "CONFIDENTIAL VERSION"
     values = {path: list(texts) for path, texts in secrets_of(matter).values.items()}
     return values, str(matter.facts.settings.confidential_legend)
