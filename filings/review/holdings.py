@@ -30,6 +30,11 @@ class HoldingDiff:
     old_label: str | None = None
     new_label: str | None = None
 
+    @property
+    def id(self) -> str:
+        """The exhibit's id (for an exhibit row), as the diff's exhibit rows were named before."""
+        return self.name
+
 
 def _bates(rng: Any) -> str:
     if not isinstance(rng, list) or len(rng) != 2 or not all(rng):
