@@ -97,3 +97,23 @@ def test_a_changed_footer_is_counted(tmp_path):
     assert edge_changes(old, new) == 1 and edge_changes(old, same) == 0
     # a redline that marks nothing in the footer: the footer's change is counted from the papers
     assert count_revisions(new) == 0 and paper_revisions(new, old, new) == 1
+
+
+def test_a_build_recorded_before_holdings_compares_its_exhibits_by_the_manifests_ids():
+    from filings.review.holdings import listed_exhibits
+
+    rows = listed_exhibits(["a", "b", "c"], "bundle: {labels: letters}\n", ["b", "a", "d"], None)
+    assert [(r.name, r.status, r.detail) for r in rows] == [
+        ("b", "renumbered", "Exhibit B → Exhibit 1"), ("a", "renumbered", "Exhibit A → Exhibit 2"),
+        ("d", "added", "Exhibit 3"), ("c", "removed", "was Exhibit C")]
+
+
+def test_an_exhibit_a_template_drafts_takes_its_letters_causes_and_another_its_file():
+    from filings.review.diff import Diff, PaperDiff, _exhibit_causes
+    from filings.review.holdings import HoldingDiff
+
+    diff = Diff(None, None, papers=[PaperDiff("letters/first_request", "changed", ("requests.0.date",))],
+                holdings=[HoldingDiff("exhibit", "first_request", "changed"), HoldingDiff("exhibit", "scan", "changed"),
+                          HoldingDiff("exhibit", "moved_one", "moved", causes=("order",))])
+    _exhibit_causes(diff)
+    assert [h.causes for h in diff.holdings] == [("requests.0.date",), ("the exhibit's file",), ("order",)]

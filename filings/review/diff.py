@@ -26,16 +26,16 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from filings.errors import FilingsError, display_path
-from filings.papers.wording import exhibit_mark  # light: the context (the facts' schema) would cost a diff a third of a second
 from filings.pipeline.history import DIFF_MARK, History
 from filings.review.counts import count_revisions, paper_revisions
 from filings.review.factdiff import FactChange, fact_changes
-from filings.review.holdings import HoldingDiff, compare_holdings
-from filings.review.pairing import causes, is_letter, letter_causes, manifest_entries, pair, side_of, split
+from filings.review.holdings import HoldingDiff, compare_holdings, listed_exhibits
+from filings.review.pairing import LETTERS, causes, is_letter, letter_causes, manifest_entries, pair, side_of, split
 from filings.review.sides import Progress, Side, _build, _built_at, folder_side, history_sides, new_workdir
 
 __all__ = ["PaperDiff", "Diff", "compare", "write_diff", "count_revisions", "run", "compare_builds"]
 REVIEWS = "reviews"
+EXHIBIT_FILE = "the exhibit's file"
 
 
 @dataclass
@@ -138,42 +138,19 @@ def compare(old: Side, new: Side) -> Diff:
     if old_holdings and new_holdings:
         diff.holdings = compare_holdings(old_holdings, new_holdings, fact_paths)
     else:  # a version recorded before holdings were: its exhibits by the manifest's list
-        diff.holdings = _listed_exhibits(old, new)
+        ids = [[str(i) for i in (side.manifests().get("", {}).get("exhibits") or [])] for side in (old, new)]
+        diff.holdings = listed_exhibits(ids[0], old.facts_text, ids[1], new.facts_text)
+    _exhibit_causes(diff)
     return diff
 
 
-def _listed_exhibits(old: Side, new: Side) -> list[HoldingDiff]:
-    """Exhibits added, removed or relabelled, from the manifests' lists of ids alone."""
-    def listed(side: Side) -> tuple[list[str], str]:
-        manifest = side.manifests().get("", {})
-        ids = [str(i) for i in manifest.get("exhibits") or []]
-        return ids, _label_style(side.facts_text)
-
-    (a, style_a), (b, style_b) = listed(old), listed(new)
-    result = []
-    for i, ident in enumerate(b):
-        label = f"Exhibit {exhibit_mark(i, style_b)}"
-        if ident not in a:
-            result.append(HoldingDiff("exhibit", ident, "added", label, old_label=None, new_label=label))
-        elif (was := f"Exhibit {exhibit_mark(a.index(ident), style_a)}") != label:
-            result.append(HoldingDiff("exhibit", ident, "renumbered", f"{was} → {label}", old_label=was,
-                                      new_label=label))
-    result += [HoldingDiff("exhibit", ident, "removed", f"was Exhibit {exhibit_mark(i, style_a)}",
-                           old_label=f"Exhibit {exhibit_mark(i, style_a)}") for i, ident in enumerate(a)
-               if ident not in b]
-    return result
-
-
-def _label_style(facts_text: str | None) -> str:
-    if facts_text is None:
-        return "numbers"
-    from filings.review.factdiff import load_text
-    try:
-        data, _ = load_text(facts_text)
-    except FilingsError:
-        return "numbers"
-    bundle = data.get("bundle") if isinstance(data, dict) else None
-    return "letters" if isinstance(bundle, dict) and bundle.get("labels") == "letters" else "numbers"
+def _exhibit_causes(diff: Diff) -> None:
+    """An exhibit whose pages changed: its own facts, and, for one a template drafts, what its
+    letter's change was caused by; none of these: its file."""
+    letters = {split(p.key)[1][len(LETTERS):]: p.causes for p in diff.papers if is_letter(p.key)}
+    for row in diff.holdings:
+        if row.kind == "exhibit" and row.status == "changed":
+            row.causes = tuple(sorted({*row.causes, *letters.get(row.name, ())})) or (EXHIBIT_FILE,)
 
 
 def _sha(path: Path) -> str:

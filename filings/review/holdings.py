@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from filings.errors import FilingsError
+from filings.papers.wording import exhibit_mark  # light: the context (the facts' schema) would cost a diff a third of a second
 from filings.review.pairing import pair, side_of, split
 
 
@@ -161,3 +163,34 @@ def compare_holdings(old: dict, new: dict, fact_paths: Iterable[str] = ()) -> li
 
 def is_public(row: HoldingDiff) -> bool:
     return row.side != "confidential" and split(row.name)[0] != "confidential"
+
+
+def listed_exhibits(old_ids: list[str], old_facts: str | None, new_ids: list[str],
+                    new_facts: str | None) -> list[HoldingDiff]:
+    """For a version recorded before holdings were: exhibits added, removed or renumbered, from the
+    manifests' lists of ids and the label style of each version's facts."""
+    style_a, style_b = _label_style(old_facts), _label_style(new_facts)
+    result = []
+    for i, ident in enumerate(new_ids):
+        label = f"Exhibit {exhibit_mark(i, style_b)}"
+        if ident not in old_ids:
+            result.append(HoldingDiff("exhibit", ident, "added", label, new_label=label))
+        elif (was := f"Exhibit {exhibit_mark(old_ids.index(ident), style_a)}") != label:
+            result.append(HoldingDiff("exhibit", ident, "renumbered", f"{was} → {label}", old_label=was,
+                                      new_label=label))
+    result += [HoldingDiff("exhibit", ident, "removed", f"was Exhibit {exhibit_mark(i, style_a)}",
+                           old_label=f"Exhibit {exhibit_mark(i, style_a)}") for i, ident in enumerate(old_ids)
+               if ident not in new_ids]
+    return result
+
+
+def _label_style(facts_text: str | None) -> str:
+    if facts_text is None:
+        return "numbers"
+    from filings.review.factdiff import load_text
+    try:
+        data, _ = load_text(facts_text)
+    except FilingsError:
+        return "numbers"
+    bundle = data.get("bundle") if isinstance(data, dict) else None
+    return "letters" if isinstance(bundle, dict) and bundle.get("labels") == "letters" else "numbers"
