@@ -132,13 +132,15 @@ def test_one_date_changed(one_date):
 
     summary = (out / "summary.md").read_text()
     facts = matter / "facts.yaml"
-    row = next(ln for ln in summary.splitlines() if ln.startswith("| `events.2.date`"))
+    row = next(ln for ln in summary.splitlines() if ln.startswith("| `events[ctpat_suspension].date`"))
     n = line_of(facts, "date: 2024-04-12")
-    assert row == f"| `events.2.date` | changed | 2024-05-17 ({n}) | 2024-04-12 ({n}) |"
+    assert row == f"| `events[ctpat_suspension].date` | changed | 2024-05-17 ({n}) | 2024-04-12 ({n}) |"
     for name in manifest["papers"]:
         status = "changed" if name in redlined else "unchanged"
         assert re.search(rf"^\| {re.escape(name)} \| {status} \|", summary, re.M), name
-    assert re.search(r"^\| complaint \| changed \| \d+ \| `events.2.date` \| \[DOCX\]\(redline/complaint.docx\)",
+    # the cause in the facts' words, with the file and line the user wrote it at
+    assert re.search(rf"^\| complaint \| changed \| \d+ \| event ctpat_suspension: when it happened \(facts.yaml:{n}\) "
+                     r"\| \[DOCX\]\(redline/complaint.docx\)",
                      summary, re.M)
 
 
@@ -217,7 +219,8 @@ def test_bold_only_template_change_is_a_formatting_change(tmp_path):
         xml = z.read("word/document.xml").decode()
     assert "<w:rPrChange " in xml
     assert "<w:ins " not in xml and "<w:del " not in xml  # the words are the same
-    assert re.search(r"^\| complaint \| changed \| 1 \| `its template` \|", (out / "summary.md").read_text(), re.M)
+    assert re.search(r"^\| complaint \| changed \| 1 \| its template \(complaint.docx\) \|", (out / "summary.md").read_text(),
+                     re.M)
 
 
 def git_repo(repo: Path):
@@ -247,7 +250,7 @@ def test_rev_against_the_working_tree(tmp_path):
     assert out.name.endswith("-HEAD-1-working-tree")
     summary = (out / "summary.md").read_text()
     assert "From **git HEAD~1** to **working tree" in summary
-    assert "| `events.2.date` | changed | 2024-05-17" in summary
+    assert "| `events[ctpat_suspension].date` | changed | 2024-05-17" in summary
     assert (out / "redline" / "complaint.pdf").is_file()
     assert len(git("worktree", "list").splitlines()) == 1  # the temporary worktree is gone
     assert git("status", "--porcelain") == ""

@@ -171,7 +171,7 @@ def test_a_hostile_history_writes_nothing_outside_the_diff(tmp_path):
         ["000003.json", "000005.json", "000006.json", "000004.json"]
     assert all(w.endswith("skipped") or "skipped:" in w for w in warnings)
     assert proc.stdout.startswith("1 fact changed; 0 of 1 papers changed")
-    assert "| `events.2.date` | changed | 2024-05-17" in (tmp_path / "d" / "summary.md").read_text()
+    assert "| `events[ctpat_suspension].date` | changed | 2024-05-17" in (tmp_path / "d" / "summary.md").read_text()
 
 
 def test_history_reads_only_objects_that_hash_to_their_name(tmp_path):

@@ -108,12 +108,19 @@ def test_a_build_recorded_before_holdings_compares_its_exhibits_by_the_manifests
         ("d", "added", "Exhibit 3"), ("c", "removed", "was Exhibit C")]
 
 
-def test_an_exhibit_a_template_drafts_takes_its_letters_causes_and_another_its_file():
-    from filings.review.diff import Diff, PaperDiff, _exhibit_causes
+def test_an_exhibit_a_template_drafts_takes_its_letters_causes_and_every_cause_is_said_in_words():
+    from filings.review.diff import Diff, PaperDiff
+    from filings.review.factdiff import FactChange
     from filings.review.holdings import HoldingDiff
+    from filings.review.pairing import ORDER, said_in_words
 
-    diff = Diff(None, None, papers=[PaperDiff("letters/first_request", "changed", ("requests.0.date",))],
+    date = FactChange("requests[first_request].date", "changed", "2024-05-21", "2024-05-22", 184, 184,
+                      place="requests.0.date", where="facts.yaml:184")
+    diff = Diff(None, None, facts=[date],
+                papers=[PaperDiff("letters/first_request", "changed", ("requests.0.date",))],
                 holdings=[HoldingDiff("exhibit", "first_request", "changed"), HoldingDiff("exhibit", "scan", "changed"),
-                          HoldingDiff("exhibit", "moved_one", "moved", causes=("order",))])
-    _exhibit_causes(diff)
-    assert [h.causes for h in diff.holdings] == [("requests.0.date",), ("the exhibit's file",), ("order",)]
+                          HoldingDiff("exhibit", "moved_one", "moved", causes=(ORDER,))])
+    said_in_words(diff)
+    (words,) = diff.papers[0].causes
+    assert words.startswith("request first_request: ") and words.endswith(" (facts.yaml:184)")
+    assert [h.causes for h in diff.holdings] == [(words,), ("the exhibit's file",), (ORDER,)]

@@ -30,12 +30,11 @@ from filings.pipeline.history import DIFF_MARK, History
 from filings.review.counts import count_revisions, paper_revisions
 from filings.review.factdiff import FactChange, fact_changes
 from filings.review.holdings import HoldingDiff, compare_holdings, listed_exhibits
-from filings.review.pairing import LETTERS, causes, is_letter, letter_causes, manifest_entries, pair, side_of, split
+from filings.review.pairing import causes, is_letter, letter_causes, manifest_entries, pair, said_in_words, side_of, split
 from filings.review.sides import Progress, Side, _build, _built_at, folder_side, history_sides, new_workdir
 
 __all__ = ["PaperDiff", "Diff", "compare", "write_diff", "count_revisions", "run", "compare_builds"]
 REVIEWS = "reviews"
-EXHIBIT_FILE = "the exhibit's file"
 
 
 @dataclass
@@ -49,6 +48,7 @@ class PaperDiff:
     old_key: str | None = None        # the paper it is compared with, when another (across the split)
     side: str = ""                    # "public", "confidential", or "" (a paper both versions share)
     withheld: bool = False            # its public redline would show a value confidential now
+    template: str | None = None       # its template, as the new build's manifest names it
 
     @property
     def public(self) -> bool:
@@ -74,10 +74,6 @@ class Diff:
     papers: list[PaperDiff] = field(default_factory=list)
     holdings: list[HoldingDiff] = field(default_factory=list)
     facts_known: bool = True          # both versions' facts were found
-
-    @property
-    def exhibits(self) -> list[HoldingDiff]:
-        return [h for h in self.holdings if h.kind == "exhibit"]
 
     @property
     def confidential_side(self) -> bool:
@@ -113,7 +109,8 @@ def compare(old: Side, new: Side) -> Diff:
     diff.facts_known = old.facts_text is not None and new.facts_text is not None
     if diff.facts_known:
         diff.facts = fact_changes(old.facts_text, new.facts_text, new.facts_name)
-    fact_paths = [f.path for f in diff.facts]
+    # each changed fact by its place in the build's paths (exhibits.2.title) and by its id-path
+    fact_paths = list(dict.fromkeys(p for f in diff.facts for p in (*getattr(f, "places", ()), f.path)))
     before, after = old.papers(), new.papers()
     old_manifests, new_manifests = old.manifests(), new.manifests()
     old_entries, new_entries = manifest_entries(old_manifests), manifest_entries(new_manifests)
@@ -128,7 +125,10 @@ def compare(old: Side, new: Side) -> Diff:
         else:
             why = letter_causes(old_manifests, new_manifests, p, fact_paths) if is_letter(p.new) else \
                 causes(old_entries.get(p.old), new_entries.get(p.new))
-            diff.papers.append(PaperDiff(p.new, "changed", why, old_key=p.old, side=p.side))
+            entry = new_entries.get(p.new) or {}
+            diff.papers.append(PaperDiff(p.new, "changed", why, old_key=p.old, side=p.side,
+                                         template=entry.get("template") if isinstance(entry.get("template"), str)
+                                         else None))
     order = [prefix + name for side in (new, old) for prefix, m in sorted(side.manifests().items())
              for name in (m.get("papers") or {})]
     rank = {key: n for n, key in reversed(list(enumerate(order)))}
@@ -140,17 +140,8 @@ def compare(old: Side, new: Side) -> Diff:
     else:  # a version recorded before holdings were: its exhibits by the manifest's list
         ids = [[str(i) for i in (side.manifests().get("", {}).get("exhibits") or [])] for side in (old, new)]
         diff.holdings = listed_exhibits(ids[0], old.facts_text, ids[1], new.facts_text)
-    _exhibit_causes(diff)
+    said_in_words(diff)
     return diff
-
-
-def _exhibit_causes(diff: Diff) -> None:
-    """An exhibit whose pages changed: its own facts, and, for one a template drafts, what its
-    letter's change was caused by; none of these: its file."""
-    letters = {split(p.key)[1][len(LETTERS):]: p.causes for p in diff.papers if is_letter(p.key)}
-    for row in diff.holdings:
-        if row.kind == "exhibit" and row.status == "changed":
-            row.causes = tuple(sorted({*row.causes, *letters.get(row.name, ())})) or (EXHIBIT_FILE,)
 
 
 def _sha(path: Path) -> str:
@@ -304,7 +295,7 @@ def run(facts_path: Path, build_out: Path, *, folders: list[Path] | None = None,
         diff = compare(old, new)
         secrets, legend = _confidential(matter)
         for f in diff.facts:  # a value confidential in either version of the facts
-            if f.confidential:
+            if f.confidential and f.status != "moved":  # a moved item's values are its places
                 secrets.setdefault(f.path, []).extend(v for v in (f.old, f.new) if v)
         write_diff(diff, out, converter, progress=progress, warn=warn, confidential=secrets, legend=legend)
     return diff, out

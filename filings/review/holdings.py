@@ -18,7 +18,7 @@ from typing import Any, Iterable
 
 from filings.errors import FilingsError
 from filings.papers.wording import exhibit_mark  # light: the context (the facts' schema) would cost a diff a third of a second
-from filings.review.pairing import pair, side_of, split
+from filings.review.pairing import ORDER, pair, side_of, split
 
 
 @dataclass
@@ -62,9 +62,6 @@ def _moved(old_order: list[str], new_order: list[str]) -> set[str]:
         else:
             j += 1
     return common - kept
-
-
-ORDER = "the order of the exhibits (facts.yaml: exhibits)"
 
 
 def _exhibit_causes(ident: str, indexes: Iterable[int | None], facts: Iterable[str]) -> tuple[str, ...]:

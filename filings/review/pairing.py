@@ -10,7 +10,9 @@ sets of exhibits (``""``, ``public/``, ``confidential/``) and the packets.
 Each pair also gets its causes: the facts whose fingerprints differ between the two papers'
 manifest entries (:func:`filings.pipeline.changes.causes_between`); a letter
 (``letters/ID``, a draft made by an exhibit's template) gets the changed facts the bundle's
-templates read, and the changed facts of its own exhibit.
+templates read, and the changed facts of its own exhibit. :func:`said_in_words` then says every
+cause as the facts file does (:mod:`filings.review.attribution`: the source fact, its file and
+line), an exhibit's too.
 """
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ from filings.pipeline.changes import causes_between
 
 SIDES = ("public", "confidential")
 LETTERS = "letters/"
+EXHIBIT_FILE = "the exhibit's file"
+ORDER = "the order of the exhibits (facts.yaml: exhibits)"
 
 
 @dataclass(frozen=True)
@@ -117,3 +121,27 @@ def letter_causes(old_manifests: Mapping[str, dict], new_manifests: Mapping[str,
 
 def is_letter(key: str | None) -> bool:
     return key is not None and LETTERS in key and key.index(LETTERS) in (0, len(split(key)[0]) + 1)
+
+
+def said_in_words(diff) -> None:
+    """An exhibit whose pages changed gets its own facts and, for one a template drafts, its
+    letter's causes (none of these: its file); then every cause of a paper, letter or exhibit is
+    said in words: the source fact with its file and line (:mod:`filings.review.attribution`)."""
+    letters = {split(p.key)[1][len(LETTERS):]: p.causes for p in diff.papers if is_letter(p.key)}
+    for row in diff.holdings:
+        if row.kind == "exhibit" and row.status == "changed":
+            row.causes = tuple(sorted({*row.causes, *letters.get(row.name, ())})) or (EXHIBIT_FILE,)
+    try:
+        from filings.review.attribution import explain, fact_words
+    except ImportError:  # no attribution in words: the facts' paths
+        return
+    for paper in diff.papers:
+        if paper.causes:
+            paper.causes = explain(paper.causes, diff.facts, template=getattr(paper, "template", None))
+    by_name = {name: f for f in diff.facts for name in (f.path, *getattr(f, "places", ()))}
+    for row in diff.holdings:
+        if row.causes:
+            named = [c for c in row.causes if c not in by_name and c not in (EXHIBIT_FILE, ORDER)]
+            said = tuple(dict.fromkeys([*(fact_words(by_name[c]) if c in by_name else c for c in row.causes
+                                          if c not in named), *(explain(named, diff.facts) if named else ())]))
+            row.causes = tuple(c for c in said if c != ORDER) or said  # the move itself, where the facts say it

@@ -135,7 +135,7 @@ def markdown(v: _View) -> str:
     for p in v.papers:
         links = " · ".join(f"[{kind}]({v.link(path)})" for kind, path in
                            (("DOCX", p.redline_docx), ("PDF", p.redline_pdf)) if path is not None) or _withheld(p)
-        why = ", ".join(f"`{_cause(c)}`" for c in p.causes)
+        why = "; ".join(_md(_cause(c)) for c in p.causes)
         count = str(p.revisions) if p.status == "changed" and p.redline_docx else ""
         lines.append(f"| {_md(p.shown)} | {p.status} | {count} | {why} | {links} |")
     lines += ["", f"## Facts ({diff.new.facts_name})", ""]
@@ -153,7 +153,7 @@ def markdown(v: _View) -> str:
         lines += ["", "## Exhibits, bundle and packets", "", "| what | name | change | details | because of |",
                   "|---|---|---|---|---|"]
         for h in v.holdings:
-            why = ", ".join(f"`{c}`" for c in h.causes)
+            why = "; ".join(_md(c) for c in h.causes)
             lines.append(f"| {h.kind} | {_md(h.name)} | {h.status} | {_md(h.detail)} | {why} |")
     return "\n".join(lines) + "\n"
 
@@ -191,7 +191,7 @@ def html_page(v: _View) -> str:
     for p in v.papers:
         links = " · ".join(f'<a href="{e(v.link(path))}">{kind}</a>' for kind, path in
                            (("DOCX", p.redline_docx), ("PDF", p.redline_pdf)) if path is not None) or e(_withheld(p))
-        why = ", ".join(f"<code>{e(_cause(c))}</code>" for c in p.causes)
+        why = "; ".join(e(_cause(c)) for c in p.causes)
         count = str(p.revisions) if p.status == "changed" and p.redline_docx else ""
         parts.append(f'<tr data-paper="{e(p.key)}"><td>{e(p.shown)}</td><td class="{p.status}">{p.status}</td>'
                      f"<td>{count}</td><td>{why}</td><td>{links}</td></tr>")
@@ -214,7 +214,7 @@ def html_page(v: _View) -> str:
         parts += ["<h2>Exhibits, bundle and packets</h2>", '<table id="holdings"><thead><tr><th>what</th>'
                   "<th>name</th><th>change</th><th>details</th><th>because of</th></tr></thead><tbody>"]
         for h in v.holdings:
-            why = ", ".join(f"<code>{e(c)}</code>" for c in h.causes)
+            why = "; ".join(e(c) for c in h.causes)
             parts.append(f'<tr data-{h.kind}="{e(h.name)}"><td>{h.kind}</td><td>{e(h.name)}</td>'
                          f'<td class="{h.status}">{h.status}</td><td>{e(h.detail)}</td><td>{why}</td></tr>')
         parts.append("</tbody></table>")
