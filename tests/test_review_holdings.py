@@ -121,6 +121,7 @@ def test_an_exhibit_a_template_drafts_takes_its_letters_causes_and_every_cause_i
                 holdings=[HoldingDiff("exhibit", "first_request", "changed"), HoldingDiff("exhibit", "scan", "changed"),
                           HoldingDiff("exhibit", "moved_one", "moved", causes=(ORDER,))])
     said_in_words(diff)
-    (words,) = diff.papers[0].causes
+    assert diff.papers[0].causes == ("requests.0.date",)  # the path the build read, as recorded
+    (words,) = diff.papers[0].because
     assert words.startswith("request first_request: ") and words.endswith(" (facts.yaml:184)")
     assert [h.causes for h in diff.holdings] == [(words,), ("the exhibit's file",), (ORDER,)]

@@ -49,6 +49,12 @@ class PaperDiff:
     side: str = ""                    # "public", "confidential", or "" (a paper both versions share)
     withheld: bool = False            # its public redline would show a value confidential now
     template: str | None = None       # its template, as the new build's manifest names it
+    because: tuple[str, ...] = ()     # its causes in words, with file:line (filings.review.attribution)
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """What a reviewer reads: the causes in words, else the paths the build read."""
+        return self.because or self.causes
 
     @property
     def public(self) -> bool:
@@ -178,12 +184,12 @@ def write_diff(diff: Diff, out: Path, converter, *, progress: Progress = lambda 
                 _private(out / "confidential", out)
             # each paper by its own name: public/motion in redline/, motion in confidential/redline/
             names = {p.name: (p.key if public else split(p.key)[1]) for p in group}
-            extra = {"causes": {names[p.name]: p.causes for p in group}} if _takes(redline_all, "causes") else {}
+            extra = {"causes": {names[p.name]: p.reasons for p in group}} if _takes(redline_all, "causes") else {}
             made = redline_all([Pair(names[p.name], old_papers[p.old_key or p.key], new_papers[p.key]) for p in group],
                                folder, when=when, warn=warn, **extra)
             docx.update({name: made[key] for name, key in names.items() if key in made})
         progress(f"converting {len(docx)} redline{'s' if len(docx) != 1 else ''} to PDF with LibreOffice")
-        extra = {"causes": {p.name: p.causes for p in changed}} if _takes(redline_pdfs, "causes") else {}
+        extra = {"causes": {p.name: p.reasons for p in changed}} if _takes(redline_pdfs, "causes") else {}
         with determinism.pinned_time(when):
             pdfs = redline_pdfs(docx, converter, **extra)
         for paper in changed:

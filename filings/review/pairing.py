@@ -125,8 +125,9 @@ def is_letter(key: str | None) -> bool:
 
 def said_in_words(diff) -> None:
     """An exhibit whose pages changed gets its own facts and, for one a template drafts, its
-    letter's causes (none of these: its file); then every cause of a paper, letter or exhibit is
-    said in words: the source fact with its file and line (:mod:`filings.review.attribution`)."""
+    letter's causes (none of these: its file); then every cause of a paper or letter is said in
+    words (its ``because``: the source fact with its file and line, :mod:`filings.review.attribution`),
+    and so are an exhibit's causes."""
     letters = {split(p.key)[1][len(LETTERS):]: p.causes for p in diff.papers if is_letter(p.key)}
     for row in diff.holdings:
         if row.kind == "exhibit" and row.status == "changed":
@@ -135,9 +136,9 @@ def said_in_words(diff) -> None:
         from filings.review.attribution import explain, fact_words
     except ImportError:  # no attribution in words: the facts' paths
         return
-    for paper in diff.papers:
+    for paper in diff.papers:  # its causes stay the paths the build read (the review page shows them)
         if paper.causes:
-            paper.causes = explain(paper.causes, diff.facts, template=getattr(paper, "template", None))
+            paper.because = explain(paper.causes, diff.facts, template=getattr(paper, "template", None))
     by_name = {name: f for f in diff.facts for name in (f.path, *getattr(f, "places", ()))}
     for row in diff.holdings:
         if row.causes:

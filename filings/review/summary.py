@@ -135,7 +135,7 @@ def markdown(v: _View) -> str:
     for p in v.papers:
         links = " · ".join(f"[{kind}]({v.link(path)})" for kind, path in
                            (("DOCX", p.redline_docx), ("PDF", p.redline_pdf)) if path is not None) or _withheld(p)
-        why = "; ".join(_md(_cause(c)) for c in p.causes)
+        why = "; ".join(_md(_cause(c)) for c in p.reasons)
         count = str(p.revisions) if p.status == "changed" and p.redline_docx else ""
         lines.append(f"| {_md(p.shown)} | {p.status} | {count} | {why} | {links} |")
     lines += ["", f"## Facts ({diff.new.facts_name})", ""]
@@ -191,7 +191,7 @@ def html_page(v: _View) -> str:
     for p in v.papers:
         links = " · ".join(f'<a href="{e(v.link(path))}">{kind}</a>' for kind, path in
                            (("DOCX", p.redline_docx), ("PDF", p.redline_pdf)) if path is not None) or e(_withheld(p))
-        why = "; ".join(e(_cause(c)) for c in p.causes)
+        why = "; ".join(e(_cause(c)) for c in p.reasons)
         count = str(p.revisions) if p.status == "changed" and p.redline_docx else ""
         parts.append(f'<tr data-paper="{e(p.key)}"><td>{e(p.shown)}</td><td class="{p.status}">{p.status}</td>'
                      f"<td>{count}</td><td>{why}</td><td>{links}</td></tr>")
