@@ -6,8 +6,8 @@ diff``) and returns, per set (``""``, ``"public/"``, ``"confidential/"``):
 
 - ``exhibits``: per exhibit in the bundle's order, its id (the manifest's list, matched by
   position in the bundle), label, title, page count (its cover excluded), Bates range (the
-  stamps of its cover and last page) and a hash of each page's text with the stamp and the
-  cover's label masked, so an exhibit that only moves keeps its page hashes;
+  stamps of its cover and last page) and a hash of each page's text with its Bates number and
+  the exhibit's label masked, so an exhibit that only moves keeps its page hashes;
 - ``bundle``: its page count and Bates range;
 - ``packets``: per packet, its parts in order: the papers (by name, from the manifest) and
   the exhibits it files (``exhibit:ID``), from its bookmarks.
@@ -29,6 +29,7 @@ BUNDLE = "exhibit-bundle.pdf"
 EXHIBITS = "exhibits"
 MAX_PAGES = 20_000                     # beyond this a bundle is not fingerprinted (it is still built)
 _LABEL = re.compile(r"^Exhibit (\S+) \u2014 (.*)$", re.S)
+_BATES = re.compile(r"\S*\d{3,}")
 
 
 def _page_texts(pdf: Path) -> tuple[list[str], list[tuple[int, str, int]]]:
@@ -64,18 +65,22 @@ def _lines(text: str) -> list[str]:
 
 
 def _stamp(text: str) -> str:
-    """The page's Bates number: the last word of its last line (the stamp is drawn last)."""
-    lines = _lines(text)
-    return lines[-1].split()[-1] if lines else ""
+    """The page's Bates number: the last word of the page, from its end, that ends in three or
+    more digits (the stamp; a version's legend may be drawn after it)."""
+    for line in reversed(_lines(text)):
+        for word in reversed(line.split()):
+            if _BATES.fullmatch(word):
+                return word
+    return ""
 
 
-def _masked_hash(text: str, cover: bool) -> str:
-    """A hash of the page's text without its stamp (the last line) and, on a cover, its label
-    (the first line): what the exhibit says, wherever it stands."""
-    lines = _lines(text)[:-1]
-    if cover:
-        lines = lines[1:]
-    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
+def _masked_hash(text: str, label: str) -> str:
+    """A hash of the page's text without its Bates number and its exhibit's label (``EXHIBIT 3``
+    on the cover, an exhibit stamp): what the exhibit says, wherever it stands."""
+    stamp = _stamp(text)
+    lines = [line.replace(stamp, "") if stamp else line for line in _lines(text)]
+    masked = re.sub(rf"\bexhibit\s+{re.escape(label)}\b", "exhibit", "\n".join(lines), flags=re.I)
+    return hashlib.sha256(masked.encode("utf-8")).hexdigest()[:16]
 
 
 def _bundle(folder: Path, ids: list[str]) -> dict[str, Any] | None:
@@ -94,7 +99,7 @@ def _bundle(folder: Path, ids: list[str]) -> dict[str, Any] | None:
         exhibits.append({"id": ids[n] if len(ids) == len(starts) else f"Exhibit {label}", "label": label,
                          "title": title, "pages": end - start - 1,
                          "bates": [_stamp(texts[start]), _stamp(texts[end - 1])],
-                         "page_hashes": [_masked_hash(texts[i], i == start) for i in range(start, end)]})
+                         "page_hashes": [_masked_hash(texts[i], label) for i in range(start, end)]})
     first = starts[0][0] if starts else len(texts)
     return {"bundle": {"pages": len(texts), "bates": [_stamp(texts[first]), _stamp(texts[-1])] if starts else []},
             "exhibits": exhibits}
