@@ -40,6 +40,12 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
+def review_dir(proc: subprocess.CompletedProcess, cwd: Path) -> Path:
+    """The review folder the diff names on its second line (``review: reviews/DATE-FROM-TO/ ...``)."""
+    line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("review: "))
+    return cwd / line[len("review: "):].split("/ (", 1)[0]
+
+
 def built(proc: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
     assert proc.returncode == 0, proc.stderr
     return proc
@@ -93,7 +99,8 @@ def test_diff_needs_two_builds(one_date):
 def test_one_date_changed(one_date):
     matter, proc, _ = one_date
     assert proc.returncode == 1, proc.stderr  # --exit-code: something changed
-    out = matter / "build" / "diff"
+    out = review_dir(proc, matter)
+    assert out.parent == matter / "reviews" and re.fullmatch(r"\d{4}-\d\d-\d\d-r1-r2", out.name)
     manifest = json.loads((matter / "build" / ".filings" / "manifest.json").read_text())
     # A certificate of compliance reads what its motion reads (it is made again with it) but
     # prints only the motion's word count, which a date does not change: no redline for it.
@@ -125,13 +132,15 @@ def test_one_date_changed(one_date):
 
     summary = (out / "summary.md").read_text()
     facts = matter / "facts.yaml"
-    row = next(ln for ln in summary.splitlines() if ln.startswith("| `events.2.date`"))
+    row = next(ln for ln in summary.splitlines() if ln.startswith("| `events[ctpat_suspension].date`"))
     n = line_of(facts, "date: 2024-04-12")
-    assert row == f"| `events.2.date` | changed | 2024-05-17 ({n}) | 2024-04-12 ({n}) |"
+    assert row == f"| `events[ctpat_suspension].date` | changed | 2024-05-17 ({n}) | 2024-04-12 ({n}) |"
     for name in manifest["papers"]:
         status = "changed" if name in redlined else "unchanged"
         assert re.search(rf"^\| {re.escape(name)} \| {status} \|", summary, re.M), name
-    assert re.search(r"^\| complaint \| changed \| \d+ \| `events.2.date` \| \[DOCX\]\(redline/complaint.docx\)",
+    # the cause in the facts' words, with the file and line the user wrote it at
+    assert re.search(rf"^\| complaint \| changed \| \d+ \| event ctpat_suspension: when it happened \(facts.yaml:{n}\) "
+                     r"\| \[DOCX\]\(redline/complaint.docx\)",
                      summary, re.M)
 
 
@@ -162,8 +171,8 @@ def test_html_summary_in_headless_chromium(one_date, tmp_path):
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
         pytest.skip("chromium is not installed (scripts/install-system-deps.sh installs it for the tests)")
-    matter, _, _ = one_date
-    page = matter / "build" / "diff" / "summary.html"
+    matter, proc, _ = one_date
+    page = review_dir(proc, matter) / "summary.html"
     common = [chromium, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path / 'profile'}",
               "--host-resolver-rules=MAP * ~NOTFOUND", "--no-first-run"]
     printed = tmp_path / "summary.pdf"
@@ -171,7 +180,7 @@ def test_html_summary_in_headless_chromium(one_date, tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert printed.is_file(), proc.stderr
     shown = " ".join(pdftext(printed).split())
-    for text in ("What changed", "events.2.date", "2024-05-17", "2024-04-12", "complaint", "changed",
+    for text in ("What changed", "events[ctpat_suspension].date", "2024-05-17", "2024-04-12", "complaint", "changed",
                  "summons", "unchanged"):
         assert text in shown, text
     dom = subprocess.run([*common, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120).stdout
@@ -204,13 +213,14 @@ def test_bold_only_template_change_is_a_formatting_change(tmp_path):
     built(cli("build", "-q", cwd=matter))
     proc = cli("diff", "--exit-code", cwd=matter)
     assert proc.returncode == 1, proc.stderr
-    out = matter / "build" / "diff"
+    out = review_dir(proc, matter)
     assert [p.name for p in (out / "redline").glob("*.docx")] == ["complaint.docx"]
     with zipfile.ZipFile(out / "redline" / "complaint.docx") as z:
         xml = z.read("word/document.xml").decode()
     assert "<w:rPrChange " in xml
     assert "<w:ins " not in xml and "<w:del " not in xml  # the words are the same
-    assert re.search(r"^\| complaint \| changed \| 1 \| `its template` \|", (out / "summary.md").read_text(), re.M)
+    assert re.search(r"^\| complaint \| changed \| 1 \| its template \(complaint.docx\) \|", (out / "summary.md").read_text(),
+                     re.M)
 
 
 def git_repo(repo: Path):
@@ -228,7 +238,7 @@ def test_rev_against_the_working_tree(tmp_path):
     """`filings diff --rev HEAD~1` in a git repository: the old version built in a temporary
     worktree, removed afterwards."""
     repo = new_matter(tmp_path / "repo")
-    (repo / ".gitignore").write_text("/build\n/.build.filings/\n/.filings/history/\n")
+    (repo / ".gitignore").write_text("/build\n/.build.filings/\n/.filings/history/\n/reviews/\n")
 
     git = git_repo(repo)
     edit(repo / "facts.yaml", OLD_DATE, NEW_DATE)
@@ -236,10 +246,12 @@ def test_rev_against_the_working_tree(tmp_path):
     proc = cli("diff", "--rev", "HEAD~1", "--exit-code", cwd=repo)
     assert proc.returncode == 1, proc.stderr
     assert proc.stdout.startswith("1 fact changed;")
-    summary = (repo / "build" / "diff" / "summary.md").read_text()
+    out = review_dir(proc, repo)
+    assert out.name.endswith("-HEAD-1-working-tree")
+    summary = (out / "summary.md").read_text()
     assert "From **git HEAD~1** to **working tree" in summary
-    assert "| `events.2.date` | changed | 2024-05-17" in summary
-    assert (repo / "build" / "diff" / "redline" / "complaint.pdf").is_file()
+    assert "| `events[ctpat_suspension].date` | changed | 2024-05-17" in summary
+    assert (out / "redline" / "complaint.pdf").is_file()
     assert len(git("worktree", "list").splitlines()) == 1  # the temporary worktree is gone
     assert git("status", "--porcelain") == ""
 
@@ -295,8 +307,8 @@ def test_libreoffice_accepts_and_rejects_the_redline(one_date, tmp_path):
     Reject All the old one."""
     from filings.convert.instances import uno_python
 
-    matter, _, _ = one_date
-    redline = matter / "build" / "diff" / "redline" / "complaint.docx"
+    matter, proc, _ = one_date
+    redline = review_dir(proc, matter) / "redline" / "complaint.docx"
     proc = subprocess.run([uno_python(), "-c", ACCEPT_REJECT, str(tmp_path / "profile"), f"filings-test-{os.getpid()}",
                            str(redline)], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 
 import pytest
@@ -170,7 +171,7 @@ def test_a_hostile_history_writes_nothing_outside_the_diff(tmp_path):
         ["000003.json", "000005.json", "000006.json", "000004.json"]
     assert all(w.endswith("skipped") or "skipped:" in w for w in warnings)
     assert proc.stdout.startswith("1 fact changed; 0 of 1 papers changed")
-    assert "| `events.2.date` | changed | 2024-05-17" in (tmp_path / "d" / "summary.md").read_text()
+    assert "| `events[ctpat_suspension].date` | changed | 2024-05-17" in (tmp_path / "d" / "summary.md").read_text()
 
 
 def test_history_reads_only_objects_that_hash_to_their_name(tmp_path):
@@ -183,3 +184,48 @@ def test_history_reads_only_objects_that_hash_to_their_name(tmp_path):
     forged.parent.mkdir(parents=True)
     forged.write_bytes(b"other bytes")
     assert history.read(forged.name) is None
+
+
+# --------------------------------------------------------------------------- review marks
+
+def test_a_marked_build_is_never_pruned_and_since_finds_it(tmp_path):
+    from filings.errors import FilingsError
+    from filings.review.marks import listing, resolve
+
+    matter = tmp_path / "matter"
+    matter.mkdir()
+    facts, out = matter / "facts.yaml", matter / "build"
+    history = History(matter)
+    for i in range(5):
+        facts.write_text(f"version: {i}\n")
+        record = history.record(facts, fake_build(tmp_path / f"gen{i}", {"complaint.docx": f"v{i}"}), out, WHEN,
+                                keep=2)
+        if i == 1:
+            history.set_mark("reviewed", record)
+    assert [r.number for r in history.records(out)] == [2, 4, 5]  # the newest two, and the marked one
+    assert history.read(history.records(out)[0].facts_sha256) == b"version: 1\n"
+    assert resolve(history, out, "reviewed").number == 2
+    assert resolve(history, out, "4").number == resolve(history, out, "r4").number == 4
+    today = history.records(out)[-1].recorded[:10]
+    assert resolve(history, out, today).number == 5  # the last build on or before the day
+    for since, words in (("3", "(it holds #2, #4, #5)"), ("1999-01-01", "no build "
+                         "recorded on or before"), ("approved", "not a mark (marks: reviewed)")):
+        with pytest.raises(FilingsError, match=re.escape(words)):
+            resolve(history, out, since)
+    assert listing(matter, out)[0].startswith("r2  ") and listing(matter, out)[0].endswith("[reviewed]")
+    # marking again moves the name; the build it left is pruned by the next record
+    history.set_mark("reviewed", history.records(out)[-1])
+    facts.write_text("version: 5\n")
+    history.record(facts, fake_build(tmp_path / "gen5", {"complaint.docx": "v5"}), out, WHEN, keep=2)
+    assert [r.number for r in history.records(out)] == [5, 6]
+    with pytest.raises(FilingsError, match="not a name"):
+        history.set_mark("../x", history.records(out)[-1])
+
+
+def test_damaged_marks_are_skipped_with_a_warning(tmp_path):
+    history = History(tmp_path, warn=(warned := []).append)
+    history.root.mkdir(parents=True)
+    (history.root / "marks.json").write_text('{"reviewed": "../../x", "ok": 3, "../bad": 1}')
+    assert history.marks() == {"ok": 3}
+    (history.root / "marks.json").write_text("[1, 2]")
+    assert history.marks() == {} and "the review marks cannot be read" in warned[-1]

@@ -5,7 +5,7 @@ papers in :mod:`.versionbuild`, its bundle in :mod:`.bundles` and its packets in
 :mod:`.packets`: what each holds in :mod:`.packetparts`, the exhibits each filing files as its
 papers render in :mod:`.citing`, the printed citations found in :mod:`.citelinks`; the warnings in :mod:`.cautions`, the manifest in :mod:`.manifest`), the
 confidential and public output sets (:mod:`.versions`), the output folder and its
-generations (:mod:`.outputs`, what a user saves there in :mod:`.userfiles`), the record of past builds (:mod:`.history`), reading and
+generations (:mod:`.outputs`, what a user saves there in :mod:`.userfiles`), the record of past builds (:mod:`.history`, with the fingerprints of each build's exhibits, bundle and packets: :mod:`.holdings`), reading and
 merging PDFs (:mod:`.pdf`), DRAFT stamps (:mod:`.draft`), the passes that give a brief's tables their pages
 (:mod:`.tables`), the changes between two builds' manifests
 (:mod:`.changes`), ``filings watch`` (:mod:`.watch`), and the attorney's Word edits: found,

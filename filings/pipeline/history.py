@@ -14,7 +14,13 @@ matter's state folder (``MATTER/.filings/history``):
   (``confidential/``, ``public/``) simply records more papers.
 
 A build that changed nothing adds no record. Only the newest ``settings.history`` records
-are kept (default 20; 0 keeps none); objects no kept record names are removed.
+are kept (default 20; 0 keeps none), and every record a reviewer marked (``marks.json``:
+name → record number, ``filings review mark``): a marked record is never pruned. Objects no
+kept record names are removed.
+
+A record also names, as an object, the small fingerprints of what the build holds besides its
+Word papers (:mod:`filings.pipeline.holdings`: each exhibit's pages, Bates range and label,
+the bundle, each packet's parts), so a later diff compares them without the PDFs.
 
 A matter received from elsewhere (a zip, a share) brings its history along, so everything
 read from it is untrusted: a record is used only when every path in it is relative and
@@ -46,9 +52,11 @@ HISTORY_DIR = Path(".filings") / "history"
 RECORDS = "records"
 OBJECTS = "objects"
 DEFAULT_KEEP = 20
+MARKS = "marks.json"
 DIFF_MARK = ".filings-diff"  # in a folder filings diff made (its redlines are no papers)
 RECORD_BYTES = 8 * 2**20      # a record lists a build's files: thousands fit in far less
 _SHA256 = re.compile(r"[0-9a-f]{64}")
+MARK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,7 @@ class Record:
     facts_sha256: str
     files: dict[str, str]  # path relative to the output folder → sha256
     draft: bool = False
+    holdings: str | None = None  # sha256 of the holdings' fingerprints (:mod:`filings.pipeline.holdings`)
 
     @property
     def label(self) -> str:
@@ -142,7 +151,40 @@ class History:
                 raise FilingsError(f"{record.label}: {rel} cannot be laid out ({e})", path=where) from None
         return dest
 
+    def marks(self) -> dict[str, int]:
+        """Mark name → record number (``marks.json``; a damaged file or entry is skipped with a warning)."""
+        path = self.root / MARKS
+        if not path.exists():
+            return {}
+        try:
+            data = json.loads(read_regular_file(path, RECORD_BYTES).decode("utf-8"))
+            if not isinstance(data, dict):
+                raise ValueError("it is not a mapping of names to build numbers")
+        except (ValueError, UnicodeDecodeError) as e:
+            self.warn(f"{display_path(path)}: the review marks cannot be read, skipped: {e}")
+            return {}
+        return {name: number for name, number in data.items()
+                if isinstance(name, str) and MARK_NAME.fullmatch(name) and type(number) is int and number > 0}
+
+    def holdings(self, record: Record) -> dict | None:
+        """The holdings' fingerprints the record names (None: not recorded, lost or damaged)."""
+        data = self.read(record.holdings) if record.holdings is not None else None
+        try:
+            found = json.loads(data.decode("utf-8")) if data is not None else None
+        except (ValueError, UnicodeDecodeError):
+            return None
+        return found if isinstance(found, dict) else None
+
     # ------------------------------------------------------------------ writing
+    def set_mark(self, name: str, record: Record) -> None:
+        """Mark ``record`` with ``name`` (moving the name from any record that had it)."""
+        if not MARK_NAME.fullmatch(name):
+            raise FilingsError(f"the mark '{name}' is not a name: use letters, digits, '.', '_' and '-' (at most 64)")
+        with self._locked():
+            marks = self.marks()
+            marks[name] = record.number
+            self._write(self.root / MARKS, (json.dumps(marks, indent=1, sort_keys=True) + "\n").encode("utf-8"))
+
     def record(self, facts_path: Path, generation: Path, out: Path, build_date: dt.datetime,
                keep: int = DEFAULT_KEEP, draft: bool = False) -> Record | None:
         """Remember the build in ``generation`` (published as ``out``); None when nothing is
@@ -155,18 +197,31 @@ class History:
         with self._locked():
             facts_sha = self._store_bytes(Path(facts_path).read_bytes())
             files = {rel: self._store_file(generation / rel) for rel in recorded_files(generation)}
+            holdings = self._store_holdings(generation)
             previous = self.records(out)
-            if previous and previous[-1].files == files and previous[-1].facts_sha256 == facts_sha:
+            if previous and previous[-1].files == files and previous[-1].facts_sha256 == facts_sha and \
+                    previous[-1].holdings == holdings:
                 return None
             number = max((r.number for r in self.records()), default=0) + 1
             record = Record(number=number, out=self._where(out),
                             recorded=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
                             build_date=build_date.astimezone(dt.timezone.utc).strftime("%Y-%m-%d"),
-                            facts_name=Path(facts_path).name, facts_sha256=facts_sha, files=files, draft=draft)
+                            facts_name=Path(facts_path).name, facts_sha256=facts_sha, files=files, draft=draft,
+                            holdings=holdings)
             self._write(self.root / RECORDS / f"{number:06d}.json",
                         (json.dumps(record.__dict__, indent=1, sort_keys=True) + "\n").encode("utf-8"))
             self._prune(keep)
             return record
+
+    def _store_holdings(self, generation: Path) -> str | None:
+        """Store the fingerprints of what ``generation`` holds besides its papers; their hash
+        (None when it holds none: no exhibit, bundle or packet)."""
+        from filings.pipeline.holdings import fingerprint
+
+        found = fingerprint(generation)
+        if not found:
+            return None
+        return self._store_bytes((json.dumps(found, indent=1, sort_keys=True) + "\n").encode("utf-8"))
 
     def _store_file(self, path: Path) -> str:
         return self._store_bytes(path.read_bytes())
@@ -197,11 +252,15 @@ class History:
     def _prune(self, keep: int) -> None:
         """Keep the newest ``keep`` records and the objects they name."""
         records = self.records()
-        kept = records[-keep:] if keep > 0 else []
-        for old in records[:len(records) - len(kept)]:
-            with contextlib.suppress(OSError):
-                (self.root / RECORDS / f"{old.number:06d}.json").unlink()
-        wanted = {sha for r in kept for sha in r.files.values()} | {r.facts_sha256 for r in kept}
+        marked = set(self.marks().values())
+        newest = {r.number for r in records[-keep:]} if keep > 0 else set()
+        kept = [r for r in records if r.number in newest or r.number in marked]
+        for old in records:
+            if old not in kept:
+                with contextlib.suppress(OSError):
+                    (self.root / RECORDS / f"{old.number:06d}.json").unlink()
+        wanted = {sha for r in kept for sha in r.files.values()} | {r.facts_sha256 for r in kept} | \
+            {r.holdings for r in kept if r.holdings}
         objects = self.root / OBJECTS
         if not objects.is_dir():
             return
@@ -265,6 +324,8 @@ def parse_record(name: str, data: bytes) -> Record:
         raise ValueError(f"its facts file {record.facts_name!r} is not a file name")
     if not is_sha256(record.facts_sha256):
         raise ValueError("its facts file's hash is not 64 hex digits")
+    if record.holdings is not None and not is_sha256(record.holdings):
+        raise ValueError("its holdings' hash is not 64 hex digits")
     if not isinstance(record.files, dict):
         raise ValueError("it lists no files")
     for rel, sha in record.files.items():

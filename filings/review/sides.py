@@ -28,7 +28,7 @@ from typing import Callable, Iterator
 from filings.errors import FilingsError, display_path
 from filings.limits import DEFAULT_LIMITS
 from filings.paths import resolve_inside
-from filings.pipeline.history import History, read_regular_file, recorded_files
+from filings.pipeline.history import History, Record, read_regular_file, recorded_files
 
 MANIFEST_TAIL = (".filings", "manifest.json")
 
@@ -43,6 +43,24 @@ class Side:
     root: Path
     facts_text: str | None = None
     facts_name: str = "facts.yaml"
+    record: Record | None = None          # the history's record, for a recorded build
+    recorded_holdings: dict | None = None  # its holdings' fingerprints, as recorded
+    name: str | None = None               # a short name for a review folder's name
+
+    @property
+    def short(self) -> str:
+        """The version in a review folder's name: ``r12``, a folder's name, a revision."""
+        return f"r{self.record.number}" if self.record is not None else self.name or self.root.name
+
+    def holdings(self) -> dict:
+        """What the build holds besides its papers (:mod:`filings.pipeline.holdings`): recorded
+        for a build of the history, read from the folder otherwise."""
+        if self.record is not None:
+            return self.recorded_holdings or {}
+        if not hasattr(self, "_holdings"):
+            from filings.pipeline.holdings import fingerprint
+            self._holdings = fingerprint(self.root)
+        return self._holdings
 
     def papers(self) -> dict[str, Path]:
         """key (path relative to the build without .docx) → DOCX."""
@@ -82,37 +100,57 @@ def history_sides(matter_root: Path, out_dir: Path, work: Path,
     """The last two builds into ``out_dir`` that the matter's history holds whole, checked out
     in ``work``; each damaged record (or one whose files are lost) is skipped with a warning."""
     history = History(matter_root, warn)
-    records = []
+    sides: list[Side] = []
     for record in reversed(history.records(out_dir)):
         try:
-            records.insert(0, (record, history.checkout(record, work / f"build-{record.number}")))
+            sides.insert(0, record_side(history, record, work))
         except FilingsError as e:
             warn(f"{e}; skipped")
-            shutil.rmtree(work / f"build-{record.number}", ignore_errors=True)
-        if len(records) == 2:
+        if len(sides) == 2:
             break
-    if len(records) < 2:
-        have = "one build" if records else "no build"
+    if len(sides) < 2:
+        have = "one build" if sides else "no build"
         raise FilingsError(f"the matter's history has {have} into {display_path(out_dir)} to compare; build "
                            "again after a change, or name two build folders (filings diff OLD NEW) or a git "
                            "revision (filings diff --rev HEAD~1)", path=display_path(history.root))
-    sides = []
-    for record, root in records:
-        text = history.read(record.facts_sha256)
-        sides.append(Side(record.label, root, text.decode("utf-8") if text is not None else None, record.facts_name))
     return sides[0], sides[1]
 
 
+def record_side(history: History, record: Record, work: Path) -> Side:
+    """A recorded build checked out in ``work`` (its papers and manifests) with its facts and
+    holdings as recorded; a :class:`FilingsError` when its files are lost or damaged."""
+    root = work / f"build-{record.number}"
+    if not root.is_dir():
+        try:
+            history.checkout(record, root)
+        except FilingsError:
+            shutil.rmtree(root, ignore_errors=True)
+            raise
+    text = history.read(record.facts_sha256)
+    with contextlib.suppress(UnicodeDecodeError):
+        text = text.decode("utf-8") if text is not None else None
+    label = record.label + "".join(f" [{name}]" for name, n in sorted(history.marks().items())
+                                   if n == record.number)
+    return Side(label, root, text if isinstance(text, str) else None, record.facts_name, record,
+                history.holdings(record))
+
+
 def folder_side(folder: Path, matter_root: Path | None) -> Side:
-    """A build folder; its facts from the matter's history (by the manifest's hash) or from
-    the facts file it names, when that file is still the same."""
+    """A build folder (a link to one is followed: ``build/`` is a link to the current
+    generation); its facts from the matter's history (by the manifest's hash) or from the
+    facts file it names, when that file is still the same."""
+    name = display_path(folder)
+    if folder.is_symlink() and not folder.exists():
+        raise FilingsError(f"{name}: not a build (build is a link; copy with cp -rL): {name} is a link to "
+                           f"{os.readlink(folder)}, which no longer exists")
     if not folder.is_dir():
-        raise FilingsError("no such build folder; name two folders that builds made", path=display_path(folder))
-    side = Side(f"build folder {display_path(folder)}", folder)
+        raise FilingsError(f"{name}: not a build (no such folder); name two folders that builds made")
+    side = Side(f"build folder {name}", folder.resolve())
+    side.name = folder.name
     manifest = side.manifests().get("")
     if manifest is None:
-        raise FilingsError("not a build folder (it has no .filings/manifest.json); name a folder a build made",
-                           path=display_path(folder))
+        raise FilingsError(f"{name}: not a build (it has no .filings/manifest.json); name a folder a build made, "
+                           "or a copy of one made with cp -rL")
     sha, named = manifest.get("facts_sha256"), manifest.get("facts")
     if isinstance(named, str):
         side.facts_name = Path(named).name
@@ -234,7 +272,7 @@ def _built_at(facts_path: Path, rev: str, work: Path, stack: contextlib.ExitStac
     tree_facts = stack.enter_context(revision_tree(facts_path, rev, work))
     out = tree_facts.parent / "build"
     _build(tree_facts, out, converter, templates_dir, warn)
-    return Side(f"git {rev}", out.resolve(), tree_facts.read_text(encoding="utf-8"), tree_facts.name)
+    return Side(f"git {rev}", out.resolve(), tree_facts.read_text(encoding="utf-8"), tree_facts.name, name=rev)
 
 
 def _build(facts_path: Path, out: Path, converter, templates_dir: Path | None, warn: Progress) -> None:
