@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import inspect
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -184,14 +183,13 @@ def write_diff(diff: Diff, out: Path, converter, *, progress: Progress = lambda 
                 _private(out / "confidential", out)
             # each paper by its own name: public/motion in redline/, motion in confidential/redline/
             names = {p.name: (p.key if public else split(p.key)[1]) for p in group}
-            extra = {"causes": {names[p.name]: p.reasons for p in group}} if _takes(redline_all, "causes") else {}
             made = redline_all([Pair(names[p.name], old_papers[p.old_key or p.key], new_papers[p.key]) for p in group],
-                               folder, when=when, warn=warn, **extra)
+                               folder, when=when, warn=warn)
             docx.update({name: made[key] for name, key in names.items() if key in made})
         progress(f"converting {len(docx)} redline{'s' if len(docx) != 1 else ''} to PDF with LibreOffice")
-        extra = {"causes": {p.name: p.reasons for p in changed}} if _takes(redline_pdfs, "causes") else {}
         with determinism.pinned_time(when):
-            pdfs = redline_pdfs(docx, converter, **extra)
+            pdfs = redline_pdfs(docx, converter, causes={p.name: p.reasons for p in changed},
+                                versions=(diff.old.label, diff.new.label))
         for paper in changed:
             if paper.name in docx:
                 paper.redline_docx, paper.redline_pdf = docx[paper.name], pdfs.get(paper.name)
@@ -200,11 +198,6 @@ def write_diff(diff: Diff, out: Path, converter, *, progress: Progress = lambda 
         _withhold_public_leaks(diff, out, confidential or {}, warn)
     write_summaries(diff, out, confidential or {}, legend)
     return diff
-
-
-def _takes(function, name: str) -> bool:
-    """True when ``function`` takes the keyword ``name`` (the redline's cover of causes, when it has one)."""
-    return name in inspect.signature(function).parameters
 
 
 def _withhold_public_leaks(diff: Diff, out: Path, confidential: Mapping[str, Iterable[str]],

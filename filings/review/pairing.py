@@ -132,10 +132,8 @@ def said_in_words(diff) -> None:
     for row in diff.holdings:
         if row.kind == "exhibit" and row.status == "changed":
             row.causes = tuple(sorted({*row.causes, *letters.get(row.name, ())})) or (EXHIBIT_FILE,)
-    try:
-        from filings.review.attribution import explain, fact_words
-    except ImportError:  # no attribution in words: the facts' paths
-        return
+    from filings.review.attribution import explain, fact_words
+
     for paper in diff.papers:  # its causes stay the paths the build read (the review page shows them)
         if paper.causes:
             paper.because = explain(paper.causes, diff.facts, template=getattr(paper, "template", None))
