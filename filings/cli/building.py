@@ -14,17 +14,85 @@ from filings.cli.common import (DEBUG, FACTS, MATTER, OUT, QUIET, STRICT, TEMPLA
 
 
 @app.command()
-def build(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, out: Optional[Path] = OUT,
+def build(matters: Optional[list[Path]] = typer.Argument(None, metavar="[MATTER]... | [CAMPAIGN]", show_default=False,
+                                                       help="The matter's folder (default: the current folder); "
+                                                       "several matters, or a campaign folder of matters, are "
+                                                       "built in parallel."),
+          facts: Optional[Path] = FACTS, out: Optional[Path] = OUT,
           only: Optional[str] = typer.Option(None, "--only", help="Build just this paper (e.g. complaint)."),
           timeout: float = TIMEOUT, strict: bool = STRICT, quiet: bool = QUIET, debug: bool = DEBUG,
           templates: Optional[Path] = TEMPLATES,
           force: bool = typer.Option(False, "--force", help="Make every output again, changed or not."),
           draft: bool = typer.Option(False, "--draft", help="Stamp every page of every paper DRAFT, with the "
-                                     "build's date and the paper's short content hash.")) -> None:
+                                     "build's date and the paper's short content hash."),
+          jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, max=256, show_default=False,
+                                             help="Matters built at once when there are several (default: one "
+                                             "per core).")) -> None:
     """Build every paper as DOCX and PDF, the packets, and the exhibit bundle: only what
-    changed since the last build is made again."""
-    _run(debug, quiet, timeout, facts_path=_facts(matter, facts), out_dir=_out(matter, facts, out), only=only,
-         strict=strict, templates_dir=templates, force=force, draft=draft)
+    changed since the last build is made again. Several matters (or a campaign folder) are
+    built in parallel, one line each and a summary; exit 1 if any failed."""
+    several = _several(matters, facts, out, debug)
+    if several is None:
+        matter = matters[0] if matters else None
+        _run(debug, quiet, timeout, facts_path=_facts(matter, facts), out_dir=_out(matter, facts, out), only=only,
+             strict=strict, templates_dir=templates, force=force, draft=draft)
+        return
+    from filings.pipeline.campaign import Options
+    _build_campaign(several, Options(only=only, strict=strict, templates_dir=templates, force=force, draft=draft,
+                                     timeout=timeout), jobs=jobs, quiet=quiet, debug=debug)
+
+
+def _several(matters: Optional[list[Path]], facts: Optional[Path], out: Optional[Path],
+             debug: bool) -> Optional[list[Path]]:
+    """The matters of a many-matter command (several folders, or a campaign folder), else None:
+    one matter (or none named, or --facts), as the command has always taken it."""
+    from filings.pipeline.campaign import find_matters, is_matter
+
+    paths = list(matters or [])
+    if not paths or (len(paths) == 1 and (facts is not None or is_matter(paths[0]) or not paths[0].is_dir())):
+        return None
+    if len(paths) == 1:
+        try:
+            return find_matters(paths)
+        except FilingsError:
+            return None  # a folder with no matter: the one-matter command says what is missing
+    if facts is not None or out is not None:
+        _fail(FilingsError("--facts and --out name one matter's files; with several matters each uses its own "
+                           "facts.yaml and build/"), debug)
+    return _guarded(debug, lambda: find_matters(paths))
+
+
+def _build_campaign(matters: list[Path], options, *, jobs: Optional[int], quiet: bool, debug: bool) -> None:
+    """Build the matters in parallel: one line per matter as each ends, the warnings, one summary
+    line; exit 1 naming the failed matters."""
+    import time
+
+    from filings.pipeline.campaign import build_many, summary, workers_for
+
+    width = min(40, max(len(display_path(m).rstrip("/")) + 1 for m in matters))
+    workers = workers_for(len(matters), jobs)
+    if not quiet:
+        typer.echo(f"· building {len(matters)} matters on {workers} worker{'s' if workers != 1 else ''}", err=True)
+
+    def report(result) -> None:
+        if not options.strict:
+            for warning in result.warnings:
+                _warn(f"{result.label} {warning}")
+        if not result.ok or not quiet:  # the report on stdout, a failure even with --quiet
+            typer.echo(result.line(width))
+
+    started = time.perf_counter()
+    try:
+        results = build_many(matters, options, jobs=workers, report=report)
+    except (KeyboardInterrupt, Terminated) as e:
+        if debug:
+            traceback.print_exception(e, file=sys.stderr)
+        typer.echo("interrupted: the matters being built published nothing; each build/ holds its last complete "
+                   "build", err=True)
+        raise typer.Exit(130 if isinstance(e, KeyboardInterrupt) else 143) from None
+    typer.echo(summary(results, time.perf_counter() - started, workers))
+    if any(not r.ok for r in results):
+        raise typer.Exit(1)
 
 
 @app.command()
