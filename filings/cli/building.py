@@ -157,13 +157,46 @@ def check(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, debug:
 
 
 @app.command()
-def deadlines(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, debug: bool = DEBUG) -> None:
+def deadlines(matters: Optional[list[Path]] = typer.Argument(None, metavar="[MATTER]... | [CAMPAIGN]",
+                                                           show_default=False,
+                                                           help="The matter's folder (default: the current folder); "
+                                                           "several matters, or a campaign folder: one table and an "
+                                                           "iCalendar file."),
+              facts: Optional[Path] = FACTS, debug: bool = DEBUG,
+              ics: Optional[Path] = typer.Option(None, "--ics", show_default=False,
+                                                 help="Where the iCalendar file of several matters' deadlines goes "
+                                                 "(default: CAMPAIGN/deadlines.ics; with matters named one by "
+                                                 "one: deadlines.ics here).")) -> None:
     """Print the deadlines that follow from the facts (answer, response to the motion, reply) and the
-    time bar, counted under USCIT Rule 6(a) with the court's holidays, each with its rule."""
-    from filings.court.timeline import report
-    from filings.facts.load import load_facts
+    time bar, counted under USCIT Rule 6(a) with the court's holidays, each with its rule. For several
+    matters or a campaign folder: one table (matter, deadline, date, rule) and an iCalendar file a
+    docketing calendar imports."""
+    several = _several(matters, facts, None, debug)
+    if several is None:
+        from filings.court.timeline import report
+        from filings.facts.load import load_facts
 
-    path = _facts(matter, facts)
-    loaded = _guarded(debug, lambda: load_facts(path))
-    for line in _guarded(debug, lambda: report(loaded.facts, matter=loaded)):
+        path = _facts(matters[0] if matters else None, facts)
+        loaded = _guarded(debug, lambda: load_facts(path))
+        for line in _guarded(debug, lambda: report(loaded.facts, matter=loaded)):
+            typer.echo(line)
+        return
+    from filings.court.docketing import matter_rows, table, write_calendar
+
+    rows, failed = [], []
+    for matter in several:
+        try:
+            rows += matter_rows(matter)
+        except FilingsError as e:
+            failed.append(display_path(matter).rstrip("/") + "/")
+            typer.echo(f"FAIL  {failed[-1]}  {e.problems[0] if e.problems else e}", err=True)
+    for line in table(rows):
         typer.echo(line)
+    if ics is None:
+        ics = matters[0] / "deadlines.ics" if len(matters) == 1 else Path("deadlines.ics")
+    events = _guarded(debug, lambda: write_calendar(ics, rows))
+    counted = len(several) - len(failed)
+    typer.echo(f"{len(rows)} deadlines of {counted} matter{'s' if counted != 1 else ''}; {events} with a day in "
+               f"{display_path(ics)}" + (f"; {len(failed)} failed: {', '.join(failed)}" if failed else ""))
+    if failed:
+        raise typer.Exit(1)
