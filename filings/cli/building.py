@@ -10,7 +10,7 @@ import typer
 
 from filings.errors import FilingsError, display_path
 from filings.cli.common import (DEBUG, FACTS, MATTER, OUT, QUIET, STRICT, TEMPLATES, TIMEOUT, Terminated,
-                                _converter, _facts, _fail, _guarded, _out, _run, _seconds, _warn, app)
+                                _converter, _facts, _fail, _guarded, _out, _progress, _run, _seconds, _warn, app)
 
 
 @app.command()
@@ -200,3 +200,31 @@ def deadlines(matters: Optional[list[Path]] = typer.Argument(None, metavar="[MAT
                f"{display_path(ics)}" + (f"; {len(failed)} failed: {', '.join(failed)}" if failed else ""))
     if failed:
         raise typer.Exit(1)
+
+
+def diff_matters(matters: list[Path], out: Optional[Path], timeout: float, quiet: bool, debug: bool,
+                 exit_code: bool) -> None:
+    """``filings diff A B`` on two matter folders (called by the diff command): the facts that differ
+    and the redlines of their latest builds' papers (filings.review.across)."""
+    from filings.review.across import run
+
+    found, where = _guarded(debug, lambda: run(matters[0], matters[1], out=out, converter=_converter(timeout),
+                                               progress=(lambda _: None) if quiet else _progress, warn=_warn))
+    for change in found.facts:
+        typer.echo(f"  {change.describe(show=False)}")
+    typer.echo(found.summary_line())
+    typer.echo(f"summary: {display_path(where / 'summary.html')} ({display_path(where / 'summary.md')})")
+    if exit_code and found.changed:
+        raise typer.Exit(1)
+
+
+def new_from_list(clients: Path, template: Path, into: Path, debug: bool) -> None:
+    """``filings new --from LIST TEMPLATE_MATTER [--into DIR]`` (called by the new command): one
+    matter folder per client of the list (filings.facts.clients)."""
+    from filings.facts.clients import new_from_list as make
+
+    made = _guarded(debug, lambda: make(clients, template, into))
+    for folder in made:
+        typer.echo(f"made {display_path(folder)}")
+    typer.echo(f"made {len(made)} matter{'s' if len(made) != 1 else ''} from {display_path(template)} and "
+               f"{display_path(clients)}; build them all: filings build {display_path(into)}")

@@ -7,6 +7,7 @@ from typing import Optional
 import typer
 
 from filings.errors import display_path
+from filings.cli.building import diff_matters  # filings diff A B on two matters of a campaign
 from filings.cli.common import (DEBUG, FACTS, QUIET, TEMPLATES, TIMEOUT, _converter, _facts, _guarded, _out,
                                 _progress, _warn, app)
 
@@ -30,6 +31,8 @@ def diff(folders: Optional[list[Path]] = typer.Argument(None, metavar="[OLD NEW]
     diff, a redline DOCX (tracked changes) and PDF per changed paper, and a summary page."""
     from filings.review import diff as diffs
 
+    if folders and len(folders) == 2 and all((f / "facts.yaml").is_file() for f in folders):  # two matters
+        return diff_matters(folders, out, timeout, quiet, debug, exit_code)
     facts_path = _facts(matter, facts)
     result = _guarded(debug, lambda: diffs.run(
         facts_path, _out(matter, facts, None), folders=folders, revs=rev, out=out, converter=_converter(timeout),

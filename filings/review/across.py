@@ -1,0 +1,100 @@
+"""``filings diff A B`` on two matters of a campaign: how one matter's papers differ from another's.
+
+The proof that fifty complaints differ only where they should: the facts of matter A and of
+matter B are compared leaf by leaf as a build reads them
+(:func:`filings.facts.source.load_yaml`: with the line of every value, and a base's values
+when the facts extend one), and the papers of their latest builds are compared as
+``filings diff OLD NEW`` compares two build folders (:func:`filings.review.sides.folder_side`,
+:func:`filings.review.diff.compare`, :func:`filings.review.diff.write_diff`): a redline
+(Word tracked changes and PDF) of each paper that differs, and the summary. A matter whose
+facts changed since its last build is compared anyway, with a warning: its papers are its
+last build's.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from filings.errors import FilingsError, display_path
+from filings.facts.source import load_yaml
+from filings.review.diff import Diff, compare, write_diff
+from filings.review.factdiff import FactChange, _confidential, _dotted, _leaves, _same, _text
+from filings.review.sides import Progress, folder_side
+
+FACTS_NAME = "facts.yaml"
+
+
+def fact_differences(a: Path, b: Path) -> list[FactChange]:
+    """Every fact whose value differs between the facts files ``a`` and ``b`` (``old`` is A's,
+    ``new`` B's), in B's order, then A's facts that B lacks."""
+    old, old_map = load_yaml(a)
+    new, new_map = load_yaml(b)
+    before, after = dict(_leaves(old)), dict(_leaves(new))
+    changes = []
+    for loc, value in after.items():
+        confidential = _confidential(loc, old_map) or _confidential(loc, new_map)
+        if loc not in before:
+            changes.append(FactChange(_dotted(loc), "added", None, _text(value), None, new_map.line_of(loc),
+                                      confidential))
+        elif not _same(before[loc], value):
+            changes.append(FactChange(_dotted(loc), "changed", _text(before[loc]), _text(value),
+                                      old_map.line_of(loc), new_map.line_of(loc), confidential))
+    for loc, value in before.items():
+        if loc not in after:
+            changes.append(FactChange(_dotted(loc), "removed", _text(value), None, old_map.line_of(loc), None,
+                                      _confidential(loc, old_map)))
+    return changes
+
+
+def compare_matters(a: Path, b: Path, *, warn: Progress = lambda _: None) -> Diff:
+    """The differences between matter ``a`` and matter ``b``: their facts, and their latest
+    builds' papers and exhibits."""
+    sides = []
+    for matter in (a, b):
+        if not (matter / FACTS_NAME).is_file():
+            raise FilingsError(f"not a matter folder (no {FACTS_NAME})", path=display_path(matter))
+        build = matter / "build"
+        if not build.is_dir():
+            raise FilingsError("the matter has no build to compare; build it first: filings build "
+                               f"{display_path(matter)}", path=display_path(matter))
+        side = folder_side(build, matter)
+        side.label = f"matter {display_path(matter).rstrip('/')}/ (its last build)"
+        manifest = side.manifests().get("", {})
+        now = hashlib.sha256((matter / FACTS_NAME).read_bytes()).hexdigest()
+        if manifest.get("facts_sha256") not in (None, now):
+            warn(f"{display_path(matter / FACTS_NAME)}: changed since the matter's last build; its papers are "
+                 f"those of that build: run filings build {display_path(matter)} first to compare the facts now")
+        sides.append(side)
+    diff = compare(*sides)
+    diff.facts = fact_differences(a / FACTS_NAME, b / FACTS_NAME)
+    diff.facts_known = True
+    return diff
+
+
+def run(a: Path, b: Path, *, out: Path | None = None, converter=None, progress: Progress = lambda _: None,
+        warn: Progress = lambda _: None) -> tuple[Diff, Path]:
+    """``filings diff A B`` on two matter folders: compare them and write the redlines and the
+    summary into ``out`` (default: ``B/build/diff-A``)."""
+    if a.resolve() == b.resolve():
+        raise FilingsError("the same matter twice; name two matters of the campaign", path=display_path(a))
+    diff = compare_matters(a, b, warn=warn)
+    where = out if out is not None else b / "build" / f"diff-{a.resolve().name}"
+    write_diff(diff, where, converter, progress=progress, warn=warn, confidential=_confidential_values((a, b)))
+    return diff, where
+
+
+def _confidential_values(matters: Iterable[Path]) -> Mapping[str, Iterable[str]]:
+    """The values either matter's facts tag confidential now: a public redline holding one is withheld."""
+    from filings.court.confidential import secrets_of
+    from filings.facts.load import load_facts
+
+    values: dict[str, list[str]] = {}
+    for matter in matters:
+        try:
+            found = secrets_of(load_facts(matter / FACTS_NAME)).values
+        except FilingsError:
+            continue
+        for key, items in found.items():
+            values.setdefault(key, []).extend(items)
+    return values
