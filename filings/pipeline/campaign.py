@@ -168,7 +168,8 @@ def build_many(matters: list[Path], options: Options, *, jobs: int | None = None
     results: dict[Path, MatterResult] = {}
     # forkserver: the workers start from a clean process (no threads, no open converter inherited)
     executor = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("forkserver"),
-                                   initializer=_worker_start, initargs=(options.timeout,))
+                                   initializer=_worker_start,
+                                   initargs=(options.timeout, signal.getsignal(signal.SIGINT) is signal.SIG_IGN))
     try:
         pending = set()
         for matter in matters:
@@ -214,21 +215,26 @@ def _stop_workers(executor: ProcessPoolExecutor) -> None:
 
 _CONVERTER = None       # each worker's converter, made on first use
 _WARNINGS: list[str] = []  # the warnings of the matter the worker is building
+_BUILDING = False       # a worker is in a build (a signal interrupts it) or waiting for one (it ends)
 
 
-def _worker_start(timeout: float) -> None:
-    """A worker: Ctrl-C and SIGTERM interrupt its build like the one-matter command's; the
-    converter is the shared warm pool (or one LibreOffice run per build with
-    ``FILINGS_CONVERTER=soffice``), made when first needed."""
+def _worker_start(timeout: float, ignore_sigint: bool = False) -> None:
+    """A worker: Ctrl-C and SIGTERM interrupt its build like the one-matter command's (Ctrl-C is
+    ignored, as by the command, when the command was started ignoring it); the converter is the
+    shared warm pool (or one LibreOffice run per build with ``FILINGS_CONVERTER=soffice``)."""
     global _CONVERTER
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGINT, signal.SIG_IGN if ignore_sigint else _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
     _CONVERTER = _make_converter(timeout)
 
 
 def _interrupt(signum, frame) -> None:
-    raise KeyboardInterrupt()
+    """In a build: unwind it as Ctrl-C does (its conversions stopped, nothing published). Waiting
+    for a matter: end at once, quietly."""
+    if _BUILDING:
+        raise KeyboardInterrupt()
+    os._exit(128 + signum)
 
 
 def _make_converter(timeout: float):
@@ -241,13 +247,14 @@ def _make_converter(timeout: float):
 
 def build_one(matter: Path, options: Options) -> MatterResult:
     """Build one matter into its ``build/``: its result, a failure included."""
-    global _CONVERTER
+    global _BUILDING, _CONVERTER
     from filings.pipeline.builder import build
 
     if _CONVERTER is None:
         _CONVERTER = _make_converter(options.timeout)
     _WARNINGS.clear()
     started = time.perf_counter()
+    _BUILDING = True
     try:
         result = build(matter / FACTS_NAME, matter / "build", only=options.only, strict=options.strict,
                        templates_dir=options.templates_dir, force=options.force, draft=options.draft,
@@ -256,6 +263,8 @@ def build_one(matter: Path, options: Options) -> MatterResult:
         problems = [str(p) for p in e.problems] or [str(e)]
         return MatterResult(matter, False, problems=problems, warnings=list(_WARNINGS),
                             seconds=time.perf_counter() - started)
+    finally:
+        _BUILDING = False
     return MatterResult(matter, True, papers=len(result.papers),
                         made=sum(1 for b in result.papers if not b.carried), pages=result.pages,
                         seconds=result.seconds, unchanged=result.unchanged, warnings=list(_WARNINGS))
