@@ -120,7 +120,8 @@ def test_diff_across_two_matters_shows_only_the_plaintiffs_differences(campaign)
         "organizations.plaintiff.address.0", "organizations.plaintiff.address.1",
         "organizations.plaintiff.importer_number",
         "protests.0.entries.0.number", "protests.0.entries.1.number"]), proc.stdout
-    assert "Acme Bottle Works Inc. → Bolt Drinkware Inc." in proc.stdout
+    assert re.search(r"^  organizations\.plaintiff\.name: Acme Bottle Works Inc\. → Bolt Drinkware Inc\. "
+                     r"\(camp/acme/facts\.yaml:\d+ → camp/bolt/facts\.yaml:\d+\)$", proc.stdout, re.M), proc.stdout
     redlines = sorted((top / "camp" / "bolt" / "build" / "diff-acme" / "redline").glob("*.docx"))
     assert {p.stem for p in redlines} >= {"summons", "complaint"}
     compared = 0

@@ -48,8 +48,9 @@ def make_campaign(folder: Path, size: int, extends: bool) -> list[Path]:
 
     text = SAMPLE.read_text(encoding="utf-8")
     folder.mkdir(parents=True)
-    if extends:
+    if extends:  # the base is outside each matter's folder: the campaign's folder is the matters' root
         (folder / "base.yaml").write_text(text, encoding="utf-8")
+        (folder / "filings-root").write_text("", encoding="utf-8")
     matters = []
     for n in range(size):
         matter = folder / f"importer-{n:03d}"

@@ -206,12 +206,12 @@ def diff_matters(matters: list[Path], out: Optional[Path], timeout: float, quiet
                  exit_code: bool) -> None:
     """``filings diff A B`` on two matter folders (called by the diff command): the facts that differ
     and the redlines of their latest builds' papers (filings.review.across)."""
-    from filings.review.across import run
+    from filings.review.across import describe, run
 
     found, where = _guarded(debug, lambda: run(matters[0], matters[1], out=out, converter=_converter(timeout),
                                                progress=(lambda _: None) if quiet else _progress, warn=_warn))
     for change in found.facts:
-        typer.echo(f"  {change.describe(show=False)}")
+        typer.echo(f"  {describe(change, found.places[change.path])}")
     typer.echo(found.summary_line())
     typer.echo(f"summary: {display_path(where / 'summary.html')} ({display_path(where / 'summary.md')})")
     if exit_code and found.changed:

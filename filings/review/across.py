@@ -25,12 +25,29 @@ from filings.review.sides import Progress, folder_side
 FACTS_NAME = "facts.yaml"
 
 
-def fact_differences(a: Path, b: Path) -> list[FactChange]:
+def load_facts_data(path: Path):
+    """The facts of ``path`` as a build reads them: merged over the bases they extend, once facts
+    may extend facts (:mod:`filings.facts.extend`); the file alone before."""
+    try:
+        from filings.facts.extend import load_merged
+    except ImportError:  # a build without facts that extend facts
+        return load_yaml(path)
+    return load_merged(path)
+
+
+def where(source, loc) -> str:
+    """``campaign/acme/facts.yaml:17``: the file (a base's, for a value from a base) and line of ``loc``."""
+    return f"{display_path(source.file_of(loc))}:{source.line_of(loc)}"
+
+
+def fact_differences(a: Path, b: Path) -> tuple[list[FactChange], dict[str, tuple[str | None, str | None]]]:
     """Every fact whose value differs between the facts files ``a`` and ``b`` (``old`` is A's,
-    ``new`` B's), in B's order, then A's facts that B lacks."""
-    old, old_map = load_yaml(a)
-    new, new_map = load_yaml(b)
+    ``new`` B's), in B's order, then A's facts that B lacks; and where each is written in A and in B."""
+    old, old_map = load_facts_data(a)
+    new, new_map = load_facts_data(b)
     before, after = dict(_leaves(old)), dict(_leaves(new))
+    places = {_dotted(loc): (where(old_map, loc) if loc in before else None,
+                             where(new_map, loc) if loc in after else None) for loc in {*before, *after}}
     changes = []
     for loc, value in after.items():
         confidential = _confidential(loc, old_map) or _confidential(loc, new_map)
@@ -44,7 +61,7 @@ def fact_differences(a: Path, b: Path) -> list[FactChange]:
         if loc not in after:
             changes.append(FactChange(_dotted(loc), "removed", _text(value), None, old_map.line_of(loc), None,
                                       _confidential(loc, old_map)))
-    return changes
+    return changes, {change.path: places[change.path] for change in changes}
 
 
 def compare_matters(a: Path, b: Path, *, warn: Progress = lambda _: None) -> Diff:
@@ -67,9 +84,17 @@ def compare_matters(a: Path, b: Path, *, warn: Progress = lambda _: None) -> Dif
                  f"those of that build: run filings build {display_path(matter)} first to compare the facts now")
         sides.append(side)
     diff = compare(*sides)
-    diff.facts = fact_differences(a / FACTS_NAME, b / FACTS_NAME)
+    diff.facts, diff.places = fact_differences(a / FACTS_NAME, b / FACTS_NAME)
     diff.facts_known = True
     return diff
+
+
+def describe(change: FactChange, places: tuple[str | None, str | None]) -> str:
+    """``organizations.plaintiff.name: Acme Inc. → Bolt Inc. (camp/acme/facts.yaml:4 → camp/bolt/facts.yaml:4)``;
+    a confidential value is not printed."""
+    def value(v: str | None) -> str:
+        return "(absent)" if v is None else "(confidential)" if change.confidential else v
+    return f"{change.path}: {value(change.old)} → {value(change.new)} ({places[0] or '-'} → {places[1] or '-'})"
 
 
 def run(a: Path, b: Path, *, out: Path | None = None, converter=None, progress: Progress = lambda _: None,
