@@ -136,6 +136,17 @@ def test_diff_across_two_matters_shows_only_the_plaintiffs_differences(campaign)
     assert compared >= 5
     assert (top / "camp" / "bolt" / "build" / "diff-acme" / "redline" / "complaint.pdf").is_file()
 
+    facts = top / "camp" / "acme" / "facts.yaml"  # facts changed since the last build: compared, with a warning
+    saved = facts.read_text(encoding="utf-8")
+    try:
+        facts.write_text(saved.replace("12 Harbor Road", "14 Harbor Road"), encoding="utf-8")
+        stale = run("diff", "camp/acme", "camp/bolt", "-q", cwd=top)
+    finally:
+        facts.write_text(saved, encoding="utf-8")
+    assert stale.returncode == 0, stale.stderr
+    assert stale.stderr.startswith("warning: camp/acme/facts.yaml: changed since the matter's last build")
+    assert "14 Harbor Road → 480 Pier Street" in stale.stdout
+
 
 def versions(docx: Path) -> tuple[list[str], list[str], list[str], list[str]]:
     """The paragraphs as they were and as they are, and the text of every w:del and w:ins."""

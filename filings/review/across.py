@@ -77,9 +77,7 @@ def compare_matters(a: Path, b: Path, *, warn: Progress = lambda _: None) -> Dif
                                f"{display_path(matter)}", path=display_path(matter))
         side = folder_side(build, matter)
         side.label = f"matter {display_path(matter).rstrip('/')}/ (its last build)"
-        manifest = side.manifests().get("", {})
-        now = hashlib.sha256((matter / FACTS_NAME).read_bytes()).hexdigest()
-        if manifest.get("facts_sha256") not in (None, now):
+        if _stale(side.manifests().get("", {}), matter):
             warn(f"{display_path(matter / FACTS_NAME)}: changed since the matter's last build; its papers are "
                  f"those of that build: run filings build {display_path(matter)} first to compare the facts now")
         sides.append(side)
@@ -87,6 +85,21 @@ def compare_matters(a: Path, b: Path, *, warn: Progress = lambda _: None) -> Dif
     diff.facts, diff.places = fact_differences(a / FACTS_NAME, b / FACTS_NAME)
     diff.facts_known = True
     return diff
+
+
+def _stale(manifest: dict, matter: Path) -> bool:
+    """Whether the facts the matter's last build read (its manifest: the files and their hashes, or
+    the facts file's hash) differ from its facts files now. Only the files the facts are read from
+    now are hashed, never a path the (untrusted) manifest names."""
+    _, source = load_facts_data(matter / FACTS_NAME)
+    files = source.all_files() if hasattr(source, "all_files") else [source.path]
+    shown = source.shown if hasattr(source, "shown") else (lambda file: file.name)
+    now = {(shown(file), hashlib.sha256(file.read_bytes()).hexdigest()) for file in files}
+    recorded = manifest.get("facts_files")
+    if isinstance(recorded, list):
+        return {(r.get("file"), r.get("sha256")) for r in recorded if isinstance(r, dict)} != now
+    sha = manifest.get("facts_sha256")
+    return isinstance(sha, str) and len(now) == 1 and sha != next(iter(now))[1]
 
 
 def describe(change: FactChange, places: tuple[str | None, str | None]) -> str:
