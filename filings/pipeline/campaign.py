@@ -159,7 +159,10 @@ def build_many(matters: list[Path], options: Options, *, jobs: int | None = None
     if jobs == 1:
         results = []
         for matter in matters:
-            results.append(build_one(matter, options))
+            try:
+                results.append(build_one(matter, options))
+            except Exception as e:  # a bug in one build: the others still build
+                results.append(_crashed(matter, e))
             report(results[-1])
         return results
     import multiprocessing
@@ -182,10 +185,8 @@ def build_many(matters: list[Path], options: Options, *, jobs: int | None = None
                 matter = by_future[future]
                 try:
                     result = future.result()
-                except Exception as e:  # the worker died (killed, out of memory): that matter failed
-                    result = MatterResult(matter, False, problems=[f"{display_path(matter / FACTS_NAME)}: the build's "
-                                                                   f"process ended ({type(e).__name__}); build it "
-                                                                   "alone to see why"])
+                except Exception as e:  # a bug, or the worker died (killed, out of memory): that matter failed
+                    result = _crashed(matter, e)
                 results[matter] = result
                 report(result)
     except BaseException:
@@ -193,6 +194,17 @@ def build_many(matters: list[Path], options: Options, *, jobs: int | None = None
         raise
     executor.shutdown(wait=True)
     return [results[m] for m in matters]
+
+
+def _crashed(matter: Path, error: Exception) -> MatterResult:
+    """The result of a build that ended on something other than a FilingsError."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    why = ("its process ended (killed, or out of memory)" if isinstance(error, BrokenProcessPool) else
+           f"it stopped on an unexpected error ({type(error).__name__})")  # its words may quote facts
+    return MatterResult(matter, False, problems=[f"{display_path(matter / FACTS_NAME)}: the build failed: {why}; "
+                                                 f"build it alone with --debug: filings build {display_path(matter)} "
+                                                 "--debug"])
 
 
 def _stop_workers(executor: ProcessPoolExecutor) -> None:
