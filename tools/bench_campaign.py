@@ -16,8 +16,9 @@ importer number, entries), is built with :func:`filings.pipeline.campaign.build_
 
 For each: wall seconds, seconds per matter, and how busy the two cores were: "ours" is the CPU
 time of this process, its workers and the pool's LibreOffice over wall x cores; "machine" is
-every process's, from /proc/stat (other users' work included). The growth is linear when the
-seconds per matter stay flat from 50 to 200 matters.
+every process's, from /proc/stat (other users' work included), and the load average at the end
+of each run. The growth is linear when the seconds per matter stay flat from 50 to 200 matters
+at a like load.
 
 The matters' facts are written in full (each a copy of the sample with its plaintiff's facts).
 ``--extends`` writes a shared ``base.yaml`` and short matter files (``extends: ../base.yaml``
@@ -143,14 +144,15 @@ def timed_build(matters: list[Path], jobs: int, pool_dir: Path) -> dict:
     if failed:
         raise SystemExit(f"{len(failed)} matters failed, first: {failed[0].line()}")
     cores = os.cpu_count() or 1
-    return {"wall": wall, "matters": len(matters), "made": sum(r.made for r in results),
+    load = float(Path("/proc/loadavg").read_text().split()[0])
+    return {"load": load, "wall": wall, "matters": len(matters), "made": sum(r.made for r in results),
             "unchanged": sum(r.unchanged for r in results), "ours": (ours1 - ours0) / (wall * cores),
             "machine": (cpu1[0] - cpu0[0]) / max(1, cpu1[1] - cpu0[1])}
 
 
 def row(label: str, m: dict) -> str:
     return (f"{label:46} {m['wall']:8.1f} {m['wall'] / m['matters']:9.3f} {m['made']:7d} {m['unchanged']:9d} "
-            f"{m['ours']:6.0%} {m['machine']:8.0%}")
+            f"{m['ours']:6.0%} {m['machine']:8.0%} {m['load']:5.1f}")
 
 
 def bench_campaign(sizes: tuple[int, ...] = (50, 100, 200), jobs: int | None = None, extends: bool = False,
@@ -169,7 +171,7 @@ def bench_campaign(sizes: tuple[int, ...] = (50, 100, 200), jobs: int | None = N
             start_instance(Slot(pool.root, n), pool.settings)
         workers = workers_for(max(sizes), jobs)
         print(f"{'campaign: matters of 5 papers, warm pool':46} {'wall s':>8} {'s/matter':>9} {'papers':>7} "
-              f"{'unchanged':>9} {'ours':>6} {'machine':>8}")
+              f"{'unchanged':>9} {'ours':>6} {'machine':>8} {'load':>5}")
         try:
             if compare_jobs:
                 for n in (1, 2, 3):
@@ -197,7 +199,8 @@ def bench_campaign(sizes: tuple[int, ...] = (50, 100, 200), jobs: int | None = N
     print(f"{large} matters cost {per_matter[large] / per_matter[small]:.2f}x the seconds per matter of {small} "
           f"(linear: 1.00x); {workers} workers, {os.cpu_count()} cores; facts "
           f"{'extending one base' if extends else 'written in full in each matter'}; 'ours': CPU of the build, "
-          "its workers and the pool's LibreOffice / (wall x cores); 'machine': every process's, from /proc/stat\n")
+          "its workers and the pool's LibreOffice / (wall x cores); 'machine': every process's, from /proc/stat; "
+          "'load': the machine's load average at the end (other users' work slows a run down)\n")
 
 
 def main() -> None:
