@@ -14,7 +14,7 @@ from filings.cli.common import (DEBUG, FACTS, MATTER, OUT, QUIET, STRICT, TEMPLA
 
 
 @app.command()
-def build(matters: Optional[list[Path]] = typer.Argument(None, metavar="[MATTER]... | [CAMPAIGN]", show_default=False,
+def build(matters: Optional[list[Path]] = typer.Argument(None, metavar="MATTER|CAMPAIGN", show_default=False,
                                                        help="The matter's folder (default: the current folder); "
                                                        "several matters, or a campaign folder of matters, are "
                                                        "built in parallel."),
@@ -157,7 +157,7 @@ def check(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, debug:
 
 
 @app.command()
-def deadlines(matters: Optional[list[Path]] = typer.Argument(None, metavar="[MATTER]... | [CAMPAIGN]",
+def deadlines(matters: Optional[list[Path]] = typer.Argument(None, metavar="MATTER|CAMPAIGN",
                                                            show_default=False,
                                                            help="The matter's folder (default: the current folder); "
                                                            "several matters, or a campaign folder: one table and an "
