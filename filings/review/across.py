@@ -12,14 +12,15 @@ last build's.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 from filings.errors import FilingsError, display_path
 from filings.facts.source import load_yaml
 from filings.review.diff import Diff, compare, write_diff
-from filings.review.factdiff import FactChange, _confidential, _dotted, _leaves, _same, _text
+from filings.review.factdiff import FactChange
 from filings.review.sides import Progress, folder_side
 
 FACTS_NAME = "facts.yaml"
@@ -40,6 +41,39 @@ def where(source, loc) -> str:
     return f"{display_path(source.file_of(loc))}:{source.line_of(loc)}"
 
 
+def _leaves(data: Any, loc: tuple = ()):
+    """(location, value) of every scalar, and of every empty mapping or list: list items by place,
+    as the build's paths name them (the two matters' lists are the template's, item for item)."""
+    if isinstance(data, dict) and data:
+        for key, value in data.items():
+            yield from _leaves(value, loc + (key,))
+    elif isinstance(data, list) and data:
+        for i, value in enumerate(data):
+            yield from _leaves(value, loc + (i,))
+    elif loc:
+        yield loc, data
+
+
+def _confidential(loc: tuple, source) -> bool:
+    return any(loc[:i] in source.confidential for i in range(1, len(loc) + 1))
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (dict, list)):
+        return "{}" if isinstance(value, dict) else "[]"
+    return str(value)
+
+
+def _dotted(loc: tuple) -> str:
+    return ".".join(str(part) for part in loc)
+
+
 def fact_differences(a: Path, b: Path) -> tuple[list[FactChange], dict[str, tuple[str | None, str | None]]]:
     """Every fact whose value differs between the facts files ``a`` and ``b`` (``old`` is A's,
     ``new`` B's), in B's order, then A's facts that B lacks; and where each is written in A and in B."""
@@ -52,15 +86,16 @@ def fact_differences(a: Path, b: Path) -> tuple[list[FactChange], dict[str, tupl
     for loc, value in after.items():
         confidential = _confidential(loc, old_map) or _confidential(loc, new_map)
         if loc not in before:
-            changes.append(FactChange(_dotted(loc), "added", None, _text(value), None, new_map.line_of(loc),
-                                      confidential))
-        elif not _same(before[loc], value):
-            changes.append(FactChange(_dotted(loc), "changed", _text(before[loc]), _text(value),
-                                      old_map.line_of(loc), new_map.line_of(loc), confidential))
+            changes.append(FactChange(path=_dotted(loc), status="added", new=_text(value),
+                                      new_line=new_map.line_of(loc), confidential=confidential))
+        elif not (type(before[loc]) is type(value) and before[loc] == value):
+            changes.append(FactChange(path=_dotted(loc), status="changed", old=_text(before[loc]), new=_text(value),
+                                      old_line=old_map.line_of(loc), new_line=new_map.line_of(loc),
+                                      confidential=confidential))
     for loc, value in before.items():
         if loc not in after:
-            changes.append(FactChange(_dotted(loc), "removed", _text(value), None, old_map.line_of(loc), None,
-                                      _confidential(loc, old_map)))
+            changes.append(FactChange(path=_dotted(loc), status="removed", old=_text(value),
+                                      old_line=old_map.line_of(loc), confidential=_confidential(loc, old_map)))
     return changes, {change.path: places[change.path] for change in changes}
 
 
