@@ -87,15 +87,17 @@ def fact_differences(a: Path, b: Path) -> tuple[list[FactChange], dict[str, tupl
         confidential = _confidential(loc, old_map) or _confidential(loc, new_map)
         if loc not in before:
             changes.append(FactChange(path=_dotted(loc), status="added", new=_text(value),
-                                      new_line=new_map.line_of(loc), confidential=confidential))
+                                      new_line=new_map.line_of(loc), confidential=confidential, place=_dotted(loc),
+                                      where=where(new_map, loc)))
         elif not (type(before[loc]) is type(value) and before[loc] == value):
             changes.append(FactChange(path=_dotted(loc), status="changed", old=_text(before[loc]), new=_text(value),
                                       old_line=old_map.line_of(loc), new_line=new_map.line_of(loc),
-                                      confidential=confidential))
+                                      confidential=confidential, place=_dotted(loc), where=where(new_map, loc)))
     for loc, value in before.items():
         if loc not in after:
             changes.append(FactChange(path=_dotted(loc), status="removed", old=_text(value),
-                                      old_line=old_map.line_of(loc), confidential=_confidential(loc, old_map)))
+                                      old_line=old_map.line_of(loc), confidential=_confidential(loc, old_map),
+                                      place=_dotted(loc), where=where(old_map, loc)))
     return changes, {change.path: places[change.path] for change in changes}
 
 
