@@ -1,6 +1,6 @@
 """Benchmark: medians against the naive way, printed as tables.
 
-    python tools/bench.py [papers|scale|bundle|redlines|all] [--runs 5]
+    python tools/bench.py [papers|scale|bundle|redlines|edits|campaign|all] [--runs 5]
 
 papers (the naive way: one cold LibreOffice per paper, then pypdf merges the packet):
 - render: every template rendered, no conversion (what `filings check` costs);
@@ -20,6 +20,8 @@ bundle (each run in a fresh process, so peak memory is the run's own):
 redlines: `filings diff` after a one-date change read by three papers, warm pool: the fact
 diff, the redline DOCX and PDF of each changed paper, the summary (target: 3 s); and 20
 papers' redlines, DOCX and PDF with its cover, made in parallel (target: 8 s).
+campaign: 50, 100 and 200 matters of five papers built by one command, then again after a shared
+fact and after one matter's fact changed (tools/bench_campaign.py; several minutes).
 Timings depend on the machine's load: compare ratios, not absolute seconds.
 """
 from __future__ import annotations
@@ -533,7 +535,7 @@ def main() -> None:
         print(json.dumps(run_bundle_once(Path(sys.argv[2]), Path(sys.argv[3]), "--naive" in sys.argv)))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", nargs="?", choices=["papers", "scale", "bundle", "redlines", "edits", "all"], default="all")
+    parser.add_argument("what", nargs="?", choices=["papers", "scale", "bundle", "redlines", "edits", "campaign", "all"], default="all")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     if args.what in ("papers", "all"):
@@ -546,6 +548,9 @@ def main() -> None:
         bench_redlines(args.runs)
     if args.what in ("edits", "all"):
         bench_edits(args.runs)
+    if args.what in ("campaign", "all"):  # 50, 100 and 200 matters: several minutes (tools/bench_campaign.py)
+        from bench_campaign import bench_campaign
+        bench_campaign()
 
 
 if __name__ == "__main__":

@@ -16,8 +16,15 @@ def new(folder: Path = typer.Argument(..., help="The new matter's folder (new, o
         blank: bool = typer.Option(False, "--blank", help="Start from a blank facts file, not the example's."),
         kind: Optional[str] = typer.Option(None, "--kind", help="The kind of case (filings kinds): protest, adcvd, "
                                                               "residual, or a jurisdiction such as 1581(c)."),
-        debug: bool = DEBUG) -> None:
-    """Make a new matter folder: facts.yaml, exhibits/, templates/ for the matter's own copies."""
+        debug: bool = DEBUG,
+        clients: Optional[Path] = typer.Option(None, "--from", show_default=False, help="A CSV or YAML list of "
+                                               "clients: one matter per row, made from the matter FOLDER names."),
+        into: Path = typer.Option(Path("."), "--into", help="Where the matters of --from go.")) -> None:
+    """Make a new matter folder: facts.yaml, exhibits/, templates/ for the matter's own copies;
+    with --from, one matter folder per client of a list, from the matter FOLDER."""
+    if clients is not None:  # filings new --from LIST TEMPLATE_MATTER: filings.facts.clients
+        from filings.cli.building import new_from_list
+        return new_from_list(clients, folder, into, debug)
     from filings.facts.scaffold import new_matter
 
     made = _guarded(debug, lambda: new_matter(folder, blank=blank, kind=kind))

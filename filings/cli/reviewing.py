@@ -9,6 +9,7 @@ from typing import Optional
 import typer
 
 from filings.errors import FilingsError, display_path
+from filings.cli.building import diff_matters  # filings diff A B on two matters of a campaign
 from filings.cli.common import (DEBUG, FACTS, MATTER, QUIET, TEMPLATES, TIMEOUT, _converter, _facts, _fail,
                                 _guarded, _out, _progress, _warn, app)
 
@@ -40,6 +41,8 @@ def diff(folders: Optional[list[Path]] = typer.Argument(None, metavar="[OLD NEW]
     packets compared, and a summary for each version (public; confidential)."""
     from filings.review import diff as diffs
 
+    if folders and len(folders) == 2 and all((f / "facts.yaml").is_file() for f in folders):  # two matters
+        return diff_matters(folders, out, timeout, quiet, debug, exit_code)
     facts_path = _facts(matter, facts)
     try:
         found, where = diffs.run(facts_path, _out(matter, facts, None), folders=folders, revs=rev, since=since,

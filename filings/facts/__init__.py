@@ -12,7 +12,7 @@ citations written in facts text (:mod:`.citations`), a declaration's statements 
 (:mod:`.evidence`), the court's rules as data
 (:mod:`.rules`, ``rules.yaml``), the papers and filings a matter calls for (:mod:`.plan`), which filing files which exhibit
 (:mod:`.filed`), the page ranges of an excerpt (:mod:`.pages`)
-and a new matter's folder (:mod:`.scaffold`).
+and a new matter's folder (:mod:`.scaffold`; one per client of a list: :mod:`.clients`).
 
 The lowest stage: it imports only the package's foundation (errors, limits, paths).
 """

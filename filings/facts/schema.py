@@ -42,6 +42,7 @@ class Organization(Model):
     state: str | None = Field(None, description="the state whose laws it is organized under")
     address: list[Text] = Field([], description="its address, one line of the address per item")
     description: str | None = Field(None, description="what it is or does, as the papers say after its name")
+    importer_number: str | None = Field(None, description="its importer of record number (IOR), for the record")
     parent: str | None = Field(None, description="its parent corporation (disclosure statement); none if not given")
     public_owners: list[Text] = Field([], description="publicly held companies owning 10% or more of its "
                                                       "stock (disclosure statement)")

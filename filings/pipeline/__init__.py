@@ -11,5 +11,7 @@ merging PDFs (:mod:`.pdf`), DRAFT stamps (:mod:`.draft`), the passes that give a
 (:mod:`.changes`), ``filings watch`` (:mod:`.watch`), and the attorney's Word edits: found,
 kept and merged on every build (:mod:`.drafts`) and listed, dropped or adopted (:mod:`.editing`).
 
+Many matters in one command, in worker processes sharing the warm pool: :mod:`.campaign`.
+
 Named ``pipeline``, not ``build``: ``filings.build`` is the library's build function.
 """

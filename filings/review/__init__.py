@@ -10,6 +10,7 @@ It sits above the build, which it runs to compare git revisions. A redline's PDF
 from a display document (:mod:`.marked`, with its words :mod:`.words` and list numbers
 :mod:`.numbers`) behind a cover (:mod:`.cover`); the redline DOCX's paragraph marks are set by
 :mod:`.paramarks`.
+ Two matters of a campaign are compared by :mod:`.across`.
 
 ``filings serve`` (:mod:`.serve`) shows it all on a page of this computer, with what the page
 reads from a matter and its templates in :mod:`.web`.
