@@ -7,7 +7,7 @@ A matter lives in a folder of its own::
       exhibits/         the exhibit files the facts name
       templates/        the matter's own copies of templates, edited in Word (empty at first)
       .filings/facts.schema.json   the schema an editor uses to complete and check facts.yaml
-      .gitignore        build/ and its generations stay out of git
+      .gitignore        build/, its generations and reviews/ stay out of git
 
 Every command works on the matter in the current folder, or on the folder it is given.
 """
@@ -24,7 +24,8 @@ from filings.facts.kinds import Kind, find_kind, load_kinds
 EXAMPLE = Path(__file__).resolve().parent.parent / "example"  # links to the repository's example matter
 SCHEMA = Path(".filings") / "facts.schema.json"
 MODELINE = f"# yaml-language-server: $schema={SCHEMA.as_posix()}\n"
-GITIGNORE = "# Made by filings: outputs are built again from the facts, never committed.\n/build\n/.build.filings/\n/.filings/history/\n"
+GITIGNORE = ("# Made by filings: outputs are built again from the facts, never committed; reviews hold\n"
+             "# old and new text, confidential versions included.\n/build\n/.build.filings/\n/.filings/history/\n/reviews/\n")
 
 BLANK_HEAD = """\
 # Facts of a matter before the U.S. Court of International Trade. Fill in each section;
