@@ -71,20 +71,11 @@ def test_papers_and_exhibits_added_removed_relabelled(tmp_path):
     assert [(p.key, p.status, p.causes) for p in diff.papers] == [
         ("complaint", "changed", ("exhibits.1.label",)), ("summons", "unchanged", ()),
         ("order", "added", ()), ("motion", "removed", ())]
-    assert [(e.id, e.status, e.old_label, e.new_label) for e in diff.exhibits] == [
-        ("b", "relabelled", "2", "1"), ("a", "relabelled", "1", "2"), ("d", "added", None, "3"),
-        ("c", "removed", "3", None)]
+    assert [(h.name, h.status, h.old_label, h.new_label) for h in diff.holdings if h.kind == "exhibit"] == [
+        ("b", "renumbered", "Exhibit 2", "Exhibit 1"), ("a", "renumbered", "Exhibit 1", "Exhibit 2"),
+        ("d", "added", None, "Exhibit 3"), ("c", "removed", "Exhibit 3", None)]
     assert diff.changed
     assert diff.summary_line().startswith("4 facts changed; 3 of 4 papers changed: complaint, order, motion")
-
-
-def test_exhibit_labels_as_the_papers_print_them():
-    from filings.papers import context
-    from filings.review import diff
-
-    for style in ("numbers", "letters"):
-        assert [diff.exhibit_mark(i, style) for i in range(800)] == \
-            [context.exhibit_mark(i, style) for i in range(800)]
 
 
 LIST = """\
@@ -135,3 +126,18 @@ def test_a_paper_s_causes_in_words_with_file_and_line_computed_names_folded():
     # nothing explains it: the name is kept, said to be computed; the template is named
     assert explain(["plaintiffs.possessive", TEMPLATE], facts, template="complaint.docx") == (
         "its template (complaint.docx)", "a value computed from the facts (plaintiffs.possessive)")
+
+
+def test_facts_that_extend_a_base_are_compared_merged_and_each_change_names_its_file():
+    """A version is its facts file and the base files it extends (as the history records them): a
+    change in the base is a change of the matter's facts, named by the base's file and line."""
+    base = "case:\n  filed: 2024-06-03\n  court_no: '24-00097'\nexhibits:\n  - {id: a, title: First}\n"
+    own = "extends: ../campaign.yaml\nexhibits:\n  - {id: a, title: First, date: 2024-05-01}\n"
+    later = base.replace("2024-06-03", "2024-06-04")
+    changes = fact_changes(own, own, old_bases={"../campaign.yaml": base}, new_bases={"../campaign.yaml": later})
+    assert [(c.path, c.status, c.old, c.new, c.where) for c in changes] == [
+        ("case.filed", "changed", "2024-06-03", "2024-06-04", "../campaign.yaml:2")]
+    # the matter's own change names the matter's file; the base's other facts stay out of it
+    mine = own.replace("2024-05-01", "2024-05-02")
+    [change] = fact_changes(own, mine, old_bases={"../campaign.yaml": base}, new_bases={"../campaign.yaml": base})
+    assert (change.path, change.where) == ("exhibits[a].date", "facts.yaml:3")

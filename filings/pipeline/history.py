@@ -35,12 +35,13 @@ import contextlib
 import datetime as dt
 import fcntl
 import hashlib
+import itertools
 import json
 import os
 import re
 import stat
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -72,6 +73,8 @@ class Record:
     files: dict[str, str]  # path relative to the output folder → sha256
     draft: bool = False
     holdings: str | None = None  # sha256 of the holdings' fingerprints (:mod:`filings.pipeline.holdings`)
+    bases: dict[str, str] = field(default_factory=dict)  # each base file the facts extend, as the matter
+    # names it (../campaign.yaml) → sha256 of its bytes
 
     @property
     def label(self) -> str:
@@ -196,22 +199,44 @@ class History:
             return None
         with self._locked():
             facts_sha = self._store_bytes(Path(facts_path).read_bytes())
+            bases = self._store_bases(Path(facts_path), generation)
             files = {rel: self._store_file(generation / rel) for rel in recorded_files(generation)}
             holdings = self._store_holdings(generation)
             previous = self.records(out)
             if previous and previous[-1].files == files and previous[-1].facts_sha256 == facts_sha and \
-                    previous[-1].holdings == holdings:
+                    previous[-1].holdings == holdings and previous[-1].bases == bases:
                 return None
             number = max((r.number for r in self.records()), default=0) + 1
             record = Record(number=number, out=self._where(out),
                             recorded=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"),
                             build_date=build_date.astimezone(dt.timezone.utc).strftime("%Y-%m-%d"),
                             facts_name=Path(facts_path).name, facts_sha256=facts_sha, files=files, draft=draft,
-                            holdings=holdings)
+                            holdings=holdings, bases=bases)
             self._write(self.root / RECORDS / f"{number:06d}.json",
                         (json.dumps(record.__dict__, indent=1, sort_keys=True) + "\n").encode("utf-8"))
             self._prune(keep)
             return record
+
+    def _store_bases(self, facts_path: Path, generation: Path) -> dict[str, str]:
+        """Store each base file the build's facts extended (the manifest's ``facts_files`` after
+        the first), as the matter names it; a base whose bytes are no longer those the build
+        read is left out (the fact diff then compares without it)."""
+        try:
+            manifest = json.loads((generation / ".filings" / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        stored = {}
+        for entry in (manifest.get("facts_files") or [])[1:]:
+            name, sha = entry.get("file"), entry.get("sha256")
+            if not (isinstance(name, str) and is_base_name(name) and is_sha256(sha)):
+                continue
+            try:
+                data = (facts_path.parent / name).read_bytes()
+            except OSError:
+                continue
+            if hashlib.sha256(data).hexdigest() == sha:
+                stored[name] = self._store_bytes(data)
+        return stored
 
     def _store_holdings(self, generation: Path) -> str | None:
         """Store the fingerprints of what ``generation`` holds besides its papers; their hash
@@ -260,7 +285,7 @@ class History:
                 with contextlib.suppress(OSError):
                     (self.root / RECORDS / f"{old.number:06d}.json").unlink()
         wanted = {sha for r in kept for sha in r.files.values()} | {r.facts_sha256 for r in kept} | \
-            {r.holdings for r in kept if r.holdings}
+            {r.holdings for r in kept if r.holdings} | {sha for r in kept for sha in r.bases.values()}
         objects = self.root / OBJECTS
         if not objects.is_dir():
             return
@@ -302,6 +327,16 @@ def recorded_files(folder: Path) -> list[str]:
     return sorted(found)
 
 
+def is_base_name(name: str) -> bool:
+    """True for a base facts file as a matter names it: relative, a few ``..`` first at most,
+    then plain names (``../campaign.yaml``, ``shared/firm.yaml``); never absolute."""
+    parts = name.split("/")
+    ups = len(parts) - len(list(itertools.dropwhile(lambda p: p == "..", parts)))
+    rest = parts[ups:]
+    return 0 < len(rest) and ups <= 8 and all(p not in ("", ".", "..") and "\\" not in p and "\0" not in p
+                                              for p in rest) and not name.startswith("/")
+
+
 def is_sha256(text: object) -> bool:
     """True when ``text`` is a SHA-256 as this package writes one: 64 lowercase hex digits."""
     return isinstance(text, str) and _SHA256.fullmatch(text) is not None
@@ -324,6 +359,9 @@ def parse_record(name: str, data: bytes) -> Record:
         raise ValueError(f"its facts file {record.facts_name!r} is not a file name")
     if not is_sha256(record.facts_sha256):
         raise ValueError("its facts file's hash is not 64 hex digits")
+    if not isinstance(record.bases, dict) or not all(isinstance(n, str) and is_base_name(n) and is_sha256(s)
+                                                     for n, s in record.bases.items()):
+        raise ValueError("its base facts files are not named as a matter names them")
     if record.holdings is not None and not is_sha256(record.holdings):
         raise ValueError("its holdings' hash is not 64 hex digits")
     if not isinstance(record.files, dict):

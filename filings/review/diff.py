@@ -113,7 +113,8 @@ def compare(old: Side, new: Side) -> Diff:
     diff = Diff(old, new)
     diff.facts_known = old.facts_text is not None and new.facts_text is not None
     if diff.facts_known:
-        diff.facts = fact_changes(old.facts_text, new.facts_text, new.facts_name)
+        diff.facts = fact_changes(old.facts_text, new.facts_text, new.facts_name, old_bases=old.facts_bases,
+                                  new_bases=new.facts_bases)
     # each changed fact by its place in the build's paths (exhibits.2.title) and by its id-path
     fact_paths = list(dict.fromkeys(p for f in diff.facts for p in (*getattr(f, "places", ()), f.path)))
     before, after = old.papers(), new.papers()

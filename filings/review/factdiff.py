@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
+import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,11 +83,43 @@ class _Leaf:
     value: Any
 
 
-def fact_changes(old_text: str | None, new_text: str | None, name: str = "facts.yaml") -> list[FactChange]:
-    """Every fact that differs between two versions of a facts file, in the new file's order
-    (then the removed ones in the old file's order). A version that is None has no facts."""
-    old, old_map = load_text(old_text, name) if old_text is not None else (None, SourceMap(Path(name)))
-    new, new_map = load_text(new_text, name) if new_text is not None else (None, SourceMap(Path(name)))
+@functools.lru_cache(maxsize=8)
+def load_version(text: str, name: str = "facts.yaml", bases: tuple[tuple[str, str], ...] = ()) -> tuple[Any, SourceMap]:
+    """Facts given as text merged over the base files they extend (each by the name the matter
+    gives it, ``../campaign.yaml``, with its text), read as a build reads them; each value knows
+    its file and line (``../campaign.yaml:12``). Without bases, :func:`load_text`."""
+    if not bases:
+        return load_text(text, name)
+    from filings.facts.extend import MARKER, load_merged
+    from filings.pipeline.history import is_base_name
+
+    with tempfile.TemporaryDirectory(prefix="filings-facts-") as work:
+        top = Path(work)
+        ups = max(len(list(itertools.takewhile(lambda part: part == "..", n.split("/")))) for n, _ in bases)
+        folder = top.joinpath(*[f"d{i}" for i in range(ups + 1)])  # deep enough for every ../ of a base
+        folder.mkdir(parents=True)
+        (top / MARKER).write_text("", encoding="utf-8")
+        for base, base_text in bases:
+            target = Path(os.path.normpath(folder / base))
+            if not is_base_name(base) or top not in target.parents:
+                raise ValueError(f"{base!r} is not a base file's name")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(base_text, encoding="utf-8")
+        (folder / name).write_text(text, encoding="utf-8")
+        return load_merged(folder / name)
+
+
+def fact_changes(old_text: str | None, new_text: str | None, name: str = "facts.yaml", *,
+                 old_bases: dict[str, str] | None = None, new_bases: dict[str, str] | None = None) -> list[FactChange]:
+    """Every fact that differs between two versions of a facts file (each merged over the base
+    files it extends, given by name → text), in the new file's order (then the removed ones in
+    the old file's order). A version that is None has no facts."""
+    def load(text: str | None, bases: dict[str, str] | None) -> tuple[Any, SourceMap]:
+        if text is None:
+            return None, SourceMap(Path(name))
+        return load_version(text, name, tuple(sorted((bases or {}).items())))
+    old, old_map = load(old_text, old_bases)
+    new, new_map = load(new_text, new_bases)
     before, after = dict(_leaves(old)), dict(_leaves(new))
     changes = _moves(old, new, old_map, new_map)
     for key, leaf in after.items():

@@ -28,7 +28,7 @@ from typing import Callable, Iterator
 from filings.errors import FilingsError, display_path
 from filings.limits import DEFAULT_LIMITS
 from filings.paths import resolve_inside
-from filings.pipeline.history import History, Record, read_regular_file, recorded_files
+from filings.pipeline.history import History, Record, is_base_name, is_sha256, read_regular_file, recorded_files
 
 MANIFEST_TAIL = (".filings", "manifest.json")
 
@@ -43,6 +43,7 @@ class Side:
     root: Path
     facts_text: str | None = None
     facts_name: str = "facts.yaml"
+    facts_bases: dict[str, str] | None = None  # the base files the facts extend, as the matter names them → text
     record: Record | None = None          # the history's record, for a recorded build
     recorded_holdings: dict | None = None  # its holdings' fingerprints, as recorded
     name: str | None = None               # a short name for a review folder's name
@@ -131,8 +132,23 @@ def record_side(history: History, record: Record, work: Path) -> Side:
         text = text.decode("utf-8") if text is not None else None
     label = record.label + "".join(f" [{name}]" for name, n in sorted(history.marks().items())
                                    if n == record.number)
-    return Side(label, root, text if isinstance(text, str) else None, record.facts_name, record,
+    side = Side(label, root, text if isinstance(text, str) else None, record.facts_name, record,
                 history.holdings(record))
+    side.facts_bases = _texts(history, record.bases)
+    return side
+
+
+def _texts(history: History, named: dict[str, str]) -> dict[str, str] | None:
+    """The texts of base facts files by their names, from the history's objects; None when one
+    is lost (the fact diff then reads the facts file alone)."""
+    texts = {}
+    for name, sha in named.items():
+        data = history.read(sha)
+        try:
+            texts[name] = data.decode("utf-8")
+        except (AttributeError, UnicodeDecodeError):
+            return None
+    return texts
 
 
 def folder_side(folder: Path, matter_root: Path | None) -> Side:
@@ -160,9 +176,16 @@ def folder_side(folder: Path, matter_root: Path | None) -> Side:
         data = History(matter_root).read(sha)
         if data is None and isinstance(named, str):
             data = _facts_inside(matter_root, named)
+        files = manifest.get("facts_files") if isinstance(manifest.get("facts_files"), list) else []
+        own = files[0].get("sha256") if files and isinstance(files[0], dict) else None
+        if data is None and is_sha256(own) and len(files) > 1:  # facts that extend a base: the file's own hash
+            data, sha = History(matter_root).read(own), own
         if data is not None and hashlib.sha256(data).hexdigest() == sha:
             with contextlib.suppress(UnicodeDecodeError):
                 side.facts_text = data.decode("utf-8")
+        bases = {f.get("file"): f.get("sha256") for f in files[1:] if isinstance(f, dict)}
+        if all(isinstance(n, str) and is_base_name(n) and is_sha256(s) for n, s in bases.items()):
+            side.facts_bases = _texts(History(matter_root), bases)
     return side
 
 
