@@ -72,10 +72,12 @@ def textless_pages(path: Path, password: str | None = None) -> list[int] | None:
         for n in range(len(pdf)):
             page = pdf[n]
             try:
+                if not any(True for _ in page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,), max_depth=4)):
+                    continue  # no image: nothing a scanner made (and no text page to build)
                 textpage = page.get_textpage()
                 chars = textpage.count_chars()
                 textpage.close()
-                if chars == 0 and any(True for _ in page.get_objects(filter=(raw.FPDF_PAGEOBJ_IMAGE,), max_depth=4)):
+                if chars == 0:
                     found.append(n)
             finally:
                 page.close()

@@ -9,8 +9,6 @@ to its own pages and its bookmarks are read as it is opened (:mod:`.links`).
 from __future__ import annotations
 
 import re
-import tempfile
-from pathlib import Path
 from typing import Sequence
 
 import pikepdf
@@ -20,6 +18,7 @@ from filings.errors import PdfError
 from filings.exhibits.exhibit import ExhibitPdf, Warn
 from filings.exhibits.links import Targets, mark_internal_links, read_outline
 from filings.exhibits.ocr import Ocr
+from filings.exhibits.textlayer import add_text_layer
 from filings.limits import DEFAULT_LIMITS, Limits
 
 
@@ -28,13 +27,13 @@ LINK_ACTIONS = {"/URI", "/Launch", "/GoToR", "/GoToE", "/SubmitForm", "/ImportDa
 SAFE_SCHEMES = {"http", "https", "mailto"}
 
 
-def _open_exhibit(e: ExhibitPdf, warn: Warn, ocr: Ocr | None = None, limits: Limits = DEFAULT_LIMITS
+def open_exhibit(e: ExhibitPdf, warn: Warn, ocr: Ocr | None = None, limits: Limits = DEFAULT_LIMITS
                   ) -> tuple[pikepdf.Pdf, list[tuple[int, str, int]]]:
     """Open an exhibit's PDF safely, or raise a PdfError naming the exhibit and its file."""
     where = f"exhibit '{e.id}' ({e.source})"
     pdf = _open_checked(e, where, limits)
     if ocr is not None and _needs_ocr(pdf):
-        pdf = _with_text_layer(pdf, e, where, ocr)
+        add_text_layer(pdf, e, where, ocr)
     removed = _sanitize(pdf)
     if removed:
         warn(f"{where}: removed {removed}")
@@ -71,7 +70,8 @@ def _open_checked(e: ExhibitPdf, where: str, limits: Limits) -> pikepdf.Pdf:
 
 
 def _needs_ocr(pdf: pikepdf.Pdf) -> bool:
-    """True when a page shows images but has no fonts: a scan without a text layer."""
+    """True when a page shows images but has no fonts: a scan without a text layer (which pages
+    PDFium finds no text on is asked only then: :mod:`.textlayer`)."""
     for page in pdf.pages:
         resources = page.obj.get("/Resources")
         if resources is None:
@@ -109,32 +109,6 @@ def _draws(resources, kind: str, depth: int) -> bool:
     return False
 
 
-def _with_text_layer(pdf: pikepdf.Pdf, e: ExhibitPdf, where: str, ocr: Ocr) -> pikepdf.Pdf:
-    """``pdf`` with a text layer on its scanned pages (OCR'd now or taken from the cache)."""
-    key = ocr.key(e.pdf)
-    made = ocr.cached(key)
-    if made is None:
-        with tempfile.TemporaryDirectory(prefix="filings-ocr-in-") as tmp:
-            source = e.pdf
-            if pdf.is_encrypted:  # OCRmyPDF cannot open it: give it a decrypted copy
-                source = Path(tmp) / "decrypted.pdf"
-                pdf.save(source, encryption=False)
-            made = ocr.text_layer(source, key, where)
-    if made is None:
-        return pdf
-    try:
-        result = pikepdf.open(made)
-    except (pikepdf.PdfError, OSError) as err:
-        ocr.warn(f"{where}: OCR made an unreadable PDF ({_first_line(err)}); the exhibit is bundled "
-                 "without a text layer")
-        return pdf
-    if len(result.pages) != len(pdf.pages):
-        result.close()
-        return pdf
-    pdf.close()
-    return result
-
-
 def check_exhibits(exhibits: Sequence[ExhibitPdf], warn: Warn) -> None:
     """Open every exhibit PDF as the bundle would; raise a PdfError for all that cannot be used."""
     for pdf, _ in open_exhibits(exhibits, warn):
@@ -147,7 +121,7 @@ def open_exhibits(exhibits: Sequence[ExhibitPdf], warn: Warn, ocr: Ocr | None = 
     opened, problems = [], []
     for e in exhibits:
         try:
-            opened.append(_open_exhibit(e, warn, ocr, limits))
+            opened.append(open_exhibit(e, warn, ocr, limits))
         except PdfError as err:
             problems += err.problems
     if problems:

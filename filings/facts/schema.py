@@ -324,8 +324,20 @@ class BundleSettings(Model):
     ocr: bool = Field(True, description="give scanned exhibits a searchable text layer (OCRmyPDF)")
 
 
+class OcrSettings(Model):
+    """How scanned exhibits are read (when bundle.ocr is on): Tesseract's languages, and deskew."""
+
+    languages: list[Annotated[str, Field(pattern=r"^[a-z]{3}(_[a-z]{3,4})?$")]] = Field(
+        ["eng"], min_length=1, max_length=8, description="Tesseract's language codes, e.g. [eng, deu]; each needs "
+                                                         "Debian's tesseract-ocr-LANG")
+    deskew: bool = Field(True, description="read a straightened copy of a skewed scan; the page's image stays as "
+                                           "it was (only the text layer is added)")
+
+
 class Settings(Model):
     """Court practice that the notes mark unverified: settings, never constants."""
+
+    ocr: OcrSettings = Field(OcrSettings(), description="OCR of scanned exhibits: languages, deskew")
 
     answer_days: Int | None = Field(None, description="the answer period's days; filings/rules.yaml's (60) when "
                                                       "not given")
