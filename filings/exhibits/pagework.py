@@ -68,10 +68,12 @@ def _map(fn: Callable, items: list, jobs: int) -> list[Done]:
 
 def _gather(done: list[Done], warn: Warn) -> list:
     """The results in order; every warning given; every problem raised at once."""
-    problems = []
+    problems, said = [], set()
     for d in done:
         for w in d.warnings:
-            warn(w)
+            if w not in said:  # "ocrmypdf is not installed": once, not once per exhibit
+                said.add(w)
+                warn(w)
         problems += [p for p in d.problems if p not in problems]  # a missing OCR language: said once
     if problems:
         raise PdfError(problems=problems)
