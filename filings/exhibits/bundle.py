@@ -24,7 +24,7 @@ from filings.exhibits.attachments import save_pdf
 from filings.exhibits.exhibit import BatesStyle, BundledExhibit, ExhibitPdf, Warn
 from filings.exhibits.frontmatter import FONT_PACKAGES, Cover, IndexEntry, draw_front_matter
 from filings.exhibits.links import add_index_links, add_outline, resolve_links
-from filings.exhibits.pagework import OcrOptions, prepare_exhibits, write_attachments
+from filings.exhibits.pagework import OcrOptions, Workers, jobs_for, prepare_exhibits, write_attachments
 from filings.exhibits.stamps import Stamp, place_and_stamp
 from filings.limits import DEFAULT_LIMITS, Limits
 
@@ -48,15 +48,16 @@ def make_bundle(exhibits: Sequence[ExhibitPdf], out_dir: Path, *, bates: BatesSt
     ``matter`` folder, when given). The work per exhibit runs in ``jobs`` worker processes
     (default: one per core; :mod:`.pagework`); the bytes written are the same for any ``jobs``."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="filings-bundle-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="filings-bundle-") as tmp, \
+            Workers(jobs_for(len(exhibits), jobs)) as workers:
         options = OcrOptions(tuple(ocr_languages), deskew, matter) if ocr else None
-        prepared = prepare_exhibits(exhibits, warn, Path(tmp), ocr=options, limits=limits, jobs=jobs)
+        prepared = prepare_exhibits(exhibits, warn, Path(tmp), workers, ocr=options, limits=limits)
         opened = []
         try:
             for path, outline in prepared:
                 opened.append((pikepdf.open(path), outline))
             return _make(exhibits, opened, Path(tmp), out_dir, bates=bates, heading=heading, caption=caption,
-                         size_limit_mb=size_limit_mb, warn=warn, name=name, jobs=jobs)
+                         size_limit_mb=size_limit_mb, warn=warn, name=name, workers=workers)
         finally:
             for src, _ in opened:
                 src.close()
@@ -64,7 +65,7 @@ def make_bundle(exhibits: Sequence[ExhibitPdf], out_dir: Path, *, bates: BatesSt
 
 def _make(exhibits: Sequence[ExhibitPdf], opened: list, tmp: Path, out_dir: Path, *, bates: BatesStyle,
           heading: str, caption: list[str], size_limit_mb: float, warn: Warn, name: str,
-          jobs: int | None = None) -> BundleResult:
+          workers: Workers) -> BundleResult:
     """Number the opened exhibits, draw the front matter, assemble and write everything."""
     placed, number = [], bates.start
     for e, (src, outline) in zip(exhibits, opened):
@@ -89,7 +90,7 @@ def _make(exhibits: Sequence[ExhibitPdf], opened: list, tmp: Path, out_dir: Path
         total = len(bundle.pages)
         bundle.close()
     # each exhibit's own file, from the written bundle's pages: their streams are compressed once
-    write_attachments(path, placed, out_dir, size_limit_mb, warn, bates, jobs)
+    write_attachments(path, placed, out_dir, size_limit_mb, warn, bates, workers)
     return BundleResult(path, placed, front.index_pages, total)
 
 

@@ -53,17 +53,33 @@ def jobs_for(count: int, jobs: int | None = None) -> int:
     return max(1, min(os.cpu_count() or 1, count))
 
 
-def _map(fn: Callable, items: list, jobs: int) -> list[Done]:
-    if jobs == 1 or len(items) <= 1:
-        return [fn(item) for item in items]
-    import multiprocessing
+class Workers:
+    """The worker processes of one bundle, started on first use and shared by its steps (so
+    their start-up, the imports of pikepdf and the rest, is paid once); ``jobs=1``: none."""
 
-    from filings.exhibits.noise import send_library_messages, settings
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self._pool: ProcessPoolExecutor | None = None
 
-    context = multiprocessing.get_context("forkserver")  # a fork of a process holding qpdf/PDFium state is unsafe
-    with ProcessPoolExecutor(min(jobs, len(items)), mp_context=context, initializer=send_library_messages,
-                             initargs=settings()) as pool:  # the libraries' messages to the debug log there too
-        return list(pool.map(fn, items, chunksize=max(1, len(items) // (jobs * 8))))
+    def __enter__(self) -> "Workers":
+        return self
+
+    def __exit__(self, *_) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+
+    def map(self, fn: Callable, items: list) -> list[Done]:
+        if self.jobs == 1 or len(items) <= 1:
+            return [fn(item) for item in items]
+        if self._pool is None:
+            import multiprocessing
+
+            from filings.exhibits.noise import send_library_messages, settings
+
+            context = multiprocessing.get_context("forkserver")  # a fork of a process holding qpdf state is unsafe
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=send_library_messages,
+                                             initargs=settings())  # the libraries' messages to the debug log there too
+        return list(self._pool.map(fn, items, chunksize=max(1, len(items) // (self.jobs * 8))))
 
 
 def _gather(done: list[Done], warn: Warn) -> list:
@@ -80,12 +96,12 @@ def _gather(done: list[Done], warn: Warn) -> list:
     return [d.result for d in done]
 
 
-def prepare_exhibits(exhibits: Sequence[ExhibitPdf], warn: Warn, scratch: Path, *, ocr: OcrOptions | None = None,
-                     limits: Limits = DEFAULT_LIMITS, jobs: int | None = None) -> list[tuple[Path, list]]:
+def prepare_exhibits(exhibits: Sequence[ExhibitPdf], warn: Warn, scratch: Path, workers: Workers, *,
+                     ocr: OcrOptions | None = None, limits: Limits = DEFAULT_LIMITS) -> list[tuple[Path, list]]:
     """Open, check, OCR and clean every exhibit into ``scratch``; return each cleaned file and its
     own bookmarks, in order. Raises one PdfError naming every exhibit that cannot be used."""
     items = [(n, e, ocr, limits, scratch) for n, e in enumerate(exhibits)]
-    return _gather(_map(_prepare_one, items, jobs_for(len(items), jobs)), warn)
+    return _gather(workers.map(_prepare_one, items), warn)
 
 
 def _prepare_one(item) -> Done:
@@ -110,11 +126,10 @@ def _prepare_one(item) -> Done:
 
 
 def write_attachments(bundle: Path, placed: list[BundledExhibit], out_dir: Path, limit_mb: float, warn: Warn,
-                      bates: BatesStyle, jobs: int | None = None) -> None:
+                      bates: BatesStyle, workers: Workers) -> None:
     """Write each exhibit's CM/ECF file from the pages of the written ``bundle``; set ``b.files``."""
-    count = jobs_for(len(placed), jobs)
-    groups = _groups(placed, count)
-    done = _map(_write_group, [(bundle, group, out_dir, limit_mb, bates) for group in groups], count)
+    groups = _groups(placed, workers.jobs)
+    done = workers.map(_write_group, [(bundle, group, out_dir, limit_mb, bates) for group in groups])
     files = [f for group in _gather(done, warn) for f in group]
     for b, made in zip(placed, files):
         b.files = made
