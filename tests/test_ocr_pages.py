@@ -172,3 +172,17 @@ def test_an_ocr_failure_is_one_line_naming_the_exhibit_without_python_internals(
     assert line.endswith("); the exhibit is bundled without a text layer")
     for internal in ("Traceback", "File \"", "Error:", "Exception", ".py", "ocrmypdf."):
         assert internal not in line, line
+
+
+def test_the_same_scan_in_two_files_is_read_once(tmp_path, cache):
+    scan = scan_pdf(tmp_path / "scan.pdf", ENGLISH[:2])
+    again = tmp_path / "again.pdf"
+    again.write_bytes(scan.read_bytes() + b"\n% the same scan, filed again in another file\n")
+    for path in (scan, again):
+        warnings: list[str] = []
+        with Ocr(warnings.append, matter=tmp_path) as reader:
+            pdf, _ = open_exhibit(exhibit(path), warnings.append, reader)
+        with pdf:
+            assert "antidumping" in texts(pdf, tmp_path)[0]
+        assert warnings == []
+    assert len(list(cache.rglob("*.pdf"))) == 1

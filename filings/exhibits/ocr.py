@@ -14,8 +14,9 @@ words lie a degree or two off the skewed image: they are found, copied and highl
 
 Results are cached under ``$XDG_CACHE_HOME/filings/ocr/`` (default ``~/.cache``), in a
 folder of each matter's own (named by a hash of its folder's path: one matter's OCR'd
-confidential exhibits never serve another's) and keyed by the sha256 of the input PDF and
-the options, so an unchanged exhibit is OCR'd only once. The cache is private: 0700
+confidential exhibits never serve another's) and keyed by the sha256 of the pages read (the
+textless pages copied out, the same bytes for the same pages) and the options, so an
+unchanged scan is OCR'd only once, even when it is filed again in another file. The cache is private: 0700
 folders, 0600 files (:mod:`filings.private`); without a matter there is no cache.
 When ``ocrmypdf`` is not installed the bundle is built without a text layer and one
 warning says so; when it fails, one warning line names the exhibit and the reason in plain
@@ -43,7 +44,7 @@ LANGUAGES = ("eng",)
 # What changes the result is part of the cache key; --jobs does not change it. Every page
 # given is textless (the others are not given): --force-ocr reads it whatever it holds.
 OPTIONS = ("--force-ocr", "--output-type", "pdf", "--optimize", "0")
-CACHE_VERSION = "2"  # bump when a change to this module should invalidate cached results
+CACHE_VERSION = "3"  # bump when a change to this module should invalidate cached results
 MISSING = "OCR skipped: ocrmypdf is not installed; run make setup"
 TESSDATA = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata")
 # OCRmyPDF's exit codes, in words (its own messages may be Python's: they go to the debug log)

@@ -27,16 +27,14 @@ def add_text_layer(pdf: pikepdf.Pdf, e: ExhibitPdf, where: str, ocr: Ocr) -> int
     pages = textless_pages(e.pdf, e.password)
     if not pages:
         return 0
-    key = ocr.key(e.pdf)
-    made = ocr.cached(key)
-    if made is None:
-        with tempfile.TemporaryDirectory(prefix="filings-ocr-in-") as tmp:
-            source = Path(tmp) / "textless.pdf"
-            with pikepdf.new() as only:  # the textless pages alone (decrypted): all OCRmyPDF reads
-                every = list(pdf.pages)
-                only.pages.extend(every[n] for n in pages)
-                only.save(source)
-            made = ocr.text_layer(source, key, where)
+    with tempfile.TemporaryDirectory(prefix="filings-ocr-in-") as tmp:
+        source = Path(tmp) / "textless.pdf"
+        with pikepdf.new() as only:  # the textless pages alone (decrypted): all OCRmyPDF reads
+            every = list(pdf.pages)
+            only.pages.extend(every[n] for n in pages)
+            only.save(source, deterministic_id=True)  # the same pages, the same bytes
+        key = ocr.key(source)  # by what is read: a scan filed twice, in two files, is read once
+        made = ocr.cached(key) or ocr.text_layer(source, key, where)
     if made is None:
         return 0
     try:
