@@ -186,3 +186,21 @@ def test_the_same_scan_in_two_files_is_read_once(tmp_path, cache):
             assert "antidumping" in texts(pdf, tmp_path)[0]
         assert warnings == []
     assert len(list(cache.rglob("*.pdf"))) == 1
+
+
+def test_the_build_reads_scans_in_the_languages_of_settings_ocr(tmp_path, cache):
+    import yaml
+
+    from filings.pipeline.builder import build
+    from test_exhibit_safety import facts_with
+
+    scan_pdf(tmp_path / "bescheid.pdf", GERMAN)
+    facts = facts_with(tmp_path, [{"id": "bescheid", "title": "Der Bescheid", "file": "bescheid.pdf"}], ocr=True)
+    data = yaml.safe_load(facts.read_text(encoding="utf-8"))
+    data.setdefault("settings", {})["ocr"] = {"languages": ["deu"], "deskew": False}
+    facts.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    result = build(facts, tmp_path / "out", papers=False)
+    assert result.warnings == []
+    bundle = tmp_path / "out" / "exhibits" / "exhibit-bundle.pdf"
+    text = subprocess.run(["pdftotext", str(bundle), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Glühlampen" in text and "Zollbehörde" in text, text

@@ -337,7 +337,6 @@ class OcrSettings(Model):
 class Settings(Model):
     """Court practice that the notes mark unverified: settings, never constants."""
 
-    ocr: OcrSettings = Field(OcrSettings(), description="OCR of scanned exhibits: languages, deskew")
 
     answer_days: Int | None = Field(None, description="the answer period's days; filings/rules.yaml's (60) when "
                                                       "not given")
@@ -371,6 +370,7 @@ class Settings(Model):
                                                   "limitation, periods, word_limits, holidays")
     kinds: dict[str, Any] = Field({}, description="changes to the kinds of case (filings/kinds.yaml), or kinds "
                                                   "of your own: templates, papers, filings, deadlines")
+    ocr: OcrSettings = Field(OcrSettings(), description="OCR of scanned exhibits: languages, deskew")
 
 
 class Facts(Model):
