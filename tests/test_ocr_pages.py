@@ -204,3 +204,15 @@ def test_the_build_reads_scans_in_the_languages_of_settings_ocr(tmp_path, cache)
     bundle = tmp_path / "out" / "exhibits" / "exhibit-bundle.pdf"
     text = subprocess.run(["pdftotext", str(bundle), "-"], capture_output=True, text=True, check=True).stdout
     assert "Glühlampen" in text and "Zollbehörde" in text, text
+
+
+def test_a_scan_gets_the_same_bytes_every_build(tmp_path, cache):
+    scan = scan_pdf(tmp_path / "scan.pdf", ENGLISH[:2])
+    made = []
+    for n in range(2):
+        with Ocr(lambda _: None, matter=tmp_path) as reader:
+            pdf, _ = open_exhibit(exhibit(scan), lambda _: None, reader)
+        with pdf:
+            pdf.save(tmp_path / f"{n}.pdf", deterministic_id=True)
+        made.append((tmp_path / f"{n}.pdf").read_bytes())
+    assert made[0] == made[1]

@@ -69,7 +69,15 @@ def _overlay(pdf: pikepdf.Pdf, page: pikepdf.Page, form: pikepdf.Object) -> None
     bx0, by0, bx1, by1 = (float(v) for v in form.BBox)
     mx0, my0, mx1, my1 = (float(v) for v in page.mediabox)
     sx, sy = (mx1 - mx0) / ((bx1 - bx0) or 1), (my1 - my0) / ((by1 - by0) or 1)
-    name = page.add_resource(form, Name.XObject, prefix="FOcr")
+    if not isinstance(page.obj.get("/Resources"), pikepdf.Dictionary):
+        page.obj.Resources = pikepdf.Dictionary()
+    if not isinstance(page.obj.Resources.get("/XObject"), pikepdf.Dictionary):
+        page.obj.Resources.XObject = pikepdf.Dictionary()
+    xobjects, n = page.obj.Resources.XObject, 0
+    while f"/FOcr{n}" in xobjects:  # a name of our own, the same every build (add_resource's is random)
+        n += 1
+    name = Name(f"/FOcr{n}")
+    xobjects[name] = form
     matrix = " ".join(f"{v:.6f}".rstrip("0").rstrip(".") or "0" for v in (sx, 0, 0, sy, mx0 - bx0 * sx, my0 - by0 * sy))
     page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
     page.contents_add(pdf.make_stream(b"\nQ q %s cm %s Do Q\n" % (matrix.encode(), str(name).encode())))
