@@ -215,7 +215,8 @@ def bench_realbundle(runs: int = 3) -> dict:
         figures["naive"] = _row("naive: pypdf merge + reportlab Bates overlay", naive_runs, cores)
         figures["cold"] = _row("filings bundle, cold, OCR off", cold_runs, cores)
         figures["title"] = _row("rebuild after one exhibit's title changed", title_runs, cores)
-        cpu = {name: statistics.median(r["cpu"] for r in rs) for name, rs in (("naive", naive_runs), ("cold", cold_runs))}
+        cpu = {name: statistics.median(r["cpu"] for r in rs)
+               for name, rs in (("naive", naive_runs), ("cold", cold_runs))}
         print(f"CPU seconds, cold / naive: {cpu['cold'] / cpu['naive']:.2f}x")
         print(f"cold / naive: {figures['cold'] / figures['naive']:.2f}x (target < 0.5); "
               f"title change: {figures['title']:.2f} s (target <= 2 s)", flush=True)
