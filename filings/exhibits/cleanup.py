@@ -45,6 +45,9 @@ def open_exhibit(e: ExhibitPdf, warn: Warn, ocr: Ocr | None = None, limits: Limi
     return pdf, read_outline(pdf, targets)
 
 
+_open_exhibit = open_exhibit  # its name before the bundle's workers called it
+
+
 def _open_checked(e: ExhibitPdf, where: str, limits: Limits) -> pikepdf.Pdf:
     """Open ``e``'s PDF with its password; raise a PdfError if it is encrypted, damaged, empty
     or has more pages than one exhibit may."""
