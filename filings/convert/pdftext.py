@@ -17,6 +17,12 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 
+# What the worker processes need, imported once by multiprocessing's fork server (before any
+# PDF is opened) rather than by each worker: the bundle's workers are forked from it too.
+PRELOAD = ["pypdfium2", "pikepdf", "filings.court.identifiers", "filings.exhibits.pagework",
+           "filings.exhibits.cleanup", "filings.exhibits.attachments"]
+
+
 @dataclass(frozen=True)
 class TextJob:
     """One file to read: its path, its password, and the bounds of what is read."""
@@ -103,6 +109,7 @@ def many_page_texts(jobs: Sequence[TextJob], then: Callable[[list[str] | None], 
     import multiprocessing
 
     context = multiprocessing.get_context("forkserver")  # no fork of a process holding PDFium or threads
+    context.set_forkserver_preload(PRELOAD)  # imported once, in the server the workers are forked from
     with ProcessPoolExecutor(count, mp_context=context) as pool:
         return list(pool.map(read, jobs, chunksize=max(1, len(jobs) // (count * 8))))
 

@@ -76,7 +76,10 @@ class Workers:
 
             from filings.exhibits.noise import send_library_messages, settings
 
+            from filings.convert.pdftext import PRELOAD
+
             context = multiprocessing.get_context("forkserver")  # a fork of a process holding qpdf state is unsafe
+            context.set_forkserver_preload(PRELOAD)  # imported once, not by each worker
             self._pool = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=send_library_messages,
                                              initargs=settings())  # the libraries' messages to the debug log there too
         return list(self._pool.map(fn, items, chunksize=max(1, len(items) // (self.jobs * 8))))
