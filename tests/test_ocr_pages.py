@@ -216,3 +216,19 @@ def test_a_scan_gets_the_same_bytes_every_build(tmp_path, cache):
             pdf.save(tmp_path / f"{n}.pdf", deterministic_id=True)
         made.append((tmp_path / f"{n}.pdf").read_bytes())
     assert made[0] == made[1]
+
+
+def test_a_scan_turned_by_its_rotate_entry_is_read(tmp_path, cache):
+    scan = scan_pdf(tmp_path / "scan.pdf", ENGLISH[:3])
+    image = scan_image(ENGLISH[:3]).rotate(90, expand=True)  # scanned sideways, shown upright by /Rotate
+    image.save(tmp_path / "side.png", dpi=(200, 200))
+    scan.write_bytes(img2pdf.convert(str(tmp_path / "side.png"), nodate=True))
+    with pikepdf.open(scan, allow_overwriting_input=True) as pdf:
+        pdf.pages[0].obj.Rotate = 90
+        pdf.save(scan)
+    with Ocr(lambda _: None, matter=tmp_path) as reader:
+        pdf, _ = open_exhibit(exhibit(scan), lambda _: None, reader)
+    with pdf:
+        (text,) = texts(pdf, tmp_path)
+        assert int(pdf.pages[0].obj.Rotate) == 90
+    assert sum("antidumping" in line for line in text.splitlines()) == 3, text
