@@ -232,3 +232,27 @@ def test_a_scan_turned_by_its_rotate_entry_is_read(tmp_path, cache):
         (text,) = texts(pdf, tmp_path)
         assert int(pdf.pages[0].obj.Rotate) == 90
     assert sum("antidumping" in line for line in text.splitlines()) == 3, text
+
+
+def test_copies_of_a_scan_bundled_by_two_workers_are_all_searchable_from_one_cache_entry(tmp_path, cache):
+    """(The workers take turns on a scan's pages: Ocr.lock; the second finds the first's result.)"""
+    from filings.exhibits.bundle import make_bundle
+    from filings.exhibits.exhibit import BatesStyle
+
+    scan = scan_pdf(tmp_path / "scan.pdf", ENGLISH[:2])
+    copies = []
+    for n in range(8):
+        copy = tmp_path / f"copy-{n}.pdf"
+        copy.write_bytes(scan.read_bytes() + b"\n%% copy %d\n" % n)
+        copies.append(exhibit(copy, f"copy{n}"))
+    warnings: list[str] = []
+    result = make_bundle(copies, tmp_path / "out", bates=BatesStyle(), heading="INDEX", caption=[], size_limit_mb=35,
+                         warn=warnings.append, ocr=True, matter=tmp_path, jobs=2)
+    assert warnings == []
+    assert len(list(cache.rglob("*.pdf"))) == 1
+    doc = pdfium.PdfDocument(str(result.path))
+    try:
+        found = [doc[n].get_textpage().get_text_bounded() for n in range(len(doc))]
+    finally:
+        doc.close()
+    assert sum("antidumping" in text for text in found) == 8

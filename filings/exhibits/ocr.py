@@ -24,6 +24,8 @@ words (its own output goes to the debug log, :mod:`.noise`).
 """
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import logging
 import os
@@ -31,7 +33,7 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 from filings.errors import PdfError
 from filings.limits import DEFAULT_LIMITS, Limits
@@ -91,6 +93,21 @@ class Ocr:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(block)
         return digest.hexdigest()
+
+    @contextlib.contextmanager
+    def lock(self, key: str) -> Iterator[None]:
+        """Hold ``key`` while it is read: another worker reading the same pages (a scan filed
+        twice) waits, then finds it in the cache, instead of reading it again beside it."""
+        folder = _writable_cache(self.folder)
+        if folder is None:
+            yield
+            return
+        fd = os.open(folder / f".{key}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # and the lock with it
 
     def cached(self, key: str) -> Path | None:
         """The OCR'd PDF made earlier for ``key``, if there is one."""

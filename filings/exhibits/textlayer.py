@@ -34,7 +34,8 @@ def add_text_layer(pdf: pikepdf.Pdf, e: ExhibitPdf, where: str, ocr: Ocr) -> int
             only.pages.extend(every[n] for n in pages)
             only.save(source, deterministic_id=True)  # the same pages, the same bytes
         key = ocr.key(source)  # by what is read: a scan filed twice, in two files, is read once
-        made = ocr.cached(key) or ocr.text_layer(source, key, where)
+        with ocr.lock(key):
+            made = ocr.cached(key) or ocr.text_layer(source, key, where)
     if made is None:
         return 0
     try:
