@@ -36,6 +36,7 @@ if [ "${FILINGS_TEST_DEPS:-0}" = 1 ]; then
   command -v pgrep >/dev/null 2>&1 || need+=(procps)   # the tests look for leftover LibreOffice processes
   command -v chromium >/dev/null 2>&1 || need+=(chromium)  # the diff's HTML summary and filings serve's page, in headless Chromium
   command -v git >/dev/null 2>&1 || need+=(git)            # filings diff --rev is tested in a git repository
+  installed tesseract-ocr-deu || need+=(tesseract-ocr-deu)  # OCR in a language other than English (settings.ocr)
 fi
 python3 -c "import venv, ensurepip" >/dev/null 2>&1 || need+=(python3-venv)
 

@@ -1,6 +1,6 @@
 """Benchmark: medians against the naive way, printed as tables.
 
-    python tools/bench.py [papers|scale|bundle|redlines|edits|campaign|all] [--runs 5]
+    python tools/bench.py [papers|scale|bundle|realbundle|redlines|edits|campaign|all] [--runs 5]
 
 papers (the naive way: one cold LibreOffice per paper, then pypdf merges the packet):
 - render: every template rendered, no conversion (what `filings check` costs);
@@ -17,6 +17,8 @@ were (system-wide, from /proc/stat: both cores busy is 100%).
 bundle (each run in a fresh process, so peak memory is the run's own):
 - 1,000 pages (50 exhibits x 20 pages) and 10,000 pages (500 x 20) through make_bundle;
 - naive: pypdf merging the same 1,000 pages and stamping each with a reportlab overlay.
+realbundle: 2,000+ pages of real-world PDFs, cold, OCR off and on, against the naive way,
+and a title change (tools/bench_bundle.py).
 redlines: `filings diff` after a one-date change read by three papers, warm pool: the fact
 diff, the redline DOCX and PDF of each changed paper, the summary (target: 3 s); and 20
 papers' redlines, DOCX and PDF with its cover, made in parallel (target: 8 s).
@@ -535,7 +537,7 @@ def main() -> None:
         print(json.dumps(run_bundle_once(Path(sys.argv[2]), Path(sys.argv[3]), "--naive" in sys.argv)))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("what", nargs="?", choices=["papers", "scale", "bundle", "redlines", "edits", "campaign", "all"], default="all")
+    parser.add_argument("what", nargs="?", choices=["papers", "scale", "bundle", "realbundle", "redlines", "edits", "campaign", "all"], default="all")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     if args.what in ("papers", "all"):
@@ -544,6 +546,9 @@ def main() -> None:
         bench_scale(args.runs)
     if args.what in ("bundle", "all"):
         bench_bundle(args.runs)
+    if args.what in ("realbundle", "all"):  # real-world PDFs, 2,000+ pages: tools/bench_bundle.py
+        from bench_bundle import bench_realbundle
+        bench_realbundle(max(1, min(args.runs, 3)))
     if args.what in ("redlines", "all"):
         bench_redlines(args.runs)
     if args.what in ("edits", "all"):

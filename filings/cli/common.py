@@ -127,8 +127,10 @@ class _OnFirstUse:
 
 
 def _run(debug: bool, quiet: bool, timeout: float, **kwargs) -> None:
+    from filings.exhibits.noise import debug_log, send_library_messages
     from filings.pipeline import builder as pipeline
 
+    send_library_messages(debug_log(Path(kwargs["facts_path"]).parent), debug)  # never on the terminal
     try:
         result = pipeline.build(progress=(lambda _: None) if quiet else _progress,
                                 warn=(lambda _: None) if kwargs.get("strict") else _warn,

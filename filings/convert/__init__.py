@@ -6,7 +6,8 @@ to one, :mod:`.instances` starts, finds and stops the local ones, one folder per
 :mod:`.poolserver` and :mod:`.locompare` run as scripts under the system Python that has
 LibreOffice's ``uno``), the cache of PDFs already made (:mod:`.cache`), and the checks and
 clean-up of untrusted DOCX/ODT files (:mod:`.office`, with the container's checks in
-:mod:`.officezip` and the cleanings in :mod:`.officedocx` and :mod:`.officeodf`).
+:mod:`.officezip` and the cleanings in :mod:`.officedocx` and :mod:`.officeodf`), and the
+text of PDF pages as PDFium reads it, for the lints and checks (:mod:`.pdftext`).
 
 It knows nothing of facts or papers: it turns files into files.
 """

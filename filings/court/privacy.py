@@ -15,7 +15,8 @@ every value of the facts file and the text of the exhibits' PDF files for:
 The forms each is written in, and the near misses that are not found, are in
 :mod:`.identifiers`, which scans the text.
 
-Exhibits are read as text: a PDF's text layer page by page, a Word or ODT file's paragraphs
+Exhibits are read as text: a PDF's text layer page by page (by PDFium, every file not read
+before at once, one process per core), a Word or ODT file's paragraphs
 (after the same checks and cleaning the build applies).
 
 Each finding names where it is (``facts.yaml:LINE: path`` or ``exhibit 'id' (file), page N``)
@@ -33,6 +34,7 @@ import json
 import os
 import re
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -73,6 +75,7 @@ def privacy_findings(matter: Matter) -> list[Finding]:
     """Every finding in the facts file and in the exhibits' PDF text, facts first."""
     minors = {p.name: initials(p.name) for p in matter.facts.people.values() if p.minor}
     findings = list(_facts_findings(matter, minors))
+    _read_pdfs(matter, minors)
     for i, exhibit in enumerate(matter.facts.exhibits):
         suffix = Path(exhibit.file).suffix.lower() if exhibit.file else ""
         if suffix == ".pdf":
@@ -82,7 +85,7 @@ def privacy_findings(matter: Matter) -> list[Finding]:
     return findings
 
 
-CACHE_VERSION = "2"  # bump when a change to the patterns should invalidate cached results
+CACHE_VERSION = "3"  # 3: read by PDFium  # bump when a change to the patterns should invalidate cached results
 _memory: dict[str, list[Finding]] = {}
 
 
@@ -91,28 +94,71 @@ def _cached(matter: Matter, i: int, minors: dict[str, str], scan) -> list[Findin
     changes them): every build looks, so an unchanged exhibit is not read again, in this process
     (``filings watch``) or the next (``$XDG_CACHE_HOME/filings/privacy``, which holds only the
     redacted forms)."""
+    key = _key(matter, i, minors)
+    if key is None:
+        return []
+    found = _known(key)
+    if found is None:
+        found = scan(matter, i, minors)
+        _keep(key, found)
+    return found
+
+
+def _key(matter: Matter, i: int, minors: dict[str, str]) -> str | None:
+    """What exhibit ``i``'s findings are kept under (None: the file cannot be read)."""
     exhibit = matter.facts.exhibits[i]
     try:
         stat = matter.inside(exhibit.file or "").stat()
     except Exception:  # noqa: BLE001 - a missing or refused file is reported by the exhibit checks
-        return []
-    key = hashlib.sha256(json.dumps([CACHE_VERSION, str(matter.root), exhibit.id, exhibit.file, exhibit.password,
-                                     stat.st_size, stat.st_mtime_ns, sorted(minors.items())]).encode()).hexdigest()
+        return None
+    return hashlib.sha256(json.dumps([CACHE_VERSION, str(matter.root), exhibit.id, exhibit.file, exhibit.password,
+                                      stat.st_size, stat.st_mtime_ns, sorted(minors.items())]).encode()).hexdigest()
+
+
+def _known(key: str) -> list[Finding] | None:
+    """The findings kept under ``key``, in this process or on disk (None: not kept)."""
     if key in _memory:
         return _memory[key]
-    stored = _cache_dir() / f"{key}.json"
     try:
-        found = [Finding(*row) for row in json.loads(stored.read_text(encoding="utf-8"))]
+        found = [Finding(*row) for row in json.loads((_cache_dir() / f"{key}.json").read_text(encoding="utf-8"))]
     except (OSError, ValueError, TypeError):
-        found = scan(matter, i, minors)
-        try:
-            private_folder(stored.parent, top=stored.parent.parent)  # the user's alone, like every cache
-            stored.write_text(json.dumps([[f.where, f.kind, f.redacted, f.allowed] for f in found]), encoding="utf-8")
-            private_file(stored)
-        except OSError:
-            pass  # no cache: read again next time
+        return None
     _memory[key] = found
     return found
+
+
+def _keep(key: str, found: list[Finding]) -> None:
+    stored = _cache_dir() / f"{key}.json"
+    try:
+        private_folder(stored.parent, top=stored.parent.parent)  # the user's alone, like every cache
+        stored.write_text(json.dumps([[f.where, f.kind, f.redacted, f.allowed] for f in found]), encoding="utf-8")
+        private_file(stored)
+    except OSError:
+        pass  # no cache: read again next time
+    _memory[key] = found
+
+
+def _read_pdfs(matter: Matter, minors: dict[str, str]) -> None:
+    """Read every PDF exhibit not read before, all at once on every core (PDFium, one worker
+    process per core: :mod:`filings.convert.pdftext`), and keep their findings."""
+    from filings.convert.pdftext import TextJob, many_page_texts
+
+    todo = []
+    for i, exhibit in enumerate(matter.facts.exhibits):
+        if not (exhibit.file and Path(exhibit.file).suffix.lower() == ".pdf"):
+            continue
+        key = _key(matter, i, minors)
+        if key is not None and _known(key) is None:
+            todo.append((i, key, TextJob(matter.inside(exhibit.file), exhibit.password, MAX_PAGES, MAX_CHARS)))
+    scan = partial(_page_findings, minors=minors)  # in the workers: only the findings come back
+    for (i, key, _), found in zip(todo, many_page_texts([job for _, _, job in todo], then=scan)):
+        exhibit = matter.facts.exhibits[i]
+        _keep(key, [Finding(f"exhibit '{exhibit.id}' ({exhibit.file}), page {n + 1}", *row) for n, *row in found])
+
+
+def _page_findings(texts: list[str] | None, minors: dict[str, str]) -> list[tuple[int, str, str, str]]:
+    """(page, kind, redacted, allowed) of each finding in the pages' ``texts``."""
+    return [(n, *found) for n, text in enumerate(texts or []) for found in scan_text(text, minors)]
 
 
 def _cache_dir() -> Path:
@@ -161,27 +207,23 @@ def _values(value: Any, loc: tuple) -> Iterator[tuple[tuple, Any]]:
 
 
 def _exhibit_findings(matter: Matter, i: int, minors: dict[str, str]) -> list[Finding]:
-    """The findings in one exhibit PDF's text layer, page by page (bounded)."""
-    from pypdf import PdfReader
+    """The findings in one exhibit PDF's text layer, page by page (bounded), read by PDFium."""
+    from filings.convert.pdftext import TextJob, page_texts
 
     exhibit = matter.facts.exhibits[i]
     try:
-        path = matter.inside(exhibit.file or "")
-        reader = PdfReader(str(path))
-        if reader.is_encrypted:
-            reader.decrypt(exhibit.password or "")
-        pages = reader.pages
-        findings, chars = [], 0
-        for n in range(min(len(pages), MAX_PAGES)):
-            text = pages[n].extract_text() or ""
-            chars += len(text)
-            if chars > MAX_CHARS:
-                break
-            where = f"exhibit '{exhibit.id}' ({exhibit.file}), page {n + 1}"
-            findings += [Finding(where, kind, redacted, allowed) for kind, redacted, allowed in scan_text(text, minors)]
-        return findings
+        texts = page_texts(TextJob(matter.inside(exhibit.file or ""), exhibit.password, MAX_PAGES, MAX_CHARS))
     except Exception:  # noqa: BLE001 - an unreadable exhibit is reported by the exhibit checks, not here
         return []
+    return _findings_in(exhibit, texts or [], minors)
+
+
+def _findings_in(exhibit, texts: list[str], minors: dict[str, str]) -> list[Finding]:
+    findings = []
+    for n, text in enumerate(texts):
+        where = f"exhibit '{exhibit.id}' ({exhibit.file}), page {n + 1}"
+        findings += [Finding(where, kind, redacted, allowed) for kind, redacted, allowed in scan_text(text, minors)]
+    return findings
 
 
 _OFFICE_PARTS = re.compile(r"^(word/(document|footnotes|endnotes|header\d*|footer\d*)\.xml|content\.xml)$")

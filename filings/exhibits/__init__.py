@@ -13,7 +13,9 @@ after assembly in :mod:`.marks` and the records these share in :mod:`.exhibit`),
 redaction of areas of exhibit pages (:mod:`.redact`, with font metrics from :mod:`.glyphs`),
 PDF/A-2b output (:mod:`.pdfa`),
 the front matter drawn with reportlab (:mod:`.frontmatter`), with the pages of their own in
-:mod:`.drawn`, and OCR of scans (:mod:`.ocr`). Of its modules, only bundle, stamps,
-cleanup, carried, links, marks, redact, pdfa, attachments, excerpts and compose import pikepdf; frontmatter and
+:mod:`.drawn`, OCR of scans (:mod:`.ocr`, its text layer grafted onto the scanned pages by :mod:`.textlayer`),
+the work per exhibit on every core (:mod:`.pagework`) and the libraries' messages sent to the
+debug log (:mod:`.noise`). Of its modules, only bundle, stamps, cleanup, carried, links, marks,
+redact, pdfa, attachments, excerpts, compose, textlayer and pagework import pikepdf; frontmatter and
 drawn draw with reportlab (glyphs reads its metrics of PDF's standard fonts).
 """

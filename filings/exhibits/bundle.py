@@ -1,10 +1,12 @@
 """The exhibit bundle: one PDF with an index, covers, bookmarks, Bates numbers and page
 labels, plus one PDF per exhibit for CM/ECF.
 
-Every exhibit is opened, checked and cleaned first (:mod:`.cleanup`); then its pages follow
+Every exhibit is opened, checked and cleaned first (:mod:`.cleanup`), each in a worker
+process of its own core (:mod:`.pagework`); then its pages follow
 its cover, every page after the index is placed clear of the stamp band and stamped
 (:mod:`.stamps`), its own links and bookmarks are pointed at its pages in the bundle
-(:mod:`.links`), and it is written again on its own for CM/ECF (:mod:`.attachments`).
+(:mod:`.links`), and it is written again on its own for CM/ECF (:mod:`.attachments`), from the written
+bundle's pages, again on every core.
 This module, :mod:`.cleanup`, :mod:`.stamps`, :mod:`.links` and :mod:`.attachments` are the
 stage's only modules that import pikepdf.
 """
@@ -18,12 +20,11 @@ from typing import Sequence
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from filings.exhibits.attachments import save_pdf, write_attachment
-from filings.exhibits.cleanup import open_exhibits
+from filings.exhibits.attachments import save_pdf
 from filings.exhibits.exhibit import BatesStyle, BundledExhibit, ExhibitPdf, Warn
 from filings.exhibits.frontmatter import FONT_PACKAGES, Cover, IndexEntry, draw_front_matter
 from filings.exhibits.links import add_index_links, add_outline, resolve_links
-from filings.exhibits.ocr import Ocr
+from filings.exhibits.pagework import OcrOptions, Workers, jobs_for, prepare_exhibits, write_attachments
 from filings.exhibits.stamps import Stamp, place_and_stamp
 from filings.limits import DEFAULT_LIMITS, Limits
 
@@ -38,25 +39,33 @@ class BundleResult:
 
 def make_bundle(exhibits: Sequence[ExhibitPdf], out_dir: Path, *, bates: BatesStyle, heading: str,
                 caption: list[str], size_limit_mb: float, warn: Warn, name: str = "exhibit-bundle.pdf",
-                ocr: bool = False, limits: Limits = DEFAULT_LIMITS, matter: Path | None = None) -> BundleResult:
+                ocr: bool = False, limits: Limits = DEFAULT_LIMITS, matter: Path | None = None,
+                ocr_languages: Sequence[str] = ("eng",), deskew: bool = True, jobs: int | None = None) -> BundleResult:
     """Assemble ``exhibits`` into ``out_dir/name`` and one file per exhibit; return where all went.
 
-    With ``ocr``, exhibits with scanned pages get a searchable text layer first (kept in the
-    OCR cache of the ``matter`` folder, when given)."""
+    With ``ocr``, exhibits with scanned pages get a searchable text layer first, in
+    ``ocr_languages``, read from a deskewed copy when ``deskew`` (kept in the OCR cache of the
+    ``matter`` folder, when given). The work per exhibit runs in ``jobs`` worker processes
+    (default: one per core; :mod:`.pagework`); the bytes written are the same for any ``jobs``."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    with Ocr(warn, limits, matter) as reader, tempfile.TemporaryDirectory(prefix="filings-bundle-") as tmp:
-        opened = open_exhibits(exhibits, warn, reader if ocr else None, limits)
-        sources = [src for src, _ in opened]
+    with tempfile.TemporaryDirectory(prefix="filings-bundle-") as tmp, \
+            Workers(jobs_for(len(exhibits), jobs)) as workers:
+        options = OcrOptions(tuple(ocr_languages), deskew, matter) if ocr else None
+        prepared = prepare_exhibits(exhibits, warn, Path(tmp), workers, ocr=options, limits=limits)
+        opened = []
         try:
+            for path, outline in prepared:
+                opened.append((pikepdf.open(path), outline))
             return _make(exhibits, opened, Path(tmp), out_dir, bates=bates, heading=heading, caption=caption,
-                         size_limit_mb=size_limit_mb, warn=warn, name=name)
+                         size_limit_mb=size_limit_mb, warn=warn, name=name, workers=workers)
         finally:
-            for src in sources:
+            for src, _ in opened:
                 src.close()
 
 
 def _make(exhibits: Sequence[ExhibitPdf], opened: list, tmp: Path, out_dir: Path, *, bates: BatesStyle,
-          heading: str, caption: list[str], size_limit_mb: float, warn: Warn, name: str) -> BundleResult:
+          heading: str, caption: list[str], size_limit_mb: float, warn: Warn, name: str,
+          workers: Workers) -> BundleResult:
     """Number the opened exhibits, draw the front matter, assemble and write everything."""
     placed, number = [], bates.start
     for e, (src, outline) in zip(exhibits, opened):
@@ -78,11 +87,11 @@ def _make(exhibits: Sequence[ExhibitPdf], opened: list, tmp: Path, out_dir: Path
         bundle = _assemble(fm, front, [src for src, _ in opened], placed, bates, heading)
         path = out_dir / name
         save_pdf(bundle, path)
-        pages = list(bundle.pages)  # indexing bundle.pages is linear: list them once
-        for b in placed:
-            b.files = write_attachment(pages, b, out_dir, size_limit_mb, warn, bates)
+        total = len(bundle.pages)
         bundle.close()
-    return BundleResult(path, placed, front.index_pages, len(pages))
+    # each exhibit's own file, from the written bundle's pages: their streams are compressed once
+    write_attachments(path, placed, out_dir, size_limit_mb, warn, bates, workers)
+    return BundleResult(path, placed, front.index_pages, total)
 
 
 def _assemble(fm: pikepdf.Pdf, front, sources, placed, bates: BatesStyle, heading: str) -> pikepdf.Pdf:

@@ -9,8 +9,6 @@ to its own pages and its bookmarks are read as it is opened (:mod:`.links`).
 from __future__ import annotations
 
 import re
-import tempfile
-from pathlib import Path
 from typing import Sequence
 
 import pikepdf
@@ -21,6 +19,7 @@ from filings.exhibits.carried import note_carried
 from filings.exhibits.exhibit import ExhibitPdf, Warn
 from filings.exhibits.links import Targets, mark_internal_links, read_outline
 from filings.exhibits.ocr import Ocr
+from filings.exhibits.textlayer import add_text_layer
 from filings.limits import DEFAULT_LIMITS, Limits
 
 
@@ -29,13 +28,13 @@ LINK_ACTIONS = {"/URI", "/Launch", "/GoToR", "/GoToE", "/SubmitForm", "/ImportDa
 SAFE_SCHEMES = {"http", "https", "mailto"}
 
 
-def _open_exhibit(e: ExhibitPdf, warn: Warn, ocr: Ocr | None = None, limits: Limits = DEFAULT_LIMITS
+def open_exhibit(e: ExhibitPdf, warn: Warn, ocr: Ocr | None = None, limits: Limits = DEFAULT_LIMITS
                   ) -> tuple[pikepdf.Pdf, list[tuple[int, str, int]]]:
     """Open an exhibit's PDF safely, or raise a PdfError naming the exhibit and its file."""
     where = f"exhibit '{e.id}' ({e.source})"
     pdf = _open_checked(e, where, limits)
     if ocr is not None and _needs_ocr(pdf):
-        pdf = _with_text_layer(pdf, e, where, ocr)
+        add_text_layer(pdf, e, where, ocr)
     note_carried(pdf, where, warn)  # a page naming each attachment removed below; unembedded fonts (bundlefix)
     removed = _sanitize(pdf)
     if removed:
@@ -46,6 +45,9 @@ def _open_exhibit(e: ExhibitPdf, warn: Warn, ocr: Ocr | None = None, limits: Lim
     if broken:
         warn(f"{where}: removed {broken} link{'s' if broken != 1 else ''} to pages that do not exist")
     return pdf, read_outline(pdf, targets)
+
+
+_open_exhibit = open_exhibit  # its name before the bundle's workers called it
 
 
 def _open_checked(e: ExhibitPdf, where: str, limits: Limits) -> pikepdf.Pdf:
@@ -73,7 +75,8 @@ def _open_checked(e: ExhibitPdf, where: str, limits: Limits) -> pikepdf.Pdf:
 
 
 def _needs_ocr(pdf: pikepdf.Pdf) -> bool:
-    """True when a page shows images but has no fonts: a scan without a text layer."""
+    """True when a page shows images but has no fonts: a scan without a text layer (which pages
+    PDFium finds no text on is asked only then: :mod:`.textlayer`)."""
     for page in pdf.pages:
         resources = page.obj.get("/Resources")
         if resources is None:
@@ -111,32 +114,6 @@ def _draws(resources, kind: str, depth: int) -> bool:
     return False
 
 
-def _with_text_layer(pdf: pikepdf.Pdf, e: ExhibitPdf, where: str, ocr: Ocr) -> pikepdf.Pdf:
-    """``pdf`` with a text layer on its scanned pages (OCR'd now or taken from the cache)."""
-    key = ocr.key(e.pdf)
-    made = ocr.cached(key)
-    if made is None:
-        with tempfile.TemporaryDirectory(prefix="filings-ocr-in-") as tmp:
-            source = e.pdf
-            if pdf.is_encrypted:  # OCRmyPDF cannot open it: give it a decrypted copy
-                source = Path(tmp) / "decrypted.pdf"
-                pdf.save(source, encryption=False)
-            made = ocr.text_layer(source, key, where)
-    if made is None:
-        return pdf
-    try:
-        result = pikepdf.open(made)
-    except (pikepdf.PdfError, OSError) as err:
-        ocr.warn(f"{where}: OCR made an unreadable PDF ({_first_line(err)}); the exhibit is bundled "
-                 "without a text layer")
-        return pdf
-    if len(result.pages) != len(pdf.pages):
-        result.close()
-        return pdf
-    pdf.close()
-    return result
-
-
 def check_exhibits(exhibits: Sequence[ExhibitPdf], warn: Warn) -> None:
     """Open every exhibit PDF as the bundle would; raise a PdfError for all that cannot be used."""
     for pdf, _ in open_exhibits(exhibits, warn):
@@ -149,7 +126,7 @@ def open_exhibits(exhibits: Sequence[ExhibitPdf], warn: Warn, ocr: Ocr | None = 
     opened, problems = [], []
     for e in exhibits:
         try:
-            opened.append(_open_exhibit(e, warn, ocr, limits))
+            opened.append(open_exhibit(e, warn, ocr, limits))
         except PdfError as err:
             problems += err.problems
     if problems:

@@ -355,8 +355,19 @@ class BundleSettings(Model):
                                           "written; a file that cannot be is a plain PDF and a warning)")
 
 
+class OcrSettings(Model):
+    """How scanned exhibits are read (when bundle.ocr is on): Tesseract's languages, and deskew."""
+
+    languages: list[Annotated[str, Field(pattern=r"^[a-z]{3}(_[a-z]{3,4})?$")]] = Field(
+        ["eng"], min_length=1, max_length=8, description="Tesseract's language codes, e.g. [eng, deu]; each needs "
+                                                         "Debian's tesseract-ocr-LANG")
+    deskew: bool = Field(True, description="read a straightened copy of a skewed scan; the page's image stays as "
+                                           "it was (only the text layer is added)")
+
+
 class Settings(Model):
     """Court practice that the notes mark unverified: settings, never constants."""
+
 
     answer_days: Int | None = Field(None, description="the answer period's days; filings/rules.yaml's (60) when "
                                                       "not given")
@@ -390,6 +401,7 @@ class Settings(Model):
                                                   "limitation, periods, word_limits, holidays")
     kinds: dict[str, Any] = Field({}, description="changes to the kinds of case (filings/kinds.yaml), or kinds "
                                                   "of your own: templates, papers, filings, deadlines")
+    ocr: OcrSettings = Field(OcrSettings(), description="OCR of scanned exhibits: languages, deskew")
 
 
 class Facts(Model):

@@ -50,6 +50,8 @@ def _bundle_key(matter: Matter, context: Mapping[str, Any], library: TemplateLib
         exhibits.append([e.model_dump(mode="json"), node._data["mark"], str(node._data["date"] or ""), source])
     case = context["case"]
     key = [exhibits, matter.facts.bundle.model_dump(mode="json"), case._data["title"], matter.facts.case.court_no]
+    if matter.facts.bundle.ocr:  # how scans are read changes their text layers
+        key.append(matter.facts.settings.ocr.model_dump(mode="json"))
     if output.version:  # the version's legend and brackets, and which exhibits are confidential
         key += [repr(output.version), sorted(confidential_exhibits(matter)),
                 [repr(getattr(n._data["title"], "spans", "")) for n in context["exhibits"]._items]]
@@ -116,4 +118,4 @@ def _bundle(matter: Matter, context: dict, sources: list[ExhibitSource], out: Pa
     return make_bundle(exhibits, out, bates=BatesStyle(bates.prefix, bates.start, bates.digits, bates.position),
                        heading="INDEX OF EXHIBITS", caption=caption,
                        size_limit_mb=facts.bundle.size_limit_mb, warn=warn, name=BUNDLE, ocr=facts.bundle.ocr,
-                       matter=matter.root)
+                       matter=matter.root, ocr_languages=facts.settings.ocr.languages, deskew=facts.settings.ocr.deskew)
