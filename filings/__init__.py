@@ -14,7 +14,7 @@ import importlib
 __all__ = ["build", "check", "load_facts", "BuildResult", "FilingsError"]
 __version__ = "0.1.0"
 
-_HOME = {"build": "pipeline.builder", "check": "pipeline.builder", "BuildResult": "pipeline.builder",
+_HOME = {"build": "pipeline.builder", "check": "pipeline.checking", "BuildResult": "pipeline.builder",
          "load_facts": "facts.load",
          "FilingsError": "errors"}
 

@@ -17,7 +17,7 @@ from filings.facts.load import load_facts
 from filings.papers.context import build_context
 from filings.papers.render import Renderer
 from filings.papers.typeset import typeset_text
-from filings.pipeline.builder import check
+from filings.pipeline.checking import check
 from filings.typography import smart_quotes
 
 MANY = DATA / "many-parties" / "facts.yaml"

@@ -12,7 +12,7 @@ from filings.facts.load import load_facts
 from filings.papers.context import build_context
 from filings.papers.evidence import pin
 from filings.papers.render import Renderer
-from filings.pipeline.builder import check
+from filings.pipeline.checking import check
 
 from conftest import EXAMPLE, ROOT, line_of
 from test_build import docx_text, flat

@@ -22,7 +22,8 @@ from reportlab.pdfgen.canvas import Canvas
 from filings.errors import FactsError
 from filings.facts.load import load_facts
 from filings.facts.pages import describe_pages, parse_pages
-from filings.pipeline.builder import build, check
+from filings.pipeline.builder import build
+from filings.pipeline.checking import check
 
 from conftest import line_of
 from test_exhibit_inputs import bates, exhibit_pages, page_texts, tree, write_facts

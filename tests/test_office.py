@@ -29,7 +29,8 @@ from filings.limits import Limits
 from filings.convert.office import sanitize_office
 from filings.convert.officezip import OfficeFileError
 from filings.convert.officezip import _short as short  # a long path is shortened, as the message shows it
-from filings.pipeline.builder import build, check
+from filings.pipeline.builder import build
+from filings.pipeline.checking import check
 from filings.papers.render import Renderer
 
 from conftest import OTHER

@@ -19,7 +19,8 @@ from filings.facts.load import load_facts
 from filings.papers.library import TemplateLibrary
 from filings.facts.plan import SHIPPED
 from filings.facts.kinds import load_kinds
-from filings.pipeline.builder import build, check, plan_build
+from filings.pipeline.builder import build, plan_build
+from filings.pipeline.checking import check
 from filings.papers.render import Renderer
 from filings.typography import smart_quotes
 

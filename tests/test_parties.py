@@ -28,7 +28,8 @@ from filings.facts.load import load_facts
 from filings.papers.lint import lint_template
 from filings.facts.plan import SHIPPED
 from filings.facts.kinds import load_kinds
-from filings.pipeline.builder import build, check
+from filings.pipeline.builder import build
+from filings.pipeline.checking import check
 from filings.papers.render import Renderer
 
 from conftest import DATA, EXAMPLE, ROOT, line_of

@@ -146,7 +146,7 @@ def check(matter: Optional[Path] = MATTER, facts: Optional[Path] = FACTS, debug:
     """Validate the facts, the exhibit files and every template without converting anything;
     warn of what Rule 5.2 would redact (Social Security, taxpayer and account numbers, birth dates,
     minors' names) in the facts and the exhibits."""
-    from filings.pipeline import builder as pipeline
+    from filings.pipeline import checking as pipeline
 
     path = _facts(matter, facts)
     # with --strict every warning is an error, listed once by the error (not also as a warning)

@@ -1,7 +1,8 @@
 """The build: facts to papers, PDFs, packets and bundle, published all at once.
 
-Owns the build itself (:mod:`.builder`, with what it makes in :mod:`.built`, each set's
-papers in :mod:`.versionbuild`, its bundle in :mod:`.bundles` and its packets in
+Owns the build itself (:mod:`.builder`; ``filings check``, everything a build would refuse found
+without converting, in :mod:`.checking`; with what it makes in :mod:`.built`, each set's
+papers in :mod:`.versionbuild` (converted in one LibreOffice run by :mod:`.conversion`), its bundle in :mod:`.bundles` and its packets in
 :mod:`.packets`: what each holds in :mod:`.packetparts`, the exhibits each filing files as its
 papers render in :mod:`.citing`, the printed citations found in :mod:`.citelinks`; the warnings in :mod:`.cautions`, the manifest in :mod:`.manifest`), the
 confidential and public output sets (:mod:`.versions`), the output folder and its

@@ -14,7 +14,6 @@ manifest :mod:`filings.pipeline.manifest`.
 from __future__ import annotations
 
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,21 +30,19 @@ from filings.facts.load import load_facts
 from filings.facts.schema import Matter
 from filings.limits import DEFAULT_LIMITS, Limits
 from filings.pipeline.outputs import STATE_DIR, Input, OutputFolder, Progress, check_output_folder
-from filings.facts.plan import Paper, Plan, plan_papers, select_papers
+from filings.facts.plan import Plan, plan_papers, select_papers
 from filings.convert.cache import PdfCache
 from filings.papers.library import TemplateLibrary
-from filings.facts.rules import rules_for
 from filings.court.confidential import secrets_of
 from filings.pipeline.versions import warn_unexpected_split, plan_sets
 from filings.pipeline.built import BuiltPaper, SetResult
-from filings.pipeline.bundles import EXHIBITS_DIR, _exhibit_pdfs
-from filings.pipeline.cautions import (_lint, _warn_private, one_line, _warn_removed, _warn_unauthenticated, _warn_uncited,
-                                       _warn_undocketed, _warn_unsent, warn_plan)
-from filings.pipeline.citing import Citing
+from filings.pipeline.cautions import (_warn_private, one_line, _warn_removed, _warn_unauthenticated, _warn_uncited,
+                                       _warn_unsent, warn_plan)
 from filings.pipeline.manifest import _previous_papers, _unchanged, _write_manifest, built_by_another_toolkit, said_library
 from filings.pipeline.packets import packets_of_set
 from filings.pipeline.tables import settle_tables
-from filings.pipeline.versionbuild import _SetBuild, _carry, _convert, _quiet, _reads_of_all, render_papers
+from filings.pipeline.conversion import _convert
+from filings.pipeline.versionbuild import _SetBuild, _carry, _quiet, _reads_of_all
 
 # Rendering (docxtpl, Jinja), PDF work (pikepdf, pypdf), the exhibit pipeline and the
 # converter are imported where they are used: a build with nothing to make again, the
@@ -349,53 +346,3 @@ def _relocate(result: BuildResult, generation: Path, out_dir: Path) -> None:
         bundle.path = moved(bundle.path)
         for e in bundle.exhibits:
             e.files = [moved(f) for f in e.files]
-
-
-def check(facts_path: Path, *, templates_dir: Path | None = None, progress: Progress = _quiet,
-          warn: Progress = _quiet, strict: bool = False) -> tuple[list[Paper], int]:
-    """Validate the facts, the exhibit files and every template without converting.
-
-    Returns the papers checked and the number of exhibits. With ``strict`` any warning (the
-    privacy lint's among them) fails the check.
-    """
-    warnings: list[str] = []
-
-    def warning(message: str) -> None:
-        message = one_line(message)
-        warnings.append(message)
-        warn(message)
-
-    found = _check(facts_path, templates_dir, progress, warning)
-    if strict and warnings:
-        raise FilingsError(problems=[Problem(f"--strict: {w}") for w in warnings])
-    return found
-
-
-def _check(facts_path: Path, templates_dir: Path | None, progress: Progress,
-           warn: Progress) -> tuple[list[Paper], int]:
-    from filings.exhibits.cleanup import check_exhibits
-    from filings.exhibits.sources import plan_exhibits
-    from filings.papers.render import Renderer
-
-    progress(f"reading facts from {facts_path}")
-    matter = load_facts(facts_path)
-    legal_checks(matter)
-    _warn_private(matter, warn)
-    plan, context = plan_build(matter)
-    papers = list(plan.papers)
-    library = template_library(matter, templates_dir)
-    check_own_templates(matter, library)
-    warn_plan(matter, plan, warn, progress, checking=True)
-    from filings.pipeline.drafts import warn_open_conflicts
-    warn_open_conflicts(matter.root, warn)
-    with tempfile.TemporaryDirectory(prefix="filings-check-") as tmp:
-        _warn_undocketed(matter, plan, render_papers(Renderer(library, context, locate_fact=matter.locate_fact), papers,
-                         Path(tmp), progress, rules_for(matter.facts), citing=Citing(matter.facts, plan.filings, context)), warn)
-        if matter.facts.exhibits:
-            sources = plan_exhibits(matter, Path(tmp) / "sources",
-                                    Renderer(library, context, folder=f"{EXHIBITS_DIR}/",
-                                             locate_fact=matter.locate_fact))
-            pdfs = [s for s in sources if s.pdf == s.source]  # Word exhibits are checked when converted
-            check_exhibits(_exhibit_pdfs(matter, context, pdfs), warn)
-        _lint(library, context, papers, matter, warn)
-    return papers, len(matter.facts.exhibits)
