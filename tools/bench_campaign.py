@@ -1,6 +1,6 @@
 """Benchmark of campaigns: many matters built by one command (issue 21).
 
-    python tools/bench_campaign.py [--sizes 50,100,200] [--jobs N] [--extends] [--compare-jobs]
+    python tools/bench_campaign.py [--sizes 50,100,200] [--jobs N] [--full] [--compare-jobs]
     python tools/bench.py campaign          (the same, from `make bench`)
 
 A campaign of N matters, each the protest sample (five papers: summons, Form 5 and Form 13
@@ -20,10 +20,10 @@ every process's, from /proc/stat (other users' work included), and the load aver
 of each run. The growth is linear when the seconds per matter stay flat from 50 to 200 matters
 at a like load.
 
-The matters' facts are written in full (each a copy of the sample with its plaintiff's facts).
-``--extends`` writes a shared ``base.yaml`` and short matter files (``extends: ../base.yaml``
-and the plaintiff's facts) instead, and the shared fact is changed once, in the base: it needs
-facts that extend facts (``extends:``) in the build.
+The matters extend one shared ``base.yaml`` (``extends: ../base.yaml`` and the plaintiff's
+facts), and the shared fact is changed once, in the base, as a firm would. ``--full`` writes
+each matter's facts in full instead (a copy of the sample with its plaintiff's facts), the
+shared fact changed in every copy: the way before facts could extend facts.
 ``--compare-jobs`` also builds the smallest campaign with 1, 2 and 3 workers.
 Timings depend on the machine's load: compare ratios, not absolute seconds.
 """
@@ -155,7 +155,7 @@ def row(label: str, m: dict) -> str:
             f"{m['ours']:6.0%} {m['machine']:8.0%} {m['load']:5.1f}")
 
 
-def bench_campaign(sizes: tuple[int, ...] = (50, 100, 200), jobs: int | None = None, extends: bool = False,
+def bench_campaign(sizes: tuple[int, ...] = (50, 100, 200), jobs: int | None = None, extends: bool = True,
                    compare_jobs: bool = False) -> None:
     from filings.pipeline.campaign import workers_for
 
@@ -207,10 +207,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="50,100,200")
     parser.add_argument("--jobs", type=int, default=None)
-    parser.add_argument("--extends", action="store_true")
+    parser.add_argument("--full", action="store_true", help="each matter's facts in full, no shared base")
     parser.add_argument("--compare-jobs", action="store_true")
     args = parser.parse_args()
-    bench_campaign(tuple(int(s) for s in args.sizes.split(",")), args.jobs, args.extends, args.compare_jobs)
+    bench_campaign(tuple(int(s) for s in args.sizes.split(",")), args.jobs, not args.full, args.compare_jobs)
 
 
 if __name__ == "__main__":
