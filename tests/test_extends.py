@@ -312,6 +312,18 @@ def test_a_base_change_rebuilds_only_the_papers_that_read_it_in_both_matters(cam
         assert matter.locate_fact("claims.0.allegations.0") == f"{base}:{line_in(base, 'The agency had a duty') - 1}"
         assert matter.source.where(("claims", 0, "allegations", 0)) == \
             f"../base.yaml:{line_in(base, 'The agency had a duty') - 1}"
+        # the fact diff of the matter's last two builds (the history keeps the base too): the base's fact,
+        # by the base's file and line, and the complaint's cause said with it
+        from filings.review.diff import compare
+        from filings.review.sides import history_sides
+
+        old_side, new_side = history_sides(facts.parent, facts.parent / "build", facts.parent / "work")
+        diff = compare(old_side, new_side)
+        assert [(f.path, f.status, f.where) for f in diff.facts] == [
+            ("claims.0.allegations.0", "changed", f"../base.yaml:{line_in(base, 'The agency had a duty') - 1}")]
+        [complaint] = [p for p in diff.papers if p.status == "changed"]
+        assert complaint.key == "complaint" and \
+            any(f"(../base.yaml:{line_in(base, 'The agency had a duty') - 1})" in c for c in complaint.reasons), complaint
     # a change to the base that no paper reads (a comment) is noticed, and nothing is made again
     base.write_text(base.read_text(encoding="utf-8") + "# reviewed\n", encoding="utf-8")
     result, _ = build_quietly(matters[0])
