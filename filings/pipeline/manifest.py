@@ -57,7 +57,9 @@ def _write_manifest(generation: Path, matter: Matter, papers: list[BuiltPaper], 
     packets = {prefix + f.packet: [p.name for p in f.papers] for prefix in prefixes for f in filings
                if (generation / prefix / f.packet).is_file()}
     files = facts_files(matter)
-    manifest = {"facts": str(matter.path), "facts_sha256": facts_key(files), "facts_files": files,
+    # the facts file by its name in the matter's folder: the same manifest however the build was run (from
+    # inside the matter, or naming it by an absolute path), so neither makes a build of its own
+    manifest = {"facts": matter.path.name, "facts_sha256": facts_key(files), "facts_files": files,
                 "toolkit": toolkit_key(), "papers": entries,
                 "packets": packets, "packet_keys": packet_keys,
                 "exhibits": [e.id for e in matter.facts.exhibits], "draft": draft}
