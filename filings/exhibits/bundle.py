@@ -25,6 +25,7 @@ from filings.exhibits.exhibit import BatesStyle, BundledExhibit, ExhibitPdf, War
 from filings.exhibits.frontmatter import FONT_PACKAGES, Cover, IndexEntry, draw_front_matter
 from filings.exhibits.links import add_index_links, add_outline, resolve_links
 from filings.exhibits.pagework import OcrOptions, Workers, jobs_for, prepare_exhibits, write_attachments
+from filings.exhibits.ocr import matter_cache_dir
 from filings.exhibits.stamps import Stamp, place_and_stamp
 from filings.limits import DEFAULT_LIMITS, Limits
 
@@ -50,7 +51,8 @@ def make_bundle(exhibits: Sequence[ExhibitPdf], out_dir: Path, *, bates: BatesSt
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="filings-bundle-") as tmp, \
             Workers(jobs_for(len(exhibits), jobs)) as workers:
-        options = OcrOptions(tuple(ocr_languages), deskew, matter) if ocr else None
+        options = OcrOptions(tuple(ocr_languages), deskew, matter,
+                             matter_cache_dir(matter) if matter is not None else None) if ocr else None
         prepared = prepare_exhibits(exhibits, warn, Path(tmp), workers, ocr=options, limits=limits)
         opened = []
         try:

@@ -24,6 +24,16 @@ FORMAT = "%(asctime)s %(process)d %(name)s %(levelname)s: %(message)s"
 _settings: tuple[Path | None, bool] = (None, False)  # what the workers are set up with
 
 
+class _PrivateLog(logging.handlers.RotatingFileHandler):
+    """The debug log, made (0600, its folder too) only when a first message comes: a build that
+    writes nothing to the matter (a refused output folder) leaves no log behind."""
+
+    def _open(self):
+        Path(self.baseFilename).parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(self.baseFilename, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+        return super()._open()
+
+
 def send_library_messages(log: Path | None, debug: bool = False) -> None:
     """Send the libraries' messages to ``log`` (none: nowhere) and, with ``debug``, to stderr;
     never to the terminal otherwise. Python's warnings go the same way."""
@@ -32,10 +42,8 @@ def send_library_messages(log: Path | None, debug: bool = False) -> None:
     handlers: list[logging.Handler] = []
     if log is not None:
         try:
-            log.parent.mkdir(parents=True, exist_ok=True)
-            os.close(os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))  # private before anything is in it
-            handler: logging.Handler = logging.handlers.RotatingFileHandler(log, maxBytes=LOG_BYTES, backupCount=1,
-                                                                            encoding="utf-8", delay=True)
+            handler: logging.Handler = _PrivateLog(log, maxBytes=LOG_BYTES, backupCount=1, encoding="utf-8",
+                                                   delay=True)
             handler.setFormatter(logging.Formatter(FORMAT))
             handlers.append(handler)
         except OSError:

@@ -68,11 +68,11 @@ class Ocr:
     """Adds text layers for one build: warns once if OCR is unavailable, reuses the cache."""
 
     def __init__(self, warn: Callable[[str], None], limits: Limits = DEFAULT_LIMITS, matter: Path | None = None,
-                 languages: Sequence[str] = LANGUAGES, deskew: bool = True):
+                 languages: Sequence[str] = LANGUAGES, deskew: bool = True, cache: Path | None = None):
         self.warn = warn
         self.languages = tuple(languages) or LANGUAGES
         self.options = OPTIONS + ("-l", "+".join(self.languages)) + (("--deskew",) if deskew else ())
-        self.folder = matter_cache_dir(matter) if matter is not None else None
+        self.folder = cache or (matter_cache_dir(matter) if matter is not None else None)
         self.seconds = limits.ocr_seconds
         self.pixels = limits.image_pixels
         self.binary = shutil.which("ocrmypdf")
@@ -176,8 +176,8 @@ def _writable_cache(folder: Path | None) -> Path | None:
     if folder is None:
         return None
     try:
-        private_folder(folder, top=cache_dir().parent)
-        for old in cache_dir().glob("*.pdf"):  # an earlier version's shared, world-readable entries
+        private_folder(folder, top=folder.parent.parent)  # a matter's folder in cache_dir(): filings/ocr/HASH
+        for old in folder.parent.glob("*.pdf"):  # an earlier version's shared, world-readable entries
             old.unlink(missing_ok=True)
     except OSError:
         return None

@@ -33,6 +33,8 @@ class OcrOptions:
     languages: tuple[str, ...] = ("eng",)
     deskew: bool = True
     matter: Path | None = None
+    cache: Path | None = None  # the matter's OCR cache, found by the build's process: a worker's
+    # environment is the one its pool started with, which may be older than the build's
 
 
 @dataclass
@@ -115,7 +117,8 @@ def _prepare_one(item) -> Done:
     done = Done()
     try:
         with Ocr(done.warnings.append, limits, ocr.matter if ocr else None,
-                 languages=ocr.languages if ocr else ("eng",), deskew=ocr.deskew if ocr else False) as reader:
+                 languages=ocr.languages if ocr else ("eng",), deskew=ocr.deskew if ocr else False,
+                 cache=ocr.cache if ocr else None) as reader:
             pdf, outline = open_exhibit(exhibit, done.warnings.append, reader if ocr else None, limits)
             try:
                 path = Path(scratch) / f"exhibit-{n:05d}.pdf"

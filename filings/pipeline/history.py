@@ -225,8 +225,11 @@ class History:
             manifest = json.loads((generation / ".filings" / "manifest.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
+        files = manifest.get("facts_files") if isinstance(manifest, dict) else None
         stored = {}
-        for entry in (manifest.get("facts_files") or [])[1:]:
+        for entry in (files if isinstance(files, list) else [])[1:]:
+            if not isinstance(entry, dict):
+                continue
             name, sha = entry.get("file"), entry.get("sha256")
             if not (isinstance(name, str) and is_base_name(name) and is_sha256(sha)):
                 continue

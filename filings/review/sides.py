@@ -43,10 +43,10 @@ class Side:
     root: Path
     facts_text: str | None = None
     facts_name: str = "facts.yaml"
-    facts_bases: dict[str, str] | None = None  # the base files the facts extend, as the matter names them → text
     record: Record | None = None          # the history's record, for a recorded build
     recorded_holdings: dict | None = None  # its holdings' fingerprints, as recorded
     name: str | None = None               # a short name for a review folder's name
+    facts_bases: dict[str, str] | None = None  # the base files the facts extend, as the matter names them → text
 
     @property
     def short(self) -> str:
