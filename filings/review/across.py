@@ -12,7 +12,6 @@ last build's.
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -20,7 +19,7 @@ from typing import Any, Iterable, Mapping
 from filings.errors import FilingsError, display_path
 from filings.facts.source import load_yaml
 from filings.review.diff import Diff, compare, write_diff
-from filings.review.factdiff import FactChange
+from filings.review.factdiff import FactChange, _confidential, _text  # read as the fact diff reads them
 from filings.review.sides import Progress, folder_side
 
 FACTS_NAME = "facts.yaml"
@@ -52,22 +51,6 @@ def _leaves(data: Any, loc: tuple = ()):
             yield from _leaves(value, loc + (i,))
     elif loc:
         yield loc, data
-
-
-def _confidential(loc: tuple, source) -> bool:
-    return any(loc[:i] in source.confidential for i in range(1, len(loc) + 1))
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, (dict, list)):
-        return "{}" if isinstance(value, dict) else "[]"
-    return str(value)
 
 
 def _dotted(loc: tuple) -> str:
