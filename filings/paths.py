@@ -8,6 +8,7 @@ The same rule can be applied to any input a facts file or a command names.
 """
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import stat
@@ -92,3 +93,13 @@ def link_or_copy(source, target) -> None:
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
+
+
+def is_base_name(name: str) -> bool:
+    """True for a base facts file as a matter names it: relative, a few ``..`` first at most,
+    then plain names (``../campaign.yaml``, ``shared/firm.yaml``); never absolute."""
+    parts = name.split("/")
+    ups = len(parts) - len(list(itertools.dropwhile(lambda p: p == "..", parts)))
+    rest = parts[ups:]
+    return 0 < len(rest) and ups <= 8 and all(p not in ("", ".", "..") and "\\" not in p and "\0" not in p
+                                              for p in rest) and not name.startswith("/")

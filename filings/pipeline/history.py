@@ -35,7 +35,6 @@ import contextlib
 import datetime as dt
 import fcntl
 import hashlib
-import itertools
 import json
 import os
 import re
@@ -46,7 +45,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from filings.errors import FilingsError, display_path
-from filings.paths import OutsideError, is_plain_relative, resolve_inside
+from filings.paths import OutsideError, is_base_name, is_plain_relative, resolve_inside
 from filings.private import private_folder
 
 HISTORY_DIR = Path(".filings") / "history"
@@ -328,16 +327,6 @@ def recorded_files(folder: Path) -> list[str]:
                 path.suffix.lower() == ".docx" and ".filings" not in rel.parts):
             found.append(rel.as_posix())
     return sorted(found)
-
-
-def is_base_name(name: str) -> bool:
-    """True for a base facts file as a matter names it: relative, a few ``..`` first at most,
-    then plain names (``../campaign.yaml``, ``shared/firm.yaml``); never absolute."""
-    parts = name.split("/")
-    ups = len(parts) - len(list(itertools.dropwhile(lambda p: p == "..", parts)))
-    rest = parts[ups:]
-    return 0 < len(rest) and ups <= 8 and all(p not in ("", ".", "..") and "\\" not in p and "\0" not in p
-                                              for p in rest) and not name.startswith("/")
 
 
 def is_sha256(text: object) -> bool:

@@ -91,7 +91,7 @@ def load_version(text: str, name: str = "facts.yaml", bases: tuple[tuple[str, st
     if not bases:
         return load_text(text, name)
     from filings.facts.extend import MARKER, load_merged
-    from filings.pipeline.history import is_base_name
+    from filings.paths import is_base_name
 
     with tempfile.TemporaryDirectory(prefix="filings-facts-") as work:
         top = Path(work)

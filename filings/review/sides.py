@@ -28,7 +28,8 @@ from typing import Callable, Iterator
 from filings.errors import FilingsError, display_path
 from filings.limits import DEFAULT_LIMITS
 from filings.paths import resolve_inside
-from filings.pipeline.history import History, Record, is_base_name, is_sha256, read_regular_file, recorded_files
+from filings.paths import is_base_name
+from filings.pipeline.history import History, Record, is_sha256, read_regular_file, recorded_files
 
 MANIFEST_TAIL = (".filings", "manifest.json")
 
