@@ -25,7 +25,7 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "example"  # links to the rep
 SCHEMA = Path(".filings") / "facts.schema.json"
 MODELINE = f"# yaml-language-server: $schema={SCHEMA.as_posix()}\n"
 GITIGNORE = ("# Made by filings: outputs are built again from the facts, never committed; reviews hold\n"
-             "# old and new text, confidential versions included.\n/build\n/.build.filings/\n/.filings/history/\n/reviews/\n")
+             "# old and new text, confidential versions included.\n/build\n/.build.filings/\n/.filings/history/\n/.filings/debug.log*\n/reviews/\n")
 
 BLANK_HEAD = """\
 # Facts of a matter before the U.S. Court of International Trade. Fill in each section;
