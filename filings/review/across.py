@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from filings.errors import FilingsError, display_path
-from filings.facts.source import load_yaml
-from filings.review.diff import Diff, compare, write_diff
+from filings.review.diff import Diff, compare, named_review, write_diff
 from filings.review.factdiff import FactChange, _confidential, _text  # read as the fact diff reads them
 from filings.review.sides import Progress, folder_side
 
@@ -26,12 +25,10 @@ FACTS_NAME = "facts.yaml"
 
 
 def load_facts_data(path: Path):
-    """The facts of ``path`` as a build reads them: merged over the bases they extend, once facts
-    may extend facts (:mod:`filings.facts.extend`); the file alone before."""
-    try:
-        from filings.facts.extend import load_merged
-    except ImportError:  # a build without facts that extend facts
-        return load_yaml(path)
+    """The facts of ``path`` as a build reads them: merged over the bases they extend
+    (:mod:`filings.facts.extend`)."""
+    from filings.facts.extend import load_merged
+
     return load_merged(path)
 
 
@@ -137,7 +134,7 @@ def run(a: Path, b: Path, *, out: Path | None = None, converter=None, progress: 
     if a.resolve() == b.resolve():
         raise FilingsError("the same matter twice; name two matters of the campaign", path=display_path(a))
     diff = compare_matters(a, b, warn=warn)
-    where = out if out is not None else _review_folder(a, b)
+    where = out if out is not None else named_review(b, a.resolve().name, b.resolve().name, joiner="-vs-")
     write_diff(diff, where, converter, progress=progress, warn=warn, confidential=_confidential_values((a, b)))
     return diff, where
 
@@ -156,19 +153,3 @@ def _confidential_values(matters: Iterable[Path]) -> Mapping[str, Iterable[str]]
         for key, items in found.items():
             values.setdefault(key, []).extend(items)
     return values
-
-
-def _review_folder(a: Path, b: Path) -> Path:
-    """``B/reviews/DATE-A-vs-B``: beside B's other reviews, where no build replaces it."""
-    import datetime as dt
-    import re
-
-    from filings.review.diff import REVIEWS
-
-    def clean(text: str) -> str:
-        return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.")[:40] or "matter"
-    folder = b / REVIEWS
-    if folder.is_symlink():
-        raise FilingsError(f"{display_path(folder)} is a link; the reviews stay in the matter's folder: remove "
-                           "the link or give --out")
-    return folder / f"{dt.date.today().isoformat()}-{clean(a.resolve().name)}-vs-{clean(b.resolve().name)}"

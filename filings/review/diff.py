@@ -116,7 +116,7 @@ def compare(old: Side, new: Side) -> Diff:
         diff.facts = fact_changes(old.facts_text, new.facts_text, new.facts_name, old_bases=old.facts_bases,
                                   new_bases=new.facts_bases)
     # each changed fact by its place in the build's paths (exhibits.2.title) and by its id-path
-    fact_paths = list(dict.fromkeys(p for f in diff.facts for p in (*getattr(f, "places", ()), f.path)))
+    fact_paths = list(dict.fromkeys(p for f in diff.facts for p in (*f.places, f.path)))
     before, after = old.papers(), new.papers()
     old_manifests, new_manifests = old.manifests(), new.manifests()
     old_entries, new_entries = manifest_entries(old_manifests), manifest_entries(new_manifests)
@@ -325,13 +325,18 @@ def _recorded_sides(matter_root: Path, build_out: Path, since: str | None, until
 
 def review_folder(matter_root: Path, old: Side, new: Side) -> Path:
     """``MATTER/reviews/DATE-FROM-TO``: today's date and the two versions' short names."""
+    return named_review(matter_root, old.short, new.short)
+
+
+def named_review(matter_root: Path, *names: str, joiner: str = "-") -> Path:
+    """``MATTER/reviews/DATE-NAME-NAME``: the review folder of a matter, never through a link."""
     def clean(text: str) -> str:
         return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.")[:40] or "build"
     folder = Path(matter_root) / REVIEWS
     if folder.is_symlink():
         raise FilingsError(f"{display_path(folder)} is a link; the reviews stay in the matter's folder: remove "
                            "the link or give --out")
-    return folder / f"{dt.date.today().isoformat()}-{clean(old.short)}-{clean(new.short)}"
+    return folder / f"{dt.date.today().isoformat()}-{joiner.join(clean(n) for n in names)}"
 
 
 def _load(facts_path: Path):

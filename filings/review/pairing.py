@@ -136,8 +136,8 @@ def said_in_words(diff) -> None:
 
     for paper in diff.papers:  # its causes stay the paths the build read (the review page shows them)
         if paper.causes:
-            paper.because = explain(paper.causes, diff.facts, template=getattr(paper, "template", None))
-    by_name = {name: f for f in diff.facts for name in (f.path, *getattr(f, "places", ()))}
+            paper.because = explain(paper.causes, diff.facts, template=paper.template)
+    by_name = {name: f for f in diff.facts for name in (f.path, *f.places)}
     for row in diff.holdings:
         if row.causes:
             named = [c for c in row.causes if c not in by_name and c not in (EXHIBIT_FILE, ORDER)]

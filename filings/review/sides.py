@@ -135,11 +135,11 @@ def record_side(history: History, record: Record, work: Path) -> Side:
                                    if n == record.number)
     side = Side(label, root, text if isinstance(text, str) else None, record.facts_name, record,
                 history.holdings(record))
-    side.facts_bases = _texts(history, record.bases)
+    side.facts_bases = base_texts(history, record.bases)
     return side
 
 
-def _texts(history: History, named: dict[str, str]) -> dict[str, str] | None:
+def base_texts(history: History, named: dict[str, str]) -> dict[str, str] | None:
     """The texts of base facts files by their names, from the history's objects; None when one
     is lost (the fact diff then reads the facts file alone)."""
     texts = {}
@@ -186,7 +186,7 @@ def folder_side(folder: Path, matter_root: Path | None) -> Side:
                 side.facts_text = data.decode("utf-8")
         bases = {f.get("file"): f.get("sha256") for f in files[1:] if isinstance(f, dict)}
         if all(isinstance(n, str) and is_base_name(n) and is_sha256(s) for n, s in bases.items()):
-            side.facts_bases = _texts(History(matter_root), bases)
+            side.facts_bases = base_texts(History(matter_root), bases)
     return side
 
 

@@ -78,19 +78,17 @@ def builds(matter_root: Path, out_dir: Path, warn: Warn = lambda _: None) -> lis
 
 
 def marks_by_build(history: History) -> dict[int, list[str]]:
-    """Build number → the names a reviewer marked it with (``filings review mark``), where the
-    history records marks (``History.marks``: name → build number)."""
-    read = getattr(history, "marks", None)
+    """Build number → the names a reviewer marked it with (``filings review mark``)."""
     found: dict[int, list[str]] = {}
-    if callable(read):
-        for name, number in sorted(read().items()):
-            found.setdefault(number, []).append(name)
+    for name, number in sorted(history.marks().items()):
+        found.setdefault(number, []).append(name)
     return found
 
 
 def _changes(history: History, old: Record, new: Record) -> tuple[list[str], list[str]]:
     from filings.pipeline.changes import causes_between
     from filings.review.factdiff import fact_changes
+    from filings.review.sides import base_texts
 
     key = (old.number, new.number, old.facts_sha256, new.facts_sha256)
     if key in _CHANGES:
@@ -99,7 +97,9 @@ def _changes(history: History, old: Record, new: Record) -> tuple[list[str], lis
     old_text, new_text = text_of(history, old.facts_sha256), text_of(history, new.facts_sha256)
     if old_text is not None and new_text is not None:
         with contextlib.suppress(FilingsError):  # a version that no longer loads: the build is listed still
-            facts = [c.path for c in fact_changes(old_text, new_text, new.facts_name)]
+            facts = [c.path for c in fact_changes(old_text, new_text, new.facts_name,
+                                                  old_bases=base_texts(history, old.bases),
+                                                  new_bases=base_texts(history, new.bases))]
     causes: dict[str, tuple[str, ...]] = {}
     for rel in new.files:
         if rel.endswith(".filings/manifest.json") and rel in old.files:
