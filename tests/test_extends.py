@@ -390,3 +390,15 @@ def test_an_id_written_twice_in_a_list_merged_by_id_is_refused(campaign):
         load_facts(facts)
     assert [str(p) for p in e.value.problems] == [
         f"{facts}:5: events.1: the id 'second_review' is written twice in this list (first on line 3); keep one"]
+
+
+def test_a_missing_base_is_named_with_the_line_that_extends_it(tmp_path):
+    (tmp_path / MARKER).write_text("")
+    facts = tmp_path / "matter" / "facts.yaml"
+    facts.parent.mkdir()
+    facts.write_text("extends: ../campaign.yaml\ncase: {filed: 2024-06-03}\n", encoding="utf-8")
+    with pytest.raises(FactsError) as e:
+        load_merged(facts)
+    [problem] = e.value.problems
+    assert (problem.line, str(problem).count("\n")) == (1, 0)
+    assert "extends: ../campaign.yaml is not a file" in str(problem) and "--facts" not in str(problem)

@@ -102,6 +102,9 @@ def _load(path: Path, root: Path, why: str, limits: Limits, seen: list[Path]) ->
     if len(seen) > limits.extends_depth:
         raise FactsError(f"{KEY}: more than {limits.extends_depth} files extend one another (the extends_depth "
                          "limit); a matter needs two or three: campaign, firm", path=path, line=line)
+    if not real.is_file():
+        raise FactsError(f"{KEY}: {written} is not a file ({display_path(base)}); write the path of the base "
+                         "facts file, relative to this file", path=path, line=line)
     base_data, base_source = _base(base, real, root, why, limits, [*seen, real])
     if not isinstance(base_data, dict):
         raise FactsError("a base file must be a mapping of sections (organizations, people, case, ...)",
